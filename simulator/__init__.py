@@ -1,0 +1,1 @@
+"""psp-sandbox: a local, stateful simulator of payment providers' HTTP APIs."""

@@ -1,0 +1,68 @@
+"""The pure domain core: payments, their rules and their states. No I/O, no asyncio."""
+
+from .commands import (
+    AdjustAuthorization,
+    Capture,
+    Command,
+    Open,
+    Refund,
+    Resolve,
+    Start,
+    Tick,
+    Void,
+)
+from .decide import Decision, InvariantBroken, check_invariants, decide
+from .events import Event, OperationUpdated, StatusChanged
+from .outcome import APPROVED, CHALLENGE, Outcome, Reason, Result, declined, failed, pending
+from .payment import (
+    Intent,
+    Operation,
+    OperationKind,
+    OperationStatus,
+    Payment,
+    StatusChange,
+)
+from .policy import Policy
+from .states import FINAL, TRANSITIONS, UNRESOLVED, PaymentStatus, is_legal
+from .violations import RuleViolation, Violation
+
+__all__ = [
+    "APPROVED",
+    "CHALLENGE",
+    "FINAL",
+    "TRANSITIONS",
+    "UNRESOLVED",
+    "AdjustAuthorization",
+    "Capture",
+    "Command",
+    "Decision",
+    "Event",
+    "Intent",
+    "InvariantBroken",
+    "Open",
+    "Operation",
+    "OperationKind",
+    "OperationStatus",
+    "OperationUpdated",
+    "Outcome",
+    "Payment",
+    "PaymentStatus",
+    "Policy",
+    "Reason",
+    "Refund",
+    "Resolve",
+    "Result",
+    "RuleViolation",
+    "Start",
+    "StatusChange",
+    "StatusChanged",
+    "Tick",
+    "Violation",
+    "Void",
+    "check_invariants",
+    "decide",
+    "declined",
+    "failed",
+    "is_legal",
+    "pending",
+]

@@ -1,0 +1,94 @@
+"""The commands a merchant (or time) can issue against a payment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .outcome import APPROVED, Outcome
+from .payment import Intent
+
+
+@dataclass(frozen=True, slots=True)
+class Open:
+    """Register an order. It stays CREATED until ``Start`` (or lapses after the policy's TTL)."""
+
+    payment_id: str
+    tenant: str
+    provider: str
+    reference: str
+    currency: str
+    amount: int
+    intent: Intent
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Run the order's primary operation (sale, auth or credit) with the processor's outcome."""
+
+    operation_id: str
+    outcome: Outcome = APPROVED
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    operation_id: str
+    #: None captures everything still authorized.
+    amount: int | None = None
+    currency: str | None = None
+    #: False keeps the authorization open for more captures (where the policy allows).
+    final: bool = True
+    outcome: Outcome = APPROVED
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Void:
+    operation_id: str
+    #: The operation to cancel; None means the authorization (the primary operation).
+    target_id: str | None = None
+    currency: str | None = None
+    outcome: Outcome = APPROVED
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    operation_id: str
+    #: None refunds everything still refundable.
+    amount: int | None = None
+    currency: str | None = None
+    target_id: str | None = None
+    outcome: Outcome = APPROVED
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustAuthorization:
+    """Raise (``delta`` > 0) or lower (``delta`` < 0) the authorized amount."""
+
+    operation_id: str
+    delta: int
+    currency: str | None = None
+    outcome: Outcome = APPROVED
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolve:
+    """Finish a PENDING or ACTION_REQUIRED operation (3-D Secure result, async answer)."""
+
+    target_id: str
+    outcome: Outcome
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """Let time act: due resolutions, order expiry, daily settlement."""
+
+
+Command = Open | Start | Capture | Void | Refund | AdjustAuthorization | Resolve | Tick

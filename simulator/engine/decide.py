@@ -1,0 +1,426 @@
+"""decide(payment, command, policy, now): the single place where every payment rule is enforced.
+
+Pure and synchronous: it returns a new Payment (the input is never mutated), the operation the
+command recorded or resolved, and the domain events that follow — or raises ``RuleViolation``
+and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from .commands import (
+    AdjustAuthorization,
+    Capture,
+    Command,
+    Open,
+    Refund,
+    Resolve,
+    Start,
+    Tick,
+    Void,
+)
+from .events import Event, OperationUpdated, StatusChanged
+from .outcome import Outcome, Result
+from .payment import (
+    PRIMARY_KIND_OF,
+    Intent,
+    Operation,
+    OperationKind,
+    OperationStatus,
+    Payment,
+    StatusChange,
+)
+from .policy import Policy
+from .states import PaymentStatus, is_legal
+from .violations import RuleViolation, Violation
+
+S = PaymentStatus
+K = OperationKind
+OS = OperationStatus
+V = Violation
+
+_REFUNDABLE = frozenset({S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED})
+_MONEY_MOVING = (K.SALE, K.CAPTURE, K.CREDIT)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    payment: Payment
+    #: The operation the command recorded or resolved (None for Open and Tick).
+    operation: Operation | None
+    events: tuple[Event, ...]
+
+
+class InvariantBroken(AssertionError):
+    """The engine produced a state its own rules forbid: a bug, never a user error."""
+
+
+def decide(payment: Payment | None, command: Command, policy: Policy, now: datetime) -> Decision:
+    if isinstance(command, Open):
+        return _open(payment, command, policy, now)
+    if payment is None:
+        raise ValueError(f"{type(command).__name__} needs an existing payment")
+    draft = _Draft(payment, policy, now)
+    _advance(draft)  # time acts first: a command always meets the payment as of `now`
+    operation: Operation | None
+    match command:
+        case Start():
+            operation = _start(draft, command)
+        case Capture():
+            operation = _capture(draft, command)
+        case Void():
+            operation = _void(draft, command)
+        case Refund():
+            operation = _refund(draft, command)
+        case AdjustAuthorization():
+            operation = _adjust(draft, command)
+        case Resolve():
+            operation = _resolve(draft, command)
+        case Tick():
+            operation = None
+    return draft.finish(operation)
+
+
+def check_invariants(p: Payment) -> None:
+    """Raise InvariantBroken unless the payment's totals and status agree."""
+
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            raise InvariantBroken(f"{what} (payment {p.id}: {p.status}, {p.authorized}/"
+                                  f"{p.captured}/{p.refunded})")
+
+    need(0 <= p.captured <= p.authorized, "0 <= captured <= authorized")
+    need(0 <= p.refunded <= p.captured, "0 <= refunded <= captured")
+    if p.status is S.VOIDED:
+        need(p.captured == 0 and p.refunded == 0, "a voided payment holds no captured money")
+    if p.status is S.REFUNDED:
+        need(p.refunded == p.captured, "a refunded payment has returned everything captured")
+    if p.status is S.PARTIALLY_REFUNDED:
+        need(0 < p.refunded < p.captured, "a partially refunded payment returned part of it")
+    if p.status in (S.CAPTURED, S.SETTLED):
+        need(p.refunded == 0, "a captured payment has no refunds yet")
+    if p.status is S.AUTHORIZED:
+        need(p.captured == 0 and p.refunded == 0, "an authorization has nothing captured")
+    for old, new in zip(p.history, p.history[1:], strict=False):
+        need(new.old == old.new and new.old is not None and is_legal(new.old, new.new),
+             f"illegal move {new.old} -> {new.new}")
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _open(existing: Payment | None, cmd: Open, policy: Policy, now: datetime) -> Decision:
+    if existing is not None:
+        raise RuleViolation(V.DUPLICATE_REFERENCE, cmd.reference)
+    if cmd.amount < 0:
+        raise RuleViolation(V.INVALID_AMOUNT, "amount must not be negative")
+    ttl = policy.order_ttl_seconds
+    payment = Payment(
+        id=cmd.payment_id,
+        tenant=cmd.tenant,
+        provider=cmd.provider,
+        reference=cmd.reference,
+        currency=cmd.currency,
+        amount=cmd.amount,
+        intent=cmd.intent,
+        status=S.CREATED,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + timedelta(seconds=ttl) if ttl is not None else None,
+        history=(StatusChange(now, None, S.CREATED),),
+        details=cmd.details,
+    )
+    payment = replace(payment, due_at=_next_due(payment, policy))
+    check_invariants(payment)
+    return Decision(payment, None, (StatusChanged(payment.id, None, S.CREATED),))
+
+
+def _start(d: _Draft, cmd: Start) -> Operation:
+    if d.p.status is S.EXPIRED:
+        raise RuleViolation(V.ORDER_EXPIRED)
+    if d.p.status is not S.CREATED:
+        raise RuleViolation(V.ORDER_ALREADY_PROCESSED)
+    op = d.new_operation(cmd.operation_id, PRIMARY_KIND_OF[d.p.intent], d.p.amount, cmd.details)
+    return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+
+
+def _capture(d: _Draft, cmd: Capture) -> Operation:
+    p = d.p
+    if not (p.status is S.AUTHORIZED or (p.status is S.CAPTURED and p.capture_open)):
+        raise RuleViolation(V.NOT_CAPTURABLE, f"payment is {p.status}")
+    _check_currency(p, cmd.currency)
+    remaining = p.authorized - p.captured - p.in_flight(K.CAPTURE)
+    amount = _requested(cmd.amount, remaining, V.NOT_CAPTURABLE)
+    if amount > remaining:
+        raise RuleViolation(V.CAPTURE_EXCEEDS_AUTHORIZED, f"{amount} > {remaining}")
+    if not d.policy.partial_capture and amount != remaining:
+        raise RuleViolation(V.PARTIAL_CAPTURE_NOT_ALLOWED)
+    _only_final_or_pending(cmd.outcome)
+    final = cmd.final or not d.policy.multiple_captures
+    op = d.new_operation(cmd.operation_id, K.CAPTURE, amount, cmd.details, final=final)
+    return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+
+
+def _void(d: _Draft, cmd: Void) -> Operation:
+    p = d.p
+    target = p.primary if cmd.target_id is None else p.operation(cmd.target_id)
+    if target is None:
+        raise RuleViolation(V.OPERATION_NOT_FOUND, cmd.target_id or "primary")
+    _check_currency(p, cmd.currency)
+    if target.kind not in d.policy.voidable or target.status is not OS.SUCCEEDED:
+        raise RuleViolation(V.NOT_VOIDABLE, f"{target.kind} is {target.status}")
+    if d.policy.void_same_day_only and target.updated_at.date() != d.now.date():
+        raise RuleViolation(V.VOID_WINDOW_CLOSED, "voids are accepted on the same day only")
+    refunds_exist = p.refunded > 0 or p.in_flight(K.REFUND) > 0
+    if target.kind is K.AUTH:
+        ok = p.status is S.AUTHORIZED and p.in_flight(K.CAPTURE) == 0
+    elif target.kind is K.CAPTURE:
+        ok = d.policy.void_reopens_authorization and p.status is S.CAPTURED and not refunds_exist
+    else:  # SALE, CREDIT
+        ok = p.status is S.CAPTURED and not refunds_exist
+    if not ok:
+        raise RuleViolation(V.NOT_VOIDABLE, f"payment is {p.status}")
+    if cmd.outcome.result not in (Result.APPROVED, Result.DECLINED, Result.FAILED):
+        raise ValueError("a void resolves at once: approved, declined or failed")
+    amount = p.authorized if target.kind is K.AUTH else target.amount
+    op = d.new_operation(cmd.operation_id, K.VOID, amount, cmd.details, target_id=target.id)
+    return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+
+
+def _refund(d: _Draft, cmd: Refund) -> Operation:
+    p = d.p
+    if p.status not in _REFUNDABLE or p.intent is Intent.CREDIT:
+        raise RuleViolation(V.NOT_REFUNDABLE, f"payment is {p.status}")
+    _check_currency(p, cmd.currency)
+    refunds = [op for op in p.of_kind(K.REFUND) if op.status in (OS.SUCCEEDED, OS.PENDING)]
+    if refunds and not d.policy.multiple_refunds:
+        raise RuleViolation(V.MULTIPLE_REFUNDS_NOT_ALLOWED)
+    remaining = p.captured - p.refunded - p.in_flight(K.REFUND)
+    if cmd.target_id is not None:
+        target = p.operation(cmd.target_id)
+        if target is None:
+            raise RuleViolation(V.OPERATION_NOT_FOUND, cmd.target_id)
+        if target.kind not in _MONEY_MOVING or target.status is not OS.SUCCEEDED:
+            raise RuleViolation(V.NOT_REFUNDABLE, f"{target.kind} is {target.status}")
+        already = sum(op.amount for op in refunds if op.target_id == target.id)
+        remaining = min(remaining, target.amount - already)
+    amount = _requested(cmd.amount, remaining, V.REFUND_EXCEEDS_CAPTURED)
+    if amount > remaining:
+        raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, f"{amount} > {remaining}")
+    if not d.policy.partial_refund and amount != remaining:
+        raise RuleViolation(V.PARTIAL_REFUND_NOT_ALLOWED)
+    _only_final_or_pending(cmd.outcome)
+    op = d.new_operation(cmd.operation_id, K.REFUND, amount, cmd.details, target_id=cmd.target_id)
+    return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+
+
+def _adjust(d: _Draft, cmd: AdjustAuthorization) -> Operation:
+    p = d.p
+    if not d.policy.incremental_authorization:
+        raise RuleViolation(V.NOT_ADJUSTABLE, "this provider does not adjust authorizations")
+    if not (p.status is S.AUTHORIZED or (p.status is S.CAPTURED and p.capture_open)):
+        raise RuleViolation(V.NOT_ADJUSTABLE, f"payment is {p.status}")
+    _check_currency(p, cmd.currency)
+    new_total = p.authorized + cmd.delta
+    if cmd.delta == 0 or new_total <= 0 or new_total < p.captured + p.in_flight(K.CAPTURE):
+        raise RuleViolation(V.INVALID_AMOUNT, "the authorization cannot drop below the captured")
+    if cmd.outcome.result not in (Result.APPROVED, Result.DECLINED, Result.FAILED):
+        raise ValueError("an adjustment resolves at once: approved, declined or failed")
+    primary = p.primary
+    op = d.new_operation(cmd.operation_id, K.ADJUSTMENT, cmd.delta, cmd.details,
+                         target_id=primary.id if primary else None)
+    return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+
+
+def _resolve(d: _Draft, cmd: Resolve) -> Operation:
+    op = d.p.operation(cmd.target_id)
+    if op is None:
+        raise RuleViolation(V.OPERATION_NOT_FOUND, cmd.target_id)
+    if op.status.is_final:
+        raise RuleViolation(V.NOT_PENDING, f"{op.kind} is already {op.status}")
+    if cmd.details:
+        op = replace(op, details={**op.details, **cmd.details})
+    return d.record(_resolved(op, cmd.outcome, d.now))
+
+
+# --- time -----------------------------------------------------------------------------------
+
+
+def _advance(d: _Draft) -> None:
+    for op in d.p.operations:
+        if op.status is OS.PENDING and op.due_at is not None and op.due_at <= d.now:
+            assert op.resolution is not None
+            d.record(_resolved(op, op.resolution, op.due_at))
+    p = d.p
+    if p.status is S.CREATED and p.expires_at is not None and p.expires_at <= d.now:
+        d.set_status(S.EXPIRED, None)
+    settles_at = _settlement_time(p, d.policy)
+    if settles_at is not None and settles_at <= d.now:
+        d.set_status(S.SETTLED, None)
+
+
+def _settlement_time(p: Payment, policy: Policy) -> datetime | None:
+    if not policy.settles_daily or p.status is not S.CAPTURED or p.capture_open:
+        return None
+    moved = [op.updated_at for op in p.of_kind(*_MONEY_MOVING) if op.status is OS.SUCCEEDED]
+    if not moved:
+        return None
+    last = max(moved)
+    return datetime.combine(last.date() + timedelta(days=1), datetime.min.time(), last.tzinfo)
+
+
+def _next_due(p: Payment, policy: Policy) -> datetime | None:
+    moments = [op.due_at for op in p.operations if op.status is OS.PENDING and op.due_at]
+    if p.status is S.CREATED and p.expires_at is not None:
+        moments.append(p.expires_at)
+    settles_at = _settlement_time(p, policy)
+    if settles_at is not None:
+        moments.append(settles_at)
+    return min(moments, default=None)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _resolved(op: Operation, outcome: Outcome, now: datetime) -> Operation:
+    """The operation as the outcome leaves it (status, reason, pending schedule)."""
+    match outcome.result:
+        case Result.APPROVED:
+            status = OS.SUCCEEDED
+        case Result.DECLINED:
+            status = OS.DECLINED
+        case Result.FAILED:
+            status = OS.FAILED
+        case Result.CHALLENGE:
+            if not op.kind.is_primary:
+                raise ValueError("only a primary operation can ask for authentication")
+            status = OS.ACTION_REQUIRED
+        case Result.PENDING:
+            return replace(op, status=OS.PENDING, reason=outcome.reason.value, updated_at=now,
+                           due_at=now + timedelta(seconds=outcome.delay_seconds),
+                           resolution=outcome.then)
+    return replace(op, status=status, reason=outcome.reason.value, updated_at=now,
+                   due_at=None, resolution=None)
+
+
+def _requested(amount: int | None, remaining: int, nothing_left: Violation) -> int:
+    if amount is None:
+        if remaining <= 0:
+            raise RuleViolation(nothing_left, "nothing left")
+        return remaining
+    if amount <= 0:
+        raise RuleViolation(V.INVALID_AMOUNT, "amount must be positive")
+    return amount
+
+
+def _check_currency(p: Payment, currency: str | None) -> None:
+    if currency is not None and currency != p.currency:
+        raise RuleViolation(V.CURRENCY_MISMATCH, f"{currency} != {p.currency}")
+
+
+def _only_final_or_pending(outcome: Outcome) -> None:
+    if outcome.result is Result.CHALLENGE:
+        raise ValueError("only a primary operation can ask for authentication")
+
+
+class _Draft:
+    """The payment being changed by one decision, and the events the changes raise."""
+
+    __slots__ = ("events", "now", "p", "policy")
+
+    def __init__(self, payment: Payment, policy: Policy, now: datetime) -> None:
+        self.p = payment
+        self.policy = policy
+        self.now = now
+        self.events: list[Event] = []
+
+    def new_operation(self, op_id: str, kind: OperationKind, amount: int,
+                      details: Mapping[str, Any], *, target_id: str | None = None,
+                      final: bool = True) -> Operation:
+        if self.p.operation(op_id) is not None:
+            raise ValueError(f"operation id {op_id} is already used")
+        return Operation(id=op_id, kind=kind, amount=amount, status=OS.PENDING,
+                         reason="", created_at=self.now, updated_at=self.now,
+                         target_id=target_id, final=final,
+                         details=dict(details))
+
+    def record(self, op: Operation, *, new: bool = False) -> Operation:
+        """Store the operation and apply what its status means for the payment."""
+        ops = self.p.operations
+        ops = (*ops, op) if new else tuple(op if o.id == op.id else o for o in ops)
+        self.p = replace(self.p, operations=ops)
+        self.events.append(OperationUpdated(self.p.id, op.id, op.kind, op.status))
+        self._apply(op)
+        return op
+
+    def set_status(self, new: PaymentStatus, operation_id: str | None) -> None:
+        old = self.p.status
+        if new == old:
+            return
+        if not is_legal(old, new):
+            raise InvariantBroken(f"illegal move {old} -> {new}")
+        change = StatusChange(self.now, old, new, operation_id)
+        self.p = replace(self.p, status=new, history=(*self.p.history, change))
+        self.events.append(StatusChanged(self.p.id, old, new))
+
+    def finish(self, operation: Operation | None) -> Decision:
+        p = replace(self.p, updated_at=self.now)
+        p = replace(p, due_at=_next_due(p, self.policy))
+        check_invariants(p)
+        return Decision(p, operation, tuple(self.events))
+
+    def _apply(self, op: Operation) -> None:
+        if op.kind.is_primary:
+            status = {
+                OS.PENDING: S.PENDING,
+                OS.ACTION_REQUIRED: S.ACTION_REQUIRED,
+                OS.DECLINED: S.DECLINED,
+                OS.FAILED: S.FAILED,
+            }.get(op.status)
+            if status is not None:
+                self.set_status(status, op.id)
+        if op.status is OS.SUCCEEDED:
+            self._succeed(op)
+
+    def _succeed(self, op: Operation) -> None:
+        p = self.p
+        match op.kind:
+            case K.SALE | K.CREDIT:
+                self.p = replace(p, authorized=op.amount, captured=op.amount)
+                self.set_status(S.CAPTURED, op.id)
+            case K.AUTH:
+                self.p = replace(p, authorized=op.amount)
+                self.set_status(S.AUTHORIZED, op.id)
+            case K.ADJUSTMENT:
+                self.p = replace(p, authorized=p.authorized + op.amount)
+            case K.CAPTURE:
+                captured = p.captured + op.amount
+                still_open = (self.policy.multiple_captures and not op.final
+                              and captured < p.authorized)
+                self.p = replace(p, captured=captured, capture_open=still_open)
+                self.set_status(S.CAPTURED, op.id)
+            case K.REFUND:
+                refunded = p.refunded + op.amount
+                self.p = replace(p, refunded=refunded, capture_open=False)
+                full = refunded == p.captured
+                self.set_status(S.REFUNDED if full else S.PARTIALLY_REFUNDED, op.id)
+            case K.VOID:
+                self._void_target(op)
+
+    def _void_target(self, void: Operation) -> None:
+        assert void.target_id is not None
+        target = self.p.operation(void.target_id)
+        assert target is not None
+        self.record(replace(target, status=OS.VOIDED, updated_at=self.now))
+        p = self.p
+        if target.kind is K.CAPTURE:
+            captured = p.captured - target.amount
+            self.p = replace(p, captured=captured, capture_open=True)
+            self.set_status(S.AUTHORIZED if captured == 0 else S.CAPTURED, void.id)
+        else:
+            self.p = replace(p, authorized=0, captured=0, capture_open=False)
+            self.set_status(S.VOIDED, void.id)

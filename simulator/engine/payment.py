@@ -1,0 +1,132 @@
+"""The Payment aggregate — one merchant order — and the Operations recorded on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from .outcome import Outcome
+from .states import PaymentStatus
+
+
+class Intent(StrEnum):
+    SALE = "sale"  # authorize and capture at once
+    AUTH = "auth"  # authorize now, capture later
+    CREDIT = "credit"  # pay money out to the card
+
+
+class OperationKind(StrEnum):
+    SALE = "sale"
+    AUTH = "auth"
+    CREDIT = "credit"
+    CAPTURE = "capture"
+    VOID = "void"
+    REFUND = "refund"
+    ADJUSTMENT = "adjustment"  # incremental (+) or decremental (-) authorization
+
+    @property
+    def is_primary(self) -> bool:
+        return self in PRIMARY_KINDS
+
+
+PRIMARY_KINDS = frozenset({OperationKind.SALE, OperationKind.AUTH, OperationKind.CREDIT})
+
+PRIMARY_KIND_OF: Mapping[Intent, OperationKind] = {
+    Intent.SALE: OperationKind.SALE,
+    Intent.AUTH: OperationKind.AUTH,
+    Intent.CREDIT: OperationKind.CREDIT,
+}
+
+
+class OperationStatus(StrEnum):
+    PENDING = "pending"
+    ACTION_REQUIRED = "action_required"
+    SUCCEEDED = "succeeded"
+    DECLINED = "declined"
+    FAILED = "failed"
+    VOIDED = "voided"  # succeeded, then cancelled by a later void
+
+    @property
+    def is_final(self) -> bool:
+        return self not in (OperationStatus.PENDING, OperationStatus.ACTION_REQUIRED)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    id: str
+    kind: OperationKind
+    #: Minor units; signed only for ADJUSTMENT (+ increment, - decrement).
+    amount: int
+    status: OperationStatus
+    reason: str
+    created_at: datetime
+    updated_at: datetime
+    #: The operation this one acts on (the voided capture, the refunded sale ...).
+    target_id: str | None = None
+    #: For PENDING operations: when they resolve, and into what.
+    due_at: datetime | None = None
+    resolution: Outcome | None = None
+    #: Whether a capture leaves the authorization open for more captures.
+    final: bool = True
+    #: Provider-owned data (comments, wire ids, generated processor details). Never card numbers.
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    at: datetime
+    old: PaymentStatus | None
+    new: PaymentStatus
+    operation_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    id: str
+    tenant: str
+    provider: str
+    #: The merchant's own id for the order (order_id, orderId, merchantTransactionId ...).
+    reference: str
+    currency: str
+    #: Requested amount in minor units.
+    amount: int
+    intent: Intent
+    status: PaymentStatus
+    created_at: datetime
+    updated_at: datetime
+    authorized: int = 0
+    captured: int = 0
+    refunded: int = 0
+    #: Whether a capture may follow a partial capture (multi-capture policies).
+    capture_open: bool = False
+    #: When an unused order lapses.
+    expires_at: datetime | None = None
+    #: The next moment time alone changes this payment (resolution, expiry, settlement).
+    due_at: datetime | None = None
+    operations: tuple[Operation, ...] = ()
+    history: tuple[StatusChange, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def operation(self, operation_id: str) -> Operation | None:
+        for op in self.operations:
+            if op.id == operation_id:
+                return op
+        return None
+
+    def of_kind(self, *kinds: OperationKind) -> Iterator[Operation]:
+        return (op for op in self.operations if op.kind in kinds)
+
+    @property
+    def primary(self) -> Operation | None:
+        return next((op for op in self.operations if op.kind.is_primary), None)
+
+    def in_flight(self, kind: OperationKind) -> int:
+        """Minor units held by unresolved operations of ``kind`` (reserved against limits)."""
+        return sum(
+            op.amount
+            for op in self.operations
+            if op.kind is kind and op.status is OperationStatus.PENDING
+        )

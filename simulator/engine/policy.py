@@ -1,0 +1,31 @@
+"""Per-provider rule switches: provider differences are data, not branches in handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .payment import OperationKind
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    #: A capture may take less than what is authorized.
+    partial_capture: bool = True
+    #: Several captures may draw on one authorization (split shipments).
+    multiple_captures: bool = False
+    #: A refund may return less than what is captured.
+    partial_refund: bool = True
+    #: More than one refund per payment.
+    multiple_refunds: bool = True
+    #: Which operations a void may cancel.
+    voidable: frozenset[OperationKind] = frozenset({OperationKind.AUTH})
+    #: A void must happen on the (UTC, tenant-clock) day of the operation it cancels.
+    void_same_day_only: bool = False
+    #: Voiding a capture returns its amount to the authorization instead of being refused.
+    void_reopens_authorization: bool = False
+    #: The authorized amount may be raised or lowered after the fact.
+    incremental_authorization: bool = False
+    #: An order nobody pays lapses after this many seconds (None: never).
+    order_ttl_seconds: int | None = None
+    #: Captured payments settle at the next UTC midnight of the tenant clock.
+    settles_daily: bool = False

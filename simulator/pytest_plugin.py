@@ -1,0 +1,1 @@
+"""pytest fixtures for psp-sandbox users: placeholder until the plugin lands."""

@@ -1,0 +1,205 @@
+"""Named rules of the engine, one behaviour per test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from simulator.engine import (
+    AdjustAuthorization,
+    Capture,
+    Intent,
+    Open,
+    OperationKind,
+    OperationStatus,
+    OperationUpdated,
+    Payment,
+    PaymentStatus,
+    Policy,
+    Reason,
+    Refund,
+    Resolve,
+    RuleViolation,
+    Start,
+    Tick,
+    Violation,
+    Void,
+    decide,
+    declined,
+    pending,
+)
+from simulator.engine.outcome import APPROVED, CHALLENGE
+
+NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+PLAIN = Policy()
+S = PaymentStatus
+
+
+def paid(
+    intent: Intent = Intent.SALE,
+    amount: int = 10_000,
+    policy: Policy = PLAIN,
+    outcome=APPROVED,
+    now: datetime = NOW,
+) -> Payment:
+    opened = decide(None, Open("p1", "t", "x", "order-1", "EUR", amount, intent), policy, now)
+    return decide(opened.payment, Start("op-1", outcome), policy, now).payment
+
+
+def test_opening_an_existing_reference_is_refused() -> None:
+    existing = paid()
+    with pytest.raises(RuleViolation) as raised:
+        decide(existing, Open("p2", "t", "x", "order-1", "EUR", 1, Intent.SALE), PLAIN, NOW)
+    assert raised.value.code is Violation.DUPLICATE_REFERENCE
+
+
+def test_partial_refunds_cannot_exceed_captured_amount() -> None:
+    p = paid(amount=10_000)
+    p = decide(p, Refund("r1", 6_000), PLAIN, NOW).payment
+    assert (p.status, p.refunded) == (S.PARTIALLY_REFUNDED, 6_000)
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Refund("r2", 4_001), PLAIN, NOW)
+    assert raised.value.code is Violation.REFUND_EXCEEDS_CAPTURED
+    p = decide(p, Refund("r3", 4_000), PLAIN, NOW).payment
+    assert (p.status, p.refunded) == (S.REFUNDED, 10_000)
+
+
+def test_refund_in_another_currency_is_refused() -> None:
+    with pytest.raises(RuleViolation) as raised:
+        decide(paid(), Refund("r1", 100, "USD"), PLAIN, NOW)
+    assert raised.value.code is Violation.CURRENCY_MISMATCH
+
+
+def test_an_authorization_is_not_refundable_before_capture() -> None:
+    with pytest.raises(RuleViolation) as raised:
+        decide(paid(Intent.AUTH), Refund("r1", 100), PLAIN, NOW)
+    assert raised.value.code is Violation.NOT_REFUNDABLE
+
+
+def test_capture_without_amount_takes_everything_authorized() -> None:
+    p = decide(paid(Intent.AUTH, 5_000), Capture("c1"), PLAIN, NOW).payment
+    assert (p.status, p.authorized, p.captured, p.capture_open) == (S.CAPTURED, 5_000, 5_000, False)
+
+
+def test_a_single_capture_policy_closes_the_authorization_after_a_partial_capture() -> None:
+    p = decide(paid(Intent.AUTH, 5_000), Capture("c1", 2_000, final=False), PLAIN, NOW).payment
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Capture("c2", 1_000), PLAIN, NOW)
+    assert raised.value.code is Violation.NOT_CAPTURABLE
+
+
+def test_split_shipments_capture_until_the_final_one() -> None:
+    policy = Policy(multiple_captures=True)
+    p = paid(Intent.AUTH, 5_000, policy)
+    p = decide(p, Capture("c1", 2_000, final=False), policy, NOW).payment
+    assert p.capture_open
+    p = decide(p, Capture("c2", 1_000, final=True), policy, NOW).payment
+    assert (p.captured, p.capture_open) == (3_000, False)
+
+
+def test_voiding_a_capture_reopens_the_authorization_where_the_policy_says_so() -> None:
+    policy = Policy(voidable=frozenset({OperationKind.CAPTURE}), void_reopens_authorization=True)
+    p = decide(paid(Intent.AUTH, 5_000, policy), Capture("c1", 5_000), policy, NOW).payment
+    p = decide(p, Void("v1", target_id="c1"), policy, NOW).payment
+    assert (p.status, p.captured, p.capture_open) == (S.AUTHORIZED, 0, True)
+    assert p.operation("c1").status is OperationStatus.VOIDED
+
+
+def test_void_is_refused_after_the_day_of_the_operation_with_same_day_policy() -> None:
+    policy = Policy(voidable=frozenset({OperationKind.SALE}), void_same_day_only=True)
+    p = paid(policy=policy)
+    assert decide(p, Void("v1"), policy, NOW + timedelta(hours=13)).payment.status is S.VOIDED
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Void("v1"), policy, NOW + timedelta(hours=14))
+    assert raised.value.code is Violation.VOID_WINDOW_CLOSED
+
+
+def test_void_of_a_captured_authorization_is_refused() -> None:
+    p = decide(paid(Intent.AUTH), Capture("c1"), PLAIN, NOW).payment
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Void("v1"), PLAIN, NOW)
+    assert raised.value.code is Violation.NOT_VOIDABLE
+
+
+def test_a_voided_payment_never_captures_or_refunds() -> None:
+    p = decide(paid(Intent.AUTH), Void("v1"), PLAIN, NOW).payment
+    assert (p.status, p.authorized) == (S.VOIDED, 0)
+    for command in (Capture("c1"), Refund("r1", 1)):
+        with pytest.raises(RuleViolation):
+            decide(p, command, PLAIN, NOW)
+
+
+def test_an_unpaid_order_expires_after_the_policy_ttl() -> None:
+    policy = Policy(order_ttl_seconds=3600)
+    p = decide(None, Open("p1", "t", "x", "o", "EUR", 100, Intent.SALE), policy, NOW).payment
+    assert p.due_at == NOW + timedelta(hours=1)
+    later = NOW + timedelta(hours=1)
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Start("op"), policy, later)
+    assert raised.value.code is Violation.ORDER_EXPIRED
+    assert decide(p, Tick(), policy, later).payment.status is S.EXPIRED
+
+
+def test_an_order_is_processed_at_most_once() -> None:
+    with pytest.raises(RuleViolation) as raised:
+        decide(paid(outcome=declined()), Start("op-2"), PLAIN, NOW)
+    assert raised.value.code is Violation.ORDER_ALREADY_PROCESSED
+
+
+def test_a_pending_payment_resolves_when_its_time_comes() -> None:
+    p = paid(outcome=pending(APPROVED, 5))
+    assert (p.status, p.due_at) == (S.PENDING, NOW + timedelta(seconds=5))
+    assert decide(p, Tick(), PLAIN, NOW + timedelta(seconds=4)).payment.status is S.PENDING
+    done = decide(p, Tick(), PLAIN, NOW + timedelta(seconds=5))
+    assert done.payment.status is S.CAPTURED
+    assert done.payment.due_at is None
+    assert OperationUpdated("p1", "op-1", OperationKind.SALE, OperationStatus.SUCCEEDED) in (
+        done.events
+    )
+
+
+def test_a_challenge_is_finished_by_resolve_and_only_once() -> None:
+    p = paid(outcome=CHALLENGE)
+    assert p.status is S.ACTION_REQUIRED
+    p = decide(p, Resolve("op-1", declined(Reason.AUTHENTICATION_FAILED)), PLAIN, NOW).payment
+    assert p.status is S.DECLINED
+    assert p.primary.reason == "authentication_failed"
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Resolve("op-1", APPROVED), PLAIN, NOW)
+    assert raised.value.code is Violation.NOT_PENDING
+
+
+def test_pending_refunds_reserve_their_amount() -> None:
+    p = decide(
+        paid(amount=1_000), Refund("r1", 800, outcome=pending(APPROVED, 60)), PLAIN, NOW
+    ).payment
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Refund("r2", 201), PLAIN, NOW)
+    assert raised.value.code is Violation.REFUND_EXCEEDS_CAPTURED
+
+
+def test_captures_settle_at_the_next_utc_midnight() -> None:
+    policy = Policy(settles_daily=True)
+    p = paid(policy=policy)
+    midnight = datetime(2026, 5, 5, tzinfo=UTC)
+    assert p.due_at == midnight
+    assert decide(p, Tick(), policy, midnight).payment.status is S.SETTLED
+
+
+def test_incremental_authorization_raises_and_lowers_the_hold() -> None:
+    policy = Policy(incremental_authorization=True)
+    p = paid(Intent.AUTH, 1_000, policy)
+    p = decide(p, AdjustAuthorization("a1", 500), policy, NOW).payment
+    p = decide(p, AdjustAuthorization("a2", -300), policy, NOW).payment
+    assert p.authorized == 1_200
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, AdjustAuthorization("a3", -1_200), policy, NOW)
+    assert raised.value.code is Violation.INVALID_AMOUNT
+
+
+def test_a_declined_capture_changes_nothing_but_its_own_record() -> None:
+    p = paid(Intent.AUTH)
+    after = decide(p, Capture("c1", outcome=declined()), PLAIN, NOW).payment
+    assert (after.status, after.captured) == (S.AUTHORIZED, 0)
+    assert after.operation("c1").status is OperationStatus.DECLINED

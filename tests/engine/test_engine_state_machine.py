@@ -1,0 +1,410 @@
+"""The engine against a simple model of the payment rules, under random commands and policies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from simulator.engine import (
+    AdjustAuthorization,
+    Capture,
+    Intent,
+    Open,
+    OperationKind,
+    Outcome,
+    Payment,
+    PaymentStatus,
+    Policy,
+    Reason,
+    Refund,
+    Resolve,
+    Result,
+    RuleViolation,
+    Start,
+    Tick,
+    Void,
+    check_invariants,
+    decide,
+    declined,
+    failed,
+    is_legal,
+    pending,
+)
+from simulator.engine.outcome import APPROVED, CHALLENGE
+
+S = PaymentStatus
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+final_outcomes = st.sampled_from([APPROVED, APPROVED, APPROVED, declined(), failed()])
+#: Mostly approvals, so that the interesting secondary operations get their turn.
+primary_outcomes = st.one_of(
+    st.sampled_from([APPROVED] * 6 + [declined(), failed(), CHALLENGE]),
+    st.sampled_from([APPROVED] * 6 + [declined(), failed(), CHALLENGE]),
+    st.builds(pending, final_outcomes, st.integers(1, 7200)),
+)
+secondary_outcomes = st.one_of(
+    final_outcomes, st.builds(pending, final_outcomes, st.integers(1, 600))
+)
+rarely = st.sampled_from([False, False, False, False, True])
+
+#: A share of what is still open, in percent: mostly inside the limit, sometimes past it.
+shares = st.one_of(st.none(), st.just(100), st.integers(1, 99), st.integers(-10, 130))
+
+
+def share_of(remaining: int, percent: int | None) -> int | None:
+    return None if percent is None else max(remaining, 1) * percent // 100
+
+
+policies = st.builds(
+    Policy,
+    partial_capture=st.booleans(),
+    multiple_captures=st.booleans(),
+    partial_refund=st.booleans(),
+    multiple_refunds=st.booleans(),
+    voidable=st.frozensets(
+        st.sampled_from(
+            [OperationKind.AUTH, OperationKind.SALE, OperationKind.CAPTURE, OperationKind.CREDIT]
+        )
+    ),
+    void_same_day_only=st.booleans(),
+    void_reopens_authorization=st.booleans(),
+    incremental_authorization=st.booleans(),
+    order_ttl_seconds=st.one_of(st.none(), st.integers(60, 7200)),
+    settles_daily=st.booleans(),
+)
+
+
+@dataclass
+class PendingOp:
+    id: str
+    kind: str
+    amount: int
+    due: datetime
+    then: Outcome
+    final: bool = True
+
+
+@dataclass
+class Model:
+    """What the documented rules say the payment should look like."""
+
+    policy: Policy
+    intent: Intent
+    amount: int
+    currency: str = "EUR"
+    status: PaymentStatus = S.CREATED
+    authorized: int = 0
+    captured: int = 0
+    refunded: int = 0
+    capture_open: bool = False
+    expires_at: datetime | None = None
+    pending: list[PendingOp] = field(default_factory=list)
+    challenge: str | None = None
+    #: succeeded operations that a void may still target: id -> (kind, amount, at)
+    live: dict[str, tuple[str, int, datetime]] = field(default_factory=dict)
+    refunds: int = 0
+    last_money_at: datetime | None = None
+
+    def pending_count(self, kind: str) -> int:
+        return sum(1 for p in self.pending if p.kind == kind)
+
+    def reserved(self, kind: str) -> int:
+        return sum(p.amount for p in self.pending if p.kind == kind)
+
+
+class EngineMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.payment: Payment | None = None
+        self.model: Model | None = None
+        self.now = T0
+        self.counter = 0
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def next_id(self) -> str:
+        self.counter += 1
+        return f"op-{self.counter}"
+
+    def run(self, command: object, expect_ok: bool) -> None:
+        assert self.payment is not None and self.model is not None
+        before = self.payment
+        try:
+            decision = decide(self.payment, command, self.model.policy, self.now)  # type: ignore[arg-type]
+        except RuleViolation as violation:
+            assert not expect_ok, f"engine refused {command}: {violation}"
+            assert self.payment is before  # a refusal changes nothing
+            return
+        assert expect_ok, f"engine accepted {command}, the model forbids it"
+        for change in decision.payment.history[len(before.history) :]:
+            assert change.old is not None and is_legal(change.old, change.new)
+        self.payment = decision.payment
+
+    def apply_outcome(
+        self, op_id: str, kind: str, amount: int, outcome: Outcome, final: bool = True
+    ) -> None:
+        m = self.model
+        assert m is not None
+        primary = kind in ("sale", "auth", "credit")
+        if outcome.result is Result.PENDING:
+            assert outcome.then is not None
+            due = self.now + timedelta(seconds=outcome.delay_seconds)
+            m.pending.append(PendingOp(op_id, kind, amount, due, outcome.then, final))
+            if primary:
+                m.status = S.PENDING
+        elif outcome.result is Result.CHALLENGE:
+            m.challenge = op_id
+            m.status = S.ACTION_REQUIRED
+        elif outcome.result is Result.DECLINED:
+            if primary:
+                m.status = S.DECLINED
+        elif outcome.result is Result.FAILED:
+            if primary:
+                m.status = S.FAILED
+        else:
+            self.succeed(op_id, kind, amount, final)
+
+    def succeed(self, op_id: str, kind: str, amount: int, final: bool) -> None:
+        m = self.model
+        assert m is not None
+        if kind in ("sale", "credit"):
+            m.authorized = m.captured = amount
+            m.status = S.CAPTURED
+            m.last_money_at = self.now
+        elif kind == "auth":
+            m.authorized = amount
+            m.status = S.AUTHORIZED
+        elif kind == "capture":
+            m.captured += amount
+            m.capture_open = m.policy.multiple_captures and not final and m.captured < m.authorized
+            m.status = S.CAPTURED
+            m.last_money_at = self.now
+        elif kind == "refund":
+            m.refunds += 1
+            m.refunded += amount
+            m.capture_open = False
+            m.status = S.REFUNDED if m.refunded == m.captured else S.PARTIALLY_REFUNDED
+        if kind in ("sale", "auth", "credit", "capture"):
+            m.live[op_id] = (kind, amount, self.now)
+
+    # --- rules ------------------------------------------------------------------------------
+
+    @initialize(
+        policy=policies,
+        intent=st.sampled_from([Intent.AUTH] * 3 + [Intent.SALE] * 2 + [Intent.CREDIT]),
+        amount=st.sampled_from([100, 1000, 2500, 10_000]) | st.integers(1, 100_000),
+        outcome=primary_outcomes,
+        deferred=rarely,
+    )
+    def open_order(
+        self, policy: Policy, intent: Intent, amount: int, outcome: Outcome, deferred: bool
+    ) -> None:
+        self.model = Model(policy, intent, amount)
+        opened = decide(
+            None, Open("pay-1", "t", "p", "ref-1", "EUR", amount, intent), policy, self.now
+        )
+        self.payment = opened.payment
+        if policy.order_ttl_seconds is not None:
+            self.model.expires_at = self.now + timedelta(seconds=policy.order_ttl_seconds)
+        if not deferred:
+            self.start(outcome)
+
+    @rule(outcome=primary_outcomes)
+    def start(self, outcome: Outcome) -> None:
+        m = self.model
+        assert m is not None
+        ok = m.status is S.CREATED
+        self.run(Start(self.next_id(), outcome), ok)
+        if ok:
+            self.apply_outcome(f"op-{self.counter}", m.intent.value, m.amount, outcome)
+
+    @rule(
+        percent=shares,
+        final=st.booleans(),
+        outcome=secondary_outcomes,
+        wrong_currency=rarely,
+    )
+    def capture(
+        self, percent: int | None, final: bool, outcome: Outcome, wrong_currency: bool
+    ) -> None:
+        m = self.model
+        assert m is not None
+        remaining = m.authorized - m.captured - m.reserved("capture")
+        amount = share_of(remaining, percent)
+        want = remaining if amount is None else amount
+        ok = (
+            (m.status is S.AUTHORIZED or (m.status is S.CAPTURED and m.capture_open))
+            and not wrong_currency
+            and want > 0
+            and want <= remaining
+            and (m.policy.partial_capture or want == remaining)
+        )
+        currency = "USD" if wrong_currency else "EUR"
+        self.run(Capture(self.next_id(), amount, currency, final, outcome), ok)
+        if ok:
+            final = final or not m.policy.multiple_captures
+            self.apply_outcome(f"op-{self.counter}", "capture", want, outcome, final)
+
+    @rule(percent=shares, outcome=secondary_outcomes, wrong_currency=rarely)
+    def refund(self, percent: int | None, outcome: Outcome, wrong_currency: bool) -> None:
+        m = self.model
+        assert m is not None
+        remaining = m.captured - m.refunded - m.reserved("refund")
+        amount = share_of(remaining, percent)
+        want = remaining if amount is None else amount
+        ok = (
+            m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
+            and m.intent is not Intent.CREDIT
+            and not wrong_currency
+            and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
+            and 0 < want <= remaining
+            and (m.policy.partial_refund or want == remaining)
+        )
+        currency = "USD" if wrong_currency else "EUR"
+        self.run(Refund(self.next_id(), amount, currency, outcome=outcome), ok)
+        if ok:
+            self.apply_outcome(f"op-{self.counter}", "refund", want, outcome)
+
+    @rule(data=st.data(), outcome=final_outcomes)
+    def void(self, data: st.DataObject, outcome: Outcome) -> None:
+        m = self.model
+        assert m is not None and self.payment is not None
+        choices = [None, *m.live.keys(), "op-unknown"]
+        target = data.draw(st.sampled_from(choices))
+        primary = self.payment.primary
+        key = primary.id if (target is None and primary) else target
+        entry = m.live.get(key) if key else None
+        ok = False
+        if entry is not None:
+            kind, _amount, at = entry
+            in_policy = OperationKind(kind) in m.policy.voidable
+            same_day = not m.policy.void_same_day_only or at.date() == self.now.date()
+            no_refunds = m.refunded == 0 and m.reserved("refund") == 0
+            if kind == "auth":
+                state_ok = m.status is S.AUTHORIZED and m.reserved("capture") == 0
+            elif kind == "capture":
+                state_ok = (
+                    m.policy.void_reopens_authorization and m.status is S.CAPTURED and no_refunds
+                )
+            else:
+                state_ok = m.status is S.CAPTURED and no_refunds
+            ok = in_policy and same_day and state_ok
+        self.run(Void(self.next_id(), target, "EUR", outcome), ok)
+        if ok and outcome.result is Result.APPROVED:
+            assert key is not None and entry is not None
+            kind, amount, _at = m.live.pop(key)
+            if kind == "capture":
+                m.captured -= amount
+                m.capture_open = True
+                m.status = S.AUTHORIZED if m.captured == 0 else S.CAPTURED
+            else:
+                m.authorized = m.captured = 0
+                m.capture_open = False
+                m.status = S.VOIDED
+                m.live.clear()
+
+    @rule(percent=st.integers(-120, 100), outcome=final_outcomes)
+    def adjust(self, percent: int, outcome: Outcome) -> None:
+        m = self.model
+        assert m is not None
+        delta = m.authorized * percent // 100
+        new_total = m.authorized + delta
+        ok = (
+            m.policy.incremental_authorization
+            and (m.status is S.AUTHORIZED or (m.status is S.CAPTURED and m.capture_open))
+            and delta != 0
+            and new_total > 0
+            and new_total >= m.captured + m.reserved("capture")
+        )
+        self.run(AdjustAuthorization(self.next_id(), delta, "EUR", outcome), ok)
+        if ok and outcome.result is Result.APPROVED:
+            m.authorized = new_total
+
+    @precondition(lambda self: self.model is not None and self.model.challenge is not None)
+    @rule(outcome=st.one_of(final_outcomes, st.builds(pending, final_outcomes, st.integers(1, 99))))
+    def finish_challenge(self, outcome: Outcome) -> None:
+        m = self.model
+        assert m is not None and m.challenge is not None
+        op_id, m.challenge = m.challenge, None
+        self.run(Resolve(op_id, outcome), True)
+        self.apply_outcome(op_id, m.intent.value, m.amount, outcome)
+
+    @rule()
+    def resolve_something_final(self) -> None:
+        """Resolving an operation that already has its result is refused."""
+        assert self.payment is not None
+        done = [op for op in self.payment.operations if op.status.is_final]
+        if done:
+            self.run(Resolve(done[0].id, APPROVED), False)
+
+    @rule(seconds=st.sampled_from([1, 30, 599, 3600, 7200, 86_400]))
+    def let_time_pass(self, seconds: int) -> None:
+        m = self.model
+        assert m is not None
+        self.now += timedelta(seconds=seconds)
+        for op in sorted(m.pending, key=lambda p: p.due):
+            if op.due <= self.now:
+                m.pending.remove(op)
+                saved_now, self.now = self.now, op.due
+                self.apply_outcome(op.id, op.kind, op.amount, op.then, op.final)
+                self.now = saved_now
+        if m.status is S.CREATED and m.expires_at is not None and m.expires_at <= self.now:
+            m.status = S.EXPIRED
+        if (
+            m.policy.settles_daily
+            and m.status is S.CAPTURED
+            and not m.capture_open
+            and m.last_money_at is not None
+            and self.now.date() > m.last_money_at.date()
+        ):
+            m.status = S.SETTLED
+        self.run(Tick(), True)
+
+    # --- invariants -------------------------------------------------------------------------
+
+    @invariant()
+    def engine_agrees_with_model(self) -> None:
+        if self.payment is None or self.model is None:
+            return
+        p, m = self.payment, self.model
+        assert (p.status, p.authorized, p.captured, p.refunded) == (
+            m.status,
+            m.authorized,
+            m.captured,
+            m.refunded,
+        )
+
+    @invariant()
+    def totals_and_history_are_consistent(self) -> None:
+        if self.payment is not None:
+            check_invariants(self.payment)
+            assert self.payment.history[-1].new is self.payment.status
+
+    @invariant()
+    def a_voided_payment_holds_nothing(self) -> None:
+        if self.payment is not None and self.payment.status is S.VOIDED:
+            assert self.payment.captured == 0 and self.payment.refunded == 0
+
+
+# Pending resolutions keep their own time: the model resolves them at their due moment.
+EngineMachine.TestCase.settings = settings(
+    max_examples=500,
+    stateful_step_count=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_engine_matches_model = EngineMachine.TestCase
+
+
+def test_reason_enum_is_exported() -> None:
+    assert declined(Reason.INSUFFICIENT_FUNDS).reason is Reason.INSUFFICIENT_FUNDS

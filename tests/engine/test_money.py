@@ -1,0 +1,50 @@
+"""Money conversions between wire decimals and integer minor units."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulator.engine.money import (
+    EXPONENTS,
+    InvalidAmount,
+    UnknownCurrency,
+    decimals,
+    to_decimal,
+    to_minor,
+)
+
+
+def test_minor_units_follow_the_currency_exponent() -> None:
+    assert to_minor(Decimal("12.34"), "EUR") == 1234
+    assert to_minor("1500", "JPY") == 1500
+    assert to_minor(Decimal("1.234"), "KWD") == 1234
+    assert to_minor(Decimal("100.00"), "XTS") == 10000
+
+
+def test_finer_than_the_minor_unit_is_refused() -> None:
+    with pytest.raises(InvalidAmount):
+        to_minor(Decimal("1.5"), "JPY")
+    with pytest.raises(InvalidAmount):
+        to_minor(Decimal("0.001"), "EUR")
+
+
+def test_negative_and_nonsense_amounts_are_refused() -> None:
+    for bad in ("-1", "NaN", "Infinity", "abc"):
+        with pytest.raises(InvalidAmount):
+            to_minor(bad, "EUR")
+
+
+def test_unknown_currency_is_refused() -> None:
+    with pytest.raises(UnknownCurrency):
+        to_minor("1", "ZZZ")
+
+
+def test_decimals_counts_significant_places() -> None:
+    assert [decimals(Decimal(x)) for x in ("100.00", "250", "50.50", "0.05")] == [0, 0, 1, 2]
+
+
+@given(st.integers(0, 10**12), st.sampled_from(sorted(EXPONENTS)))
+def test_minor_units_round_trip(minor: int, currency: str) -> None:
+    assert to_minor(to_decimal(minor, currency), currency) == minor
