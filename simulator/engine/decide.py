@@ -90,8 +90,9 @@ def check_invariants(p: Payment) -> None:
 
     def need(ok: bool, what: str) -> None:
         if not ok:
-            raise InvariantBroken(f"{what} (payment {p.id}: {p.status}, {p.authorized}/"
-                                  f"{p.captured}/{p.refunded})")
+            raise InvariantBroken(
+                f"{what} (payment {p.id}: {p.status}, {p.authorized}/{p.captured}/{p.refunded})"
+            )
 
     need(0 <= p.captured <= p.authorized, "0 <= captured <= authorized")
     need(0 <= p.refunded <= p.captured, "0 <= refunded <= captured")
@@ -106,8 +107,10 @@ def check_invariants(p: Payment) -> None:
     if p.status is S.AUTHORIZED:
         need(p.captured == 0 and p.refunded == 0, "an authorization has nothing captured")
     for old, new in zip(p.history, p.history[1:], strict=False):
-        need(new.old == old.new and new.old is not None and is_legal(new.old, new.new),
-             f"illegal move {new.old} -> {new.new}")
+        need(
+            new.old == old.new and new.old is not None and is_legal(new.old, new.new),
+            f"illegal move {new.old} -> {new.new}",
+        )
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -231,8 +234,13 @@ def _adjust(d: _Draft, cmd: AdjustAuthorization) -> Operation:
     if cmd.outcome.result not in (Result.APPROVED, Result.DECLINED, Result.FAILED):
         raise ValueError("an adjustment resolves at once: approved, declined or failed")
     primary = p.primary
-    op = d.new_operation(cmd.operation_id, K.ADJUSTMENT, cmd.delta, cmd.details,
-                         target_id=primary.id if primary else None)
+    op = d.new_operation(
+        cmd.operation_id,
+        K.ADJUSTMENT,
+        cmd.delta,
+        cmd.details,
+        target_id=primary.id if primary else None,
+    )
     return d.record(_resolved(op, cmd.outcome, d.now), new=True)
 
 
@@ -300,11 +308,17 @@ def _resolved(op: Operation, outcome: Outcome, now: datetime) -> Operation:
                 raise ValueError("only a primary operation can ask for authentication")
             status = OS.ACTION_REQUIRED
         case Result.PENDING:
-            return replace(op, status=OS.PENDING, reason=outcome.reason.value, updated_at=now,
-                           due_at=now + timedelta(seconds=outcome.delay_seconds),
-                           resolution=outcome.then)
-    return replace(op, status=status, reason=outcome.reason.value, updated_at=now,
-                   due_at=None, resolution=None)
+            return replace(
+                op,
+                status=OS.PENDING,
+                reason=outcome.reason.value,
+                updated_at=now,
+                due_at=now + timedelta(seconds=outcome.delay_seconds),
+                resolution=outcome.then,
+            )
+    return replace(
+        op, status=status, reason=outcome.reason.value, updated_at=now, due_at=None, resolution=None
+    )
 
 
 def _requested(amount: int | None, remaining: int, nothing_left: Violation) -> int:
@@ -338,15 +352,30 @@ class _Draft:
         self.now = now
         self.events: list[Event] = []
 
-    def new_operation(self, op_id: str, kind: OperationKind, amount: int,
-                      details: Mapping[str, Any], *, target_id: str | None = None,
-                      final: bool = True) -> Operation:
+    def new_operation(
+        self,
+        op_id: str,
+        kind: OperationKind,
+        amount: int,
+        details: Mapping[str, Any],
+        *,
+        target_id: str | None = None,
+        final: bool = True,
+    ) -> Operation:
         if self.p.operation(op_id) is not None:
             raise ValueError(f"operation id {op_id} is already used")
-        return Operation(id=op_id, kind=kind, amount=amount, status=OS.PENDING,
-                         reason="", created_at=self.now, updated_at=self.now,
-                         target_id=target_id, final=final,
-                         details=dict(details))
+        return Operation(
+            id=op_id,
+            kind=kind,
+            amount=amount,
+            status=OS.PENDING,
+            reason="",
+            created_at=self.now,
+            updated_at=self.now,
+            target_id=target_id,
+            final=final,
+            details=dict(details),
+        )
 
     def record(self, op: Operation, *, new: bool = False) -> Operation:
         """Store the operation and apply what its status means for the payment."""
@@ -399,8 +428,9 @@ class _Draft:
                 self.p = replace(p, authorized=p.authorized + op.amount)
             case K.CAPTURE:
                 captured = p.captured + op.amount
-                still_open = (self.policy.multiple_captures and not op.final
-                              and captured < p.authorized)
+                still_open = (
+                    self.policy.multiple_captures and not op.final and captured < p.authorized
+                )
                 self.p = replace(p, captured=captured, capture_open=still_open)
                 self.set_status(S.CAPTURED, op.id)
             case K.REFUND:

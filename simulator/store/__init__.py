@@ -1,0 +1,31 @@
+"""Persistence behind one small protocol: ``memory://`` and ``sqlite:///path`` backends."""
+
+from .base import Conflict, DeliveryFilter, PaymentFilter, Store, StoreError, UnitOfWork
+from .memory import MemoryStore
+from .records import Attempt, Delivery, DeliveryState
+from .sqlite import SqliteStore
+
+
+def store_from_url(url: str) -> Store:
+    """The backend a store URL names: ``memory://`` or ``sqlite:///path/to/file.db``."""
+    if url.startswith("memory://"):
+        return MemoryStore(url)
+    if url.startswith("sqlite:"):
+        return SqliteStore(url)
+    raise ValueError(f"unknown store URL {url!r}: use memory:// or sqlite:///path")
+
+
+__all__ = [
+    "Attempt",
+    "Conflict",
+    "Delivery",
+    "DeliveryFilter",
+    "DeliveryState",
+    "MemoryStore",
+    "PaymentFilter",
+    "SqliteStore",
+    "Store",
+    "StoreError",
+    "UnitOfWork",
+    "store_from_url",
+]

@@ -1,0 +1,43 @@
+"""JSON encoding of stored records (payments, deliveries, documents)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+from pydantic import TypeAdapter
+
+from ..engine import Payment
+from .records import Delivery
+
+_payment = TypeAdapter(Payment)
+_delivery = TypeAdapter(Delivery)
+
+
+def encode_payment(payment: Payment) -> bytes:
+    return _payment.dump_json(payment)
+
+
+def decode_payment(data: bytes | str) -> Payment:
+    return _payment.validate_json(data)
+
+
+def encode_delivery(delivery: Delivery) -> bytes:
+    return _delivery.dump_json(delivery)
+
+
+def decode_delivery(data: bytes | str) -> Delivery:
+    return _delivery.validate_json(data)
+
+
+def encode_document(value: Any) -> bytes:
+    return orjson.dumps(value)
+
+
+def decode_document(data: bytes | str) -> Any:
+    return orjson.loads(data)
+
+
+def millis(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)

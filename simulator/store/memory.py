@@ -1,0 +1,170 @@
+"""In-memory store (``memory://``): the reference backend, fast and forgetful."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..engine import Payment
+from .base import Conflict, DeliveryFilter, PaymentFilter
+from .codec import decode_document, encode_document
+from .records import Delivery, DeliveryState
+
+_Key = tuple[str, str, str]
+
+
+@dataclass
+class _Tables:
+    payments: dict[str, Payment] = field(default_factory=dict)
+    references: dict[_Key, str] = field(default_factory=dict)
+    aliases: dict[_Key, str] = field(default_factory=dict)
+    deliveries: dict[str, Delivery] = field(default_factory=dict)
+    documents: dict[_Key, bytes] = field(default_factory=dict)
+    clocks: dict[str, int] = field(default_factory=dict)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, tables: _Tables) -> None:
+        self._t = tables
+        self._payments: list[tuple[Payment, tuple[str, ...]]] = []
+        self._staged: list[Callable[[], None]] = []
+
+    async def get_payment(self, payment_id: str) -> Payment | None:
+        return self._t.payments.get(payment_id)
+
+    async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
+        payment_id = self._t.references.get((tenant, provider, reference))
+        return self._t.payments.get(payment_id) if payment_id else None
+
+    async def resolve_alias(self, tenant: str, provider: str, alias: str) -> str | None:
+        return self._t.aliases.get((tenant, provider, alias))
+
+    def save_payment(self, payment: Payment, aliases: Iterable[str] = ()) -> None:
+        self._payments.append((payment, tuple(aliases)))
+
+    async def get_delivery(self, delivery_id: str) -> Delivery | None:
+        return self._t.deliveries.get(delivery_id)
+
+    def save_delivery(self, delivery: Delivery) -> None:
+        self._staged.append(lambda: self._t.deliveries.__setitem__(delivery.id, delivery))
+
+    async def get_document(self, kind: str, tenant: str, key: str) -> Any | None:
+        data = self._t.documents.get((kind, tenant, key))
+        return None if data is None else decode_document(data)
+
+    def put_document(self, kind: str, tenant: str, key: str, value: Any) -> None:
+        data = encode_document(value)
+        self._staged.append(lambda: self._t.documents.__setitem__((kind, tenant, key), data))
+
+    def delete_document(self, kind: str, tenant: str, key: str) -> None:
+        def delete() -> None:
+            self._t.documents.pop((kind, tenant, key), None)
+
+        self._staged.append(delete)
+
+    def set_clock(self, tenant: str, offset_ms: int) -> None:
+        self._staged.append(lambda: self._t.clocks.__setitem__(tenant, offset_ms))
+
+    async def commit(self) -> None:
+        payments, self._payments = self._payments, []
+        staged, self._staged = self._staged, []
+        t = self._t
+        # Check first, so that a conflict leaves nothing half-applied.
+        for payment, _aliases in payments:
+            owner = t.references.get((payment.tenant, payment.provider, payment.reference))
+            if owner is not None and owner != payment.id:
+                raise Conflict(f"reference {payment.reference} belongs to payment {owner}")
+        for payment, aliases in payments:
+            t.payments[payment.id] = payment
+            t.references[(payment.tenant, payment.provider, payment.reference)] = payment.id
+            for alias in aliases:
+                t.aliases[(payment.tenant, payment.provider, alias)] = payment.id
+        for write in staged:
+            write()
+
+
+class MemoryStore:
+    def __init__(self, url: str = "memory://") -> None:
+        self.url = url
+        self._t = _Tables()
+
+    async def open(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[MemoryUnitOfWork]:
+        yield MemoryUnitOfWork(self._t)
+
+    async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
+        found = [
+            p
+            for p in self._t.payments.values()
+            if (where.tenant is None or p.tenant == where.tenant)
+            and (where.provider is None or p.provider == where.provider)
+            and (where.reference is None or p.reference == where.reference)
+        ]
+        found.sort(key=lambda p: (p.created_at, p.id), reverse=True)
+        return found[: where.limit]
+
+    async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
+        found = [
+            d
+            for d in self._t.deliveries.values()
+            if (where.tenant is None or d.tenant == where.tenant)
+            and (where.provider is None or d.provider == where.provider)
+            and (where.payment_id is None or d.payment_id == where.payment_id)
+            and (where.state is None or d.state is where.state)
+        ]
+        found.sort(key=lambda d: (d.created_at, d.id), reverse=True)
+        return found[: where.limit]
+
+    async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]:
+        return [
+            decode_document(data)
+            for (k, t, _key), data in sorted(self._t.documents.items())
+            if k == kind and (tenant is None or t == tenant)
+        ]
+
+    async def clocks(self) -> dict[str, int]:
+        return dict(self._t.clocks)
+
+    async def due_payments(self, real_now: datetime, limit: int) -> Sequence[tuple[str, str]]:
+        due = [
+            (p.due_at, p.tenant, p.id)
+            for p in self._t.payments.values()
+            if p.due_at is not None and p.due_at <= self._tenant_now(p.tenant, real_now)
+        ]
+        return [(tenant, pid) for _at, tenant, pid in sorted(due)[:limit]]
+
+    async def due_deliveries(self, real_now: datetime, limit: int) -> Sequence[Delivery]:
+        due = [
+            d
+            for d in self._t.deliveries.values()
+            if d.state is DeliveryState.PENDING and d.due_at <= self._tenant_now(d.tenant, real_now)
+        ]
+        due.sort(key=lambda d: (d.due_at, d.created_at, d.id))
+        return due[:limit]
+
+    async def reset(self, tenant: str | None = None) -> None:
+        t = self._t
+        _drop(t.payments, lambda k, v: tenant in (None, v.tenant))
+        _drop(t.references, lambda k, v: tenant in (None, k[0]))
+        _drop(t.aliases, lambda k, v: tenant in (None, k[0]))
+        _drop(t.deliveries, lambda k, v: tenant in (None, v.tenant))
+        _drop(t.documents, lambda k, v: tenant in (None, k[1]))
+        _drop(t.clocks, lambda k, v: tenant in (None, k))
+
+    def _tenant_now(self, tenant: str, real_now: datetime) -> datetime:
+        return real_now + timedelta(milliseconds=self._t.clocks.get(tenant, 0))
+
+
+def _drop(table: dict[Any, Any], doomed: Callable[[Any, Any], bool]) -> None:
+    """Delete in place, so units of work already holding the table see the reset."""
+    for key in [k for k, v in table.items() if doomed(k, v)]:
+        del table[key]
