@@ -8,11 +8,33 @@ from decimal import Decimal, InvalidOperation
 #: Minor-unit exponents of ISO 4217 currencies (list 1, 2024), plus the test code ``XTS``.
 #: Currencies absent here with exponent 2 are listed in ``_TWO_DECIMALS``.
 _NON_DEFAULT: Mapping[str, int] = {
-    "BHD": 3, "BIF": 0, "CLF": 4, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0,
-    "JOD": 3, "JPY": 0, "KMF": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3, "PYG": 0,
-    "RWF": 0, "TND": 3, "UGX": 0, "UYI": 0, "UYW": 4, "VND": 0, "VUV": 0, "XAF": 0,
-    "XOF": 0, "XPF": 0,
-}  # fmt: skip
+    "BHD": 3,
+    "BIF": 0,
+    "CLF": 4,
+    "CLP": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "IQD": 3,
+    "ISK": 0,
+    "JOD": 3,
+    "JPY": 0,
+    "KMF": 0,
+    "KRW": 0,
+    "KWD": 3,
+    "LYD": 3,
+    "OMR": 3,
+    "PYG": 0,
+    "RWF": 0,
+    "TND": 3,
+    "UGX": 0,
+    "UYI": 0,
+    "UYW": 4,
+    "VND": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
+    "XPF": 0,
+}
 
 _TWO_DECIMALS = (
     "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP "
@@ -28,11 +50,28 @@ EXPONENTS: Mapping[str, int] = {**dict.fromkeys(_TWO_DECIMALS, 2), **_NON_DEFAUL
 
 #: ISO 4217 numeric codes of the most used currencies, for providers that accept them.
 NUMERIC_CODES: Mapping[str, str] = {
-    "978": "EUR", "840": "USD", "826": "GBP", "980": "UAH", "032": "ARS", "986": "BRL",
-    "484": "MXN", "985": "PLN", "203": "CZK", "348": "HUF", "946": "RON", "752": "SEK",
-    "578": "NOK", "208": "DKK", "756": "CHF", "392": "JPY", "124": "CAD", "036": "AUD",
-    "356": "INR", "949": "TRY", "963": "XTS",
-}  # fmt: skip
+    "978": "EUR",
+    "840": "USD",
+    "826": "GBP",
+    "980": "UAH",
+    "032": "ARS",
+    "986": "BRL",
+    "484": "MXN",
+    "985": "PLN",
+    "203": "CZK",
+    "348": "HUF",
+    "946": "RON",
+    "752": "SEK",
+    "578": "NOK",
+    "208": "DKK",
+    "756": "CHF",
+    "392": "JPY",
+    "124": "CAD",
+    "036": "AUD",
+    "356": "INR",
+    "949": "TRY",
+    "963": "XTS",
+}
 
 
 class UnknownCurrency(ValueError):

@@ -130,10 +130,17 @@ class SqliteUnitOfWork:
         self._writes.append(
             (
                 _UPSERT_PAYMENT,
-                (payment.id, payment.tenant, payment.provider, payment.reference,
-                 millis(payment.created_at), due, encode_payment(payment)),
+                (
+                    payment.id,
+                    payment.tenant,
+                    payment.provider,
+                    payment.reference,
+                    millis(payment.created_at),
+                    due,
+                    encode_payment(payment),
+                ),
             )
-        )  # fmt: skip
+        )
         for alias in aliases:
             self._writes.append(
                 (_UPSERT_ALIAS, (payment.tenant, payment.provider, alias, payment.id))
@@ -147,11 +154,18 @@ class SqliteUnitOfWork:
         self._writes.append(
             (
                 _UPSERT_DELIVERY,
-                (delivery.id, delivery.tenant, delivery.provider, delivery.payment_id,
-                 delivery.state.value, millis(delivery.due_at), millis(delivery.created_at),
-                 encode_delivery(delivery)),
+                (
+                    delivery.id,
+                    delivery.tenant,
+                    delivery.provider,
+                    delivery.payment_id,
+                    delivery.state.value,
+                    millis(delivery.due_at),
+                    millis(delivery.created_at),
+                    encode_delivery(delivery),
+                ),
             )
-        )  # fmt: skip
+        )
 
     async def get_document(self, kind: str, tenant: str, key: str) -> Any | None:
         row = self._store.one(
@@ -226,17 +240,21 @@ class SqliteStore:
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
         sql, params = _filtered(
             "SELECT body FROM payments",
-            tenant=where.tenant, provider=where.provider, reference=where.reference,
-        )  # fmt: skip
+            tenant=where.tenant,
+            provider=where.provider,
+            reference=where.reference,
+        )
         rows = self.all(sql + " ORDER BY created_ms DESC, id DESC LIMIT ?", (*params, where.limit))
         return [decode_payment(r[0]) for r in rows]
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
         sql, params = _filtered(
             "SELECT body FROM deliveries",
-            tenant=where.tenant, provider=where.provider, payment_id=where.payment_id,
+            tenant=where.tenant,
+            provider=where.provider,
+            payment_id=where.payment_id,
             state=where.state.value if where.state else None,
-        )  # fmt: skip
+        )
         rows = self.all(sql + " ORDER BY created_ms DESC, id DESC LIMIT ?", (*params, where.limit))
         return [decode_delivery(r[0]) for r in rows]
 

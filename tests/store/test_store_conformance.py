@@ -48,9 +48,16 @@ def payment(ref: str = "o-1", tenant: str = "t1", pid: str | None = None, **kw: 
 
 def delivery(did: str, tenant: str = "t1", due: datetime = NOW, **kw: object) -> Delivery:
     return Delivery(
-        id=did, tenant=tenant, provider="tranzzo", url="http://127.0.0.1:1/hook", event="e",
-        payload={"a": 1}, due_at=due, created_at=NOW, **{"state": DeliveryState.PENDING, **kw},  # type: ignore[arg-type]
-    )  # fmt: skip
+        id=did,
+        tenant=tenant,
+        provider="tranzzo",
+        url="http://127.0.0.1:1/hook",
+        event="e",
+        payload={"a": 1},
+        due_at=due,
+        created_at=NOW,
+        **{"state": DeliveryState.PENDING, **kw},  # type: ignore[arg-type]
+    )
 
 
 async def test_a_committed_payment_is_found_by_id_reference_and_alias(store: Store) -> None:
@@ -137,8 +144,9 @@ async def test_due_deliveries_are_pending_ones_in_due_order(store: Store) -> Non
         uow.save_delivery(delivery("late", due=NOW - timedelta(seconds=1)))
         uow.save_delivery(delivery("early", due=NOW - timedelta(seconds=5)))
         uow.save_delivery(delivery("future", due=NOW + timedelta(seconds=5)))
-        uow.save_delivery(delivery("done", due=NOW - timedelta(seconds=9),
-                                   state=DeliveryState.DELIVERED))  # fmt: skip
+        uow.save_delivery(
+            delivery("done", due=NOW - timedelta(seconds=9), state=DeliveryState.DELIVERED)
+        )
         await uow.commit()
     assert [d.id for d in await store.due_deliveries(NOW, 10)] == ["early", "late"]
     done = await store.list_deliveries(DeliveryFilter(state=DeliveryState.DELIVERED))

@@ -1,0 +1,129 @@
+"""create_app(settings): the only module that wires every layer into one aiohttp application.
+
+/<provider>/...     one sub-application per provider (its real paths under the mount)
+/_sandbox/...       the admin API, its OpenAPI document, and the hosted pages
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+from aiohttp import web
+
+from .appkeys import CONTEXT
+from .context import SandboxContext
+from .control import create_control_app
+from .ids import Ids
+from .outcomes.processor import ProcessorData
+from .providers import PLUGINS
+from .providers.base import ProviderPlugin, json_response
+from .services.clock import Clocks, utc_now
+from .services.credentials import Credential, Credentials
+from .services.payments import PaymentService
+from .services.scheduler import Scheduler
+from .services.tokens import CardTokens
+from .settings import Settings
+from .store import store_from_url
+from .ui import create_pages_app
+from .webhooks import Dispatcher, WebhookProfile
+
+
+def create_app(
+    settings: Settings, *, real_now: Callable[[], datetime] = utc_now
+) -> web.Application:
+    store = store_from_url(settings.store)
+    ids = Ids(settings.seed)
+    clocks = Clocks(store, real_now)
+    credentials = Credentials(store, _configured_credentials(settings), settings.auth)
+    plugins: dict[str, ProviderPlugin] = {}
+    profiles: dict[str, WebhookProfile] = {}
+    dispatcher = Dispatcher(
+        store, clocks, credentials, profiles, poll_interval=settings.poll_interval
+    )
+    payments = PaymentService(store, clocks, ids, plugins, on_deliveries=dispatcher.wake)
+    context = SandboxContext(
+        settings=settings,
+        store=store,
+        ids=ids,
+        clocks=clocks,
+        credentials=credentials,
+        payments=payments,
+        scheduler=Scheduler(store, clocks, payments),
+        dispatcher=dispatcher,
+        processor=ProcessorData(ids),
+        tokens=CardTokens(store),
+        plugins=plugins,
+    )
+    for plugin_class in PLUGINS:
+        plugin = plugin_class(context)
+        plugins[plugin.name] = plugin
+        if plugin.webhooks is not None:
+            profiles[plugin.name] = plugin.webhooks
+
+    app = web.Application()
+    app[CONTEXT] = context
+    app.cleanup_ctx.append(_lifecycle)
+    app.router.add_get("/", _index)
+    # The hosted pages share the /_sandbox prefix with the admin API: mount them first.
+    app.add_subapp("/_sandbox/acs", create_pages_app("acs"))
+    app.add_subapp("/_sandbox/checkout", create_pages_app("checkout"))
+    app.add_subapp("/_sandbox", create_control_app())
+    for plugin in plugins.values():
+        app.add_subapp(f"/{plugin.name}", plugin.create_app())
+    return app
+
+
+async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
+    """Open the store, then run the webhook dispatcher and the due-work scheduler until
+    shutdown (aiohttp cleanup_ctx)."""
+    context = app[CONTEXT]
+    await context.store.open()
+    await context.clocks.load()
+    await context.dispatcher.start()
+    interval = context.settings.poll_interval
+    tasks = [
+        asyncio.create_task(context.dispatcher.run_forever(), name="webhook-dispatcher"),
+        asyncio.create_task(context.scheduler.run_forever(interval), name="due-work"),
+    ]
+    yield
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await context.dispatcher.stop()
+    await context.store.close()
+
+
+async def _index(request: web.Request) -> web.StreamResponse:
+    """What is served where."""
+    context = request.app[CONTEXT]
+    origin = str(request.url.origin())
+    return json_response(
+        {
+            "name": "psp-sandbox",
+            "providers": {
+                p.name: {
+                    "title": p.title,
+                    "base_urls": [f"{origin}/{p.name}{path}" for path in p.base_paths],
+                    "openapi": f"{origin}/{p.name}/openapi.json",
+                }
+                for p in context.plugins.values()
+            },
+            "admin": f"{origin}/_sandbox",
+            "admin_openapi": f"{origin}/_sandbox/openapi.json",
+        }
+    )
+
+
+def _configured_credentials(settings: Settings) -> list[Credential]:
+    configured = [c for plugin in PLUGINS for c in plugin.default_credentials]
+    for provider, entries in settings.credentials.items():
+        configured.extend(
+            Credential(provider, e.key, e.secret, e.tenant or e.key, e.extra, configured=True)
+            for e in entries
+        )
+    return configured

@@ -1,0 +1,15 @@
+"""Typed aiohttp application keys shared by the root application and its sub-applications."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    pass
+
+#: Everything the handlers of every sub-application share (services, store, clocks ...).
+CONTEXT = web.AppKey["SandboxContext"]("context")
+#: The provider a sub-application serves.
+PLUGIN = web.AppKey["ProviderPlugin"]("plugin")

@@ -1,0 +1,200 @@
+"""Wire models of the admin API (requests validated, answers documented in its OpenAPI)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..faults.injection import REQUEST_KINDS, WEBHOOK_KINDS
+from ..outcomes.challenge import CHOICES
+from ..outcomes.scripted import NAMED, OPERATIONS
+
+OutcomeName = Literal[tuple(NAMED)]  # type: ignore[valid-type]
+OperationName = Literal[OPERATIONS]  # type: ignore[valid-type]
+FaultKind = Literal[(*REQUEST_KINDS, *WEBHOOK_KINDS)]  # type: ignore[valid-type]
+Choice = Literal[CHOICES]  # type: ignore[valid-type]
+Tenant = Field(
+    None,
+    pattern=r"^[A-Za-z0-9._:@-]{1,64}$",
+    description="Defaults to the X-Sandbox-Tenant header or the ?tenant= query parameter",
+)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResetRequest(_Body):
+    """Forget one tenant's state, or (no tenant anywhere) everything."""
+
+    tenant: str | None = Tenant
+
+
+class ClockRequest(_Body):
+    tenant: str | None = Tenant
+    advance_seconds: float = Field(ge=0, le=10 * 366 * 86_400)
+
+
+class OutcomeRequest(_Body):
+    """Queue outcomes: the next ``count`` matching operations end as ``outcome``; or, with
+    ``outcomes``, a script: the first matching operation ends as the first one, and so on."""
+
+    tenant: str | None = Tenant
+    provider: str | None = None
+    operation: OperationName = "payment"
+    reference: str | None = Field(None, description="Only operations on this order")
+    outcome: OutcomeName | None = None
+    outcomes: list[OutcomeName] | None = Field(None, min_length=1, max_length=100)
+    count: int = Field(1, ge=1, le=10_000)
+    delay_seconds: int | None = Field(
+        None, ge=0, le=30 * 86_400, description="For pending_* outcomes"
+    )
+
+
+class FaultRequest(_Body):
+    """Inject faults: the next ``count`` calls of ``operation`` (a provider route name, or
+    any) fail as ``kind`` says; webhook kinds act on the next notifications."""
+
+    tenant: str | None = Tenant
+    provider: str | None = None
+    operation: str | None = Field(None, description="Route name; see GET /_sandbox/providers")
+    kind: FaultKind
+    status: int | None = Field(None, ge=400, le=599, description="For kind=error")
+    latency_ms: int | None = Field(None, ge=0, le=120_000, description="For kind=latency")
+    seconds: int | None = Field(None, ge=0, le=30 * 86_400, description="For kind=delay")
+    count: int = Field(1, ge=1, le=10_000)
+
+
+class ChallengeRequest(_Body):
+    choice: Choice
+
+
+class ResolveRequest(_Body):
+    """Finish a pending operation now with the given outcome."""
+
+    outcome: OutcomeName
+    operation_id: str | None = Field(None, description="Defaults to the pending operation")
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    store: str
+    providers: list[str]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class AdminError(BaseModel):
+    error: ErrorDetail
+
+
+class OperationView(BaseModel):
+    id: str
+    kind: str
+    amount: int
+    status: str
+    reason: str
+    created_at: str
+    updated_at: str
+    target_id: str | None
+    due_at: str | None
+    details: dict[str, Any]
+
+
+class StatusChangeView(BaseModel):
+    at: str
+    old: str | None
+    new: str
+    operation_id: str | None
+
+
+class AttemptView(BaseModel):
+    at: str
+    status: int | None
+    latency_ms: int
+    error: str | None
+    response: str
+
+
+class DeliveryView(BaseModel):
+    id: str
+    tenant: str
+    provider: str
+    payment_id: str | None
+    operation_id: str | None
+    event: str
+    url: str
+    state: str
+    due_at: str
+    created_at: str
+    copy_of: str | None
+    payload: dict[str, Any]
+    attempts: list[AttemptView]
+
+
+class PaymentView(BaseModel):
+    id: str
+    tenant: str
+    provider: str
+    reference: str
+    currency: str
+    amount: int
+    intent: str
+    status: str
+    authorized: int
+    captured: int
+    refunded: int
+    capture_open: bool
+    created_at: str
+    updated_at: str
+    expires_at: str | None
+    due_at: str | None
+    operations: list[OperationView]
+    history: list[StatusChangeView]
+    details: dict[str, Any]
+    webhooks: list[DeliveryView] | None = None
+
+
+class PaymentList(BaseModel):
+    payments: list[PaymentView]
+
+
+class DeliveryList(BaseModel):
+    webhooks: list[DeliveryView]
+
+
+class ClockView(BaseModel):
+    tenant: str
+    now: str
+    offset_seconds: float
+    ticked: int | None = None
+    webhooks_attempted: int | None = None
+
+
+class QueueView(BaseModel):
+    tenant: str
+    entries: list[dict[str, Any]]
+
+
+class MagicCardView(BaseModel):
+    card_number: str
+    result: str
+    reason: str
+    description: str
+    source: Literal["provider", "neutral"]
+
+
+class ProviderView(BaseModel):
+    name: str
+    title: str
+    mount: str
+    base_paths: list[str]
+    operations: list[str]
+    sends_webhooks: bool

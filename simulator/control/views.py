@@ -1,0 +1,89 @@
+"""How the admin API shows payments and webhook deliveries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..engine import Payment
+from ..store import Delivery
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def payment_view(p: Payment, deliveries: list[Delivery] | None = None) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": p.id,
+        "tenant": p.tenant,
+        "provider": p.provider,
+        "reference": p.reference,
+        "currency": p.currency,
+        "amount": p.amount,
+        "intent": p.intent.value,
+        "status": p.status.value,
+        "authorized": p.authorized,
+        "captured": p.captured,
+        "refunded": p.refunded,
+        "capture_open": p.capture_open,
+        "created_at": iso(p.created_at),
+        "updated_at": iso(p.updated_at),
+        "expires_at": iso(p.expires_at),
+        "due_at": iso(p.due_at),
+        "operations": [
+            {
+                "id": op.id,
+                "kind": op.kind.value,
+                "amount": op.amount,
+                "status": op.status.value,
+                "reason": op.reason,
+                "created_at": iso(op.created_at),
+                "updated_at": iso(op.updated_at),
+                "target_id": op.target_id,
+                "due_at": iso(op.due_at),
+                "details": dict(op.details),
+            }
+            for op in p.operations
+        ],
+        "history": [
+            {
+                "at": iso(change.at),
+                "old": change.old.value if change.old else None,
+                "new": change.new.value,
+                "operation_id": change.operation_id,
+            }
+            for change in p.history
+        ],
+        "details": dict(p.details),
+    }
+    if deliveries is not None:
+        view["webhooks"] = [delivery_view(d) for d in deliveries]
+    return view
+
+
+def delivery_view(d: Delivery) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "tenant": d.tenant,
+        "provider": d.provider,
+        "payment_id": d.payment_id,
+        "operation_id": d.operation_id,
+        "event": d.event,
+        "url": d.url,
+        "state": d.state.value,
+        "due_at": iso(d.due_at),
+        "created_at": iso(d.created_at),
+        "copy_of": d.copy_of,
+        "payload": dict(d.payload),
+        "attempts": [
+            {
+                "at": iso(a.at),
+                "status": a.status,
+                "latency_ms": a.latency_ms,
+                "error": a.error,
+                "response": a.response,
+            }
+            for a in d.attempts
+        ],
+    }

@@ -1,0 +1,71 @@
+"""Queued faults: "the next N calls of operation O answer with X", and webhook chaos.
+
+Request faults (checked before a provider's handler runs):
+
+- ``error``     answer with an HTTP status, rendered in the provider's own error envelope
+- ``latency``   wait ``latency_ms`` of real time, then handle the request normally
+- ``reset``     drop the connection without an answer
+- ``malformed`` answer 200 with a truncated JSON body
+
+Webhook faults (applied when a notification is queued):
+
+- ``drop``      record the delivery as dropped; it is never sent
+- ``delay``     send it ``seconds`` later on the tenant clock
+- ``duplicate`` send it twice
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..store import UnitOfWork
+from ..store.queue import TenantQueue
+
+REQUEST_KINDS = ("error", "latency", "reset", "malformed")
+WEBHOOK_KINDS = ("drop", "delay", "duplicate")
+
+#: The operation name webhook faults are queued under.
+WEBHOOK = "webhook"
+
+queue = TenantQueue("faults")
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    kind: str
+    status: int = 500
+    latency_ms: int = 0
+    seconds: int = 0
+
+    @classmethod
+    def of(cls, entry: Mapping[str, Any]) -> Fault:
+        return cls(
+            kind=entry["kind"],
+            status=int(entry.get("status") or 500),
+            latency_ms=int(entry.get("latency_ms") or 0),
+            seconds=int(entry.get("seconds") or 0),
+        )
+
+
+async def take_request_fault(
+    uow: UnitOfWork, tenant: str, provider: str, operation: str
+) -> Fault | None:
+    def fits(entry: Mapping[str, Any]) -> bool:
+        return (
+            entry["kind"] in REQUEST_KINDS
+            and entry.get("provider") in (None, provider)
+            and entry.get("operation") in (None, "*", operation)
+        )
+
+    entry = await queue.take(uow, tenant, fits)
+    return Fault.of(entry) if entry else None
+
+
+async def take_webhook_fault(uow: UnitOfWork, tenant: str, provider: str) -> Fault | None:
+    def fits(entry: Mapping[str, Any]) -> bool:
+        return entry["kind"] in WEBHOOK_KINDS and entry.get("provider") in (None, provider)
+
+    entry = await queue.take(uow, tenant, fits)
+    return Fault.of(entry) if entry else None

@@ -1,0 +1,1 @@
+"""What happens to a payment: magic values, queued outcomes and generated processor details."""

@@ -1,0 +1,35 @@
+"""3-D Secure challenges: what the cardholder's choice on the hosted page turns into.
+
+A challenged operation remembers the issuer's answer for after a successful authentication
+(``after_authentication`` in its details), so a declining card still declines once the
+cardholder has passed the challenge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..engine import APPROVED, Operation, Outcome, Reason, declined
+from .codec import outcome_from_json, outcome_to_json
+
+AFTER_AUTHENTICATION = "after_authentication"
+
+#: The choices the hosted challenge page (and the admin API) offer.
+CHOICES = ("approve", "decline", "abandon")
+
+
+def remember_issuer_answer(outcome: Outcome) -> Mapping[str, Any]:
+    """Details to store on a challenged operation: the issuer's answer once authenticated."""
+    return {AFTER_AUTHENTICATION: outcome_to_json(outcome)}
+
+
+def outcome_of_choice(operation: Operation, choice: str) -> Outcome:
+    if choice == "approve":
+        stored = operation.details.get(AFTER_AUTHENTICATION)
+        return outcome_from_json(stored) if stored else APPROVED
+    if choice == "decline":
+        return declined(Reason.AUTHENTICATION_FAILED)
+    if choice == "abandon":
+        return declined(Reason.AUTHENTICATION_ABANDONED)
+    raise ValueError(f"unknown choice {choice!r}; one of {', '.join(CHOICES)}")

@@ -1,0 +1,84 @@
+"""The neutral magic-card table shared by every provider, and the Luhn check."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..engine import APPROVED, CHALLENGE, Outcome, Reason, declined, failed, pending
+
+#: Seconds a "pending, then ..." card waits on the tenant clock before its final result.
+PENDING_DELAY_SECONDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class MagicCard:
+    number: str
+    outcome: Outcome
+    description: str
+
+
+NEUTRAL: tuple[MagicCard, ...] = (
+    MagicCard("4111111111111111", APPROVED, "approved, no 3-D Secure"),
+    MagicCard("5555555555554444", APPROVED, "approved, no 3-D Secure"),
+    MagicCard("4000000000000002", declined(Reason.DO_NOT_HONOUR), "declined (do not honour)"),
+    MagicCard(
+        "4000000000009995", declined(Reason.INSUFFICIENT_FUNDS), "declined, insufficient funds"
+    ),
+    MagicCard("4000000000000069", declined(Reason.EXPIRED_CARD), "declined, expired card"),
+    MagicCard("4000000000000127", declined(Reason.INVALID_CVV), "declined, wrong CVV"),
+    MagicCard(
+        "4000000000003220",
+        CHALLENGE,
+        "3-D Secure challenge; the hosted page (or the admin API) decides",
+    ),
+    MagicCard(
+        "4000000000000259",
+        pending(APPROVED, PENDING_DELAY_SECONDS),
+        f"pending, then approved after {PENDING_DELAY_SECONDS} s (tenant clock)",
+    ),
+    MagicCard(
+        "4000000000000267",
+        pending(declined(), PENDING_DELAY_SECONDS),
+        f"pending, then declined after {PENDING_DELAY_SECONDS} s (tenant clock)",
+    ),
+    MagicCard("4000000000000119", failed(Reason.PROCESSOR_ERROR), "processor error"),
+)
+
+_NEUTRAL_BY_NUMBER = {card.number: card for card in NEUTRAL}
+
+
+def luhn_valid(number: str) -> bool:
+    if not number.isdigit() or not 12 <= len(number) <= 19:
+        return False
+    total = 0
+    for position, char in enumerate(reversed(number)):
+        digit = int(char)
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def card_outcome(number: str, provider_cards: Mapping[str, MagicCard] | None = None) -> Outcome:
+    """The outcome a card number calls for: the provider's own table wins, then the neutral
+    one; any other (Luhn-valid) number is approved."""
+    card = (provider_cards or {}).get(number) or _NEUTRAL_BY_NUMBER.get(number)
+    return card.outcome if card else APPROVED
+
+
+def catalog(provider_cards: Mapping[str, MagicCard]) -> list[dict[str, str]]:
+    """Every magic card a provider answers to, its own first (for ``GET /_sandbox/magic``)."""
+    own = [_describe(card, "provider") for card in provider_cards.values()]
+    shared = [_describe(c, "neutral") for c in NEUTRAL if c.number not in provider_cards]
+    return own + shared
+
+
+def _describe(card: MagicCard, source: str) -> dict[str, str]:
+    return {
+        "card_number": card.number,
+        "result": card.outcome.result.value,
+        "reason": card.outcome.reason.value,
+        "description": card.description,
+        "source": source,
+    }

@@ -1,0 +1,8 @@
+"""The providers the sandbox serves — one registration line each."""
+
+from __future__ import annotations
+
+from .base import ProviderPlugin
+from .tranzzo import TranzzoPlugin
+
+PLUGINS: tuple[type[ProviderPlugin], ...] = (TranzzoPlugin,)

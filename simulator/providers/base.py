@@ -1,0 +1,303 @@
+"""The provider plugin contract, and the request pipeline every provider's sub-application shares.
+
+A request to ``/<provider>/...`` passes, in order: route matching (unknown path → the provider's
+404, wrong method → its 405), authentication (its own 401/403), injected faults, then the
+handler. Whatever goes wrong is answered in the provider's own error envelope — never a bare
+500 or a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import socket
+import struct
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+import orjson
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from ..appkeys import CONTEXT, PLUGIN
+from ..context import SandboxContext
+from ..engine import Decision, Operation, Payment, Policy, RuleViolation
+from ..faults import injection
+from ..faults.injection import Fault
+from ..openapi import Api
+from ..outcomes.magic import MagicCard
+from ..services.credentials import Credential
+from ..services.payments import Notification, PaymentNotFound, Scope
+from ..webhooks import WebhookProfile
+
+log = logging.getLogger(__name__)
+
+#: Header that puts a request in a tenant of the caller's choosing (parallel test workers).
+TENANT_HEADER = "X-Sandbox-Tenant"
+_TENANT = re.compile(r"^[A-Za-z0-9._:@-]{1,64}$")
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class ApiError(Exception):
+    """An answer in the provider's own error format. Raise it anywhere in a provider handler."""
+
+    def __init__(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = dict(headers or {})
+
+    def response(self) -> web.Response:
+        return json_response(self.body, self.status, self.headers)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One schema problem of a request body, in neutral form."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the tenant the request belongs to and the credential it used."""
+
+    tenant: str
+    credential: Credential
+
+    def scope(self) -> Scope:
+        return Scope(self.tenant, self.credential.provider)
+
+
+@dataclass(frozen=True, slots=True)
+class CardForm:
+    """What a cardholder typed on the hosted checkout page."""
+
+    number: str
+    expiry_month: int
+    expiry_year: int
+    cvv: str
+    holder: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """Where a browser goes next (after a hosted page): a GET link or an auto-posted form."""
+
+    url: str
+    method: str = "GET"
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+class ProviderPlugin(ABC):
+    """One provider: its routes, rules, credentials, error envelope, webhooks and magic values."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    policy: ClassVar[Policy]
+    api: ClassVar[Api]
+    #: The provider's own documented test cards; they win over the neutral table.
+    magic_cards: ClassVar[Mapping[str, MagicCard]] = {}
+    #: How its webhooks are encoded, signed and retried (None: it sends none).
+    webhooks: ClassVar[WebhookProfile | None] = None
+    #: Path prefixes under the mount where the real API lives (for the banner and docs).
+    base_paths: ClassVar[Sequence[str]] = ()
+    #: The sandbox's documented test credentials for this provider.
+    default_credentials: ClassVar[Sequence[Credential]] = ()
+
+    def __init__(self, context: SandboxContext) -> None:
+        self.context = context
+
+    # --- wiring -------------------------------------------------------------------------
+
+    def create_app(self) -> web.Application:
+        app = web.Application(middlewares=[self._pipeline])
+        app[PLUGIN] = self
+        self.api.register(app)
+        return app
+
+    @abstractmethod
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI document of this provider's sandbox API."""
+
+    def notifications(self, decision: Decision) -> Iterable[Notification]:
+        """The webhooks a decision causes (none unless the provider sends webhooks)."""
+        return ()
+
+    def browser_return(self, payment: Payment, operation: Operation) -> Redirect | None:
+        """Where a hosted page (3-D Secure challenge, checkout) sends the browser when done."""
+        return None
+
+    async def pay_hosted(self, payment: Payment, card: CardForm) -> Decision:
+        """Pay an order created for the hosted checkout page with the card typed there."""
+        raise self.error(404, f"{self.title} has no hosted payment page")
+
+    # --- credentials --------------------------------------------------------------------
+
+    @abstractmethod
+    async def authenticate(self, request: web.Request) -> Principal:
+        """Check the request's credentials; raise the provider's own 401/403 ApiError."""
+
+    # --- errors in the provider's own envelope ------------------------------------------
+
+    @abstractmethod
+    def error(self, status: int, message: str, code: str | None = None) -> ApiError:
+        """A generic error answer with this HTTP status, in the provider's envelope."""
+
+    @abstractmethod
+    def violation(self, violation: RuleViolation) -> ApiError:
+        """A broken payment rule, rendered as this provider reports it."""
+
+    def invalid_body(self, errors: Sequence[FieldError]) -> ApiError:
+        first = errors[0] if errors else FieldError("body", "invalid")
+        return self.error(400, f"Invalid {first.field}: {first.message}")
+
+    def malformed_body(self) -> ApiError:
+        return self.error(400, "Malformed JSON body")
+
+    def unsupported_media_type(self) -> ApiError:
+        return self.error(415, "Unsupported Media Type")
+
+    def not_found(self) -> ApiError:
+        return self.error(404, "Not found")
+
+    def payment_not_found(self) -> ApiError:
+        return self.not_found()
+
+    def method_not_allowed(self) -> ApiError:
+        return self.error(405, "Method not allowed")
+
+    def internal_error(self) -> ApiError:
+        return self.error(500, "Internal error")
+
+    def fault(self, status: int) -> ApiError:
+        """An injected HTTP error answer."""
+        return self.error(status, "Injected fault")
+
+    # --- helpers for handlers -----------------------------------------------------------
+
+    async def read(self, request: web.Request, model: type[Model]) -> Model:
+        """Parse a JSON body into ``model``, answering bad input in the provider's envelope."""
+        if request.content_type != "application/json":
+            raise self.unsupported_media_type()
+        raw = await request.read()
+        try:
+            return model.model_validate_json(raw)
+        except ValidationError as invalid:
+            if any(e["type"] == "json_invalid" for e in invalid.errors()):
+                raise self.malformed_body() from None
+            raise self.invalid_body(field_errors(invalid)) from None
+
+    def principal(self, request: web.Request) -> Principal:
+        principal: Principal = request["principal"]
+        return principal
+
+    def tenant_for(self, request: web.Request, credential: Credential) -> str:
+        chosen = request.headers.get(TENANT_HEADER)
+        if chosen is None:
+            return credential.tenant
+        if not _TENANT.match(chosen):
+            raise self.error(400, f"{TENANT_HEADER} must match {_TENANT.pattern}")
+        return chosen
+
+    # --- the pipeline -------------------------------------------------------------------
+
+    @web.middleware
+    async def _pipeline(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        try:
+            match = request.match_info
+            if match.http_exception is not None:
+                raise match.http_exception
+            endpoint = self.api.endpoint(match.route.name or "")
+            if endpoint is not None and not endpoint.public:
+                principal = await self.authenticate(request)
+                request["principal"] = principal
+                fault = await self._take_fault(principal, endpoint.name)
+                if fault is not None:
+                    early = await self._inject(request, fault)
+                    if early is not None:
+                        return early
+            response: web.StreamResponse = await handler(request)
+            return response
+        except ApiError as error:
+            return error.response()
+        except RuleViolation as violation:
+            return self.violation(violation).response()
+        except PaymentNotFound:
+            return self.payment_not_found().response()
+        except web.HTTPNotFound:
+            return self.not_found().response()
+        except web.HTTPMethodNotAllowed:
+            return self.method_not_allowed().response()
+        except web.HTTPException as http:
+            if http.status < 400:
+                raise
+            return self.error(http.status, http.reason).response()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s %s failed", request.method, request.path)
+            return self.internal_error().response()
+
+    async def _take_fault(self, principal: Principal, operation: str) -> Fault | None:
+        async with self.context.store.begin() as uow:
+            fault = await injection.take_request_fault(uow, principal.tenant, self.name, operation)
+            if fault is not None:
+                await uow.commit()
+        return fault
+
+    async def _inject(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
+        log.info("injecting %s fault into %s %s", fault.kind, request.method, request.path)
+        match fault.kind:
+            case "error":
+                raise self.fault(fault.status)
+            case "latency":
+                await asyncio.sleep(fault.latency_ms / 1000)
+                return None
+            case "malformed":
+                return web.Response(
+                    body=b'{"status": "succ', status=200, content_type="application/json"
+                )
+            case "reset":
+                _reset_connection(request)
+                return web.Response(status=500)
+        return None
+
+
+def json_response(
+    body: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        body=orjson.dumps(body), status=status, headers=headers, content_type="application/json"
+    )
+
+
+def field_errors(invalid: ValidationError) -> list[FieldError]:
+    return [
+        FieldError(".".join(str(part) for part in e["loc"]) or "body", e["msg"])
+        for e in invalid.errors(include_url=False)
+    ]
+
+
+def context_of(request: web.Request) -> SandboxContext:
+    return request.config_dict[CONTEXT]
+
+
+def plugin_of(request: web.Request) -> ProviderPlugin:
+    return request.config_dict[PLUGIN]
+
+
+def _reset_connection(request: web.Request) -> None:
+    """Close the connection with a TCP reset, as a crashed gateway would."""
+    transport = request.transport
+    if transport is None:
+        return
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()

@@ -1,0 +1,213 @@
+"""Tranzzo wire models: request bodies (validated as Tranzzo documents them) and answers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ...engine.money import decimals, is_currency
+
+#: The largest amount the sandbox accepts (sandbox-defined; Tranzzo documents none).
+MAX_AMOUNT = Decimal("999999999.99")
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+def _two_decimals(value: Decimal) -> Decimal:
+    if decimals(value) > 2:
+        raise ValueError("the number of decimal digits must be less than or equal to 2")
+    return value
+
+
+def _iso_currency(value: str) -> str:
+    if not is_currency(value):
+        raise ValueError("must be an ISO 4217 currency code")
+    return value
+
+
+#: "Must be a positive number. The number of decimal digits must be ≤ 2 (100.00, 250, 50.50)."
+Amount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT), AfterValidator(_two_decimals)]
+Currency = Annotated[str, Field(min_length=3, max_length=3), AfterValidator(_iso_currency)]
+PosId = Annotated[str, Field(pattern=UUID_PATTERN, description="Merchant's POS_ID (UUID)")]
+OrderId = Annotated[str, Field(min_length=1, max_length=32, description="Merchant's order id")]
+Comment = Annotated[str, Field(max_length=2048)]
+Url = Annotated[str, Field(min_length=1, max_length=2048, pattern=r"^https?://")]
+
+
+class _Request(BaseModel):
+    # Tranzzo does not document rejecting unknown fields; legacy ones (order_amount, refund_date)
+    # are still sent by old integrations, so unknown fields are ignored.
+    model_config = ConfigDict(extra="ignore")
+
+
+class Product(_Request):
+    id: str | None = None
+    url: str | None = None
+    category: str | None = None
+    description: str | None = None
+    currency: str | None = None
+    amount: Decimal | None = None
+    price_type: str | None = None
+    vat: Decimal | None = None
+    qty: Decimal | None = None
+    payload: str | None = None
+
+
+class BrowserFingerprint(_Request):
+    browserColorDepth: str | int | None = None
+    browserScreenHeight: str | int | None = None
+    browserScreenWidth: str | int | None = None
+    browserJavaEnabled: str | bool | None = None
+    browserLanguage: str | None = None
+    browserTimeZone: str | None = None
+    browserTimeZoneOffset: str | int | None = None
+    browserAcceptHeader: str | None = None
+    browserIpAddress: str | None = None
+    browserUserAgent: str | None = None
+
+
+class PaymentRequest(_Request):
+    """POST /api/v1/payment — purchase, auth or credit; direct (card data) or hosted (a page)."""
+
+    pos_id: PosId
+    mode: Literal["direct", "hosted"]
+    method: Literal["purchase", "auth", "credit"]
+    amount: Amount
+    currency: Currency
+    description: str = Field(min_length=1, max_length=1024)
+    order_id: OrderId
+    order_3ds_bypass: Literal["supported", "always", "never"]
+    cc_number: str | None = Field(None, pattern=r"^[0-9 ]{12,23}$")
+    exp_month: int | None = Field(None, ge=1, le=12)
+    exp_year: int | None = Field(None, ge=0, le=2099)
+    card_cvv: str | None = Field(None, pattern=r"^[0-9]{3,4}$")
+    cc_token: str | None = Field(None, min_length=1, max_length=256)
+    products: list[Product] | None = None
+    customer_id: str | None = Field(None, max_length=256)
+    customer_fname: str | None = Field(None, max_length=256)
+    customer_lname: str | None = Field(None, max_length=256)
+    customer_patronym: str | None = Field(None, max_length=256)
+    customer_email: str | None = Field(None, max_length=256)
+    customer_phone: str | None = Field(None, max_length=64)
+    customer_ip: str | None = Field(None, max_length=64)
+    customer_country: str | None = Field(None, min_length=2, max_length=2)
+    server_url: Url | None = None
+    result_url: Url | None = None
+    merchant_mcc: str | None = Field(None, pattern=r"^[0-9]{4}$")
+    payload: str | None = Field(None, max_length=4096)
+    customer_referrer: str | None = Field(None, max_length=2048)
+    browser_fingerprint: BrowserFingerprint | None = None
+    payway: Literal["cc", "privat24"] | None = None
+
+
+class _Secondary(_Request):
+    pos_id: PosId
+    order_id: OrderId
+    order_currency: Currency
+    comment: Comment | None = None
+    server_url: Url | None = None
+
+
+class CaptureRequest(_Secondary):
+    """POST /api/v1/capture — all of the authorization, or ``charge_amount`` of it."""
+
+    charge_amount: Amount | None = None
+    products: list[Product] | None = None
+
+
+class VoidRequest(_Secondary):
+    """POST /api/v1/void — cancels the whole authorization (there is no amount)."""
+
+
+class RefundRequest(_Secondary):
+    """POST /api/v1/refund — the whole payment, or ``refund_amount`` of it."""
+
+    refund_amount: Amount | None = None
+
+
+# --- answers --------------------------------------------------------------------------------
+
+Status = Literal["init", "pending", "success", "failure"]
+
+
+class Fee(BaseModel):
+    amount: float
+    currency: str
+
+
+class PrimaryOperation(BaseModel):
+    """A purchase, auth or credit as Tranzzo answers it."""
+
+    payment_id: str
+    order_id: str
+    gateway_order_id: str | None = None
+    billing_order_id: str | None = None
+    transaction_id: str | None = None
+    pos_id: str
+    mode: Literal["direct", "hosted"]
+    method: str
+    amount: float
+    currency: str
+    description: str | None = None
+    status: Status
+    status_code: str
+    status_description: str
+    user_action_required: bool
+    user_action_url: str | None = None
+    redirect_url: str | None = None
+    eci: str | None = None
+    mcc: str | None = None
+    options_3ds: str | None = None
+    cc_mask: str | None = None
+    cc_token: str | None = None
+    cc_token_expiration: str | None = None
+    customer_id: str | None = None
+    customer_ip: str | None = None
+    customer_fname: str | None = None
+    customer_lname: str | None = None
+    customer_email: str | None = None
+    customer_phone: str | None = None
+    customer_country: str | None = None
+    result_url: str | None = None
+    created_at: str
+    processing_time: str | None = None
+    payload: str | None = None
+    bank_short_name: str | None = None
+
+
+class SecondaryOperation(BaseModel):
+    """A capture, void or refund as Tranzzo answers it."""
+
+    operation_id: str
+    payment_id: str
+    order_id: str
+    transaction_id: str
+    pos_id: str
+    mode: Literal["direct"]
+    method: str
+    amount: float
+    currency: str
+    status: Status
+    status_code: str
+    status_description: str
+    created_at: str
+    processed_at: str | None = None
+    processing_time: str | None = None
+    fee: Fee | None = None
+    comment: str | None = None
+    receipt_url: str | None = None
+
+
+class ErrorArgs(BaseModel):
+    code: str = Field(max_length=16)
+    field_name: str | None = None
+    violation: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """Tranzzo's 4xx/5xx body: ``{"message": String(512), "args": {"code": String(16)}}``."""
+
+    message: str = Field(max_length=512)
+    args: ErrorArgs

@@ -1,0 +1,67 @@
+"""Credentials: the configured ones, and (in ``open`` mode) those provisioned on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..store import Store
+
+AuthMode = Literal["open", "strict"]
+
+_KIND = "credential"
+_GLOBAL = ""  # credentials are looked up before the tenant is known
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    provider: str
+    #: What the provider's requests identify themselves with (API key, POS id, member id ...).
+    key: str
+    #: What signs or proves them (API secret ...); None if the provider has none.
+    secret: str | None
+    #: The tenant this credential's requests belong to unless X-Sandbox-Tenant says otherwise.
+    tenant: str
+    #: Other provider-specific parts (POS id, endpoints key, store id ...).
+    extra: Mapping[str, str] = field(default_factory=dict)
+    configured: bool = False
+
+
+class Credentials:
+    def __init__(self, store: Store, configured: Iterable[Credential], mode: AuthMode) -> None:
+        self._store = store
+        self.mode = mode
+        self._configured = {(c.provider, c.key): c for c in configured}
+        self._provisioned: dict[tuple[str, str], Credential] = {}
+
+    async def lookup(self, provider: str, key: str) -> Credential | None:
+        found = self._configured.get((provider, key)) or self._provisioned.get((provider, key))
+        if found is not None or self.mode == "strict":
+            return found
+        async with self._store.begin() as uow:
+            doc = await uow.get_document(_KIND, _GLOBAL, f"{provider}:{key}")
+        if doc is None:
+            return None
+        credential = Credential(
+            provider, key, doc["secret"], doc["tenant"], doc.get("extra", {}), False
+        )
+        self._provisioned[(provider, key)] = credential
+        return credential
+
+    async def provision(self, credential: Credential) -> Credential:
+        """Remember a credential seen for the first time (open mode only)."""
+        if self.mode != "open":
+            raise PermissionError("strict mode accepts configured credentials only")
+        doc = {"secret": credential.secret, "tenant": credential.tenant, "extra": credential.extra}
+        async with self._store.begin() as uow:
+            uow.put_document(_KIND, _GLOBAL, f"{credential.provider}:{credential.key}", doc)
+            await uow.commit()
+        self._provisioned[(credential.provider, credential.key)] = credential
+        return credential
+
+    def configured(self, provider: str) -> list[Credential]:
+        return [c for c in self._configured.values() if c.provider == provider]
+
+    def forget_provisioned(self) -> None:
+        self._provisioned.clear()

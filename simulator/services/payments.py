@@ -1,0 +1,295 @@
+"""Payment use cases: one unit of work per command — load (locked), decide, save, notify, commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any, Protocol
+
+from ..engine import (
+    AdjustAuthorization,
+    Capture,
+    Command,
+    Decision,
+    Open,
+    Outcome,
+    Payment,
+    Policy,
+    Refund,
+    Resolve,
+    RuleViolation,
+    Start,
+    Tick,
+    Violation,
+    Void,
+    decide,
+)
+from ..engine.payment import PRIMARY_KIND_OF
+from ..faults import injection
+from ..ids import Ids
+from ..outcomes import scripted
+from ..store import Conflict, Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
+from .clock import Clocks
+from .locks import KeyedLocks
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Who acts: a tenant, through one provider's API."""
+
+    tenant: str
+    provider: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """A webhook a provider wants sent because of a decision."""
+
+    url: str
+    event: str
+    payload: Mapping[str, Any]
+    operation_id: str | None = None
+    #: The stored credential whose secret signs it.
+    signing_key: str | None = None
+
+
+class ProviderRules(Protocol):
+    """What the service needs from a provider: its rules and the webhooks a decision causes."""
+
+    name: str
+    policy: Policy
+
+    def notifications(self, decision: Decision) -> Iterable[Notification]: ...
+
+
+class PaymentNotFound(LookupError):
+    """No payment answers to that reference or id for this tenant and provider."""
+
+
+BuildCommands = Callable[[Payment | None], Sequence[Command]]
+
+
+class PaymentService:
+    def __init__(
+        self,
+        store: Store,
+        clocks: Clocks,
+        ids: Ids,
+        rules: Mapping[str, ProviderRules],
+        on_deliveries: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._store = store
+        self._clocks = clocks
+        self._ids = ids
+        self._rules = rules
+        self._locks = KeyedLocks()
+        self._on_deliveries = on_deliveries
+
+    # --- reads ------------------------------------------------------------------------------
+
+    async def find(self, scope: Scope, reference: str) -> Payment | None:
+        async with self._store.begin() as uow:
+            return await uow.find_payment(scope.tenant, scope.provider, reference)
+
+    async def find_by_alias(self, scope: Scope, alias: str) -> Payment | None:
+        async with self._store.begin() as uow:
+            payment_id = await uow.resolve_alias(scope.tenant, scope.provider, alias)
+            return await uow.get_payment(payment_id) if payment_id else None
+
+    async def get(self, payment_id: str) -> Payment | None:
+        async with self._store.begin() as uow:
+            return await uow.get_payment(payment_id)
+
+    # --- changes ----------------------------------------------------------------------------
+
+    async def create(
+        self,
+        scope: Scope,
+        reference: str,
+        commands: Sequence[Command],
+        *,
+        aliases: Iterable[str] = (),
+    ) -> Decision:
+        """Open an order (``commands`` start with ``Open``) and run what follows, atomically.
+
+        An existing order with this reference makes ``Open`` fail with DUPLICATE_REFERENCE.
+        """
+        return await self._run(scope, reference, lambda _existing: commands, aliases)
+
+    async def update(
+        self,
+        scope: Scope,
+        reference: str,
+        build: Callable[[Payment], Sequence[Command]],
+        *,
+        aliases: Iterable[str] = (),
+    ) -> Decision:
+        """Apply the commands ``build`` returns for the stored order, atomically.
+
+        Raises PaymentNotFound, or RuleViolation (and nothing changed).
+        """
+
+        def existing(payment: Payment | None) -> Sequence[Command]:
+            if payment is None:
+                raise PaymentNotFound(reference)
+            return build(payment)
+
+        return await self._run(scope, reference, existing, aliases)
+
+    async def _run(
+        self, scope: Scope, reference: str, build: BuildCommands, aliases: Iterable[str]
+    ) -> Decision:
+        rules = self._rules[scope.provider]
+        lock = self._locks.hold((scope.tenant, scope.provider, reference))
+        async with lock, self._store.begin() as uow:
+            payment = await uow.find_payment(scope.tenant, scope.provider, reference)
+            commands = build(payment)
+            decision = await self._decide(uow, scope, payment, commands, rules.policy)
+            deliveries = await self._deliveries(
+                uow, decision.payment, rules.notifications(decision)
+            )
+            new_ids = _new_operation_ids(payment, decision.payment)
+            uow.save_payment(decision.payment, aliases=[*new_ids, *aliases])
+            for delivery in deliveries:
+                uow.save_delivery(delivery)
+            try:
+                await uow.commit()
+            except Conflict:
+                raise RuleViolation(Violation.DUPLICATE_REFERENCE, reference) from None
+        if deliveries:
+            self._on_deliveries()
+        return decision
+
+    async def send(self, payment: Payment, notifications: Iterable[Notification]) -> list[Delivery]:
+        """Queue webhooks outside any decision (a merchant asked for a resend)."""
+        async with self._store.begin() as uow:
+            known = await self._store.list_deliveries(
+                DeliveryFilter(tenant=payment.tenant, payment_id=payment.id, limit=100_000)
+            )
+            deliveries = await self._deliveries(uow, payment, notifications, salt=len(known))
+            for delivery in deliveries:
+                uow.save_delivery(delivery)
+            await uow.commit()
+        self._on_deliveries()
+        return deliveries
+
+    async def resolve(self, payment: Payment, operation_id: str, outcome: Outcome) -> Decision:
+        """Finish a pending or challenged operation (3-D Secure page, admin API)."""
+        scope = Scope(payment.tenant, payment.provider)
+        return await self.update(
+            scope, payment.reference, lambda _p: [Resolve(operation_id, outcome)]
+        )
+
+    async def tick(self, tenant: str, payment_id: str) -> Decision | None:
+        """Let time act on one payment (its due moment has come on the tenant clock)."""
+        payment = await self.get(payment_id)
+        if payment is None or payment.provider not in self._rules:
+            return None
+        scope = Scope(tenant, payment.provider)
+        return await self.update(scope, payment.reference, lambda _p: [Tick()])
+
+    # --- internals --------------------------------------------------------------------------
+
+    async def _decide(
+        self,
+        uow: UnitOfWork,
+        scope: Scope,
+        payment: Payment | None,
+        commands: Sequence[Command],
+        policy: Policy,
+    ) -> Decision:
+        now = self._clocks.now(scope.tenant)
+        events = []
+        decision: Decision | None = None
+        for command in commands:
+            command = await self._with_queued_outcome(uow, scope, payment, command)
+            decision = decide(payment, command, policy, now)
+            events.extend(decision.events)
+            payment = decision.payment
+        assert decision is not None, "no commands"
+        return replace(decision, events=tuple(events))
+
+    async def _with_queued_outcome(
+        self, uow: UnitOfWork, scope: Scope, payment: Payment | None, command: Command
+    ) -> Command:
+        if isinstance(command, (Open, Resolve, Tick)) or payment is None:
+            return command
+        if isinstance(command, Start):
+            kind = PRIMARY_KIND_OF[payment.intent].value
+        else:
+            kind = _KIND_OF[type(command)]
+        queued = await scripted.take(uow, scope.tenant, scope.provider, kind, payment.reference)
+        if queued is None:
+            return command
+        log.info("queued outcome %s for %s %s", queued.result, kind, payment.reference)
+        return replace(command, outcome=queued)
+
+    async def _deliveries(
+        self,
+        uow: UnitOfWork,
+        payment: Payment,
+        notifications: Iterable[Notification],
+        salt: int = 0,
+    ) -> list[Delivery]:
+        now = self._clocks.now(payment.tenant)
+        deliveries = []
+        for index, n in enumerate(notifications):
+            # Named by the decision that caused it, so seeded runs repeat delivery ids too.
+            moment = (len(payment.operations), len(payment.history), index, salt)
+            delivery = Delivery(
+                id=self._ids.uuid("delivery", payment.id, n.operation_id, n.event, *moment),
+                tenant=payment.tenant,
+                provider=payment.provider,
+                url=n.url,
+                event=n.event,
+                payload=n.payload,
+                state=DeliveryState.PENDING,
+                due_at=now,
+                created_at=now,
+                payment_id=payment.id,
+                operation_id=n.operation_id,
+                signing_key=n.signing_key,
+            )
+            deliveries.extend(await _with_webhook_faults(uow, delivery))
+        return deliveries
+
+
+async def _with_webhook_faults(uow: UnitOfWork, delivery: Delivery) -> list[Delivery]:
+    fault = await injection.take_webhook_fault(uow, delivery.tenant, delivery.provider)
+    if fault is None:
+        return [delivery]
+    match fault.kind:
+        case "drop":
+            return [replace(delivery, state=DeliveryState.DROPPED)]
+        case "delay":
+            return [replace(delivery, due_at=delivery.due_at + timedelta(seconds=fault.seconds))]
+        case "duplicate":
+            copy = replace(delivery, id=f"{delivery.id}-dup", copy_of=delivery.id)
+            return [delivery, copy]
+    return [delivery]
+
+
+_KIND_OF: Mapping[type, str] = {
+    Capture: "capture",
+    Void: "void",
+    Refund: "refund",
+    AdjustAuthorization: "adjustment",
+}
+
+
+def _new_operation_ids(before: Payment | None, after: Payment) -> list[str]:
+    known = {op.id for op in before.operations} if before else set()
+    return [op.id for op in after.operations if op.id not in known]
+
+
+__all__ = [
+    "Notification",
+    "PaymentNotFound",
+    "PaymentService",
+    "ProviderRules",
+    "Scope",
+]

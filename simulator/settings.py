@@ -1,0 +1,56 @@
+"""The sandbox's settings: one pydantic-settings model (env prefix PSP_SANDBOX_, CLI flags win).
+
+A TOML file (``--config``) may add credentials per provider::
+
+    seed = 7
+    auth = "strict"
+
+    [[credentials.tranzzo]]
+    key = "3b9e2a71-..."          # what requests identify themselves with
+    secret = "..."                # what signs them
+    tenant = "team-a"             # optional; defaults to the key
+    extra = { pos_id = "...", endpoints_key = "AIza..." }
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CredentialConfig(BaseModel):
+    key: str
+    secret: str | None = None
+    tenant: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PSP_SANDBOX_", extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8480, ge=0, le=65535)
+    store: str = "sqlite:///./psp-sandbox.db"
+    seed: int | None = None
+    auth: Literal["open", "strict"] = "open"
+    #: Credentials per provider name, in addition to each provider's documented defaults.
+    credentials: dict[str, list[CredentialConfig]] = Field(default_factory=dict)
+    #: Background work: how often due payments and webhooks are looked for (real seconds).
+    poll_interval: float = Field(0.2, gt=0)
+    #: Log every request (slower; for debugging).
+    access_log: bool = False
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from (lowest first) defaults, environment, the TOML file, then ``overrides``."""
+    from_file: dict[str, Any] = {}
+    if config is not None:
+        with config.open("rb") as handle:
+            from_file = tomllib.load(handle)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    base = Settings()
+    return Settings.model_validate({**base.model_dump(), **from_file, **given})

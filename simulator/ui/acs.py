@@ -1,0 +1,55 @@
+"""The hosted 3-D Secure challenge (ACS) page: Approve / Decline / Abandon.
+
+GET (or a POST without a choice, as an ACS receives ``creq``/``PaReq`` from the browser) shows
+the page; the POSTed choice finishes the challenged operation through the payment service and
+sends the browser back where the provider says (result URL, ``termURL`` with ``cres`` ...).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..appkeys import CONTEXT
+from ..engine import OperationStatus
+from ..outcomes.challenge import CHOICES, outcome_of_choice
+from .links import split_challenge_id
+from .pages import follow, hidden_inputs, money, not_found, page, result
+
+
+async def challenge_page(request: web.Request) -> web.StreamResponse:
+    ctx = request.config_dict[CONTEXT]
+    payment_id, operation_id = split_challenge_id(request.match_info["challenge_id"])
+    payment = await ctx.payments.get(payment_id)
+    op = payment.operation(operation_id) if payment else None
+    plugin = ctx.plugins.get(payment.provider) if payment else None
+    if payment is None or op is None or plugin is None:
+        return not_found("challenge")
+    form = await request.post() if request.method == "POST" else {}
+    choice = str(form.get("choice", ""))
+    if op.status is not OperationStatus.ACTION_REQUIRED:
+        return result(
+            payment, "Verification already completed", f"This challenge ended as {op.status.value}."
+        )
+    if choice not in CHOICES:
+        passed_on = {k: str(v) for k, v in form.items() if k != "choice"}
+        return page(
+            "3-D Secure",
+            "acs",
+            provider=plugin.title,
+            reference=payment.reference,
+            amount=money(payment),
+            card=str(op.details.get("cc_mask") or op.details.get("card_mask") or "•••• test card"),
+            action=request.path,
+            hidden_html=hidden_inputs(passed_on),
+        )
+    decision = await ctx.payments.resolve(payment, op.id, outcome_of_choice(op, choice))
+    finished = decision.payment.operation(op.id)
+    assert finished is not None
+    redirect = plugin.browser_return(decision.payment, finished)
+    if redirect is not None:
+        return follow(redirect)
+    return result(
+        decision.payment,
+        "Verification finished",
+        f"The payment is now {decision.payment.status.value}.",
+    )

@@ -1,0 +1,188 @@
+"""The webhook dispatcher: claims due deliveries, has the provider encode and sign them, POSTs
+them, records every attempt, and schedules retries on the tenant clock.
+
+At-least-once: a delivery is marked in flight before it is sent and settled after; deliveries a
+killed process left in flight are sent again when the dispatcher starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import timedelta
+
+import aiohttp
+
+from ..services.clock import Clocks
+from ..services.credentials import Credentials
+from ..store import Attempt, Delivery, DeliveryFilter, DeliveryState, Store
+from .profile import WebhookProfile
+
+log = logging.getLogger(__name__)
+
+_EXCERPT = 512
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: Store,
+        clocks: Clocks,
+        credentials: Credentials,
+        profiles: Mapping[str, WebhookProfile],
+        *,
+        concurrency: int = 32,
+        poll_interval: float = 0.25,
+    ) -> None:
+        self._store = store
+        self._clocks = clocks
+        self._credentials = credentials
+        self._profiles = profiles
+        self._poll_interval = poll_interval
+        self._limit = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._session: aiohttp.ClientSession | None = None
+        self._busy: set[str] = set()
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(
+            headers={"User-Agent": "psp-sandbox-webhooks"},
+            connector=aiohttp.TCPConnector(limit=64, force_close=True),
+        )
+        await self._requeue_in_flight()
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def wake(self) -> None:
+        """New deliveries were committed: look for due work now rather than at the next poll."""
+        self._wake.set()
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                await self.run_due()
+            except Exception:
+                log.exception("dispatcher pass failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+
+    # --- work ------------------------------------------------------------------------------
+
+    async def run_due(self, tenant: str | None = None) -> list[Delivery]:
+        """Send every delivery that is due now (one attempt each) and return them as settled."""
+        due = await self._store.due_deliveries(self._clocks.real_now(), 200)
+        due = [d for d in due if (tenant is None or d.tenant == tenant) and d.id not in self._busy]
+        if not due:
+            return []
+        self._busy.update(d.id for d in due)
+        try:
+            claimed = await self._claim(due)
+            return list(await asyncio.gather(*(self._attempt(d) for d in claimed)))
+        finally:
+            self._busy.difference_update(d.id for d in due)
+
+    async def replay(self, delivery: Delivery) -> Delivery:
+        """Queue a fresh copy of a delivery, due now, whatever became of the original."""
+        now = self._clocks.now(delivery.tenant)
+        copies = await self._store.list_deliveries(
+            DeliveryFilter(tenant=delivery.tenant, payment_id=delivery.payment_id, limit=10_000)
+        )
+        number = sum(1 for d in copies if d.copy_of == delivery.id) + 1
+        copy = replace(
+            delivery,
+            id=f"{delivery.id}-replay-{number}",
+            state=DeliveryState.PENDING,
+            due_at=now,
+            created_at=now,
+            attempts=(),
+            copy_of=delivery.id,
+        )
+        async with self._store.begin() as uow:
+            uow.save_delivery(copy)
+            await uow.commit()
+        self.wake()
+        return copy
+
+    async def _claim(self, due: Sequence[Delivery]) -> list[Delivery]:
+        claimed = [replace(d, state=DeliveryState.IN_FLIGHT) for d in due]
+        async with self._store.begin() as uow:
+            for d in claimed:
+                uow.save_delivery(d)
+            await uow.commit()
+        return claimed
+
+    async def _attempt(self, delivery: Delivery) -> Delivery:
+        profile = self._profiles[delivery.provider]
+        secret = None
+        if delivery.signing_key is not None:
+            credential = await self._credentials.lookup(delivery.provider, delivery.signing_key)
+            secret = credential.secret if credential else None
+        request = profile.encode(delivery, secret)
+        sent_at = self._clocks.now(delivery.tenant)
+        started = time.perf_counter()
+        status: int | None = None
+        error: str | None = None
+        excerpt = ""
+        async with self._limit:
+            try:
+                assert self._session is not None, "dispatcher not started"
+                async with self._session.post(
+                    delivery.url,
+                    data=request.body,
+                    headers={"Content-Type": request.content_type, **request.headers},
+                    timeout=aiohttp.ClientTimeout(total=profile.timeout_seconds),
+                    allow_redirects=False,
+                ) as answer:
+                    status = answer.status
+                    excerpt = (await answer.content.read(_EXCERPT)).decode("utf-8", "replace")
+            except TimeoutError:
+                error = f"no answer within {profile.timeout_seconds:g} s"
+            except (aiohttp.ClientError, OSError, ValueError) as exc:
+                error = f"{type(exc).__name__}: {exc}"[:_EXCERPT]
+        latency_ms = round((time.perf_counter() - started) * 1000)
+        attempt = Attempt(sent_at, status, latency_ms, error, excerpt)
+        settled = self._settle(delivery, attempt, profile)
+        async with self._store.begin() as uow:
+            uow.save_delivery(settled)
+            await uow.commit()
+        log.info(
+            "webhook %s %s -> %s (%s, attempt %d)",
+            delivery.event,
+            delivery.url,
+            status or error,
+            settled.state,
+            len(settled.attempts),
+        )
+        return settled
+
+    def _settle(self, delivery: Delivery, attempt: Attempt, profile: WebhookProfile) -> Delivery:
+        attempts = (*delivery.attempts, attempt)
+        if attempt.status is not None and profile.accepts(attempt.status):
+            return replace(delivery, state=DeliveryState.DELIVERED, attempts=attempts)
+        retry = len(attempts) - 1
+        if retry >= len(profile.retry_after):
+            return replace(delivery, state=DeliveryState.FAILED, attempts=attempts)
+        due = self._clocks.now(delivery.tenant) + timedelta(seconds=profile.retry_after[retry])
+        return replace(delivery, state=DeliveryState.PENDING, attempts=attempts, due_at=due)
+
+    async def _requeue_in_flight(self) -> None:
+        stranded = await self._store.list_deliveries(
+            DeliveryFilter(state=DeliveryState.IN_FLIGHT, limit=100_000)
+        )
+        if not stranded:
+            return
+        async with self._store.begin() as uow:
+            for d in stranded:
+                uow.save_delivery(replace(d, state=DeliveryState.PENDING))
+            await uow.commit()
+        log.info("requeued %d deliveries left in flight by a previous run", len(stranded))
