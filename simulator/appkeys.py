@@ -13,3 +13,5 @@ if TYPE_CHECKING:
 CONTEXT = web.AppKey["SandboxContext"]("context")
 #: The provider a sub-application serves.
 PLUGIN = web.AppKey["ProviderPlugin"]("plugin")
+#: Who sent a provider request (set once its credentials are checked).
+PRINCIPAL = web.RequestKey["Principal"]("principal")

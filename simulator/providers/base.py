@@ -22,7 +22,7 @@ import orjson
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from ..appkeys import CONTEXT, PLUGIN
+from ..appkeys import CONTEXT, PLUGIN, PRINCIPAL
 from ..context import SandboxContext
 from ..engine import Decision, Operation, Payment, Policy, RuleViolation
 from ..faults import injection
@@ -194,8 +194,7 @@ class ProviderPlugin(ABC):
             raise self.invalid_body(field_errors(invalid)) from None
 
     def principal(self, request: web.Request) -> Principal:
-        principal: Principal = request["principal"]
-        return principal
+        return request[PRINCIPAL]
 
     def tenant_for(self, request: web.Request, credential: Credential) -> str:
         chosen = request.headers.get(TENANT_HEADER)
@@ -216,7 +215,7 @@ class ProviderPlugin(ABC):
             endpoint = self.api.endpoint(match.route.name or "")
             if endpoint is not None and not endpoint.public:
                 principal = await self.authenticate(request)
-                request["principal"] = principal
+                request[PRINCIPAL] = principal
                 fault = await self._take_fault(principal, endpoint.name)
                 if fault is not None:
                     early = await self._inject(request, fault)

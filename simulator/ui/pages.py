@@ -21,7 +21,7 @@ def _template(name: str) -> Template:
     return Template(text)
 
 
-def page(title: str, template: str, status: int = 200, **fields: str) -> web.Response:
+def page(title: str, template: str, http_status: int = 200, **fields: str) -> web.Response:
     """Render a template into the layout. ``fields`` are escaped unless their name ends in
     ``_html`` (already-safe markup such as hidden inputs)."""
     values = {
@@ -32,7 +32,7 @@ def page(title: str, template: str, status: int = 200, **fields: str) -> web.Res
     }
     content = _template(template).substitute(values)
     body = _template("layout").substitute(title=html.escape(title), content=content)
-    return web.Response(text=body, status=status, content_type="text/html")
+    return web.Response(text=body, status=http_status, content_type="text/html")
 
 
 def hidden_inputs(fields: Mapping[str, str]) -> str:
@@ -55,11 +55,11 @@ def follow(redirect: Redirect) -> web.StreamResponse:
     )
 
 
-def result(payment: Payment, headline: str, message: str, status: int = 200) -> web.Response:
+def result(payment: Payment, headline: str, message: str, http_status: int = 200) -> web.Response:
     return page(
         headline,
         "result",
-        status,
+        http_status,
         headline=headline,
         reference=payment.reference,
         status=payment.status.value,

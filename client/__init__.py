@@ -1,0 +1,1 @@
+"""Thin, independent clients: one module per provider, and sandbox.py for the admin API."""

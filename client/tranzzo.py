@@ -1,0 +1,294 @@
+"""A thin async client for Tranzzo's cpay API, written from Tranzzo's public documentation.
+
+It imports nothing from the sandbox: pointed at ``https://cpay.tranzzo.com`` with a test
+project's credentials it talks to Tranzzo; pointed at ``http://127.0.0.1:8480/tranzzo`` it talks
+to psp-sandbox.
+
+Exceptions::
+
+    TranzzoError
+    ├── TranzzoTransportError      no usable answer (connection, timeout, body not JSON)
+    ├── InvalidSignature           a webhook whose signature does not match
+    └── TranzzoApiError            an error answer: .status, .message, .code, .body
+        ├── TranzzoAuthError       401 — POS_ID, API key, secret or endpoints key refused
+        └── TranzzoNotFound        404 — unknown endpoint, order or operation
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Literal
+
+from ._http import HttpAnswer, HttpCore, TransportError
+
+Amount = Decimal | int | str
+Bypass3DS = Literal["supported", "always", "never"]
+
+
+class TranzzoError(Exception):
+    """Base of every error this client raises."""
+
+
+class TranzzoTransportError(TranzzoError):
+    pass
+
+
+class InvalidSignature(TranzzoError):
+    pass
+
+
+class TranzzoApiError(TranzzoError):
+    def __init__(self, status: int, body: Any) -> None:
+        self.status = status
+        self.body = body
+        args = body.get("args") if isinstance(body, dict) else None
+        self.message: str = str(body.get("message", "")) if isinstance(body, dict) else str(body)
+        self.code: str | None = args.get("code") if isinstance(args, dict) else None
+        super().__init__(f"HTTP {status} {self.code}: {self.message}")
+
+
+class TranzzoAuthError(TranzzoApiError):
+    pass
+
+
+class TranzzoNotFound(TranzzoApiError):
+    pass
+
+
+@dataclass(frozen=True)
+class TranzzoCredentials:
+    pos_id: str
+    api_key: str
+    api_secret: str
+    endpoints_key: str
+
+
+@dataclass(frozen=True)
+class Card:
+    number: str
+    exp_month: int
+    exp_year: int  # two digits, as Tranzzo's examples send it
+    cvv: str
+
+
+class TranzzoClient:
+    """``base_url`` is the host (``https://cpay.tranzzo.com``), without ``/api/v1``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: TranzzoCredentials,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        self.credentials = credentials
+        auth = {
+            "X-API-AUTH": f"CPAY {credentials.api_key}:{credentials.api_secret}",
+            "X-API-KEY": credentials.endpoints_key,
+        }
+        self._http = HttpCore(base_url, headers={**auth, **(headers or {})}, timeout=timeout)
+
+    # --- primary operations ---------------------------------------------------------------
+
+    async def purchase(self, order_id: str, amount: Amount, currency: str, **kw: Any) -> Any:
+        return await self.payment("purchase", order_id, amount, currency, **kw)
+
+    async def auth(self, order_id: str, amount: Amount, currency: str, **kw: Any) -> Any:
+        return await self.payment("auth", order_id, amount, currency, **kw)
+
+    async def payment(
+        self,
+        method: Literal["purchase", "auth", "credit"],
+        order_id: str,
+        amount: Amount,
+        currency: str,
+        *,
+        card: Card | None = None,
+        cc_token: str | None = None,
+        mode: Literal["direct", "hosted"] = "direct",
+        description: str = "Order",
+        order_3ds_bypass: Bypass3DS = "supported",
+        server_url: str | None = None,
+        result_url: str | None = None,
+        **fields: Any,
+    ) -> Any:
+        """POST /api/v1/payment. Hosted mode answers the payment page as ``redirect_url``."""
+        body: dict[str, Any] = {
+            "pos_id": self.credentials.pos_id,
+            "mode": mode,
+            "method": method,
+            "amount": _number(amount),
+            "currency": currency,
+            "description": description,
+            "order_id": order_id,
+            "order_3ds_bypass": order_3ds_bypass,
+            **fields,
+        }
+        if card is not None:
+            body.update(
+                cc_number=card.number,
+                exp_month=card.exp_month,
+                exp_year=card.exp_year,
+                card_cvv=card.cvv,
+            )
+        if cc_token is not None:
+            body["cc_token"] = cc_token
+        if server_url is not None:
+            body["server_url"] = server_url
+        if result_url is not None:
+            body["result_url"] = result_url
+        headers = {"Accept": "application/json"} if mode == "hosted" else None
+        return await self._post("/api/v1/payment", body, headers)
+
+    # --- secondary operations -------------------------------------------------------------
+
+    async def capture(
+        self, order_id: str, currency: str, amount: Amount | None = None, **fields: Any
+    ) -> Any:
+        """POST /api/v1/capture; without ``amount`` the whole authorization is captured."""
+        body = self._secondary(order_id, currency, fields)
+        if amount is not None:
+            body["charge_amount"] = _number(amount)
+        return await self._post("/api/v1/capture", body)
+
+    async def void(self, order_id: str, currency: str, **fields: Any) -> Any:
+        """POST /api/v1/void — the whole authorization."""
+        return await self._post("/api/v1/void", self._secondary(order_id, currency, fields))
+
+    async def refund(
+        self, order_id: str, currency: str, amount: Amount | None = None, **fields: Any
+    ) -> Any:
+        """POST /api/v1/refund; without ``amount`` the whole payment is refunded."""
+        body = self._secondary(order_id, currency, fields)
+        if amount is not None:
+            body["refund_amount"] = _number(amount)
+        return await self._post("/api/v1/refund", body)
+
+    # --- information ----------------------------------------------------------------------
+
+    async def order_status(self, order_id: str) -> Any:
+        """GET /api/v1/pos/{POS_ID}/orders/{ORDER_ID}: the order's operations (a list)."""
+        return await self._get(f"/api/v1/pos/{self.credentials.pos_id}/orders/{order_id}")
+
+    async def operation_status(
+        self,
+        order_id: str,
+        operation: str,
+        *,
+        transaction_id: str | None = None,
+        resend_webhook: bool = False,
+    ) -> Any:
+        """One operation; with ``resend_webhook`` Tranzzo sends its webhook again."""
+        params = {}
+        if transaction_id is not None:
+            params["transactionId"] = transaction_id
+        if resend_webhook:
+            params["callback"] = "true"
+        path = f"/api/v1/pos/{self.credentials.pos_id}/orders/{order_id}/{operation}"
+        return await self._get(path, params)
+
+    async def health(self) -> str:
+        answer = await self._call("GET", "/health")
+        return answer.text
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def _secondary(self, order_id: str, currency: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "pos_id": self.credentials.pos_id,
+            "order_id": order_id,
+            "order_currency": currency,
+            **{k: v for k, v in fields.items() if v is not None},
+        }
+
+    async def _post(
+        self, path: str, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+    ) -> Any:
+        data = json.dumps(body).encode()
+        answer = await self._call(
+            "POST", path, data, {"Content-Type": "application/json", **(headers or {})}
+        )
+        return _result(answer)
+
+    async def _get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        return _result(await self._call("GET", path, params=params))
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> HttpAnswer:
+        try:
+            return await self._http.request(
+                method, path, body=body, headers=headers, params=params, follow_redirects=False
+            )
+        except TransportError as error:
+            raise TranzzoTransportError(str(error)) from error
+
+    async def close(self) -> None:
+        await self._http.close()
+
+    async def __aenter__(self) -> TranzzoClient:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+# --- webhooks -------------------------------------------------------------------------------
+
+
+def sign(data: str, api_secret: str) -> str:
+    """``base64url(sha1_raw(secret + data + secret))``, padding kept (28 characters)."""
+    digest = hashlib.sha1((api_secret + data + api_secret).encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def decode_webhook(form: Mapping[str, str], api_secret: str) -> Any:
+    """Check a webhook's ``signature`` and return the operation its ``data`` carries."""
+    data = form.get("data", "")
+    signature = form.get("signature", "")
+    if not hmac.compare_digest(sign(data, api_secret), signature):
+        raise InvalidSignature("webhook signature does not match")
+    try:
+        return json.loads(base64.urlsafe_b64decode(data.encode()))
+    except ValueError as error:
+        raise InvalidSignature(f"webhook data is not base64url JSON: {error}") from error
+
+
+def _number(amount: Amount) -> int | float:
+    value = Decimal(str(amount))
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _result(answer: HttpAnswer) -> Any:
+    if answer.status < 400:
+        try:
+            body = answer.json()
+        except TransportError as error:
+            raise TranzzoTransportError(str(error)) from error
+        if answer.status == 302 and not isinstance(body, dict):
+            return {"redirect_url": answer.headers.get("Location")}
+        return body
+    try:
+        body = answer.json()
+    except TransportError:
+        body = {"message": answer.text}
+    error_class = {401: TranzzoAuthError, 404: TranzzoNotFound}.get(answer.status, TranzzoApiError)
+    raise error_class(answer.status, body)

@@ -1,1 +1,0 @@
-"""pytest fixtures for psp-sandbox users: placeholder until the plugin lands."""

@@ -1,0 +1,16 @@
+"""Shared fixtures of the project's own tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from client.sandbox import SandboxAdmin
+from simulator.testing.plugin import Sandbox
+
+
+@pytest.fixture
+async def admin(sandbox: Sandbox) -> AsyncIterator[SandboxAdmin]:
+    async with SandboxAdmin(sandbox.url, sandbox.tenant) as client:
+        yield client
