@@ -1,0 +1,1 @@
+"""Property-based contract tests that check any implementation of the providers' APIs."""
