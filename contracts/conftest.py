@@ -1,0 +1,51 @@
+"""Target selection for the contract suites.
+
+By default every suite runs against an in-process sandbox. ``--target-url URL`` (or the
+``PSP_CONTRACT_TARGET_URL`` environment variable) points one provider's suite at any other
+implementation — a provider's real test platform with a test project's credentials taken from
+environment variables (see each provider's ``conftest.py``), or a sandbox running elsewhere::
+
+    pytest contracts/tranzzo --target-url https://cpay.tranzzo.com
+
+Rules a remote target cannot be driven into (virtual time, queued outcomes, webhooks to a
+local receiver) are checked only where the target offers them: a suite asks ``target.admin``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from contracts.target import Target
+from simulator.testing.server import SandboxServer
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("contracts")
+    group.addoption(
+        "--target-url",
+        default=os.environ.get("PSP_CONTRACT_TARGET_URL"),
+        help="base URL of the implementation under test (default: an in-process sandbox)",
+    )
+    group.addoption(
+        "--target-is-sandbox",
+        action="store_true",
+        default=False,
+        help="the --target-url is a psp-sandbox (its admin API may be used)",
+    )
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Iterator[Target]:
+    url = request.config.getoption("--target-url")
+    if url:
+        yield Target(
+            url.rstrip("/"),
+            sandbox=request.config.getoption("--target-is-sandbox"),
+            provider_in_path=request.config.getoption("--target-is-sandbox"),
+        )
+        return
+    with SandboxServer(seed=request.config.getoption("--sandbox-seed")) as server:
+        yield Target(server.url, sandbox=True, provider_in_path=True)

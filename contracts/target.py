@@ -1,0 +1,55 @@
+"""The implementation a contract suite checks, and a way to drive it from synchronous
+Hypothesis state machines."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from client.sandbox import TENANT_HEADER, SandboxAdmin
+
+T = TypeVar("T")
+_tenants = itertools.count(1)
+
+
+@dataclass
+class Target:
+    #: Root URL: a sandbox root, or a provider's own base URL.
+    url: str
+    #: Whether the target is a psp-sandbox, whose admin API the suites may use.
+    sandbox: bool
+    #: Whether providers live under ``/<provider>`` (a sandbox) or at the root (a provider).
+    provider_in_path: bool
+    _run_id: str = field(default_factory=lambda: f"{next(_tenants)}")
+
+    def provider_url(self, provider: str) -> str:
+        return f"{self.url}/{provider}" if self.provider_in_path else self.url
+
+    def fresh_tenant(self, label: str) -> str | None:
+        """A tenant of its own for one state-machine run (sandbox targets only)."""
+        if not self.sandbox:
+            return None
+        return f"contract-{label}-{self._run_id}-{next(_tenants)}"
+
+    def headers(self, tenant: str | None) -> dict[str, str]:
+        return {TENANT_HEADER: tenant} if tenant else {}
+
+    def admin(self, tenant: str | None) -> SandboxAdmin | None:
+        return SandboxAdmin(self.url, tenant) if self.sandbox and tenant else None
+
+
+class Driver:
+    """Runs async client calls from synchronous test code, on one private event loop."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return self._loop.run_until_complete(coroutine)
+
+    def close(self) -> None:
+        self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+        self._loop.close()
