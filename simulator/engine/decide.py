@@ -198,6 +198,9 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
     p = d.p
     if p.status not in _REFUNDABLE or p.intent is Intent.CREDIT:
         raise RuleViolation(V.NOT_REFUNDABLE, f"payment is {p.status}")
+    if p.in_flight(K.CAPTURE) > 0:
+        # Its result could land after the refund's and move REFUNDED back to CAPTURED.
+        raise RuleViolation(V.NOT_REFUNDABLE, "a capture is still in flight")
     _check_currency(p, cmd.currency)
     refunds = [op for op in p.of_kind(K.REFUND) if op.status in (OS.SUCCEEDED, OS.PENDING)]
     if refunds and not d.policy.multiple_refunds:
@@ -217,6 +220,7 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
     if not d.policy.partial_refund and amount != remaining:
         raise RuleViolation(V.PARTIAL_REFUND_NOT_ALLOWED)
     _only_final_or_pending(cmd.outcome)
+    d.p = replace(d.p, capture_open=False)  # once money goes back, nothing more is captured
     op = d.new_operation(cmd.operation_id, K.REFUND, amount, cmd.details, target_id=cmd.target_id)
     return d.record(_resolved(op, cmd.outcome, d.now), new=True)
 

@@ -179,6 +179,26 @@ def test_pending_refunds_reserve_their_amount() -> None:
     assert raised.value.code is Violation.REFUND_EXCEEDS_CAPTURED
 
 
+def test_a_refund_waits_until_no_capture_is_in_flight() -> None:
+    policy = Policy(multiple_captures=True)
+    p = decide(paid(Intent.AUTH, 100, policy), Capture("c1", 1, final=False), policy, NOW).payment
+    p = decide(p, Capture("c2", 50, final=False, outcome=pending(APPROVED, 1)), policy, NOW).payment
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Refund("r1"), policy, NOW)
+    assert raised.value.code is Violation.NOT_REFUNDABLE
+
+
+def test_a_refund_closes_the_capture_window_of_split_shipments() -> None:
+    policy = Policy(multiple_captures=True)
+    p = decide(paid(Intent.AUTH, 100, policy), Capture("c1", 1, final=False), policy, NOW).payment
+    p = decide(p, Refund("r1", outcome=pending(APPROVED, 1)), policy, NOW).payment
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Capture("c2", 50, outcome=pending(APPROVED, 1)), policy, NOW)
+    assert raised.value.code is Violation.NOT_CAPTURABLE
+    later = decide(p, Tick(), policy, NOW + timedelta(seconds=1)).payment
+    assert (later.status, later.refunded) == (S.REFUNDED, 1)
+
+
 def test_captures_settle_at_the_next_utc_midnight() -> None:
     policy = Policy(settles_daily=True)
     p = paid(policy=policy)

@@ -267,12 +267,14 @@ class EngineMachine(RuleBasedStateMachine):
             and m.intent is not Intent.CREDIT
             and not wrong_currency
             and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
+            and m.reserved("capture") == 0
             and 0 < want <= remaining
             and (m.policy.partial_refund or want == remaining)
         )
         currency = "USD" if wrong_currency else "EUR"
         self.run(Refund(self.next_id(), amount, currency, outcome=outcome), ok)
         if ok:
+            m.capture_open = False  # an accepted refund closes the capture window
             self.apply_outcome(f"op-{self.counter}", "refund", want, outcome)
 
     @rule(data=st.data(), outcome=final_outcomes)
