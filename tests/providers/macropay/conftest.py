@@ -1,0 +1,59 @@
+"""Fixtures for Macropay tests: a client with the sandbox's default x-api-key, cards, orders."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from client.macropay import Card, MacropayApiError, MacropayClient
+from simulator.providers.macropay import auth
+from simulator.testing.plugin import Sandbox
+
+API_KEY = auth.DEFAULT_API_KEY
+VISA = Card("4111111111111111", "Ana Test", 12, 2030, "123")
+
+CreateOrder = Callable[..., Awaitable[Any]]
+
+
+def card(number: str, **changes: Any) -> Card:
+    fields = {
+        "number": number,
+        "holder": "Ana Test",
+        "expiry_month": 12,
+        "expiry_year": 2030,
+        "cvv": "123",
+        **changes,
+    }
+    return Card(**fields)
+
+
+def envelope(code: str, message: str) -> dict[str, Any]:
+    """Revup's error body, exactly."""
+    return {"transactionStatus": "failed", "error": {"code": code, "message": message}}
+
+
+async def refused(call: Awaitable[Any]) -> MacropayApiError:
+    with pytest.raises(MacropayApiError) as raised:
+        await call
+    return raised.value
+
+
+@pytest.fixture
+async def macropay(sandbox: Sandbox) -> AsyncIterator[MacropayClient]:
+    async with MacropayClient(
+        sandbox.base_url("macropay") + "/v2", API_KEY, headers=sandbox.headers
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def new_order(macropay: MacropayClient) -> CreateOrder:
+    """Create an order (10.00 EUR unless told otherwise); returns its orderId."""
+
+    async def create(amount: Any = "10.00", currency: str = "EUR", **fields: Any) -> str:
+        order = await macropay.create_order(amount, currency, **fields)
+        return str(order["orderId"])
+
+    return create
