@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from ...engine.money import decimals, exponent, is_currency
+from ...engine.money import EXPONENTS, decimals, exponent, is_currency
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -42,8 +42,16 @@ def _positive_amount(value: int | float) -> int | float:
 
 
 #: ``money.amount``: a JSON number in major units (``0.95``), never a string.
-AmountNumber = Annotated[StrictInt | float, AfterValidator(_positive_amount)]
-Currency = Annotated[StrictStr, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_iso_currency)]
+AmountNumber = Annotated[
+    StrictInt | float,
+    AfterValidator(_positive_amount),
+    Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": float(MAX_AMOUNT)}),
+]
+Currency = Annotated[
+    StrictStr,
+    AfterValidator(_iso_currency),
+    Field(json_schema_extra={"enum": sorted(EXPONENTS)}),
+]
 Uuid = Annotated[StrictStr, Field(pattern=UUID_PATTERN)]
 Url = Annotated[StrictStr, Field(min_length=1, max_length=2048, pattern=r"^https?://\S+$")]
 Text = Annotated[StrictStr, Field(max_length=1024)]
