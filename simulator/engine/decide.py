@@ -155,6 +155,9 @@ def _capture(d: _Draft, cmd: Capture) -> Operation:
     p = d.p
     if not (p.status is S.AUTHORIZED or (p.status is S.CAPTURED and p.capture_open)):
         raise RuleViolation(V.NOT_CAPTURABLE, f"payment is {p.status}")
+    if p.in_flight(K.REFUND) > 0:
+        # Captures and refunds never overlap in flight (see _refund).
+        raise RuleViolation(V.NOT_CAPTURABLE, "a refund is still in flight")
     _check_currency(p, cmd.currency)
     remaining = p.authorized - p.captured - p.in_flight(K.CAPTURE)
     amount = _requested(cmd.amount, remaining, V.NOT_CAPTURABLE)
@@ -220,7 +223,6 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
     if not d.policy.partial_refund and amount != remaining:
         raise RuleViolation(V.PARTIAL_REFUND_NOT_ALLOWED)
     _only_final_or_pending(cmd.outcome)
-    d.p = replace(d.p, capture_open=False)  # once money goes back, nothing more is captured
     op = d.new_operation(cmd.operation_id, K.REFUND, amount, cmd.details, target_id=cmd.target_id)
     return d.record(_resolved(op, cmd.outcome, d.now), new=True)
 
@@ -263,10 +265,15 @@ def _resolve(d: _Draft, cmd: Resolve) -> Operation:
 
 
 def _advance(d: _Draft) -> None:
-    for op in d.p.operations:
-        if op.status is OS.PENDING and op.due_at is not None and op.due_at <= d.now:
-            assert op.resolution is not None
-            d.record(_resolved(op, op.resolution, op.due_at))
+    due = [
+        op
+        for op in d.p.operations
+        if op.status is OS.PENDING and op.due_at is not None and op.due_at <= d.now
+    ]
+    # In the order their results arrive (ties: in the order they were made).
+    for op in sorted(due, key=lambda o: o.due_at or d.now):
+        assert op.resolution is not None and op.due_at is not None
+        d.record(_resolved(op, op.resolution, op.due_at))
     p = d.p
     if p.status is S.CREATED and p.expires_at is not None and p.expires_at <= d.now:
         d.set_status(S.EXPIRED, None)

@@ -244,6 +244,7 @@ class EngineMachine(RuleBasedStateMachine):
         want = remaining if amount is None else amount
         ok = (
             (m.status is S.AUTHORIZED or (m.status is S.CAPTURED and m.capture_open))
+            and m.reserved("refund") == 0
             and not wrong_currency
             and want > 0
             and want <= remaining
@@ -274,7 +275,6 @@ class EngineMachine(RuleBasedStateMachine):
         currency = "USD" if wrong_currency else "EUR"
         self.run(Refund(self.next_id(), amount, currency, outcome=outcome), ok)
         if ok:
-            m.capture_open = False  # an accepted refund closes the capture window
             self.apply_outcome(f"op-{self.counter}", "refund", want, outcome)
 
     @rule(data=st.data(), outcome=final_outcomes)
