@@ -8,6 +8,7 @@ target only (``--target-is-sandbox``); the rest checks any implementation.
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
 
@@ -15,6 +16,24 @@ import pytest
 import schemathesis
 
 from contracts.target import Target
+
+# pytest rewrites Hypothesis' and schemathesis' modules as they are imported, and with
+# PYTHONDONTWRITEBYTECODE nothing is cached, so every lazy import parses source. CPython 3.11.7's
+# parser can fail ("AST constructor recursion depth mismatch") when that happens deep inside a
+# running Hypothesis test: import now, at collection, what those runs import lazily.
+for _module in (
+    "schemathesis.specs.openapi.schemas",
+    "schemathesis.generation.body_overrides",
+    "schemathesis.generation.dictionaries",
+    "schemathesis.engine.errors",
+    "schemathesis.transport.asgi",
+    "schemathesis.transport.wsgi",
+    "hypothesis.internal.conjecture.optimiser",
+    "hypothesis.strategies._internal.flatmapped",
+    "hypothesis.strategies._internal.random",
+    "hypothesis.strategies._internal.regex",
+):
+    importlib.import_module(_module)
 
 #: psp-sandbox's documented Macropay test key (docs/providers/macropay.md).
 SANDBOX_API_KEY = "psp-sandbox-macropay-test-key-0001"

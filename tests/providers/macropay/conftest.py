@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 
 from client.macropay import Card, MacropayApiError, MacropayClient
+from client.sandbox import SandboxAdmin
 from simulator.providers.macropay import auth
 from simulator.testing.plugin import Sandbox
 
@@ -38,6 +40,23 @@ async def refused(call: Awaitable[Any]) -> MacropayApiError:
     with pytest.raises(MacropayApiError) as raised:
         await call
     return raised.value
+
+
+async def settled(admin: SandboxAdmin, order_id: str, event: str, attempts: int) -> Any:
+    """The order's ``event`` delivery once ``attempts`` attempts are recorded and none is in
+    flight. The sink sees a request before the dispatcher records its answer: move the clock
+    only after this, or a retry is scheduled from the moved clock."""
+    payment = await admin.find_payment("macropay", order_id)
+    for _ in range(1000):
+        for hook in await admin.webhooks(payment_id=payment["id"]):
+            if (
+                hook["event"] == event
+                and len(hook["attempts"]) >= attempts
+                and hook["state"] != "in_flight"
+            ):
+                return hook
+        await asyncio.sleep(0.005)  # background work, not simulated time
+    raise AssertionError(f"{event} never settled after {attempts} attempts")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from client.sandbox import SandboxAdmin
 from simulator.providers.macropay import webhooks
 from simulator.testing.sink import Delivery, WebhookSink
 
-from .conftest import VISA, CreateOrder, card
+from .conftest import VISA, CreateOrder, card, settled
 
 
 def on(path: str):  # type: ignore[no-untyped-def]
@@ -66,19 +66,19 @@ async def test_an_in_process_payment_is_notified_when_it_completes_and_retried_u
     answer = await macropay.pay_with_card(order, card("4000000000000259"))
     assert answer["transactionStatus"] == "in_process"
     assert statuses(await webhook_sink.received(1)) == ["in_process"]
+    await settled(admin, order, "payment.in_process", 1)
     webhook_sink.respond_with(500)
     await admin.advance_clock(5)
     refused = await webhook_sink.received(2)
     assert statuses(refused) == ["in_process", "success"]
     assert refused[-1].answered == 500
+    await settled(admin, order, "payment.success", 1)
     await admin.advance_clock(10)
     delivered = await webhook_sink.received(3)
     assert statuses(delivered) == ["in_process", "success", "success"]
     assert delivered[-1].answered == 200
     assert delivered[1].body == delivered[2].body
-    payment = await admin.find_payment("macropay", order)
-    hooks = await admin.webhooks(payment_id=payment["id"])
-    final = next(h for h in hooks if h["event"] == "payment.success")
+    final = await settled(admin, order, "payment.success", 2)
     assert (final["state"], [a["status"] for a in final["attempts"]]) == ("delivered", [500, 200])
 
 
@@ -92,8 +92,10 @@ async def test_only_a_200_answer_counts_as_delivered(
     order = await new_order(notification_url=webhook_sink.url_for("notify"))
     await macropay.pay_with_card(order, VISA)
     await webhook_sink.received(1)
+    await settled(admin, order, "payment.success", 1)
     await admin.advance_clock(10)
     await webhook_sink.received(2)
+    await settled(admin, order, "payment.success", 2)
     await admin.advance_clock(30)
     answered = [d.answered for d in await webhook_sink.received(3)]
     assert answered == [201, 204, 200]
