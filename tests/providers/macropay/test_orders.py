@@ -11,6 +11,7 @@ import pytest
 
 from client.macropay import MacropayAuthError, MacropayClient, RedirectUrls
 from client.sandbox import SandboxAdmin
+from simulator.settings import CredentialConfig
 from simulator.testing.plugin import Sandbox
 from simulator.testing.server import SandboxServer
 
@@ -138,14 +139,16 @@ async def test_a_missing_or_malformed_api_key_is_an_explicit_deny(
 
 
 async def test_strict_mode_denies_keys_it_was_not_given() -> None:
-    with SandboxServer(auth="strict") as server:
+    configured = {"macropay": [CredentialConfig(key="team-a", tenant="team-a")]}
+    with SandboxServer(auth="strict", credentials=configured) as server:
         url = f"{server.url}/macropay/v2"
         async with MacropayClient(url, "an-unknown-key-of-enough-length") as stranger:
             error = await refused(stranger.create_order(1, "EUR"))
         assert isinstance(error, MacropayAuthError)
         assert (error.status, error.body) == (403, DENY)
-        async with MacropayClient(url, API_KEY) as known:
-            assert "orderId" in await known.create_order(1, "EUR")
+        for key in (API_KEY, "team-a"):  # configured keys need no particular form
+            async with MacropayClient(url, key) as known:
+                assert "orderId" in await known.create_order(1, "EUR")
 
 
 async def test_each_new_key_gets_a_tenant_of_its_own(sandbox: Sandbox) -> None:
