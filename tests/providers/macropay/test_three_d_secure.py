@@ -157,3 +157,25 @@ async def test_a_cardholder_passes_the_challenge_in_a_real_browser(
     assert parse_notification(notes[-1].body)["transactionStatus"] == "success"
     [ok] = await webhook_sink.received(1, where=lambda d: d.path == "/ok")
     assert parse_callback(ok.body)[0]["liabilityShift"] is True
+
+
+async def test_an_authenticated_payment_may_still_be_in_process_before_its_result(
+    macropay: MacropayClient,
+    new_order: CreateOrder,
+    admin: SandboxAdmin,
+    webhook_sink: WebhookSink,
+) -> None:
+    order = await new_order(notification_url=webhook_sink.url_for("notify"))
+    answer = await macropay.pay_with_card(order, CHALLENGE)
+    payment = await admin.find_payment("macropay", order)
+    await admin.resolve(payment["id"], "pending_approved")
+    assert (await macropay.transaction(answer["transactionId"]))[
+        "transactionStatus"
+    ] == "in_process"
+    await admin.advance_clock(5)
+    notes = await webhook_sink.received(3)
+    assert [parse_notification(d.body)["transactionStatus"] for d in notes] == [
+        "waiting_user_interaction",
+        "in_process",
+        "success",
+    ]
