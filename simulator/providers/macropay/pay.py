@@ -102,9 +102,8 @@ async def _pay_with_card(
     if card.fallback:
         start = _with_fallback(plugin, payment, start, now)
         aliases.append(start.details["fallback"]["transactionId"])
-    decision: Decision = await ctx.payments.update(
-        scope, payment.reference, lambda _p: [start], aliases=aliases
-    )
+    # Token and chain exist before the payment commits, so the callback's tokenId works at
+    # once. Both take their state from the payment: if it is refused, they are never usable.
     if token is not None:
         extra = {
             "holder": card.holder,
@@ -118,6 +117,9 @@ async def _pay_with_card(
         initial = Charge(payment.id, start.operation_id, Sequence.INITIAL, now)
         period = timedelta(days=days) if days else None
         await plugin.recurrences.start(scope, initial, token, period)
+    decision: Decision = await ctx.payments.update(
+        scope, payment.reference, lambda _p: [start], aliases=aliases
+    )
     return decision
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ...engine import Intent, Open, OperationKind, Refund
+from ...engine import Intent, Open, OperationKind, Payment, Refund
 from ...engine.money import InvalidAmount, is_currency, to_minor
 from ...openapi import Answer, Api
 from ...services.payments import Scope
@@ -162,7 +162,7 @@ async def refund(request: web.Request) -> web.StreamResponse:
         raise refused(mapping.INVALID_REQUEST) from None
     details = {"reason": body.reason}
 
-    def build(current: Any) -> list[Refund]:
+    def build(current: Payment) -> list[Refund]:
         op_id = ctx.ids.uuid(current.id, "op", len(current.operations) + 1)
         return [Refund(op_id, amount, currency, transaction_id, details=details)]
 
