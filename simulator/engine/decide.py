@@ -196,6 +196,8 @@ def _void(d: _Draft, cmd: Void) -> Operation:
 
 def _refund(d: _Draft, cmd: Refund) -> Operation:
     p = d.p
+    if p.status is S.REFUNDED:
+        raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, "everything captured is refunded")
     if p.status not in _REFUNDABLE or p.intent is Intent.CREDIT:
         raise RuleViolation(V.NOT_REFUNDABLE, f"payment is {p.status}")
     _check_currency(p, cmd.currency)
