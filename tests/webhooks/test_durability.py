@@ -11,7 +11,7 @@ from client.tranzzo import TranzzoClient, decode_webhook
 from simulator.testing.sink import WebhookSink
 from tests.process import ServeProcess, free_port
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
-from tests.waiting import eventually
+from tests.waiting import attempts_recorded, eventually
 
 pytestmark = pytest.mark.slow
 TENANT = {"X-Sandbox-Tenant": "durable"}
@@ -28,8 +28,8 @@ async def test_a_due_retry_is_sent_after_the_server_was_killed_and_restarted(
             paid = await tranzzo.purchase(
                 "o-1", 10, "UAH", card=VISA, server_url=webhook_sink.url_for()
             )
-        await webhook_sink.received(1)
         async with SandboxAdmin(first.url, "durable") as admin:
+            await attempts_recorded(admin, paid["payment_id"], 1)
             await admin.advance_clock(3)  # the tenant clock must survive the restart too
             [waiting] = await admin.webhooks(payment_id=paid["payment_id"])
         assert (waiting["state"], [a["status"] for a in waiting["attempts"]]) == ("pending", [500])
@@ -59,8 +59,11 @@ async def test_a_delivery_in_flight_when_the_server_dies_is_sent_again_after_res
                 "o-1", 10, "UAH", card=VISA, server_url=webhook_sink.url_for()
             )
         async with SandboxAdmin(first.url, "durable") as admin:
-            [flying] = await admin.webhooks(payment_id=paid["payment_id"])
-        assert flying["state"] == "in_flight"
+            await eventually(
+                lambda: admin.webhooks(payment_id=paid["payment_id"]),
+                lambda found: found[0]["state"] == "in_flight",
+            )
+        await eventually(lambda: webhook_sink.arrived, lambda n: n == 1)
         first.kill()
 
     with ServeProcess("--store", store, port=port) as second:
