@@ -4,6 +4,7 @@ a test chooses. Runs in its own thread, so any test can use it."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections import deque
@@ -31,8 +32,6 @@ class Delivery:
         return dict(parse_qsl(self.body.decode()))
 
     def json(self) -> object:
-        import json
-
         return json.loads(self.body)
 
 
