@@ -48,6 +48,7 @@ class Endpoint:
 class Api:
     def __init__(self) -> None:
         self.endpoints: list[Endpoint] = []
+        self._by_name: dict[str, Endpoint] = {}
 
     def route(
         self,
@@ -65,7 +66,7 @@ class Api:
         def register(handler: Handler) -> Handler:
             doc = (handler.__doc__ or "").strip().splitlines()
             self.endpoints.append(
-                Endpoint(
+                endpoint := Endpoint(
                     method.upper(),
                     path,
                     name,
@@ -78,6 +79,7 @@ class Api:
                     tags,
                 )
             )
+            self._by_name[name] = endpoint
             return handler
 
         return register
@@ -99,7 +101,7 @@ class Api:
             app.router.add_route(e.method, prefix + e.path, e.handler, name=e.name)
 
     def endpoint(self, name: str) -> Endpoint | None:
-        return next((e for e in self.endpoints if e.name == name), None)
+        return self._by_name.get(name)
 
     def document(
         self,
