@@ -15,6 +15,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 _REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"{(\w+)}")
+#: Joins an endpoint's name and a mount alias in route names (aiohttp allows ``:`` there).
+_ALIAS = ":"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +96,18 @@ class Api:
     def delete(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
         return self.route("DELETE", path, **kw)
 
-    def register(self, app: web.Application, prefix: str = "") -> None:
+    def register(self, app: web.Application, prefix: str = "", *, alias: str = "") -> None:
+        """Add every endpoint's route under ``prefix``. To serve the same table under a second
+        prefix, register it again with an ``alias`` (route names must be unique); the
+        aliased routes still resolve to their endpoints."""
         for e in self.endpoints:
-            app.router.add_route(e.method, prefix + e.path, e.handler, name=e.name)
+            name = f"{e.name}{_ALIAS}{alias}" if alias else e.name
+            app.router.add_route(e.method, prefix + e.path, e.handler, name=name)
 
     def endpoint(self, name: str) -> Endpoint | None:
-        return next((e for e in self.endpoints if e.name == name), None)
+        """The endpoint a route name belongs to (aliased names included)."""
+        base = name.partition(_ALIAS)[0]
+        return next((e for e in self.endpoints if e.name == base), None)
 
     def document(
         self,
