@@ -55,7 +55,7 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
     api_key = request.headers.get("Api-Key", "")
     client_request_id = request.headers.get(e.CLIENT_REQUEST_ID, "")
     if not api_key:
-        raise e.bad_request(e.field("Api-Key", "may not be null"))
+        raise e.error(400, e.INVALID_REQUEST)
     credentials = plugin.context.credentials
     credential = await credentials.lookup("fiserv", api_key)
     if credential is None:
@@ -64,10 +64,10 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
         credential = await credentials.provision(Credential("fiserv", api_key, None, api_key))
     tenant = plugin.tenant_for(request, credential)
     if not client_request_id:
-        raise e.bad_request(e.field(e.CLIENT_REQUEST_ID, "may not be null"))
+        raise e.error(400, e.INVALID_REQUEST)
     timestamp = request.headers.get("Timestamp", "")
     if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 18:
-        raise e.bad_request(e.field("Timestamp", "must be an epoch time in milliseconds"))
+        raise e.error(400, e.INVALID_REQUEST)
     secret = credential.secret
     signature = request.headers.get("Message-Signature", "")
     if secret is not None and not signature:

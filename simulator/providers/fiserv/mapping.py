@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from ...engine import Operation, OperationKind, OperationStatus, Payment, Reason, Violation
+from ...engine import (
+    Intent,
+    Operation,
+    OperationKind,
+    OperationStatus,
+    Payment,
+    Reason,
+    Violation,
+)
 
 K = OperationKind
 OS = OperationStatus
@@ -223,7 +231,8 @@ def gateway_error(
 ) -> GatewayError:
     """The documented decline that fits a broken rule, given what was asked and of what."""
     if payment is not None:
-        if violation is V.NOT_CAPTURABLE and payment.captured > 0 and not payment.capture_open:
+        postauthed = payment.intent is Intent.AUTH and payment.captured > 0
+        if violation is V.NOT_CAPTURABLE and postauthed and not payment.capture_open:
             return POSTAUTH_DONE
         if violation is V.REFUND_EXCEEDS_CAPTURED and payment.captured <= payment.refunded:
             return NOTHING_RETURNABLE

@@ -88,7 +88,7 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
         raise envelope.bad_request(
             envelope.field("authenticationRequest", "must not be sent with authenticationResult")
         )
-    order_id = (tx.order.orderId if tx.order else None) or _generated_order_id(plugin, who, key.key)
+    order_id = (tx.order.orderId if tx.order else None) or _generated_order_id(plugin, who, key)
     card = await _card(plugin, who, tx, now, order_id)
     scope = who.scope()
     payments = plugin.context.payments
@@ -172,9 +172,10 @@ def operation_details(plugin: ProviderPlugin, tx: Any, op_id: str) -> dict[str, 
     return details
 
 
-def _generated_order_id(plugin: ProviderPlugin, who: Principal, client_request_id: str) -> str:
-    """``R-<uuid>`` as IPG generates them; named by the request, so a retry finds its order."""
-    return "R-" + plugin.context.ids.uuid("fiserv-order", who.tenant, client_request_id)
+def _generated_order_id(plugin: ProviderPlugin, who: Principal, key: RequestKey) -> str:
+    """``R-<uuid>`` as IPG generates them; named by the request (its Client-Request-Id and
+    content), so a retry finds its order and its first answer."""
+    return "R-" + plugin.context.ids.uuid("fiserv-order", who.tenant, key.key, key.fingerprint)
 
 
 async def _card(
