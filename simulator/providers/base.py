@@ -122,9 +122,10 @@ class ProviderPlugin(ABC):
         self.api.register(app)
         return app
 
+    @classmethod
     @abstractmethod
-    def openapi(self) -> dict[str, Any]:
-        """The OpenAPI document of this provider's sandbox API."""
+    def openapi(cls) -> dict[str, Any]:
+        """The OpenAPI document of this provider's sandbox API (served at /<name>/openapi.json)."""
 
     def notifications(self, decision: Decision) -> Iterable[Notification]:
         """The webhooks a decision causes (none unless the provider sends webhooks)."""

@@ -39,6 +39,7 @@ class WebhookSink:
         self.url = ""
         self._deliveries: list[Delivery] = []
         self._answers: deque[tuple[int, float]] = deque()
+        self._arrived = 0
         self._condition = threading.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -51,6 +52,12 @@ class WebhookSink:
         ``delay`` seconds of real time."""
         with self._condition:
             self._answers.extend((status, delay) for status in statuses)
+
+    @property
+    def arrived(self) -> int:
+        """Requests that reached the sink, including those still waiting out a delay."""
+        with self._condition:
+            return self._arrived
 
     @property
     def deliveries(self) -> list[Delivery]:
@@ -87,6 +94,8 @@ class WebhookSink:
         body = await request.read()
         with self._condition:
             status, delay = self._answers.popleft() if self._answers else (200, 0.0)
+            self._arrived += 1
+            self._condition.notify_all()
         if delay:
             await asyncio.sleep(delay)
         with self._condition:
@@ -112,7 +121,7 @@ class WebhookSink:
         asyncio.set_event_loop(loop)
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._receive)
-        runner = web.AppRunner(app, access_log=None)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         loop.run_until_complete(runner.setup())
         site = web.TCPSite(runner, "127.0.0.1", 0)
         loop.run_until_complete(site.start())

@@ -241,3 +241,10 @@ def test_a_declined_capture_changes_nothing_but_its_own_record() -> None:
     after = decide(p, Capture("c1", outcome=declined()), PLAIN, NOW).payment
     assert (after.status, after.captured) == (S.AUTHORIZED, 0)
     assert after.operation("c1").status is OperationStatus.DECLINED
+
+
+def test_a_refund_after_everything_is_refunded_exceeds_the_captured_amount() -> None:
+    p = decide(paid(amount=500), Refund("r1"), PLAIN, NOW).payment
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Refund("r2", 1), PLAIN, NOW)
+    assert raised.value.code is Violation.REFUND_EXCEEDS_CAPTURED
