@@ -24,7 +24,7 @@ from . import (
     threeds,
     tokens,
 )
-from .endpoints import api, refused
+from .endpoints import SECURITY, SECURITY_SCHEMES, api, refused
 from .mapping import Request, gateway_error
 
 K = OperationKind
@@ -145,8 +145,9 @@ class FiservPlugin(ProviderPlugin):
             fields = {"cres": threeds.cres(operation)}
         return Redirect(term_url, "POST", fields)
 
-    def openapi(self) -> dict[str, Any]:
-        return self.api.document(
+    @classmethod
+    def openapi(cls) -> dict[str, Any]:
+        return cls.api.document(
             title="psp-sandbox: Fiserv IPG gateway v2",
             version="24.2.0-sandbox",
             description="The sandbox's Fiserv IPG (First Data Gateway) REST API v2, served "
@@ -154,8 +155,6 @@ class FiservPlugin(ProviderPlugin):
             "errors follow Fiserv's specification and documentation; see "
             "docs/fidelity/fiserv.md.",
             servers=[f"/fiserv{path}" for path in BASE_PATHS],
-            security_schemes={
-                "apiKey": {"type": "apiKey", "in": "header", "name": "Api-Key"},
-            },
-            security=[{"apiKey": []}],
+            security_schemes=SECURITY_SCHEMES,
+            security=SECURITY,
         )

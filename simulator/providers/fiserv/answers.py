@@ -205,3 +205,14 @@ class PaymentTokenizationResponse(_Answer):
     brand: str | None = None
     paymentToken: PaymentToken
     paymentCard: CardOfToken | None = None
+
+
+class PaymentTokenizationErrorResponse(_Answer):
+    """A card the gateway would not tokenize (failing Luhn, expired)."""
+
+    clientRequestId: str | None = None
+    apiTraceId: str | None = None
+    responseType: ResponseType
+    requestStatus: Literal["VALIDATION_FAILED"]
+    requestTime: int
+    error: Error

@@ -14,7 +14,6 @@ from ...openapi import Answer
 from . import envelope, threeds
 from .answers import TransactionResponse
 from .endpoints import (
-    HEADERS,
     api,
     errors,
     keyed,
@@ -39,7 +38,6 @@ UPDATE: TypeAdapter[Any] = TypeAdapter(AuthenticationUpdate)
     "/payments/{transaction_id}",
     name="finalizeSecureTransaction",
     body=AuthenticationUpdate,
-    parameters=HEADERS,
     answers={
         200: Answer(
             "The transaction: WAITING for the next step, or its result", TransactionResponse

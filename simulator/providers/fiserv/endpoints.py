@@ -40,37 +40,39 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 REQUEST_KEY_TTL_SECONDS = 5 * 60
 
 
-def _header(name: str, description: str, *, required: bool = True, **schema: Any) -> dict[str, Any]:
-    return {
-        "name": name,
+#: The gateway's request headers, documented as security schemes (all sent together).
+SECURITY_SCHEMES: dict[str, Any] = {
+    "ApiKey": {
+        "type": "apiKey",
         "in": "header",
-        "required": required,
-        "description": description,
-        "schema": {"type": "string", **schema},
-    }
-
-
-HEADERS = [
-    _header("Content-Type", "Content type.", enum=["application/json"]),
-    _header(
-        "Client-Request-Id",
-        "A client-generated ID for request tracking and signature creation, unique per "
-        "request. Also used for idempotency control.",
-    ),
-    _header("Api-Key", "Key given to the merchant after boarding."),
-    {
-        "name": "Timestamp",
-        "in": "header",
-        "required": True,
-        "description": "Epoch timestamp in milliseconds (5-minute limit, tenant clock).",
-        "schema": {"type": "integer", "format": "int64"},
+        "name": "Api-Key",
+        "description": "Key given to the merchant after boarding.",
     },
-    _header(
-        "Message-Signature",
-        "Base64 of HMAC-SHA256(secret, Api-Key + Client-Request-Id + Timestamp + body).",
-        required=False,
-    ),
-    _header("Region", "Processing region (accepted, not used).", required=False),
+    "ClientRequestId": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Client-Request-Id",
+        "description": "A client-generated id, unique per request (UUID recommended); a "
+        "retry with the same id and request gets the first answer (5 minutes).",
+    },
+    "Timestamp": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Timestamp",
+        "description": "Epoch milliseconds; requests more than 5 minutes off the tenant's "
+        "clock are refused.",
+    },
+    "MessageSignature": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Message-Signature",
+        "description": "Base64(HMAC-SHA256(secret, Api-Key + Client-Request-Id + Timestamp + "
+        "body)); required whenever the sandbox knows the key's secret.",
+    },
+}
+SECURITY: list[dict[str, list[str]]] = [
+    {"ApiKey": [], "ClientRequestId": [], "Timestamp": [], "MessageSignature": []},
+    {"ApiKey": [], "ClientRequestId": [], "Timestamp": []},
 ]
 STORE_ID = {"name": "storeId", "in": "query", "required": False, "schema": {"type": "string"}}
 

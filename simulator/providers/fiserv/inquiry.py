@@ -12,13 +12,13 @@ from ...openapi import Answer
 from ..base import json_response
 from . import render
 from .answers import OrderResponse, TransactionResponse
-from .endpoints import HEADERS, STORE_ID, api, errors, locate, not_found, now_of, principal
+from .endpoints import STORE_ID, api, errors, locate, not_found, now_of, principal
 
 
 @api.get(
     "/payments/{transaction_id}",
     name="transactionInquiry",
-    parameters=[*HEADERS, STORE_ID],
+    parameters=[STORE_ID],
     answers={
         200: Answer("The transaction", TransactionResponse),
         **errors(400, 401, 403, 404, 500),
@@ -37,7 +37,7 @@ async def transaction_inquiry(request: web.Request) -> web.StreamResponse:
 @api.get(
     "/orders/{order_id}",
     name="orderInquiry",
-    parameters=[*HEADERS, STORE_ID],
+    parameters=[STORE_ID],
     answers={
         200: Answer("The order and its transactions", OrderResponse),
         **errors(400, 401, 403, 404, 500),

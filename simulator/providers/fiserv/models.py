@@ -19,7 +19,8 @@ Url = Annotated[str, Field(min_length=1, max_length=2048)]
 
 
 class _Open(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    #: Strict types (no "1" for 1, no 0 for false), unknown fields ignored.
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 class AmountComponents(_Open):

@@ -29,7 +29,6 @@ from ..base import Principal, ProviderPlugin
 from . import cards, envelope, threeds
 from .answers import TransactionResponse
 from .endpoints import (
-    HEADERS,
     api,
     errors,
     keyed,
@@ -69,7 +68,6 @@ _TYPE = {Intent.SALE: "SALE", Intent.AUTH: "PREAUTH", Intent.CREDIT: "CREDIT"}
     "/payments",
     name="submitPrimaryTransaction",
     body=PrimaryTransaction,
-    parameters=HEADERS,
     answers={
         200: Answer("The transaction (APPROVED, or WAITING for 3-D Secure)", TransactionResponse),
         **errors(400, 401, 403, 409, 415, 422, 500, 502),

@@ -28,7 +28,6 @@ from ...openapi import Answer
 from ..base import Principal, ProviderPlugin
 from .answers import TransactionResponse
 from .endpoints import (
-    HEADERS,
     STORE_ID,
     api,
     errors,
@@ -72,7 +71,7 @@ _ANSWERS = {
     "/payments/{transaction_id}",
     name="submitSecondaryTransaction",
     body=SecondaryTransaction,
-    parameters=[*HEADERS, STORE_ID],
+    parameters=[STORE_ID],
     answers=_ANSWERS,
 )
 @keyed
@@ -96,7 +95,7 @@ async def submit_secondary(request: web.Request) -> web.StreamResponse:
     "/orders/{order_id}",
     name="submitSecondaryTransactionFromOrder",
     body=SecondaryTransaction,
-    parameters=[*HEADERS, STORE_ID],
+    parameters=[STORE_ID],
     answers=_ANSWERS,
 )
 @keyed

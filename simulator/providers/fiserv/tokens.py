@@ -17,9 +17,9 @@ from ...services.requests import Answer as StoredAnswer
 from ...services.requests import answered_before, remember_now
 from ..base import ApiError, json_response
 from . import cards, envelope, render
+from .answers import PaymentTokenizationErrorResponse as TokenRefusal
 from .answers import PaymentTokenizationResponse
 from .endpoints import (
-    HEADERS,
     STORE_ID,
     api,
     errors,
@@ -40,10 +40,10 @@ TOKENIZE: TypeAdapter[Any] = TypeAdapter(PaymentCardPaymentTokenizationRequest)
     "/payment-tokens",
     name="createPaymentToken",
     body=PaymentCardPaymentTokenizationRequest,
-    parameters=HEADERS,
     answers={
         200: Answer("The token", PaymentTokenizationResponse),
-        **errors(400, 401, 403, 409, 415, 500),
+        409: Answer("A card number failing Luhn (2303) or expired (2304)", TokenRefusal),
+        **errors(400, 401, 403, 415, 500),
     },
 )
 @keyed
@@ -77,7 +77,7 @@ async def create_payment_token(request: web.Request) -> web.StreamResponse:
 @api.get(
     "/payment-tokens/{token_id}",
     name="getPaymentTokenDetails",
-    parameters=[*HEADERS, STORE_ID],
+    parameters=[STORE_ID],
     answers={
         200: Answer("The token and its card", PaymentTokenizationResponse),
         **errors(400, 401, 403, 404, 500),
@@ -95,7 +95,7 @@ async def get_payment_token_details(request: web.Request) -> web.StreamResponse:
 @api.delete(
     "/payment-tokens/{token_id}",
     name="deletePaymentToken",
-    parameters=[*HEADERS, STORE_ID],
+    parameters=[STORE_ID],
     answers={
         200: Answer("The deleted token", PaymentTokenizationResponse),
         **errors(400, 401, 403, 404, 500),
