@@ -31,10 +31,9 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from types import TracebackType
 from typing import Any, Literal
 
-from ._http import HttpAnswer, HttpCore, TransportError
+from ._http import AsyncClient, HttpAnswer, HttpCore, TransportError
 
 Amount = Decimal | int | str
 Encoding = Literal["hex", "raw"]
@@ -123,7 +122,7 @@ def amount(total: Amount, currency: str) -> dict[str, Any]:
     return {"total": str(Decimal(str(total))), "currency": currency}
 
 
-class FiservClient:
+class FiservClient(AsyncClient):
     """``base_url`` includes the base path (``.../gateway/v2``). ``clock`` gives the epoch
     seconds the Timestamp header is made from (a sandbox tenant's virtual time, say)."""
 
@@ -349,20 +348,6 @@ class FiservClient:
             )
         except TransportError as error:
             raise FiservTransportError(str(error)) from error
-
-    async def close(self) -> None:
-        await self._http.close()
-
-    async def __aenter__(self) -> FiservClient:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 _ERRORS: Mapping[int, type[FiservApiError]] = {

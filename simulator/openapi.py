@@ -50,6 +50,7 @@ class Endpoint:
 class Api:
     def __init__(self) -> None:
         self.endpoints: list[Endpoint] = []
+        self._by_name: dict[str, Endpoint] = {}
 
     def route(
         self,
@@ -67,7 +68,7 @@ class Api:
         def register(handler: Handler) -> Handler:
             doc = (handler.__doc__ or "").strip().splitlines()
             self.endpoints.append(
-                Endpoint(
+                endpoint := Endpoint(
                     method.upper(),
                     path,
                     name,
@@ -80,6 +81,7 @@ class Api:
                     tags,
                 )
             )
+            self._by_name[name] = endpoint
             return handler
 
         return register
@@ -103,11 +105,11 @@ class Api:
         for e in self.endpoints:
             name = f"{e.name}{_ALIAS}{alias}" if alias else e.name
             app.router.add_route(e.method, prefix + e.path, e.handler, name=name)
+            self._by_name[name] = e
 
     def endpoint(self, name: str) -> Endpoint | None:
         """The endpoint a route name belongs to (aliased names included)."""
-        base = name.partition(_ALIAS)[0]
-        return next((e for e in self.endpoints if e.name == base), None)
+        return self._by_name.get(name)
 
     def document(
         self,

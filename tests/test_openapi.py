@@ -34,6 +34,7 @@ async def test_one_table_serves_the_same_endpoints_under_two_prefixes() -> None:
 
 def test_aliased_route_names_resolve_to_their_endpoint() -> None:
     api = _table()
+    api.register(web.Application(), "/legacy/v2", alias="legacy")
     endpoint = api.endpoint("getThing:legacy")
     assert endpoint is not None and endpoint is api.endpoint("getThing")
     assert api.endpoint("nothing") is None

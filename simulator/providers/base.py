@@ -295,6 +295,11 @@ def field_errors(invalid: ValidationError) -> list[FieldError]:
     ]
 
 
+def origin_of(request: web.Request) -> str:
+    """``http://127.0.0.1:8480``: where the caller reached the sandbox (for links it hands out)."""
+    return f"{request.scheme}://{request.host}"
+
+
 def context_of(request: web.Request) -> SandboxContext:
     return request.config_dict[CONTEXT]
 

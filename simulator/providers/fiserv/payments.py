@@ -25,7 +25,7 @@ from ...engine import (
 from ...engine.money import NUMERIC_CODES, InvalidAmount, is_currency, to_minor
 from ...openapi import Answer
 from ...services.requests import RequestKey
-from ..base import Principal, ProviderPlugin
+from ..base import Principal, ProviderPlugin, origin_of
 from . import cards, envelope, threeds
 from .answers import TransactionResponse
 from .endpoints import (
@@ -201,7 +201,7 @@ def _order_details(
     ids = plugin.context.ids
     key = who.credential.key
     details: dict[str, Any] = {
-        "origin": str(request.url.origin()),
+        "origin": origin_of(request),
         "origin_type": tx.transactionOrigin or "ECOM",
         "request_type": tx.requestType,
         "card": cards.stored_facts(card),

@@ -28,7 +28,15 @@ from ...outcomes.card import CardFacts, InvalidCardNumber, read_card
 from ...outcomes.challenge import remember_issuer_answer
 from ...outcomes.codec import outcome_from_json, outcome_to_json
 from ...services.payments import Scope
-from ..base import ApiError, CardForm, Principal, ProviderPlugin, json_response, plugin_of
+from ..base import (
+    ApiError,
+    CardForm,
+    Principal,
+    ProviderPlugin,
+    json_response,
+    origin_of,
+    plugin_of,
+)
 from . import auth, render, webhooks
 from .magic import CARDS
 from .mapping import INVALID_PARAMS, METHOD, NOT_FOUND, error_body
@@ -107,7 +115,7 @@ async def create_payment(request: web.Request) -> web.StreamResponse:
     details: dict[str, Any] = {
         **{name: getattr(body, name) for name in _KEPT_FIELDS},
         "pos_id": body.pos_id,
-        "origin": str(request.url.origin()),
+        "origin": origin_of(request),
         "api_key": principal.credential.key,
         "mcc": body.merchant_mcc or "5999",
         "bank_short_name": generated.bank_name,
