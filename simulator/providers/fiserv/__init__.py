@@ -25,7 +25,7 @@ from . import (
     tokens,
 )
 from .endpoints import SECURITY, SECURITY_SCHEMES, api, refused
-from .mapping import Request, gateway_error
+from .mapping import Asked, gateway_error
 
 K = OperationKind
 #: Loaded for their endpoints (each module adds its own to ``api``).
@@ -85,7 +85,7 @@ class FiservPlugin(ProviderPlugin):
         return envelope.error(status, message, code=code)
 
     def violation(self, violation: RuleViolation) -> ApiError:
-        error = gateway_error(violation.code, Request.PRIMARY, None, None)
+        error = gateway_error(violation.code, Asked.PRIMARY, None, None)
         return refused(error, self.context.clocks.real_now())
 
     def invalid_body(self, errors: Sequence[FieldError]) -> ApiError:

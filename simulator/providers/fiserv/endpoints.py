@@ -30,7 +30,7 @@ from ...services.requests import (
 from ..base import ApiError, Principal, ProviderPlugin, json_response, plugin_of
 from . import envelope, render
 from .answers import ErrorResponse, TransactionErrorResponse
-from .mapping import GatewayError, Request, gateway_error
+from .mapping import Asked, GatewayError, gateway_error
 
 api = Api()
 T = TypeVar("T")
@@ -111,16 +111,13 @@ async def parse(request: web.Request, adapter: TypeAdapter[T]) -> T:
 
 
 def _detail(problem: Any) -> dict[str, str]:
-    where = ".".join(str(part) for part in problem["loc"]) or "body"
+    """One pydantic problem as an ErrorResponse detail ({field, message})."""
     kind = problem["type"]
-    if kind in ("missing", "union_tag_not_found"):
-        return envelope.field(
-            where if kind == "missing" else problem["ctx"]["discriminator"].strip("'"),
-            "may not be null",
-        )
-    if kind == "union_tag_invalid":
-        return envelope.field(problem["ctx"]["discriminator"].strip("'"), problem["msg"])
-    return envelope.field(where, problem["msg"])
+    if kind.startswith("union_tag"):  # the requestType / authenticationType discriminator
+        name = problem["ctx"]["discriminator"].strip("'")
+        return envelope.field(name, "may not be null" if kind.endswith("found") else problem["msg"])
+    where = ".".join(str(part) for part in problem["loc"]) or "body"
+    return envelope.field(where, "may not be null" if kind == "missing" else problem["msg"])
 
 
 def principal(request: web.Request) -> tuple[ProviderPlugin, Principal]:
@@ -219,7 +216,7 @@ def refused(
 
 def violation(
     broken: RuleViolation,
-    asked: Request,
+    asked: Asked,
     now: datetime,
     *,
     payment: Payment | None = None,

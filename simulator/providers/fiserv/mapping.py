@@ -142,7 +142,7 @@ def http_status(op: Operation) -> int:
 # --- rule violations ----------------------------------------------------------------------------
 
 
-class Request(StrEnum):
+class Asked(StrEnum):
     """What the merchant asked for: the same engine rule reads differently per request."""
 
     PRIMARY = "primary"
@@ -227,7 +227,7 @@ _PLAIN: Mapping[Violation, GatewayError] = {
 
 
 def gateway_error(
-    violation: Violation, request: Request, payment: Payment | None, target: Operation | None
+    violation: Violation, asked: Asked, payment: Payment | None, target: Operation | None
 ) -> GatewayError:
     """The documented decline that fits a broken rule, given what was asked and of what."""
     if payment is not None:
@@ -239,15 +239,15 @@ def gateway_error(
         if violation is V.NOT_VOIDABLE:
             if target is not None and target.kind is K.REFUND:
                 return RETURN_NOT_VOIDABLE
-            voids_preauth = request is Request.VOID_PREAUTH or (
+            voids_preauth = asked is Asked.VOID_PREAUTH or (
                 target is not None and target.kind is K.AUTH
             )
             if voids_preauth and payment.captured > 0:
                 return PREAUTH_CAPTURED
-            if request is Request.VOID_PREAUTH:
+            if asked is Asked.VOID_PREAUTH:
                 return NO_PREAUTH
-    if violation is V.OPERATION_NOT_FOUND and request in (Request.VOID, Request.VOID_PREAUTH):
+    if violation is V.OPERATION_NOT_FOUND and asked in (Asked.VOID, Asked.VOID_PREAUTH):
         return VOID_TARGET_NOT_FOUND
-    if violation is V.NOT_ADJUSTABLE and request is Request.INCREMENT:
+    if violation is V.NOT_ADJUSTABLE and asked is Asked.INCREMENT:
         return ORDER_EXISTS
     return _PLAIN[violation]

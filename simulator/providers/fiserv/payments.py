@@ -43,7 +43,7 @@ from .endpoints import (
     violation,
 )
 from .magic import PROFILES
-from .mapping import INVALID_AMOUNT, ORDER_EXISTS, UNKNOWN_CURRENCY, WRONG_CARD, Request
+from .mapping import INVALID_AMOUNT, ORDER_EXISTS, UNKNOWN_CURRENCY, WRONG_CARD, Asked
 from .models import (
     Amount,
     PaymentCardCreditTransaction,
@@ -117,7 +117,7 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
         )
     except RuleViolation as broken:
         raise violation(
-            broken, Request.PRIMARY, now, order_id=order_id, transaction_type=_TYPE[intent]
+            broken, Asked.PRIMARY, now, order_id=order_id, transaction_type=_TYPE[intent]
         ) from None
     assert decision.operation is not None
     await after_primary(plugin, who, decision.payment, card)
@@ -320,7 +320,7 @@ async def _change_preauth(
         )
     except RuleViolation as broken:
         raise violation(
-            broken, Request.INCREMENT, now, payment=existing, transaction_type="PREAUTH"
+            broken, Asked.INCREMENT, now, payment=existing, transaction_type="PREAUTH"
         ) from None
     assert decision.operation is not None
     return respond(decision.payment, decision.operation, now)

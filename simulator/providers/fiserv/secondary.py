@@ -44,7 +44,7 @@ from .endpoints import (
     respond,
     violation,
 )
-from .mapping import NO_PREAUTH, VOID_AMOUNT_INVALID, Request
+from .mapping import NO_PREAUTH, VOID_AMOUNT_INVALID, Asked
 from .models import (
     PostAuthTransaction,
     PreAuthSecondaryTransaction,
@@ -142,7 +142,7 @@ async def _secondary(
             asked,
             now,
             payment=current,
-            target=_void_target(current, target) if asked is Request.VOID else target,
+            target=_void_target(current, target) if asked is Asked.VOID else target,
             transaction_type=kind,
         ) from None
     assert decision.operation is not None
@@ -154,14 +154,14 @@ Make = Callable[[str, dict[str, Any], Payment], Command]
 
 def _command(
     tx: Any, payment: Payment, target: Operation | None, now: datetime
-) -> tuple[Request, str, Make]:
+) -> tuple[Asked, str, Make]:
     """What the request asks of the engine: the rule context, the transaction type, and a
     maker of the command (given the new transaction id, its details, the fresh payment)."""
     if isinstance(tx, PostAuthTransaction):
         currency, minor = money(tx.transactionAmount, now, "POSTAUTH")
         split = tx.splitShipment
         return (
-            Request.POSTAUTH,
+            Asked.POSTAUTH,
             "POSTAUTH",
             lambda op_id, d, p: Capture(op_id, minor, currency, _final(split, p), details=d),
         )
@@ -169,7 +169,7 @@ def _command(
         if tx.transactionAmount is not None:
             _check_void_amount(tx, payment, target, now)
         return (
-            Request.VOID,
+            Asked.VOID,
             "VOID",
             lambda op_id, d, p: Void(op_id, _void_target_id(p, target), details=d),
         )
@@ -177,14 +177,14 @@ def _command(
         primary = payment.primary
         if primary is None or primary.kind is not K.AUTH:
             raise refused(NO_PREAUTH, now, order_id=payment.reference, transaction_type="VOID")
-        return Request.VOID_PREAUTH, "VOID", lambda op_id, d, p: Void(op_id, primary.id, details=d)
+        return Asked.VOID_PREAUTH, "VOID", lambda op_id, d, p: Void(op_id, primary.id, details=d)
     if isinstance(tx, ReturnTransaction):
         currency, minor = money(tx.transactionAmount, now, "RETURN")
         # A return named by a preauth (or its change) is a return on the order.
         by_order = target is None or target.kind in (K.AUTH, K.ADJUSTMENT)
         target_id = None if by_order or target is None else target.id
         return (
-            Request.RETURN,
+            Asked.RETURN,
             "RETURN",
             lambda op_id, d, p: Refund(op_id, minor, currency, target_id, details=d),
         )
@@ -192,7 +192,7 @@ def _command(
     currency, minor = money(tx.transactionAmount, now, "PREAUTH")
     delta = -minor if tx.decrementalFlag else minor
     return (
-        Request.ADJUST,
+        Asked.ADJUST,
         "PREAUTH",
         lambda op_id, d, p: AdjustAuthorization(op_id, delta, currency, details=d),
     )
