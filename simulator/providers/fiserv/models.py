@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 #: The largest total the sandbox accepts (sandbox-defined; the spec sets no maximum).
 MAX_TOTAL = Decimal("999999999999.999")
@@ -37,6 +37,15 @@ class Amount(_Open):
     total: Annotated[Decimal, Field(ge=0, le=MAX_TOTAL, allow_inf_nan=False)]
     currency: Annotated[str, Field(pattern=r"^(?:[A-Z]{3}|[0-9]{3})$")]
     components: AmountComponents | None = None
+
+    @model_validator(mode="after")
+    def _components_add_up(self) -> Amount:
+        """The spec: "Sub component values must add up to total amount"."""
+        if self.components is not None:
+            parts = [v for v in self.components.model_dump().values() if v is not None]
+            if parts and sum(parts, Decimal(0)) != self.total:
+                raise ValueError("sub component values must add up to total amount")
+        return self
 
 
 class Expiration(_Open):

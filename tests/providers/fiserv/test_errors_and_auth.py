@@ -248,6 +248,17 @@ def _signed_headers(body: bytes) -> dict[str, str]:
         ),
         ({"requestType": None}, "requestType", "may not be null"),
         (
+            {
+                "transactionAmount": {
+                    "total": "10.00",
+                    "currency": "EUR",
+                    "components": {"subtotal": 8, "shipping": 1},
+                }
+            },
+            "PaymentCardSaleTransaction.transactionAmount",
+            "Value error, sub component values must add up to total amount",
+        ),
+        (
             {"paymentMethod": {"paymentCard": {**VISA.as_json(), "number": "4111-1111"}}},
             "PaymentCardSaleTransaction.paymentMethod.paymentCard.number",
             "String should match pattern '^[0-9]{13,19}$'",
