@@ -24,7 +24,7 @@ from ...engine import (
 )
 from ...engine.money import NUMERIC_CODES, InvalidAmount, is_currency, to_minor
 from ...openapi import Answer
-from ...services.requests import RequestKey
+from ...services.requests import RequestKey, answered_before
 from ..base import Principal, ProviderPlugin, origin_of
 from . import cards, envelope, threeds
 from .answers import TransactionResponse
@@ -86,6 +86,8 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
         raise envelope.bad_request(
             envelope.field("authenticationRequest", "must not be sent with authenticationResult")
         )
+    # A retry is answered before its card is looked at (a single-use token is used up by then).
+    await answered_before(plugin.context.store, key, now)
     order_id = (tx.order.orderId if tx.order else None) or _generated_order_id(plugin, who, key)
     card = await _card(plugin, who, tx, now, order_id)
     scope = who.scope()
@@ -120,7 +122,7 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
             broken, Asked.PRIMARY, now, order_id=order_id, transaction_type=_TYPE[intent]
         ) from None
     assert decision.operation is not None
-    await after_primary(plugin, who, decision.payment, card)
+    await after_primary(plugin, who, decision.payment)
     return respond(decision.payment, decision.operation, now)
 
 
@@ -262,9 +264,7 @@ def _authentication(
     return outcome, {**details, **extra}
 
 
-async def after_primary(
-    plugin: ProviderPlugin, who: Principal, payment: Payment, card: cards.Card | None = None
-) -> None:
+async def after_primary(plugin: ProviderPlugin, who: Principal, payment: Payment) -> None:
     """Side effects of an approved primary transaction: the token it asked for is issued, a
     single-use token it paid with is used up."""
     primary = payment.primary

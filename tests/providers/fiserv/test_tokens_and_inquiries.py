@@ -65,7 +65,14 @@ async def test_tokens_are_created_read_and_deleted(fiserv: FiservClient) -> None
 async def test_a_single_use_token_is_used_up_by_its_payment(fiserv: FiservClient) -> None:
     token = await fiserv.create_token(VISA, reusable=False)
     value = token["paymentToken"]["value"]
-    await fiserv.sale("1.00", "EUR", token=value)
+    body = {
+        "requestType": "PaymentTokenSaleTransaction",
+        "transactionAmount": {"total": "1.00", "currency": "EUR"},
+        "paymentMethod": {"paymentToken": {"value": value}},
+    }
+    first = await fiserv.call("POST", "/payments", body, client_request_id="once-1")
+    retried = await fiserv.call("POST", "/payments", body, client_request_id="once-1")
+    assert (retried.status, retried.json()) == (first.status, first.json()) == (200, first.json())
     with pytest.raises(FiservDeclined):
         await fiserv.sale("1.00", "EUR", token=value)
 
