@@ -82,7 +82,7 @@ class FiservPlugin(ProviderPlugin):
     # --- errors -------------------------------------------------------------------------
 
     def error(self, status: int, message: str, code: str | None = None) -> ApiError:
-        return envelope.error(status, message, code=code)
+        return envelope.edge(status, message, code=code)
 
     def violation(self, violation: RuleViolation) -> ApiError:
         error = gateway_error(violation.code, Asked.PRIMARY, None, None)
@@ -98,13 +98,13 @@ class FiservPlugin(ProviderPlugin):
         return envelope.error(415, envelope.UNSUPPORTED_MEDIA_TYPE, response_type=None)
 
     def not_found(self) -> ApiError:
-        return envelope.error(404, envelope.NOT_FOUND)
+        return envelope.edge(404, envelope.NOT_FOUND)
 
     def method_not_allowed(self) -> ApiError:
-        return envelope.error(405, "Method not allowed")
+        return envelope.edge(405, "Method not allowed")
 
     def internal_error(self) -> ApiError:
-        return envelope.error(500, envelope.INTERNAL_ERROR)
+        return envelope.edge(500, envelope.INTERNAL_ERROR)
 
     def fault(self, status: int) -> ApiError:
         messages = {
@@ -115,7 +115,7 @@ class FiservPlugin(ProviderPlugin):
             415: envelope.UNSUPPORTED_MEDIA_TYPE,
             502: "There was a problem communicating with the endpoint.",
         }
-        return envelope.error(status, messages.get(status, envelope.INTERNAL_ERROR))
+        return envelope.edge(status, messages.get(status, envelope.INTERNAL_ERROR))
 
     # --- 3-D Secure ---------------------------------------------------------------------
 

@@ -55,23 +55,23 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
     api_key = request.headers.get("Api-Key", "")
     client_request_id = request.headers.get(e.CLIENT_REQUEST_ID, "")
     if not api_key:
-        raise e.error(400, e.INVALID_REQUEST)
+        raise e.edge(400, e.INVALID_REQUEST)
     credentials = plugin.context.credentials
     credential = await credentials.lookup("fiserv", api_key)
     if credential is None:
         if credentials.mode == "strict":
-            raise e.error(401, e.INVALID_API_KEY)
+            raise e.edge(401, e.INVALID_API_KEY)
         credential = await credentials.provision(Credential("fiserv", api_key, None, api_key))
     tenant = plugin.tenant_for(request, credential)
     if not client_request_id:
-        raise e.error(400, e.INVALID_REQUEST)
+        raise e.edge(400, e.INVALID_REQUEST)
     timestamp = request.headers.get("Timestamp", "")
     if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 18:
-        raise e.error(400, e.INVALID_REQUEST)
+        raise e.edge(400, e.INVALID_REQUEST)
     secret = credential.secret
     signature = request.headers.get("Message-Signature", "")
     if secret is not None and not signature:
-        raise e.error(
+        raise e.edge(
             401, e.NOT_AUTHORIZED, response_type="Unauthorized", with_client_request_id=False
         )
     now_ms = int(plugin.context.clocks.now(tenant).timestamp() * 1000)
@@ -81,9 +81,9 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
         body = await request.read()
         expected = signatures(api_key, client_request_id, timestamp, body, secret)
         if not any(hmac.compare_digest(signature.encode(), s.encode()) for s in expected):
-            raise e.error(403, e.SIGNATURE_INVALID)
+            raise e.edge(403, e.SIGNATURE_INVALID)
     return Principal(tenant, credential)
 
 
 def expired() -> ApiError:
-    return e.error(403, e.SIGNATURE_EXPIRED)
+    return e.edge(403, e.SIGNATURE_EXPIRED)

@@ -165,7 +165,7 @@ def keyed(handler: Handler) -> Handler:
         except AnsweredBefore as before:
             return json_response(before.answer.body, before.answer.status)
         except KeyReused:
-            raise envelope.error(403, "Client-Request-Id has already been used") from None
+            raise envelope.edge(403, "Client-Request-Id has already been used") from None
 
     return wrapper
 
@@ -200,7 +200,7 @@ def merchant_alias(merchant_transaction_id: str) -> str:
 
 
 def not_found() -> ApiError:
-    return envelope.error(404, envelope.NOT_FOUND)
+    return envelope.edge(404, envelope.NOT_FOUND)
 
 
 def refused(

@@ -41,13 +41,14 @@ def echo() -> Echo:
     return _current.get() or Echo(None, "sandbox-trace")
 
 
-def head(*, with_client_request_id: bool = True) -> dict[str, Any]:
+def head(*, with_client_request_id: bool = True, with_trace: bool = True) -> dict[str, Any]:
     """``clientRequestId`` (when the request had one) and ``apiTraceId``."""
     current = echo()
     out: dict[str, Any] = {}
     if with_client_request_id and current.client_request_id is not None:
         out["clientRequestId"] = current.client_request_id
-    out["apiTraceId"] = current.api_trace_id
+    if with_trace:
+        out["apiTraceId"] = current.api_trace_id
     return out
 
 
@@ -90,10 +91,11 @@ def error_body(
     response_type: str | None = "",
     details: Sequence[Mapping[str, str]] = (),
     with_client_request_id: bool = True,
+    with_trace: bool = True,
 ) -> dict[str, Any]:
     """An ErrorResponse. ``response_type=""`` picks the usual one for ``status``; ``None``
     leaves it out (the documented 415 has none)."""
-    body = head(with_client_request_id=with_client_request_id)
+    body = head(with_client_request_id=with_client_request_id, with_trace=with_trace)
     kind = RESPONSE_TYPE.get(status, "BadRequest" if status < 500 else "ServerError")
     if response_type is not None:
         body["responseType"] = response_type or kind
@@ -106,6 +108,12 @@ def error_body(
 
 def error(status: int, message: str, **kw: Any) -> ApiError:
     return ApiError(status, error_body(status, message, **kw))
+
+
+def edge(status: int, message: str, **kw: Any) -> ApiError:
+    """An error of the API gateway's edge (keys, signatures, unknown resources, internal
+    errors): documented without an ``apiTraceId``."""
+    return error(status, message, with_trace=False, **kw)
 
 
 def bad_request(*details: Mapping[str, str]) -> ApiError:

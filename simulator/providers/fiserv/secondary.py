@@ -85,10 +85,10 @@ async def submit_secondary(request: web.Request) -> web.StreamResponse:
     if found is not None:
         payment, target = found
         return await _secondary(request, plugin, who, tx, payment, target)
-    payment = await plugin.context.payments.find(who.scope(), wanted)
-    if payment is None:
+    order = await plugin.context.payments.find(who.scope(), wanted)
+    if order is None:
         raise not_found()
-    return await _secondary(request, plugin, who, tx, payment, None)
+    return await _secondary(request, plugin, who, tx, order, None)
 
 
 @api.post(
