@@ -11,7 +11,7 @@ from aiohttp import web
 from ...appkeys import PLUGIN
 from ...engine import Decision, Operation, OperationKind, Payment, Policy, Resolve, RuleViolation
 from ...services.payments import Scope
-from ..base import ApiError, FieldError, ProviderPlugin, Redirect
+from ..base import ApiError, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
     auth,
     authentication,
@@ -76,7 +76,7 @@ class FiservPlugin(ProviderPlugin):
         envelope.begin(request, bytes.fromhex(seed.replace("-", "")))
         return await handler(request)
 
-    async def authenticate(self, request: web.Request) -> Any:
+    async def authenticate(self, request: web.Request) -> Principal:
         return await auth.authenticate(self, request)
 
     # --- errors -------------------------------------------------------------------------
