@@ -176,7 +176,8 @@ def _void(d: _Draft, cmd: Void) -> Operation:
     _check_currency(p, cmd.currency)
     if target.kind not in d.policy.voidable or target.status is not OS.SUCCEEDED:
         raise RuleViolation(V.NOT_VOIDABLE, f"{target.kind} is {target.status}")
-    if d.policy.void_same_day_only and target.updated_at.date() != d.now.date():
+    same_day_rule = d.policy.void_same_day_only and target.kind not in d.policy.void_any_day
+    if same_day_rule and target.updated_at.date() != d.now.date():
         raise RuleViolation(V.VOID_WINDOW_CLOSED, "voids are accepted on the same day only")
     refunds_exist = p.refunded > 0 or p.in_flight(K.REFUND) > 0
     if target.kind is K.AUTH:

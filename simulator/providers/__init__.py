@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import ProviderPlugin
+from .fiserv import FiservPlugin
 from .tranzzo import TranzzoPlugin
 
-PLUGINS: tuple[type[ProviderPlugin], ...] = (TranzzoPlugin,)
+PLUGINS: tuple[type[ProviderPlugin], ...] = (TranzzoPlugin, FiservPlugin)

@@ -28,6 +28,7 @@ from ..engine import Decision, Operation, Payment, Policy, RuleViolation
 from ..faults import injection
 from ..faults.injection import Fault
 from ..openapi import Api
+from ..outcomes.challenge import outcome_of_choice
 from ..outcomes.magic import MagicCard
 from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
@@ -129,6 +130,16 @@ class ProviderPlugin(ABC):
     def notifications(self, decision: Decision) -> Iterable[Notification]:
         """The webhooks a decision causes (none unless the provider sends webhooks)."""
         return ()
+
+    async def finish_challenge(
+        self, payment: Payment, operation: Operation, choice: str
+    ) -> Decision:
+        """The cardholder's choice on the hosted 3-D Secure page (or the admin API's stand-in
+        for it). By default the challenged operation ends at once with what the choice means;
+        a provider whose merchant completes the authentication with an API call of its own
+        records the result here and finishes the operation in that call."""
+        outcome = outcome_of_choice(operation, choice)
+        return await self.context.payments.resolve(payment, operation.id, outcome)
 
     def browser_return(self, payment: Payment, operation: Operation) -> Redirect | None:
         """Where a hosted page (3-D Secure challenge, checkout) sends the browser when done."""
