@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import aiohttp
 
@@ -75,7 +75,16 @@ class HttpCore:
             await self._session.close()
         self._session = None
 
-    async def __aenter__(self) -> HttpCore:
+
+class AsyncClient:
+    """Base of the clients: one HttpCore, closed when the client is (``async with``)."""
+
+    _http: HttpCore
+
+    async def close(self) -> None:
+        await self._http.close()
+
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

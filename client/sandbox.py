@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
-from ._http import HttpAnswer, HttpCore, TransportError
+from ._http import AsyncClient, HttpAnswer, HttpCore, TransportError
 
 TENANT_HEADER = "X-Sandbox-Tenant"
 
@@ -36,7 +35,7 @@ class SandboxApiError(SandboxError):
         super().__init__(f"HTTP {status} {self.code}: {self.message}")
 
 
-class SandboxAdmin:
+class SandboxAdmin(AsyncClient):
     """``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant`` every
     call acts on that tenant."""
 
@@ -190,20 +189,6 @@ class SandboxAdmin:
         if answer.status >= 400:
             raise SandboxApiError(answer.status, result)
         return result
-
-    async def close(self) -> None:
-        await self._http.close()
-
-    async def __aenter__(self) -> SandboxAdmin:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 def _present(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,10 +23,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from types import TracebackType
 from typing import Any, Literal
 
-from ._http import HttpAnswer, HttpCore, TransportError
+from ._http import AsyncClient, HttpAnswer, HttpCore, TransportError
 
 Amount = Decimal | int | str
 Bypass3DS = Literal["supported", "always", "never"]
@@ -78,7 +77,7 @@ class Card:
     cvv: str
 
 
-class TranzzoClient:
+class TranzzoClient(AsyncClient):
     """``base_url`` is the host (``https://cpay.tranzzo.com``), without ``/api/v1``."""
 
     def __init__(
@@ -235,20 +234,6 @@ class TranzzoClient:
             )
         except TransportError as error:
             raise TranzzoTransportError(str(error)) from error
-
-    async def close(self) -> None:
-        await self._http.close()
-
-    async def __aenter__(self) -> TranzzoClient:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 # --- webhooks -------------------------------------------------------------------------------

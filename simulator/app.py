@@ -19,7 +19,7 @@ from .control import create_control_app
 from .ids import Ids
 from .outcomes.processor import ProcessorData
 from .providers import PLUGINS
-from .providers.base import ProviderPlugin, json_response
+from .providers.base import ProviderPlugin, json_response, origin_of
 from .services.clock import Clocks, utc_now
 from .services.credentials import Credential, Credentials
 from .services.payments import PaymentService
@@ -101,7 +101,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
 async def _index(request: web.Request) -> web.StreamResponse:
     """What is served where."""
     context = request.app[CONTEXT]
-    origin = str(request.url.origin())
+    origin = origin_of(request)
     return json_response(
         {
             "name": "psp-sandbox",

@@ -8,32 +8,37 @@ concurrent requests arrive, and ids never collide while business keys are unique
 from __future__ import annotations
 
 import hashlib
-import uuid
+import os
 
 
 class Ids:
     def __init__(self, seed: int | None = None) -> None:
         self.seed = seed
-        namespace = (
-            uuid.uuid4() if seed is None else uuid.uuid5(uuid.NAMESPACE_URL, f"psp-sandbox:{seed}")
+        self._key = (
+            os.urandom(16) if seed is None else hashlib.sha256(f"psp:{seed}".encode()).digest()[:16]
         )
-        self._namespace = namespace
+
+    def name(self, *parts: object) -> str:
+        """The parts joined into one name (unambiguous: parts are separated by a control
+        character no business key contains)."""
+        return "\x1f".join(str(p) for p in parts)
 
     def uuid(self, *parts: object) -> str:
-        """A UUID (version 5) named by ``parts``."""
-        return str(uuid.uuid5(self._namespace, _join(parts)))
+        """A version-4-shaped UUID named by ``parts``."""
+        raw = bytearray(self._digest(parts, 16))
+        raw[6] = (raw[6] & 0x0F) | 0x40  # version 4 layout: random-looking, as providers' are
+        raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+        h = raw.hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def digits(self, length: int, *parts: object) -> str:
         """A decimal string of ``length`` digits, not starting with 0, named by ``parts``."""
-        number = self.number(*parts)
         low = 10 ** (length - 1)
-        return str(low + number % (9 * low))
+        return str(low + self.number(*parts) % (9 * low))
 
     def number(self, *parts: object) -> int:
         """A 64-bit number named by ``parts`` (seeds for generated data)."""
-        digest = hashlib.blake2b(_join(parts).encode(), key=self._namespace.bytes, digest_size=8)
-        return int.from_bytes(digest.digest(), "big")
+        return int.from_bytes(self._digest(parts, 8), "big")
 
-
-def _join(parts: tuple[object, ...]) -> str:
-    return "\x1f".join(str(p) for p in parts)
+    def _digest(self, parts: tuple[object, ...], size: int) -> bytes:
+        return hashlib.blake2b(self.name(*parts).encode(), key=self._key, digest_size=size).digest()

@@ -15,6 +15,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 _REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"{(\w+)}")
+#: Joins an endpoint's name and a mount alias in route names (aiohttp allows ``:`` there).
+_ALIAS = ":"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class Endpoint:
 class Api:
     def __init__(self) -> None:
         self.endpoints: list[Endpoint] = []
+        self._by_name: dict[str, Endpoint] = {}
 
     def route(
         self,
@@ -65,7 +68,7 @@ class Api:
         def register(handler: Handler) -> Handler:
             doc = (handler.__doc__ or "").strip().splitlines()
             self.endpoints.append(
-                Endpoint(
+                endpoint := Endpoint(
                     method.upper(),
                     path,
                     name,
@@ -78,6 +81,7 @@ class Api:
                     tags,
                 )
             )
+            self._by_name[name] = endpoint
             return handler
 
         return register
@@ -94,12 +98,18 @@ class Api:
     def delete(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
         return self.route("DELETE", path, **kw)
 
-    def register(self, app: web.Application, prefix: str = "") -> None:
+    def register(self, app: web.Application, prefix: str = "", *, alias: str = "") -> None:
+        """Add every endpoint's route under ``prefix``. To serve the same table under a second
+        prefix, register it again with an ``alias`` (route names must be unique); the
+        aliased routes still resolve to their endpoints."""
         for e in self.endpoints:
-            app.router.add_route(e.method, prefix + e.path, e.handler, name=e.name)
+            name = f"{e.name}{_ALIAS}{alias}" if alias else e.name
+            app.router.add_route(e.method, prefix + e.path, e.handler, name=name)
+            self._by_name[name] = e
 
     def endpoint(self, name: str) -> Endpoint | None:
-        return next((e for e in self.endpoints if e.name == name), None)
+        """The endpoint a route name belongs to (aliased names included)."""
+        return self._by_name.get(name)
 
     def document(
         self,

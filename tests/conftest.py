@@ -8,6 +8,9 @@ import pytest
 
 from client.sandbox import SandboxAdmin
 from simulator.testing.plugin import Sandbox
+from tests.browser import browser
+
+__all__ = ["admin", "browser"]
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""Schemathesis over the Macropay OpenAPI document the target serves: no server error, and every
-answer is one the document declares (status, content type, body schema) — for valid requests
-and for requests built to break the schema."""
+"""Schemathesis over the Macropay OpenAPI document the target serves: no server error, every
+answer is one the document declares (status, content type, body schema), and requests built to
+break the schema are refused."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ CHECKS = [
     checks.status_code_conformance,
     checks.content_type_conformance,
     checks.response_schema_conformance,
+    checks.negative_data_rejection,
 ]
 OPERATIONS = [
     ("POST", "/v2/orders"),

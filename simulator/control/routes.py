@@ -15,7 +15,6 @@ from ..faults import injection
 from ..faults.injection import REQUEST_KINDS
 from ..openapi import Answer, Api
 from ..outcomes import scripted
-from ..outcomes.challenge import outcome_of_choice
 from ..outcomes.magic import catalog
 from ..providers.base import TENANT_HEADER, json_response
 from ..store import DeliveryFilter, PaymentFilter
@@ -262,7 +261,10 @@ async def complete_challenge(request: web.Request) -> web.StreamResponse:
     op = next((o for o in payment.operations if o.status is OperationStatus.ACTION_REQUIRED), None)
     if op is None:
         raise AdminProblem(409, "no_challenge", "the payment has no challenge waiting")
-    decision = await ctx.payments.resolve(payment, op.id, outcome_of_choice(op, body.choice))
+    plugin = ctx.plugins.get(payment.provider)
+    if plugin is None:
+        raise AdminProblem(409, "unknown_provider", f"{payment.provider} is not served")
+    decision = await plugin.finish_challenge(payment, op, body.choice)
     return json_response(payment_view(decision.payment))
 
 

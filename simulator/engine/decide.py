@@ -137,7 +137,7 @@ def _open(existing: Payment | None, cmd: Open, policy: Policy, now: datetime) ->
         history=(StatusChange(now, None, S.CREATED),),
         details=cmd.details,
     )
-    payment = replace(payment, due_at=_next_due(payment, policy))
+    payment = _with_due(payment, _next_due(payment, policy))
     check_invariants(payment)
     return Decision(payment, None, (StatusChanged(payment.id, None, S.CREATED),))
 
@@ -179,7 +179,8 @@ def _void(d: _Draft, cmd: Void) -> Operation:
     _check_currency(p, cmd.currency)
     if target.kind not in d.policy.voidable or target.status is not OS.SUCCEEDED:
         raise RuleViolation(V.NOT_VOIDABLE, f"{target.kind} is {target.status}")
-    if d.policy.void_same_day_only and target.updated_at.date() != d.now.date():
+    same_day_rule = d.policy.void_same_day_only and target.kind not in d.policy.void_any_day
+    if same_day_rule and target.updated_at.date() != d.now.date():
         raise RuleViolation(V.VOID_WINDOW_CLOSED, "voids are accepted on the same day only")
     refunds_exist = p.refunded > 0 or p.in_flight(K.REFUND) > 0
     if target.kind is K.AUTH:
@@ -199,6 +200,8 @@ def _void(d: _Draft, cmd: Void) -> Operation:
 
 def _refund(d: _Draft, cmd: Refund) -> Operation:
     p = d.p
+    if p.status is S.REFUNDED:
+        raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, "everything captured is refunded")
     if p.status not in _REFUNDABLE or p.intent is Intent.CREDIT:
         raise RuleViolation(V.NOT_REFUNDABLE, f"payment is {p.status}")
     if p.in_flight(K.CAPTURE) > 0:
@@ -353,15 +356,36 @@ def _only_final_or_pending(outcome: Outcome) -> None:
 
 
 class _Draft:
-    """The payment being changed by one decision, and the events the changes raise."""
+    """The payment being changed by one decision, and the events the changes raise.
 
-    __slots__ = ("events", "now", "p", "policy")
+    Changes accumulate in plain attributes; the new Payment is built once, in ``finish``
+    (``p`` shows the payment as changed so far, rebuilt only when read after a change).
+    """
+
+    __slots__ = (
+        "_base", "_view", "authorized", "capture_open", "captured", "events", "history", "now",
+        "operations", "policy", "refunded", "status",
+    )  # fmt: skip
 
     def __init__(self, payment: Payment, policy: Policy, now: datetime) -> None:
-        self.p = payment
+        self._base = payment
+        self._view: Payment | None = payment
         self.policy = policy
         self.now = now
         self.events: list[Event] = []
+        self.status = payment.status
+        self.authorized = payment.authorized
+        self.captured = payment.captured
+        self.refunded = payment.refunded
+        self.capture_open = payment.capture_open
+        self.operations = list(payment.operations)
+        self.history = list(payment.history)
+
+    @property
+    def p(self) -> Payment:
+        if self._view is None:
+            self._view = self._build(updated_at=self._base.updated_at, due_at=self._base.due_at)
+        return self._view
 
     def new_operation(
         self,
@@ -373,95 +397,103 @@ class _Draft:
         target_id: str | None = None,
         final: bool = True,
     ) -> Operation:
-        if self.p.operation(op_id) is not None:
+        if any(op.id == op_id for op in self.operations):
             raise ValueError(f"operation id {op_id} is already used")
-        return Operation(
-            id=op_id,
-            kind=kind,
-            amount=amount,
-            status=OS.PENDING,
-            reason="",
-            created_at=self.now,
-            updated_at=self.now,
-            target_id=target_id,
-            final=final,
-            details=dict(details),
-        )
+        return Operation(op_id, kind, amount, OS.PENDING, "", self.now, self.now, target_id,
+                         None, None, final, dict(details))  # fmt: skip
 
     def record(self, op: Operation, *, new: bool = False) -> Operation:
         """Store the operation and apply what its status means for the payment."""
-        ops = self.p.operations
-        ops = (*ops, op) if new else tuple(op if o.id == op.id else o for o in ops)
-        self.p = replace(self.p, operations=ops)
-        self.events.append(OperationUpdated(self.p.id, op.id, op.kind, op.status))
+        if new:
+            self.operations.append(op)
+        else:
+            self.operations = [op if o.id == op.id else o for o in self.operations]
+        self._view = None
+        self.events.append(OperationUpdated(self._base.id, op.id, op.kind, op.status))
         self._apply(op)
         return op
 
     def set_status(self, new: PaymentStatus, operation_id: str | None) -> None:
-        old = self.p.status
+        old = self.status
         if new == old:
             return
         if not is_legal(old, new):
             raise InvariantBroken(f"illegal move {old} -> {new}")
-        change = StatusChange(self.now, old, new, operation_id)
-        self.p = replace(self.p, status=new, history=(*self.p.history, change))
-        self.events.append(StatusChanged(self.p.id, old, new))
+        self.status = new
+        self.history.append(StatusChange(self.now, old, new, operation_id))
+        self._view = None
+        self.events.append(StatusChanged(self._base.id, old, new))
 
     def finish(self, operation: Operation | None) -> Decision:
-        p = replace(self.p, updated_at=self.now)
-        p = replace(p, due_at=_next_due(p, self.policy))
+        p = self._build(updated_at=self.now, due_at=None)
+        p = _with_due(p, _next_due(p, self.policy))
         check_invariants(p)
         return Decision(p, operation, tuple(self.events))
 
+    def _build(self, *, updated_at: datetime, due_at: datetime | None) -> Payment:
+        b = self._base
+        return Payment(
+            b.id, b.tenant, b.provider, b.reference, b.currency, b.amount, b.intent,
+            self.status, b.created_at, updated_at, self.authorized, self.captured, self.refunded,
+            self.capture_open, b.expires_at, due_at, tuple(self.operations), tuple(self.history),
+            b.details,
+        )  # fmt: skip
+
     def _apply(self, op: Operation) -> None:
         if op.kind.is_primary:
-            status = {
-                OS.PENDING: S.PENDING,
-                OS.ACTION_REQUIRED: S.ACTION_REQUIRED,
-                OS.DECLINED: S.DECLINED,
-                OS.FAILED: S.FAILED,
-            }.get(op.status)
+            status = _PRIMARY_STATUS.get(op.status)
             if status is not None:
                 self.set_status(status, op.id)
         if op.status is OS.SUCCEEDED:
             self._succeed(op)
 
     def _succeed(self, op: Operation) -> None:
-        p = self.p
+        self._view = None
         match op.kind:
             case K.SALE | K.CREDIT:
-                self.p = replace(p, authorized=op.amount, captured=op.amount)
+                self.authorized = self.captured = op.amount
                 self.set_status(S.CAPTURED, op.id)
             case K.AUTH:
-                self.p = replace(p, authorized=op.amount)
+                self.authorized = op.amount
                 self.set_status(S.AUTHORIZED, op.id)
             case K.ADJUSTMENT:
-                self.p = replace(p, authorized=p.authorized + op.amount)
+                self.authorized += op.amount
             case K.CAPTURE:
-                captured = p.captured + op.amount
-                still_open = (
-                    self.policy.multiple_captures and not op.final and captured < p.authorized
-                )
-                self.p = replace(p, captured=captured, capture_open=still_open)
+                self.captured += op.amount
+                self.capture_open = (
+                    self.policy.multiple_captures and not op.final
+                    and self.captured < self.authorized
+                )  # fmt: skip
                 self.set_status(S.CAPTURED, op.id)
             case K.REFUND:
-                refunded = p.refunded + op.amount
-                self.p = replace(p, refunded=refunded, capture_open=False)
-                full = refunded == p.captured
+                self.refunded += op.amount
+                self.capture_open = False
+                full = self.refunded == self.captured
                 self.set_status(S.REFUNDED if full else S.PARTIALLY_REFUNDED, op.id)
             case K.VOID:
                 self._void_target(op)
 
     def _void_target(self, void: Operation) -> None:
         assert void.target_id is not None
-        target = self.p.operation(void.target_id)
-        assert target is not None
+        target = next(o for o in self.operations if o.id == void.target_id)
         self.record(replace(target, status=OS.VOIDED, updated_at=self.now))
-        p = self.p
         if target.kind is K.CAPTURE:
-            captured = p.captured - target.amount
-            self.p = replace(p, captured=captured, capture_open=True)
-            self.set_status(S.AUTHORIZED if captured == 0 else S.CAPTURED, void.id)
+            self.captured -= target.amount
+            self.capture_open = True
+            self.set_status(S.AUTHORIZED if self.captured == 0 else S.CAPTURED, void.id)
         else:
-            self.p = replace(p, authorized=0, captured=0, capture_open=False)
+            self.authorized = self.captured = 0
+            self.capture_open = False
             self.set_status(S.VOIDED, void.id)
+
+
+_PRIMARY_STATUS: Mapping[OperationStatus, PaymentStatus] = {
+    OS.PENDING: S.PENDING,
+    OS.ACTION_REQUIRED: S.ACTION_REQUIRED,
+    OS.DECLINED: S.DECLINED,
+    OS.FAILED: S.FAILED,
+}
+
+
+def _with_due(p: Payment, due_at: datetime | None) -> Payment:
+    return p if p.due_at == due_at else replace(p, due_at=due_at)

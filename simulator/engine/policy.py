@@ -21,6 +21,8 @@ class Policy:
     voidable: frozenset[OperationKind] = frozenset({OperationKind.AUTH})
     #: A void must happen on the (UTC, tenant-clock) day of the operation it cancels.
     void_same_day_only: bool = False
+    #: Kinds the same-day rule spares (an authorization is released on any later day).
+    void_any_day: frozenset[OperationKind] = frozenset()
     #: Voiding a capture returns its amount to the authorization instead of being refused.
     void_reopens_authorization: bool = False
     #: The authorized amount may be raised or lowered after the fact.

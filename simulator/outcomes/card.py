@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from ..engine import Outcome, Reason, declined
 from .magic import MagicCard, card_outcome, luhn_valid
@@ -23,7 +24,9 @@ _BRANDS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def brand_of(number: str) -> str:
+    """The card scheme of a number (or of its BIN: six digits are enough)."""
     for brand, ranges in _BRANDS:
         for low, high in ranges:
             prefix = int(number[: len(str(low))] or 0)
@@ -78,7 +81,7 @@ def read_card(
         bin=digits[:6],
         last4=digits[-4:],
         length=len(digits),
-        brand=brand_of(digits),
+        brand=brand_of(digits[:6]),
         expiry_month=expiry_month,
         expiry_year=year,
         outcome=card_outcome(digits, provider_cards),

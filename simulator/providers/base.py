@@ -28,6 +28,7 @@ from ..engine import Decision, Operation, Payment, Policy, RuleViolation
 from ..faults import injection
 from ..faults.injection import Fault
 from ..openapi import Api
+from ..outcomes.challenge import outcome_of_choice
 from ..outcomes.magic import MagicCard
 from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
@@ -121,13 +122,24 @@ class ProviderPlugin(ABC):
         self.api.register(app)
         return app
 
+    @classmethod
     @abstractmethod
-    def openapi(self) -> dict[str, Any]:
-        """The OpenAPI document of this provider's sandbox API."""
+    def openapi(cls) -> dict[str, Any]:
+        """The OpenAPI document of this provider's sandbox API (served at /<name>/openapi.json)."""
 
     def notifications(self, decision: Decision) -> Iterable[Notification]:
         """The webhooks a decision causes (none unless the provider sends webhooks)."""
         return ()
+
+    async def finish_challenge(
+        self, payment: Payment, operation: Operation, choice: str
+    ) -> Decision:
+        """The cardholder's choice on the hosted 3-D Secure page (or the admin API's stand-in
+        for it). By default the challenged operation ends at once with what the choice means;
+        a provider whose merchant completes the authentication with an API call of its own
+        records the result here and finishes the operation in that call."""
+        outcome = outcome_of_choice(operation, choice)
+        return await self.context.payments.resolve(payment, operation.id, outcome)
 
     def browser_return(self, payment: Payment, operation: Operation) -> Redirect | None:
         """Where a hosted page (3-D Secure challenge, checkout) sends the browser when done."""
@@ -281,6 +293,11 @@ def field_errors(invalid: ValidationError) -> list[FieldError]:
         FieldError(".".join(str(part) for part in e["loc"]) or "body", e["msg"])
         for e in invalid.errors(include_url=False)
     ]
+
+
+def origin_of(request: web.Request) -> str:
+    """``http://127.0.0.1:8480``: where the caller reached the sandbox (for links it hands out)."""
+    return f"{request.scheme}://{request.host}"
 
 
 def context_of(request: web.Request) -> SandboxContext:

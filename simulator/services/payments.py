@@ -31,8 +31,10 @@ from ..faults import injection
 from ..ids import Ids
 from ..outcomes import scripted
 from ..store import Conflict, Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
+from . import requests
 from .clock import Clocks
 from .locks import KeyedLocks
+from .requests import KeyedRequest
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +115,15 @@ class PaymentService:
         commands: Sequence[Command],
         *,
         aliases: Iterable[str] = (),
+        request: KeyedRequest | None = None,
     ) -> Decision:
         """Open an order (``commands`` start with ``Open``) and run what follows, atomically.
 
         An existing order with this reference makes ``Open`` fail with DUPLICATE_REFERENCE.
+        With ``request``, its key is checked first (AnsweredBefore, KeyReused) and its answer
+        stored in the same commit.
         """
-        return await self._run(scope, reference, lambda _existing: commands, aliases)
+        return await self._run(scope, reference, lambda _existing: commands, aliases, request)
 
     async def update(
         self,
@@ -127,10 +132,12 @@ class PaymentService:
         build: Callable[[Payment], Sequence[Command]],
         *,
         aliases: Iterable[str] = (),
+        request: KeyedRequest | None = None,
     ) -> Decision:
         """Apply the commands ``build`` returns for the stored order, atomically.
 
-        Raises PaymentNotFound, or RuleViolation (and nothing changed).
+        Raises PaymentNotFound, or RuleViolation (and nothing changed); with ``request`` as
+        ``create`` does.
         """
 
         def existing(payment: Payment | None) -> Sequence[Command]:
@@ -138,14 +145,23 @@ class PaymentService:
                 raise PaymentNotFound(reference)
             return build(payment)
 
-        return await self._run(scope, reference, existing, aliases)
+        return await self._run(scope, reference, existing, aliases, request)
 
     async def _run(
-        self, scope: Scope, reference: str, build: BuildCommands, aliases: Iterable[str]
+        self,
+        scope: Scope,
+        reference: str,
+        build: BuildCommands,
+        aliases: Iterable[str],
+        request: KeyedRequest | None = None,
     ) -> Decision:
         rules = self._rules[scope.provider]
         lock = self._locks.hold((scope.tenant, scope.provider, reference))
         async with lock, self._store.begin() as uow:
+            if request is not None:
+                answer = await requests.recall(uow, request.key, self._clocks.now(scope.tenant))
+                if answer is not None:
+                    raise requests.AnsweredBefore(answer)
             payment = await uow.find_payment(scope.tenant, scope.provider, reference)
             commands = build(payment)
             decision = await self._decide(uow, scope, payment, commands, rules.policy)
@@ -156,6 +172,9 @@ class PaymentService:
             uow.save_payment(decision.payment, aliases=[*new_ids, *aliases])
             for delivery in deliveries:
                 uow.save_delivery(delivery)
+            if request is not None:
+                now = self._clocks.now(scope.tenant)
+                requests.remember(uow, request.key, request.answer(decision), now)
             try:
                 await uow.commit()
             except Conflict:

@@ -4,6 +4,7 @@ a test chooses. Runs in its own thread, so any test can use it."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections import deque
@@ -13,6 +14,8 @@ from types import TracebackType
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+
+from .threaded import ThreadedApp
 
 
 @dataclass(frozen=True)
@@ -29,20 +32,17 @@ class Delivery:
         return dict(parse_qsl(self.body.decode()))
 
     def json(self) -> object:
-        import json
-
         return json.loads(self.body)
 
 
 class WebhookSink:
     def __init__(self) -> None:
-        self.url = ""
         self._deliveries: list[Delivery] = []
         self._answers: deque[tuple[int, float]] = deque()
+        self._arrived = 0
         self._condition = threading.Condition()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._ready = threading.Event()
+        # Answers held back by a delay are abandoned quickly when the sink stops.
+        self._app = ThreadedApp(self._make_app, "webhook-sink", shutdown_timeout=0.5)
 
     # --- what tests call ------------------------------------------------------------------
 
@@ -53,9 +53,19 @@ class WebhookSink:
             self._answers.extend((status, delay) for status in statuses)
 
     @property
+    def arrived(self) -> int:
+        """Requests that reached the sink, including those still waiting out a delay."""
+        with self._condition:
+            return self._arrived
+
+    @property
     def deliveries(self) -> list[Delivery]:
         with self._condition:
             return list(self._deliveries)
+
+    @property
+    def url(self) -> str:
+        return self._app.url
 
     def url_for(self, path: str = "hook") -> str:
         return f"{self.url}/{path.lstrip('/')}"
@@ -87,6 +97,8 @@ class WebhookSink:
         body = await request.read()
         with self._condition:
             status, delay = self._answers.popleft() if self._answers else (200, 0.0)
+            self._arrived += 1
+            self._condition.notify_all()
         if delay:
             await asyncio.sleep(delay)
         with self._condition:
@@ -95,35 +107,16 @@ class WebhookSink:
         return web.Response(status=status, text="ok" if status < 400 else "no")
 
     def start(self) -> WebhookSink:
-        self._thread = threading.Thread(target=self._serve, name="webhook-sink", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("the webhook sink did not start")
+        self._app.start()
         return self
 
     def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
+        self._app.stop()
 
-    def _serve(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        asyncio.set_event_loop(loop)
+    def _make_app(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._receive)
-        runner = web.AppRunner(app, access_log=None)
-        loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        loop.run_until_complete(site.start())
-        host, port = runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
-        self._ready.set()
-        try:
-            loop.run_forever()
-        finally:
-            loop.run_until_complete(runner.cleanup())
-            loop.close()
+        return app
 
     def __enter__(self) -> WebhookSink:
         return self.start()

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from ..appkeys import CONTEXT
 from ..engine import OperationStatus
-from ..outcomes.challenge import CHOICES, outcome_of_choice
+from ..outcomes.challenge import CHOICES
 from .links import split_challenge_id
 from .pages import follow, hidden_inputs, money, not_found, page, result
 
@@ -42,7 +42,7 @@ async def challenge_page(request: web.Request) -> web.StreamResponse:
             action=request.path,
             hidden_html=hidden_inputs(passed_on),
         )
-    decision = await ctx.payments.resolve(payment, op.id, outcome_of_choice(op, choice))
+    decision = await plugin.finish_challenge(payment, op, choice)
     finished = decision.payment.operation(op.id)
     assert finished is not None
     redirect = plugin.browser_return(decision.payment, finished)

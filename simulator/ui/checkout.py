@@ -7,7 +7,7 @@ from aiohttp import web
 from ..appkeys import CONTEXT
 from ..engine import OperationStatus, PaymentStatus
 from ..outcomes.magic import catalog
-from ..providers.base import ApiError, CardForm
+from ..providers.base import ApiError, CardForm, origin_of
 from .links import acs_url
 from .pages import follow, money, not_found, page, result
 
@@ -40,7 +40,7 @@ async def checkout_page(request: web.Request) -> web.StreamResponse:
             op = decision.operation
             assert op is not None
             if op.status is OperationStatus.ACTION_REQUIRED:
-                raise web.HTTPSeeOther(acs_url(str(request.url.origin()), payment.id, op.id))
+                raise web.HTTPSeeOther(acs_url(origin_of(request), payment.id, op.id))
             redirect = plugin.browser_return(decision.payment, op)
             if redirect is not None:
                 return follow(redirect)

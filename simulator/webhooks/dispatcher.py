@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 
@@ -46,7 +46,8 @@ class Dispatcher:
         self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._session: aiohttp.ClientSession | None = None
-        self._busy: set[str] = set()
+        #: Deliveries being sent right now, by id: their tenant and the task sending them.
+        self._sending: dict[str, tuple[str, asyncio.Task[Delivery]]] = {}
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -58,6 +59,11 @@ class Dispatcher:
         await self._requeue_in_flight()
 
     async def stop(self) -> None:
+        """Abandon sends under way (they stay in flight and are sent again on the next start)."""
+        sending = [task for _owner, task in self._sending.values()]
+        for task in sending:
+            task.cancel()
+        await asyncio.gather(*sending, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -79,17 +85,25 @@ class Dispatcher:
     # --- work ------------------------------------------------------------------------------
 
     async def run_due(self, tenant: str | None = None) -> list[Delivery]:
-        """Send every delivery that is due now (one attempt each) and return them as settled."""
+        """Send every delivery that is due now (one attempt each) and return them settled —
+        with those of the tenant that another pass is sending at this moment."""
         due = await self._store.due_deliveries(self._clocks.real_now(), 200)
-        due = [d for d in due if (tenant is None or d.tenant == tenant) and d.id not in self._busy]
-        if not due:
-            return []
-        self._busy.update(d.id for d in due)
+        for d in due:
+            if tenant in (None, d.tenant) and d.id not in self._sending:
+                # Registered before any await: no other pass can pick the same delivery.
+                self._sending[d.id] = (d.tenant, asyncio.create_task(self._send(d)))
+        waiting = [task for owner, task in list(self._sending.values()) if tenant in (None, owner)]
+        return list(await asyncio.gather(*waiting))
+
+    async def _send(self, delivery: Delivery) -> Delivery:
         try:
-            claimed = await self._claim(due)
-            return list(await asyncio.gather(*(self._attempt(d) for d in claimed)))
+            claimed = replace(delivery, state=DeliveryState.IN_FLIGHT)
+            async with self._store.begin() as uow:
+                uow.save_delivery(claimed)
+                await uow.commit()
+            return await self._attempt(claimed)
         finally:
-            self._busy.difference_update(d.id for d in due)
+            self._sending.pop(delivery.id, None)
 
     async def replay(self, delivery: Delivery) -> Delivery:
         """Queue a fresh copy of a delivery, due now, whatever became of the original."""
@@ -112,14 +126,6 @@ class Dispatcher:
             await uow.commit()
         self.wake()
         return copy
-
-    async def _claim(self, due: Sequence[Delivery]) -> list[Delivery]:
-        claimed = [replace(d, state=DeliveryState.IN_FLIGHT) for d in due]
-        async with self._store.begin() as uow:
-            for d in claimed:
-                uow.save_delivery(d)
-            await uow.commit()
-        return claimed
 
     async def _attempt(self, delivery: Delivery) -> Delivery:
         profile = self._profiles[delivery.provider]

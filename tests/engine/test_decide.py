@@ -27,6 +27,7 @@ from simulator.engine import (
     Void,
     decide,
     declined,
+    failed,
     pending,
 )
 from simulator.engine.outcome import APPROVED, CHALLENGE
@@ -113,6 +114,43 @@ def test_void_is_refused_after_the_day_of_the_operation_with_same_day_policy() -
     with pytest.raises(RuleViolation) as raised:
         decide(p, Void("v1"), policy, NOW + timedelta(hours=14))
     assert raised.value.code is Violation.VOID_WINDOW_CLOSED
+
+
+def test_the_same_day_rule_spares_the_kinds_the_policy_names() -> None:
+    policy = Policy(
+        voidable=frozenset({OperationKind.AUTH, OperationKind.CAPTURE}),
+        void_same_day_only=True,
+        void_any_day=frozenset({OperationKind.AUTH}),
+        multiple_captures=True,
+        void_reopens_authorization=True,
+    )
+    p = paid(Intent.AUTH, 5_000, policy)
+    p = decide(p, Capture("c1", 1_000, final=False), policy, NOW).payment
+    next_day = NOW + timedelta(days=1)
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Void("v1", target_id="c1"), policy, next_day)
+    assert raised.value.code is Violation.VOID_WINDOW_CLOSED
+    fresh = paid(Intent.AUTH, 5_000, policy)
+    assert decide(fresh, Void("v1"), policy, next_day).payment.status is S.VOIDED
+
+
+def test_a_waiting_payment_can_turn_into_a_challenge_and_wait_again_before_its_result() -> None:
+    """Two-step authentication: pending (device data), challenge, pending (the merchant's
+    final call), then the result — each step a Resolve of the same primary operation."""
+    p = paid(outcome=pending(declined(Reason.AUTHENTICATION_ABANDONED), 600))
+    p = decide(p, Resolve("op-1", CHALLENGE), PLAIN, NOW).payment
+    assert (p.status, p.due_at) == (S.ACTION_REQUIRED, None)
+    p = decide(p, Resolve("op-1", pending(failed(), 1_800)), PLAIN, NOW).payment
+    assert (p.status, p.due_at) == (S.PENDING, NOW + timedelta(seconds=1_800))
+    p = decide(p, Resolve("op-1", APPROVED), PLAIN, NOW + timedelta(seconds=60)).payment
+    assert (p.status, p.captured, p.due_at) == (S.CAPTURED, 10_000, None)
+    assert [c.new for c in p.history] == [
+        S.CREATED,
+        S.PENDING,
+        S.ACTION_REQUIRED,
+        S.PENDING,
+        S.CAPTURED,
+    ]
 
 
 def test_void_of_a_captured_authorization_is_refused() -> None:
@@ -235,3 +273,10 @@ def test_a_declined_capture_changes_nothing_but_its_own_record() -> None:
     after = decide(p, Capture("c1", outcome=declined()), PLAIN, NOW).payment
     assert (after.status, after.captured) == (S.AUTHORIZED, 0)
     assert after.operation("c1").status is OperationStatus.DECLINED
+
+
+def test_a_refund_after_everything_is_refunded_exceeds_the_captured_amount() -> None:
+    p = decide(paid(amount=500), Refund("r1"), PLAIN, NOW).payment
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Refund("r2", 1), PLAIN, NOW)
+    assert raised.value.code is Violation.REFUND_EXCEEDS_CAPTURED

@@ -77,6 +77,7 @@ policies = st.builds(
         )
     ),
     void_same_day_only=st.booleans(),
+    void_any_day=st.frozensets(st.sampled_from([OperationKind.AUTH, OperationKind.CAPTURE])),
     void_reopens_authorization=st.booleans(),
     incremental_authorization=st.booleans(),
     order_ttl_seconds=st.one_of(st.none(), st.integers(60, 7200)),
@@ -290,7 +291,11 @@ class EngineMachine(RuleBasedStateMachine):
         if entry is not None:
             kind, _amount, at = entry
             in_policy = OperationKind(kind) in m.policy.voidable
-            same_day = not m.policy.void_same_day_only or at.date() == self.now.date()
+            same_day = (
+                not m.policy.void_same_day_only
+                or OperationKind(kind) in m.policy.void_any_day
+                or at.date() == self.now.date()
+            )
             no_refunds = m.refunded == 0 and m.reserved("refund") == 0
             if kind == "auth":
                 state_ok = m.status is S.AUTHORIZED and m.reserved("capture") == 0

@@ -93,8 +93,9 @@ class MacropayPlugin(ProviderPlugin):
         url = (payment.details.get("redirectUrl") or {}).get("threeDSChallengeResult")
         return Redirect(url) if url else None
 
-    def openapi(self) -> dict[str, Any]:
-        return self.api.document(
+    @classmethod
+    def openapi(cls) -> dict[str, Any]:
+        return cls.api.document(
             title="psp-sandbox: Macropay Revup",
             version="2",
             description="The sandbox's Macropay (Revup) API v2, served under /macropay. Paths, "

@@ -12,7 +12,7 @@ from ...engine import Intent, Open, OperationKind, Payment, Refund
 from ...engine.money import InvalidAmount, is_currency, to_minor
 from ...openapi import Answer, Api
 from ...services.payments import Scope
-from ..base import json_response, plugin_of
+from ..base import json_response, origin_of, plugin_of
 from . import mapping, pay, render
 from .cards import refused
 from .models import (
@@ -74,7 +74,7 @@ async def create_order(request: web.Request) -> web.StreamResponse:
     minor = to_minor(Decimal(str(body.money.amount)), body.money.currency)
     order_id = ctx.ids.uuid("macropay-order", scope.tenant, await _next_order_number(plugin, scope))
     details: dict[str, Any] = {
-        "origin": str(request.url.origin()),
+        "origin": origin_of(request),
         "order": body.model_dump(mode="json", exclude_none=True),
         "notificationUrl": body.notificationUrl,
         "redirectUrl": body.redirectUrl.model_dump() if body.redirectUrl else None,

@@ -81,8 +81,9 @@ class TranzzoPlugin(ProviderPlugin):
     async def pay_hosted(self, payment: Payment, card: CardForm) -> Decision:
         return await routes.pay_hosted(self, payment, card)
 
-    def openapi(self) -> dict[str, Any]:
-        return self.api.document(
+    @classmethod
+    def openapi(cls) -> dict[str, Any]:
+        return cls.api.document(
             title="psp-sandbox: Tranzzo",
             version="1.0",
             description="The sandbox's Tranzzo API, served under /tranzzo. Paths, fields and "

@@ -98,7 +98,7 @@ def timestamp(moment: datetime | None) -> str | None:
     """``2018-10-10T10:10:10.100``: UTC, no zone, milliseconds — as Tranzzo writes them."""
     if moment is None:
         return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+    return moment.isoformat(timespec="milliseconds")[:23]
 
 
 def amount(minor: int, currency: str) -> int | float:

@@ -68,8 +68,48 @@ class BrowserFingerprint(_Request):
     browserUserAgent: str | None = None
 
 
+#: The sandbox's documented default POS_ID, used in the request examples.
+EXAMPLE_POS = "7f0a3c1e-5b2d-4e8f-9a6b-0c1d2e3f4a5b"
+
+
+def _examples(*examples: dict[str, object]) -> ConfigDict:
+    return ConfigDict(extra="ignore", json_schema_extra={"examples": list(examples)})
+
+
 class PaymentRequest(_Request):
     """POST /api/v1/payment — purchase, auth or credit; direct (card data) or hosted (a page)."""
+
+    model_config = _examples(
+        {
+            "pos_id": EXAMPLE_POS,
+            "mode": "direct",
+            "method": "purchase",
+            "amount": 100.5,
+            "currency": "UAH",
+            "description": "Order 1",
+            "order_id": "example-purchase",
+            "order_3ds_bypass": "supported",
+            "cc_number": "4242424242424242",
+            "exp_month": 12,
+            "exp_year": 30,
+            "card_cvv": "123",
+            "server_url": "http://127.0.0.1:9/webhooks",
+        },
+        {
+            "pos_id": EXAMPLE_POS,
+            "mode": "direct",
+            "method": "auth",
+            "amount": 40,
+            "currency": "UAH",
+            "description": "Order 2",
+            "order_id": "example-auth",
+            "order_3ds_bypass": "always",
+            "cc_number": "5454545454545454",
+            "exp_month": 1,
+            "exp_year": 31,
+            "card_cvv": "321",
+        },
+    )
 
     pos_id: PosId
     mode: Literal["direct", "hosted"]
@@ -113,6 +153,16 @@ class _Secondary(_Request):
 class CaptureRequest(_Secondary):
     """POST /api/v1/capture — all of the authorization, or ``charge_amount`` of it."""
 
+    model_config = _examples(
+        {
+            "pos_id": EXAMPLE_POS,
+            "order_id": "example-auth",
+            "order_currency": "UAH",
+            "charge_amount": 30,
+            "comment": "first shipment",
+        },
+    )
+
     charge_amount: Amount | None = None
     products: list[Product] | None = None
 
@@ -120,9 +170,23 @@ class CaptureRequest(_Secondary):
 class VoidRequest(_Secondary):
     """POST /api/v1/void — cancels the whole authorization (there is no amount)."""
 
+    model_config = _examples(
+        {"pos_id": EXAMPLE_POS, "order_id": "example-auth", "order_currency": "UAH"}
+    )
+
 
 class RefundRequest(_Secondary):
     """POST /api/v1/refund — the whole payment, or ``refund_amount`` of it."""
+
+    model_config = _examples(
+        {
+            "pos_id": EXAMPLE_POS,
+            "order_id": "example-purchase",
+            "order_currency": "UAH",
+            "refund_amount": 20.5,
+            "comment": "returned item",
+        },
+    )
 
     refund_amount: Amount | None = None
 

@@ -26,8 +26,17 @@ from ...engine.money import InvalidAmount, to_minor
 from ...openapi import Answer, Api
 from ...outcomes.card import CardFacts, InvalidCardNumber, read_card
 from ...outcomes.challenge import remember_issuer_answer
+from ...outcomes.codec import outcome_from_json, outcome_to_json
 from ...services.payments import Scope
-from ..base import ApiError, CardForm, Principal, ProviderPlugin, json_response, plugin_of
+from ..base import (
+    ApiError,
+    CardForm,
+    Principal,
+    ProviderPlugin,
+    json_response,
+    origin_of,
+    plugin_of,
+)
 from . import auth, render, webhooks
 from .magic import CARDS
 from .mapping import INVALID_PARAMS, METHOD, NOT_FOUND, error_body
@@ -53,6 +62,23 @@ _ERRORS = {
     500: Answer("Internal error: check the order status", ErrorBody),
 }
 _INTENT = {"purchase": Intent.SALE, "auth": Intent.AUTH, "credit": Intent.CREDIT}
+#: Request fields the order keeps, to answer with them later.
+_KEPT_FIELDS = (
+    "mode",
+    "method",
+    "description",
+    "server_url",
+    "result_url",
+    "payload",
+    "order_3ds_bypass",
+    "customer_id",
+    "customer_ip",
+    "customer_fname",
+    "customer_lname",
+    "customer_email",
+    "customer_phone",
+    "customer_country",
+)
 
 
 def _errors(*statuses: int) -> dict[int, Answer]:
@@ -87,35 +113,21 @@ async def create_payment(request: web.Request) -> web.StreamResponse:
     payment_id = ctx.ids.uuid("tranzzo", scope.tenant, body.pos_id, body.order_id)
     generated = ctx.processor.details(payment_id, locale="uk_UA")
     details: dict[str, Any] = {
-        **body.model_dump(
-            include={
-                "mode",
-                "method",
-                "description",
-                "server_url",
-                "result_url",
-                "payload",
-                "order_3ds_bypass",
-                "customer_id",
-                "customer_ip",
-                "customer_fname",
-                "customer_lname",
-                "customer_email",
-                "customer_phone",
-                "customer_country",
-            },
-        ),
+        **{name: getattr(body, name) for name in _KEPT_FIELDS},
         "pos_id": body.pos_id,
-        "origin": str(request.url.origin()),
+        "origin": origin_of(request),
         "api_key": principal.credential.key,
         "mcc": body.merchant_mcc or "5999",
         "bank_short_name": generated.bank_name,
-        "gateway_order_id": ctx.ids.digits(10, payment_id, "gateway"),
-        "billing_order_id": ctx.ids.digits(10, payment_id, "billing"),
+        "gateway_order_id": generated.terminal_id + generated.rrn[:2],
+        "billing_order_id": generated.rrn[2:],
     }
     card: CardFacts | None = None
+    aliases: list[str] = []
     if body.mode == "direct":
-        card, token = await _card_of(plugin, scope, body, ctx.clocks.now(scope.tenant).date())
+        today = ctx.clocks.now(scope.tenant).date()
+        card, token, issued = await _card_of(plugin, scope, body, today)
+        aliases = [token_alias(token)] if issued else []
     opened = Open(
         payment_id,
         scope.tenant,
@@ -135,16 +147,49 @@ async def create_payment(request: web.Request) -> web.StreamResponse:
     start = start_with_card(
         ctx.ids.uuid(payment_id, "op", 1), card, token, body.method, body.order_3ds_bypass
     )
-    decision = await ctx.payments.create(scope, body.order_id, [opened, start])
+    decision = await ctx.payments.create(scope, body.order_id, [opened, start], aliases=aliases)
     return json_response(render.primary(decision.payment, decision.operation))
 
 
 def card_details(card: CardFacts, token: str) -> dict[str, Any]:
+    """What the operation keeps of its card: the mask and token it answers with, and the
+    facts a later payment with that token reuses (never the number)."""
     expiration = None
     if card.expiry_year and card.expiry_month:
         last_day = _last_day(card.expiry_year, card.expiry_month)
         expiration = f"{last_day.isoformat()}T00:00:00"
-    return {"cc_mask": card.masked, "cc_token": token, "cc_token_expiration": expiration}
+    return {
+        "cc_mask": card.masked,
+        "cc_token": token,
+        "cc_token_expiration": expiration,
+        "card": {
+            "bin": card.bin,
+            "last4": card.last4,
+            "length": card.length,
+            "brand": card.brand,
+            "expiry_month": card.expiry_month,
+            "expiry_year": card.expiry_year,
+            "outcome": outcome_to_json(card.outcome),
+        },
+    }
+
+
+def token_alias(token: str) -> str:
+    """A card token is an alias of the payment that issued it."""
+    return f"cc_token:{token}"
+
+
+def _card_from_details(details: Any) -> CardFacts:
+    card = details["card"]
+    return CardFacts(
+        card["bin"],
+        card["last4"],
+        card["length"],
+        card["brand"],
+        card["expiry_month"],
+        card["expiry_year"],
+        outcome_from_json(card["outcome"]),
+    )
 
 
 def start_with_card(op_id: str, card: CardFacts, token: str, method: str, bypass_3ds: str) -> Start:
@@ -167,9 +212,9 @@ def start_with_card(op_id: str, card: CardFacts, token: str, method: str, bypass
 
 async def _card_of(
     plugin: ProviderPlugin, scope: Scope, body: PaymentRequest, today: date
-) -> tuple[CardFacts, str]:
-    """The card of a direct payment: its number (a token is issued for it), or a token."""
-    tokens = plugin.context.tokens
+) -> tuple[CardFacts, str, bool]:
+    """The card of a direct payment and its token: a card number gets a new token; a token
+    (issued by an earlier payment of the tenant) brings back that payment's card."""
     if body.cc_number:
         try:
             card = read_card(body.cc_number, body.exp_month, body.exp_year, today, CARDS)
@@ -177,17 +222,18 @@ async def _card_of(
             raise _invalid(plugin, "cc_number", "Invalid card number") from None
         if body.exp_month is None or body.exp_year is None:
             raise _invalid(plugin, "exp_month", "exp_month and exp_year are required")
-        token = plugin.context.ids.uuid("tranzzo-token", scope.tenant, body.order_id).replace(
-            "-", ""
-        )
-        await tokens.issue(scope, token, card)
-        return card, token
+        return card, _new_token(plugin, scope, body.order_id), True
     if body.cc_token:
-        stored = await tokens.get(scope, body.cc_token)
-        if stored is None or not stored.active:
+        issuer = await plugin.context.payments.find_by_alias(scope, token_alias(body.cc_token))
+        primary = issuer.primary if issuer else None
+        if primary is None or "card" not in primary.details:
             raise _invalid(plugin, "cc_token", "Invalid cc_token")
-        return stored.facts, body.cc_token
+        return _card_from_details(primary.details), body.cc_token, False
     raise _invalid(plugin, "cc_number", "cc_number or cc_token is required in direct mode")
+
+
+def _new_token(plugin: ProviderPlugin, scope: Scope, order_id: str) -> str:
+    return plugin.context.ids.uuid("tranzzo-token", scope.tenant, order_id).replace("-", "")
 
 
 # --- secondary operations -------------------------------------------------------------------
@@ -452,10 +498,11 @@ async def pay_hosted(plugin: ProviderPlugin, payment: Payment, form: CardForm) -
         card = read_card(form.number, form.expiry_month, form.expiry_year, today, CARDS)
     except InvalidCardNumber:
         raise _invalid(plugin, "cc_number", "Invalid card number") from None
-    token = ctx.ids.uuid("tranzzo-token", payment.tenant, payment.reference).replace("-", "")
-    await ctx.tokens.issue(scope, token, card)
+    token = _new_token(plugin, scope, payment.reference)
     d = payment.details
     start = start_with_card(
         ctx.ids.uuid(payment.id, "op", 1), card, token, d["method"], d["order_3ds_bypass"]
     )
-    return await ctx.payments.update(scope, payment.reference, lambda _p: [start])
+    return await ctx.payments.update(
+        scope, payment.reference, lambda _p: [start], aliases=[token_alias(token)]
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -12,6 +11,7 @@ from client.macropay import Card, MacropayApiError, MacropayClient
 from client.sandbox import SandboxAdmin
 from simulator.providers.macropay import auth
 from simulator.testing.plugin import Sandbox
+from tests.waiting import eventually
 
 API_KEY = auth.DEFAULT_API_KEY
 VISA = Card("4111111111111111", "Ana Test", 12, 2030, "123")
@@ -47,16 +47,15 @@ async def settled(admin: SandboxAdmin, order_id: str, event: str, attempts: int)
     flight. The sink sees a request before the dispatcher records its answer: move the clock
     only after this, or a retry is scheduled from the moved clock."""
     payment = await admin.find_payment("macropay", order_id)
-    for _ in range(1000):
-        for hook in await admin.webhooks(payment_id=payment["id"]):
-            if (
-                hook["event"] == event
-                and len(hook["attempts"]) >= attempts
-                and hook["state"] != "in_flight"
-            ):
-                return hook
-        await asyncio.sleep(0.005)  # background work, not simulated time
-    raise AssertionError(f"{event} never settled after {attempts} attempts")
+
+    def done(hooks: list[Any]) -> bool:
+        return any(
+            h["event"] == event and len(h["attempts"]) >= attempts and h["state"] != "in_flight"
+            for h in hooks
+        )
+
+    hooks = await eventually(lambda: admin.webhooks(payment_id=payment["id"]), done)
+    return next(h for h in hooks if h["event"] == event)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from playwright.async_api import Browser
 
 from client.macropay import MacropayClient, RedirectUrls, parse_callback, parse_notification
 from client.sandbox import SandboxAdmin
@@ -121,10 +122,8 @@ async def test_the_hosted_acs_page_takes_the_form_post_and_returns_to_the_3ds_re
 
 @pytest.mark.browser
 async def test_a_cardholder_passes_the_challenge_in_a_real_browser(
-    macropay: MacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
+    browser: Browser, macropay: MacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
 ) -> None:
-    from playwright.async_api import async_playwright
-
     back = webhook_sink.url_for("3ds-done")
     order = await new_order(
         "42.00",
@@ -135,20 +134,12 @@ async def test_a_cardholder_passes_the_challenge_in_a_real_browser(
         ),
     )
     answer = await macropay.pay_with_card(order, CHALLENGE)
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            page = await chromium.new_page()
-            await page.set_content(merchant_page(answer["action"]))
-            await page.wait_for_selector("#approve")
-            assert await page.text_content("#amount") == "42.00 EUR"
-            async with page.expect_navigation(url=back):
-                await page.click("#approve")
-        finally:
-            await chromium.close()
+    page = await browser.new_page()
+    await page.set_content(merchant_page(answer["action"]))
+    await page.wait_for_selector("#approve")
+    assert await page.text_content("#amount") == "42.00 EUR"
+    async with page.expect_navigation(url=back):
+        await page.click("#approve")
     [returned] = await webhook_sink.received(1, where=lambda d: d.path == "/3ds-done")
     assert returned.body == b""
     found = await macropay.transaction(answer["transactionId"])

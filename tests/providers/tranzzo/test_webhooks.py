@@ -10,6 +10,7 @@ from client.sandbox import SandboxAdmin
 from client.tranzzo import InvalidSignature, TranzzoClient, decode_webhook, sign
 from simulator.providers.tranzzo import webhooks as sandbox_webhooks
 from simulator.testing.sink import WebhookSink
+from tests.waiting import attempts_recorded
 
 from .conftest import CREDENTIALS, VISA, card
 
@@ -69,8 +70,7 @@ async def test_a_refused_delivery_is_retried_on_the_tenant_clock(
 ) -> None:
     webhook_sink.respond_with(500)
     answer = await tranzzo.purchase("o-1", 10, "UAH", card=VISA, server_url=webhook_sink.url_for())
-    await webhook_sink.received(1)
-    [pending] = await admin.webhooks(payment_id=answer["payment_id"])
+    [pending] = await attempts_recorded(admin, answer["payment_id"], 1)
     assert pending["state"] == "pending"
     assert [a["status"] for a in pending["attempts"]] == [500]
     await admin.advance_clock(10)

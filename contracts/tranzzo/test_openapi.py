@@ -1,0 +1,58 @@
+"""Schemathesis over the sandbox's own Tranzzo OpenAPI document: whatever the generated input,
+no 5xx, and every answer is a documented status with a body matching its documented schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+
+from client.tranzzo import TranzzoCredentials
+from contracts.target import Target
+from simulator.providers.tranzzo import TranzzoPlugin
+
+DOCUMENT = TranzzoPlugin.openapi()
+schema = schemathesis.openapi.from_dict(DOCUMENT)
+
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.negative_data_rejection,
+]
+
+
+@pytest.fixture(scope="module")
+def sandbox_target(target: Target) -> Target:
+    if not target.sandbox:
+        pytest.skip("the OpenAPI document checked here is the sandbox's own")
+    return target
+
+
+@pytest.fixture(scope="module")
+def auth_headers(sandbox_target: Target, credentials: TranzzoCredentials) -> dict[str, str]:
+    return {
+        "X-API-AUTH": f"CPAY {credentials.api_key}:{credentials.api_secret}",
+        "X-API-KEY": credentials.endpoints_key,
+        **sandbox_target.headers(sandbox_target.fresh_tenant("schemathesis")),
+    }
+
+
+def test_the_served_document_is_the_one_checked(sandbox_target: Target) -> None:
+    served = requests.get(sandbox_target.provider_url("tranzzo") + "/openapi.json", timeout=10)
+    assert served.status_code == 200
+    assert served.json() == DOCUMENT
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_tranzzo_api_answers_as_documented(
+    case: Any, sandbox_target: Target, auth_headers: dict[str, str]
+) -> None:
+    response = case.call(base_url=sandbox_target.provider_url("tranzzo"), headers=auth_headers)
+    case.validate_response(response, checks=CHECKS)

@@ -1,0 +1,278 @@
+"""Fiserv request bodies, validated as the gateway v2 spec (24.2.0) defines them.
+
+Only the fields the sandbox acts on are declared; every other documented field (billing,
+shipping, stored credentials, industry extensions ...) is accepted and ignored, as the spec's
+objects are open. Amount totals are numbers or numeric strings (the docs send ``"12.04"``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: The largest total the sandbox accepts (sandbox-defined; the spec sets no maximum).
+MAX_TOTAL = Decimal("999999999999.999")
+
+Url = Annotated[str, Field(min_length=1, max_length=2048)]
+
+
+class _Open(BaseModel):
+    #: Strict types (no "1" for 1, no 0 for false), unknown fields ignored.
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class AmountComponents(_Open):
+    subtotal: Decimal | None = None
+    vatAmount: Decimal | None = None
+    localTax: Decimal | None = None
+    shipping: Decimal | None = None
+    cashback: Decimal | None = None
+    tip: Decimal | None = None
+    surcharge: Decimal | None = None
+
+
+class Amount(_Open):
+    total: Annotated[Decimal, Field(ge=0, le=MAX_TOTAL, allow_inf_nan=False)]
+    currency: Annotated[str, Field(pattern=r"^(?:[A-Z]{3}|[0-9]{3})$")]
+    components: AmountComponents | None = None
+
+    @model_validator(mode="after")
+    def _components_add_up(self) -> Amount:
+        """The spec: "Sub component values must add up to total amount"."""
+        if self.components is not None:
+            parts = [v for v in self.components.model_dump().values() if v is not None]
+            if parts and sum(parts, Decimal(0)) != self.total:
+                raise ValueError("sub component values must add up to total amount")
+        return self
+
+
+class Expiration(_Open):
+    month: Annotated[str, Field(pattern=r"^(0[1-9]|1[012])$")]
+    #: YY per the spec; four digits are accepted too (sandbox leniency).
+    year: Annotated[str, Field(pattern=r"^([0-9]{2}|[0-9]{4})$")]
+
+
+class PaymentCard(_Open):
+    number: Annotated[str, Field(pattern=r"^[0-9]{13,19}$")]
+    expiryDate: Expiration | None = None
+    securityCode: Annotated[str, Field(pattern=r"^[0-9]{3,4}$")] | None = None
+    cardholderName: Annotated[str, Field(max_length=96)] | None = None
+    brand: str | None = None
+    cardFunction: Literal["CREDIT", "DEBIT", "PREPAID", "VOUCHER", "UNDEFINED"] | None = None
+
+
+class PaymentCardPaymentMethod(_Open):
+    paymentCard: PaymentCard
+
+
+class UsePaymentToken(_Open):
+    value: Annotated[str, Field(min_length=1, max_length=64)]
+    tokenOriginStoreId: str | None = None
+    securityCode: Annotated[str, Field(pattern=r"^[0-9]{3,4}$")] | None = None
+    expiryDate: Expiration | None = None
+
+
+class PaymentTokenPaymentMethod(_Open):
+    paymentToken: UsePaymentToken
+
+
+class CreatePaymentToken(_Open):
+    value: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    reusable: bool = True
+    declineDuplicates: bool = False
+
+
+class SplitShipment(_Open):
+    totalCount: Annotated[int, Field(ge=1, le=999)] | None = None
+    finalShipment: bool = False
+
+
+class Order(_Open):
+    orderId: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    billing: dict[str, Any] | None = None
+    shipping: dict[str, Any] | None = None
+
+
+class AuthenticationRequest(_Open):
+    authenticationType: Literal[
+        "Secure3DAuthenticationRequest",
+        "Secure3D21AuthenticationRequest",
+        "Secure3D10AuthenticationRequest",
+    ]
+    termURL: Url | None = None
+    methodNotificationURL: Url | None = None
+    challengeIndicator: Annotated[str, Field(pattern=r"^0[1-9]$")] | None = None
+    challengeWindowSize: Annotated[str, Field(pattern=r"^0[1-5]$")] | None = None
+
+
+class AuthenticationResult(_Open):
+    """An external 3-D Secure provider's result (Y and A proceed; anything else declines)."""
+
+    authenticationType: Literal[
+        "Secure3DAuthenticationResult",
+        "Secure3D21AuthenticationResult",
+        "Secure3D10AuthenticationResult",
+    ]
+    cavv: Annotated[str, Field(min_length=20, max_length=32)] | None = None
+    xid: str | None = None
+    dsTransactionId: str | None = None
+    authenticationResponse: Literal["A", "N", "U", "Y", "C", "R"] | None = None
+    transactionStatus: Literal["A", "N", "U", "Y", "C", "R"] | None = None
+
+
+TransactionOrigin = Literal["ECOM", "MOTO", "MAIL", "PHONE", "RETAIL"]
+
+
+class _Primary(_Open):
+    transactionAmount: Amount
+    storeId: Annotated[str, Field(max_length=20)] | None = None
+    merchantTransactionId: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    transactionOrigin: TransactionOrigin | None = None
+    order: Order | None = None
+
+
+class _CardPayment(_Primary):
+    paymentMethod: PaymentCardPaymentMethod
+    createToken: CreatePaymentToken | None = None
+    authenticationRequest: AuthenticationRequest | None = None
+    authenticationResult: AuthenticationResult | None = None
+
+
+class PaymentCardSaleTransaction(_CardPayment):
+    requestType: Literal["PaymentCardSaleTransaction"]
+
+
+class PaymentCardPreAuthTransaction(_CardPayment):
+    requestType: Literal["PaymentCardPreAuthTransaction"]
+    splitShipment: SplitShipment | None = None
+    decrementalFlag: bool = False
+
+
+class PaymentCardCreditTransaction(_Primary):
+    requestType: Literal["PaymentCardCreditTransaction"]
+    paymentMethod: PaymentCardPaymentMethod
+
+
+class _TokenPayment(_Primary):
+    paymentMethod: PaymentTokenPaymentMethod
+    authenticationRequest: AuthenticationRequest | None = None
+    authenticationResult: AuthenticationResult | None = None
+
+
+class PaymentTokenSaleTransaction(_TokenPayment):
+    requestType: Literal["PaymentTokenSaleTransaction"]
+
+
+class PaymentTokenPreAuthTransaction(_TokenPayment):
+    requestType: Literal["PaymentTokenPreAuthTransaction"]
+    splitShipment: SplitShipment | None = None
+    decrementalFlag: bool = False
+
+
+PrimaryTransaction = Annotated[
+    PaymentCardSaleTransaction
+    | PaymentCardPreAuthTransaction
+    | PaymentCardCreditTransaction
+    | PaymentTokenSaleTransaction
+    | PaymentTokenPreAuthTransaction,
+    Field(discriminator="requestType"),
+]
+
+
+# --- secondary transactions -------------------------------------------------------------------
+
+
+class _Secondary(_Open):
+    storeId: Annotated[str, Field(max_length=20)] | None = None
+    merchantTransactionId: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    comments: Annotated[str, Field(max_length=1024)] | None = None
+    order: Order | None = None
+
+
+class PostAuthTransaction(_Secondary):
+    requestType: Literal["PostAuthTransaction"]
+    transactionAmount: Amount
+    transactionOrigin: TransactionOrigin | None = None
+    splitShipment: SplitShipment | None = None
+
+
+class VoidTransaction(_Secondary):
+    requestType: Literal["VoidTransaction"]
+    transactionAmount: Amount | None = None
+
+
+class VoidPreAuthTransactions(_Secondary):
+    #: The spec's name is plural; the LATAM docs write it singular: both are accepted.
+    requestType: Literal["VoidPreAuthTransactions", "VoidPreAuthTransaction"]
+
+
+class ReturnTransaction(_Secondary):
+    requestType: Literal["ReturnTransaction"]
+    transactionAmount: Amount
+
+
+class PreAuthSecondaryTransaction(_Secondary):
+    requestType: Literal["PreAuthSecondaryTransaction"]
+    transactionAmount: Amount
+    decrementalFlag: bool = False
+
+
+SecondaryTransaction = Annotated[
+    PostAuthTransaction
+    | VoidTransaction
+    | VoidPreAuthTransactions
+    | ReturnTransaction
+    | PreAuthSecondaryTransaction,
+    Field(discriminator="requestType"),
+]
+
+
+# --- 3-D Secure updates -----------------------------------------------------------------------
+
+
+class ACSResponse(_Open):
+    cRes: Annotated[str, Field(min_length=1, max_length=8192)]
+
+
+class _Update(_Open):
+    storeId: Annotated[str, Field(max_length=20)] | None = None
+    billingAddress: dict[str, Any] | None = None
+    securityCode: str | None = None
+
+
+class Secure3DAuthenticationUpdateRequest(_Update):
+    authenticationType: Literal[
+        "Secure3DAuthenticationUpdateRequest", "Secure3D21AuthenticationUpdateRequest"
+    ]
+    methodNotificationStatus: (
+        Literal["RECEIVED", "EXPECTED_BUT_NOT_RECEIVED", "NOT_EXPECTED"] | None
+    ) = None
+    acsResponse: ACSResponse | None = None
+
+
+class Secure3D10AuthenticationUpdateRequest(_Update):
+    authenticationType: Literal["Secure3D10AuthenticationUpdateRequest"]
+    payerAuthenticationResponse: Annotated[str, Field(min_length=1, max_length=16384)]
+    merchantData: str | None = None
+
+
+AuthenticationUpdate = Annotated[
+    Secure3DAuthenticationUpdateRequest | Secure3D10AuthenticationUpdateRequest,
+    Field(discriminator="authenticationType"),
+]
+
+
+# --- payment tokens ---------------------------------------------------------------------------
+
+
+class PaymentCardPaymentTokenizationRequest(_Open):
+    """POST /payment-tokens: store a card behind a token."""
+
+    requestType: Literal["PaymentCardPaymentTokenizationRequest"]
+    paymentCard: PaymentCard
+    createToken: CreatePaymentToken
+    accountVerification: bool = False
+    storeId: Annotated[str, Field(max_length=20)] | None = None
+    merchantTransactionId: Annotated[str, Field(min_length=1, max_length=40)] | None = None

@@ -1,0 +1,326 @@
+"""POST /payments: sales, preauths, credits — by card or payment token, with or without
+3-D Secure; another PreAuth on an existing preauth order raises or lowers it (seed 003)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from aiohttp import web
+from pydantic import TypeAdapter
+
+from ...engine import (
+    APPROVED,
+    AdjustAuthorization,
+    Intent,
+    Open,
+    OperationStatus,
+    Outcome,
+    Payment,
+    Result,
+    RuleViolation,
+    Start,
+)
+from ...engine.money import NUMERIC_CODES, InvalidAmount, is_currency, to_minor
+from ...openapi import Answer
+from ...services.requests import RequestKey, answered_before
+from ..base import Principal, ProviderPlugin, origin_of
+from . import cards, envelope, threeds
+from .answers import TransactionResponse
+from .endpoints import (
+    api,
+    errors,
+    keyed,
+    keyed_answer,
+    merchant_alias,
+    now_of,
+    parse,
+    principal,
+    refused,
+    request_key,
+    respond,
+    violation,
+)
+from .magic import PROFILES
+from .mapping import INVALID_AMOUNT, ORDER_EXISTS, UNKNOWN_CURRENCY, WRONG_CARD, Asked
+from .models import (
+    Amount,
+    PaymentCardCreditTransaction,
+    PaymentCardPreAuthTransaction,
+    PaymentTokenPreAuthTransaction,
+    PrimaryTransaction,
+)
+
+PRIMARY: TypeAdapter[Any] = TypeAdapter(PrimaryTransaction)
+
+_INTENT = {
+    "PaymentCardSaleTransaction": Intent.SALE,
+    "PaymentTokenSaleTransaction": Intent.SALE,
+    "PaymentCardPreAuthTransaction": Intent.AUTH,
+    "PaymentTokenPreAuthTransaction": Intent.AUTH,
+    "PaymentCardCreditTransaction": Intent.CREDIT,
+}
+_TYPE = {Intent.SALE: "SALE", Intent.AUTH: "PREAUTH", Intent.CREDIT: "CREDIT"}
+
+
+@api.post(
+    "/payments",
+    name="submitPrimaryTransaction",
+    body=PrimaryTransaction,
+    answers={
+        200: Answer("The transaction (APPROVED, or WAITING for 3-D Secure)", TransactionResponse),
+        **errors(400, 401, 403, 409, 415, 422, 500, 502),
+    },
+)
+@keyed
+async def submit_primary(request: web.Request) -> web.StreamResponse:
+    """Generate a primary transaction: a sale, a preauth (or a change of one), a credit."""
+    plugin, who = principal(request)
+    tx = await parse(request, PRIMARY)
+    key = request_key(request, who, await request.read())
+    now = now_of(plugin, who)
+    intent = _INTENT[tx.requestType]
+    currency, minor = money(tx.transactionAmount, now, _TYPE[intent])
+    if getattr(tx, "authenticationRequest", None) and getattr(tx, "authenticationResult", None):
+        raise envelope.bad_request(
+            envelope.field("authenticationRequest", "must not be sent with authenticationResult")
+        )
+    # A retry is answered before its card is looked at (a single-use token is used up by then).
+    await answered_before(plugin.context.store, key, now)
+    order_id = (tx.order.orderId if tx.order else None) or _generated_order_id(plugin, who, key)
+    card = await _card(plugin, who, tx, now, order_id)
+    scope = who.scope()
+    payments = plugin.context.payments
+    if intent is Intent.AUTH:
+        existing = await payments.find(scope, order_id)
+        if existing is not None and existing.intent is Intent.AUTH:
+            return await _change_preauth(
+                plugin, who, tx, existing, card, (currency, minor), key, now
+            )
+    payment_id = plugin.context.ids.uuid("fiserv", who.tenant, order_id)
+    op_id = transaction_id(plugin, payment_id, 1)
+    opened = Open(
+        payment_id,
+        who.tenant,
+        "fiserv",
+        order_id,
+        currency,
+        minor,
+        intent,
+        _order_details(plugin, request, who, tx, card, order_id),
+    )
+    outcome, op_details = _authentication(plugin, tx, card, op_id)
+    start = Start(op_id, outcome, {**operation_details(plugin, tx, op_id), **op_details})
+    aliases = [merchant_alias(tx.merchantTransactionId)] if tx.merchantTransactionId else []
+    try:
+        decision = await payments.create(
+            scope, order_id, [opened, start], aliases=aliases, request=keyed_answer(key, now)
+        )
+    except RuleViolation as broken:
+        raise violation(
+            broken, Asked.PRIMARY, now, order_id=order_id, transaction_type=_TYPE[intent]
+        ) from None
+    assert decision.operation is not None
+    await after_primary(plugin, who, decision.payment)
+    return respond(decision.payment, decision.operation, now)
+
+
+# --- parts ------------------------------------------------------------------------------------
+
+
+def money(amount: Amount, now: datetime, transaction_type: str | None = None) -> tuple[str, int]:
+    """ISO currency and minor units; unknown currencies are 50653, too many decimals 10503."""
+    currency = NUMERIC_CODES.get(amount.currency, amount.currency)
+    if not is_currency(currency):
+        raise refused(UNKNOWN_CURRENCY, now, transaction_type=transaction_type)
+    try:
+        return currency, to_minor(amount.total, currency)
+    except InvalidAmount:
+        raise refused(INVALID_AMOUNT, now, transaction_type=transaction_type) from None
+
+
+def components(amount: Amount) -> dict[str, float] | None:
+    if amount.components is None:
+        return None
+    parts = amount.components.model_dump(exclude_none=True)
+    return {name: float(Decimal(value)) for name, value in parts.items()}
+
+
+def transaction_id(plugin: ProviderPlugin, payment_id: str, position: int) -> str:
+    """An ipgTransactionId: eleven digits, named by the order and the transaction's place."""
+    return plugin.context.ids.digits(11, "fiserv-transaction", payment_id, position)
+
+
+def operation_details(plugin: ProviderPlugin, tx: Any, op_id: str) -> dict[str, Any]:
+    """What every Fiserv transaction keeps: merchant ids, amount parts, processor numbers."""
+    ids = plugin.context.ids
+    details: dict[str, Any] = {
+        "auth_code": ids.digits(6, op_id, "authorization"),
+        "rrn": ids.digits(12, op_id, "reference"),
+        "scheme_id": ids.digits(15, op_id, "scheme"),
+    }
+    if tx.merchantTransactionId:
+        details["merchant_transaction_id"] = tx.merchantTransactionId
+    amount = getattr(tx, "transactionAmount", None)
+    if amount is not None and amount.components is not None:
+        details["components"] = components(amount)
+    if getattr(tx, "transactionOrigin", None):
+        details["origin"] = tx.transactionOrigin
+    if getattr(tx, "comments", None):
+        details["comments"] = tx.comments
+    return details
+
+
+def _generated_order_id(plugin: ProviderPlugin, who: Principal, key: RequestKey) -> str:
+    """``R-<uuid>`` as IPG generates them; named by the request (its Client-Request-Id and
+    content), so a retry finds its order and its first answer."""
+    return "R-" + plugin.context.ids.uuid("fiserv-order", who.tenant, key.key, key.fingerprint)
+
+
+async def _card(
+    plugin: ProviderPlugin, who: Principal, tx: Any, now: datetime, order_id: str
+) -> cards.Card:
+    method = tx.paymentMethod
+    if hasattr(method, "paymentCard"):
+        return cards.read(method.paymentCard, now.date())
+    stored = await plugin.context.tokens.get(who.scope(), method.paymentToken.value)
+    if stored is None or not stored.active:
+        raise refused(
+            WRONG_CARD, now, order_id=order_id, transaction_type=_TYPE[_INTENT[tx.requestType]]
+        )
+    return cards.of_token(stored)
+
+
+def _order_details(
+    plugin: ProviderPlugin,
+    request: web.Request,
+    who: Principal,
+    tx: Any,
+    card: cards.Card,
+    order_id: str,
+) -> dict[str, Any]:
+    ids = plugin.context.ids
+    key = who.credential.key
+    details: dict[str, Any] = {
+        "origin": origin_of(request),
+        "origin_type": tx.transactionOrigin or "ECOM",
+        "request_type": tx.requestType,
+        "card": cards.stored_facts(card),
+        "cvv_given": card.cvv_given,
+        "store_id": tx.storeId or who.credential.extra.get("store_id"),
+        "terminal_id": ids.digits(8, "fiserv-terminal", key),
+        "merchant_id": ids.digits(15, "fiserv-merchant", key),
+    }
+    if tx.order is not None:
+        details.update(billing=tx.order.billing, shipping=tx.order.shipping)
+    split = getattr(tx, "splitShipment", None)
+    if split is not None and split.totalCount:
+        details["split_total"] = split.totalCount
+    if card.token is not None:
+        details["paid_with_token"] = card.token.token
+    create = getattr(tx, "createToken", None)
+    if create is not None:
+        value = create.value or ids.uuid("fiserv-token", who.tenant, order_id).upper()
+        details["token"] = {
+            "value": value,
+            "reusable": create.reusable,
+            "declineDuplicates": create.declineDuplicates,
+            "last4": card.facts.last4,
+            "brand": card.facts.brand,
+            "type": "PAYMENT_CARD",
+        }
+    return details
+
+
+def _authentication(
+    plugin: ProviderPlugin, tx: Any, card: cards.Card, op_id: str
+) -> tuple[Outcome, dict[str, Any]]:
+    """The primary operation's outcome: the card's, through 3-D Secure when asked for."""
+    outcome = card.facts.outcome
+    details: dict[str, Any] = {"card_mask": card.facts.masked}
+    if outcome.result is Result.FAILED or isinstance(tx, PaymentCardCreditTransaction):
+        return (APPROVED if outcome.result is Result.CHALLENGE else outcome), details
+    after = threeds.issuer_answer(outcome)
+    result = getattr(tx, "authenticationResult", None)
+    if result is not None:
+        status = result.authenticationResponse or result.transactionStatus
+        outcome, extra = threeds.external(status, after)
+        return outcome, {**details, **extra}
+    asked = getattr(tx, "authenticationRequest", None)
+    if asked is None:
+        return after, details
+    ids = plugin.context.ids
+    profile = PROFILES[card.with_indicator(asked.challengeIndicator)]
+    outcome, extra = threeds.start(
+        profile,
+        after,
+        term_url=asked.termURL,
+        method_url=asked.methodNotificationURL,
+        window=asked.challengeWindowSize,
+        server_trans_id=ids.uuid(op_id, "3ds-server"),
+        acs_trans_id=ids.uuid(op_id, "3ds-acs"),
+    )
+    return outcome, {**details, **extra}
+
+
+async def after_primary(plugin: ProviderPlugin, who: Principal, payment: Payment) -> None:
+    """Side effects of an approved primary transaction: the token it asked for is issued, a
+    single-use token it paid with is used up."""
+    primary = payment.primary
+    if primary is None or primary.status is not OperationStatus.SUCCEEDED:
+        return
+    tokens = plugin.context.tokens
+    scope = who.scope()
+    wanted = payment.details.get("token")
+    kept = payment.details.get("card")
+    if wanted and kept:
+        await cards.issue(
+            tokens,
+            scope,
+            wanted["value"],
+            cards.facts_of_order(kept),
+            kept.get("profile", ""),
+            reusable=wanted["reusable"],
+            decline_duplicates=wanted["declineDuplicates"],
+        )
+    used = payment.details.get("paid_with_token")
+    if used:
+        stored = await tokens.get(scope, used)
+        if stored is not None and stored.extra.get("reusable") is False:
+            await tokens.update(scope, stored, active=False)
+
+
+async def _change_preauth(
+    plugin: ProviderPlugin,
+    who: Principal,
+    tx: PaymentCardPreAuthTransaction | PaymentTokenPreAuthTransaction,
+    existing: Payment,
+    card: cards.Card,
+    money: tuple[str, int],
+    key: RequestKey,
+    now: datetime,
+) -> web.StreamResponse:
+    """Another PreAuth for the same cardholder and orderId raises (or, with decrementalFlag,
+    lowers) the authorization (seed 003)."""
+    if not cards.same_card(existing.details.get("card"), card):
+        raise refused(ORDER_EXISTS, now, order_id=existing.reference, transaction_type="PREAUTH")
+    currency, minor = money
+    delta = -minor if tx.decrementalFlag else minor
+
+    def build(payment: Payment) -> list[AdjustAuthorization]:
+        op_id = transaction_id(plugin, payment.id, len(payment.operations) + 1)
+        details = {**operation_details(plugin, tx, op_id), "card_mask": card.facts.masked}
+        return [AdjustAuthorization(op_id, delta, currency, details=details)]
+
+    aliases = [merchant_alias(tx.merchantTransactionId)] if tx.merchantTransactionId else []
+    try:
+        decision = await plugin.context.payments.update(
+            who.scope(), existing.reference, build, aliases=aliases, request=keyed_answer(key, now)
+        )
+    except RuleViolation as broken:
+        raise violation(
+            broken, Asked.INCREMENT, now, payment=existing, transaction_type="PREAUTH"
+        ) from None
+    assert decision.operation is not None
+    return respond(decision.payment, decision.operation, now)

@@ -1,0 +1,29 @@
+"""Fiserv's public (unauthenticated) routes: the sandbox's OpenAPI document, and the simulated
+ACS's 3DS-method endpoint the method form posts to (it posts ``threeDSMethodData`` on to the
+merchant's methodNotificationURL, as an ACS does)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...ui.pages import follow
+from ..base import Redirect, json_response, plugin_of
+from . import threeds
+
+
+async def openapi(request: web.Request) -> web.StreamResponse:
+    """The OpenAPI document of the sandbox's Fiserv API."""
+    return json_response(plugin_of(request).openapi())
+
+
+async def three_ds_method(request: web.Request) -> web.StreamResponse:
+    """The hidden iframe's target: forward the 3DS method notification to the merchant."""
+    form = await request.post()
+    data = str(form.get("threeDSMethodData") or form.get("3DSMethodData") or "")
+    notification = threeds.method_notification(data)
+    if notification is None:
+        return web.Response(
+            text="<!doctype html><title>3DS method</title>", content_type="text/html"
+        )
+    url, fields = notification
+    return follow(Redirect(url, "POST", fields))

@@ -1,0 +1,103 @@
+"""The psp-sandbox command, run as a real process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from client.tranzzo import TranzzoClient
+from tests.process import ServeProcess
+from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
+
+pytestmark = pytest.mark.slow
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "simulator.cli", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_serve_prints_one_line_per_provider_and_stops_cleanly_on_ctrl_c() -> None:
+    server = ServeProcess("--store", "memory://").start()
+    assert server.interrupt() == 0
+    output = server.output()
+    assert f"psp-sandbox on {server.url}" in output
+    assert f"Tranzzo      {server.url}/tranzzo/api/v1" in output
+    assert f"{server.url}/_sandbox" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["serve", "--auth", "lax"], "'lax' is not one of 'open', 'strict'"),
+        (["serve", "--port", "99999"], "99999 is not in the range"),
+        (["serve", "--store", "postgres://db"], "unknown store URL"),
+        (["serve", "--config", "/no/such/file.toml"], "does not exist"),
+    ],
+)
+def test_bad_flags_give_a_clear_message(args: list[str], message: str) -> None:
+    result = cli(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_config_file_with_an_unknown_setting_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "sandbox.toml"
+    config.write_text('colour = "blue"\n')
+    result = cli("serve", "--config", str(config))
+    assert result.returncode == 2
+    assert "colour" in result.stderr
+
+
+def test_reset_forgets_the_state_of_a_running_sandbox() -> None:
+    with ServeProcess("--store", "memory://") as server:
+        result = cli("reset", "--url", server.url)
+        assert (result.returncode, result.stdout.strip()) == (0, "reset: all")
+        result = cli("reset", "--url", server.url, "--tenant", "team-a")
+        assert result.stdout.strip() == "reset: team-a"
+
+
+def test_reset_without_a_sandbox_fails_clearly() -> None:
+    result = cli("reset", "--url", "http://127.0.0.1:9")
+    assert result.returncode == 1
+    assert "no sandbox answered" in result.stderr
+
+
+async def test_strict_mode_with_configured_credentials(tmp_path: Path) -> None:
+    config = tmp_path / "sandbox.toml"
+    config.write_text(
+        'auth = "strict"\n\n[[credentials.tranzzo]]\n'
+        'key = "11111111-2222-4333-8444-555555555555"\n'
+        'secret = "a-configured-secret-of-32-chars!"\n'
+        'tenant = "team-a"\n'
+        'extra = { pos_id = "66666666-7777-4888-8999-000000000000", endpoints_key = "AIzaTeamA" }\n'
+    )
+    from client.tranzzo import TranzzoAuthError, TranzzoCredentials
+
+    team = TranzzoCredentials(
+        "66666666-7777-4888-8999-000000000000",
+        "11111111-2222-4333-8444-555555555555",
+        "a-configured-secret-of-32-chars!",
+        "AIzaTeamA",
+    )
+    stranger = TranzzoCredentials(
+        "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+        "12345678-1234-4123-8123-123456789012",
+        "x" * 32,
+        "AIzaX",
+    )
+    with ServeProcess("--store", "memory://", "--config", str(config)) as server:
+        base = f"{server.url}/tranzzo"
+        async with TranzzoClient(base, team) as client:
+            assert (await client.purchase("o-1", 1, "UAH", card=VISA))["status"] == "success"
+        async with TranzzoClient(base, CREDENTIALS) as client:  # the documented defaults
+            assert (await client.purchase("o-2", 1, "UAH", card=VISA))["status"] == "success"
+        async with TranzzoClient(base, stranger) as client:
+            with pytest.raises(TranzzoAuthError):
+                await client.purchase("o-3", 1, "UAH", card=VISA)

@@ -1,0 +1,74 @@
+"""Run ``psp-sandbox serve`` as a real child process, for durability and CLI tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ServeProcess:
+    def __init__(self, *args: str, port: int | None = None, cwd: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.args = ["serve", "--port", str(self.port), *args]
+        self.cwd = cwd
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self, timeout: float = 20.0) -> ServeProcess:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "simulator.cli", *self.args],
+            cwd=self.cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"serve exited early:\n{self.output()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_sandbox/health", timeout=1) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"serve did not become healthy:\n{self.output()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers run, as when a machine or container dies."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(10)
+
+    def interrupt(self) -> int:
+        """Ctrl-C: a clean shutdown."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(15)
+
+    def output(self) -> str:
+        if self.process is None or self.process.stdout is None:
+            return ""
+        if self.process.poll() is None:
+            return ""
+        return self.process.stdout.read()
+
+    def __enter__(self) -> ServeProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.kill()

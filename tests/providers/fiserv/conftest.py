@@ -1,0 +1,91 @@
+"""Fixtures for Fiserv tests: a signing client with the sandbox's default test credentials,
+whose Timestamp follows the test tenant's virtual clock."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from client.fiserv import Card, FiservClient, FiservCredentials
+from client.sandbox import SandboxAdmin
+from simulator.providers.fiserv import auth
+from simulator.testing.plugin import Sandbox
+
+from .conformance import SPEC, Recorded, problems
+
+CREDENTIALS = FiservCredentials(auth.DEFAULT_API_KEY, auth.DEFAULT_API_SECRET)
+VISA = Card("4111111111111111", "12", "30", "123")
+BASE = "/gateway/v2"
+
+
+def card(number: str) -> Card:
+    return Card(number, "12", "30", "123")
+
+
+class TenantClock:
+    """Epoch seconds on the tenant's clock: real time plus what the test advanced."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    async def advance(self, admin: SandboxAdmin, seconds: float) -> None:
+        await admin.advance_clock(seconds)
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock() -> TenantClock:
+    return TenantClock()
+
+
+@pytest.fixture
+async def fiserv(sandbox: Sandbox, clock: TenantClock) -> AsyncIterator[FiservClient]:
+    async with FiservClient(
+        sandbox.base_url("fiserv") + BASE, CREDENTIALS, headers=sandbox.headers, clock=clock
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def order_id() -> Callable[[], str]:
+    counter = itertools.count(1)
+    return lambda: f"order-{next(counter)}"
+
+
+# --- conformance: every answer a Fiserv test receives is checked against the official spec ---
+
+
+@pytest.fixture(autouse=True)
+def official_conformance(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Recorded]]:
+    """Record every answer of the test (this client's and the official SDK's); at the end,
+    each must match the schema Fiserv's 24.2.0 document declares for it."""
+    answers: list[Recorded] = []
+    original = FiservClient.call
+
+    async def recording(self: FiservClient, method: str, path: str, *args: Any, **kw: Any) -> Any:
+        answer = await original(self, method, path, *args, **kw)
+        record(answers, method, self._http.base_url + path, answer.status, answer.text)
+        return answer
+
+    monkeypatch.setattr(FiservClient, "call", recording)
+    yield answers
+    if SPEC.exists():
+        found = problems(answers)
+        assert not found, "answers the official document does not allow:\n" + "\n".join(found)
+
+
+def record(answers: list[Recorded], method: str, url: str, status: int, text: str) -> None:
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return  # not JSON: not a Fiserv answer (hosted pages)
+    answers.append(Recorded(method.upper(), urlsplit(url).path, status, body))

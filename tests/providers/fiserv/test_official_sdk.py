@@ -1,0 +1,232 @@
+"""Fiserv's own Python SDK (PyPI ``first-data-gateway``, module ``openapi_client``) against the
+sandbox: every answer must deserialize into the SDK's models.
+
+The SDK leaves the Message-Signature to its caller; it is computed here, as Fiserv's docs say,
+over the body exactly as the SDK serializes it (``json.dumps`` of its sanitized model).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from openapi_client import ApiClient, Configuration, models
+from openapi_client.api.order_api import OrderApi
+from openapi_client.api.payment_api import PaymentApi
+from openapi_client.rest import ApiException, RESTClientObject
+
+from client.fiserv import signature
+from simulator.testing.plugin import Sandbox
+
+from .conformance import Recorded
+from .conftest import CREDENTIALS, record
+
+TERM_URL = "https://shop.example/3ds/term"
+
+
+class Sdk:
+    """The SDK's API objects plus the headers it wants from its caller."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        config = Configuration(host=sandbox.base_url("fiserv") + "/gateway/v2")
+        self.client = ApiClient(config)
+        for name, value in sandbox.headers.items():
+            self.client.set_default_header(name, value)
+        self.payments = PaymentApi(self.client)
+        self.orders = OrderApi(self.client)
+
+    def signed(self, body: Any = None) -> dict[str, Any]:
+        """The SDK's positional header arguments and the Message-Signature keyword."""
+        data = (
+            b""
+            if body is None
+            else json.dumps(self.client.sanitize_for_serialization(body)).encode()
+        )
+        cid, ts = str(uuid.uuid4()), int(time.time() * 1000)
+        assert CREDENTIALS.api_secret is not None
+        return {
+            "content_type": "application/json",
+            "client_request_id": cid,
+            "api_key": CREDENTIALS.api_key,
+            "timestamp": ts,
+            "message_signature": signature(
+                CREDENTIALS.api_key, CREDENTIALS.api_secret, cid, str(ts), data
+            ),
+        }
+
+    def call(self, method: Callable[..., Any], *args: Any, body: Any = None) -> Any:
+        headers = self.signed(body)
+        extra = (body,) if body is not None else ()
+        return method(
+            headers.pop("content_type"),
+            headers.pop("client_request_id"),
+            headers.pop("api_key"),
+            headers.pop("timestamp"),
+            *args,
+            *extra,
+            **headers,
+        )
+
+
+@pytest.fixture
+def sdk(sandbox: Sandbox, official_conformance: list[Recorded]) -> Iterator[Sdk]:
+    """The SDK, its answers recorded for the official-spec check like every other test's."""
+    original = RESTClientObject.request
+
+    def recording(self: RESTClientObject, method: str, url: str, *args: Any, **kw: Any) -> Any:
+        answer = original(self, method, url, *args, **kw)
+        data = answer.data
+        text = data.decode() if isinstance(data, bytes) else str(data)
+        record(official_conformance, method, url, answer.status, text)
+        return answer
+
+    RESTClientObject.request = recording  # type: ignore[method-assign]
+    try:
+        yield Sdk(sandbox)
+    finally:
+        RESTClientObject.request = original  # type: ignore[method-assign]
+
+
+def amount(total: float) -> models.Amount:
+    return models.Amount(total=total, currency="EUR")
+
+
+def card_method(number: str = "4111111111111111") -> models.PaymentCardPaymentMethod:
+    card = models.PaymentCard(
+        number=number, security_code="123", expiry_date=models.Expiration(month="12", year="30")
+    )
+    return models.PaymentCardPaymentMethod(payment_card=card)
+
+
+def test_a_sale_deserializes_into_the_sdk_model(sdk: Sdk) -> None:
+    sale = models.PaymentCardSaleTransaction(
+        request_type="PaymentCardSaleTransaction",
+        transaction_amount=amount(12.04),
+        payment_method=card_method(),
+    )
+    answer = sdk.call(sdk.payments.submit_primary_transaction, body=sale)
+    assert isinstance(answer, models.TransactionResponse)
+    assert (answer.transaction_type, answer.transaction_status) == ("SALE", "APPROVED")
+    assert answer.transaction_state == "CAPTURED"
+    assert answer.approved_amount.total == 12.04
+    assert answer.payment_method_details.payment_card.last4 == "1111"
+    assert answer.processor.response_code == "00"
+
+
+def test_preauth_partial_postauths_and_a_return(sdk: Sdk) -> None:
+    preauth = models.PaymentCardPreAuthTransaction(
+        request_type="PaymentCardPreAuthTransaction",
+        transaction_amount=amount(100),
+        payment_method=card_method(),
+        order=models.Order(order_id="sdk-order-1"),
+    )
+    auth = sdk.call(sdk.payments.submit_primary_transaction, body=preauth)
+    assert auth.transaction_state == "AUTHORIZED"
+    captured = []
+    for total, final in ((40.0, False), (35.0, True)):
+        post = models.PostAuthTransaction(
+            request_type="PostAuthTransaction",
+            transaction_amount=amount(total),
+            split_shipment=models.SplitShipment(final_shipment=final),
+        )
+        answer = sdk.call(
+            sdk.payments.submit_secondary_transaction, auth.ipg_transaction_id, body=post
+        )
+        assert (answer.transaction_type, answer.transaction_state) == ("POSTAUTH", "CAPTURED")
+        captured.append(answer)
+    back = models.ReturnTransaction(request_type="ReturnTransaction", transaction_amount=amount(20))
+    returned = sdk.call(
+        sdk.payments.submit_secondary_transaction, captured[0].ipg_transaction_id, body=back
+    )
+    assert (returned.transaction_type, returned.transaction_status) == ("RETURN", "APPROVED")
+    order = sdk.call(sdk.orders.order_inquiry, "sdk-order-1")
+    assert isinstance(order, models.OrderResponse)
+    assert [t.transaction_type for t in order.transactions] == [
+        "PREAUTH",
+        "POSTAUTH",
+        "POSTAUTH",
+        "RETURN",
+    ]
+
+
+def test_void_and_inquiry(sdk: Sdk) -> None:
+    sale = models.PaymentCardSaleTransaction(
+        request_type="PaymentCardSaleTransaction",
+        transaction_amount=amount(5),
+        payment_method=card_method(),
+    )
+    paid = sdk.call(sdk.payments.submit_primary_transaction, body=sale)
+    void = models.VoidTransaction(request_type="VoidTransaction")
+    voided = sdk.call(sdk.payments.submit_secondary_transaction, paid.ipg_transaction_id, body=void)
+    assert (voided.transaction_type, voided.transaction_state) == ("VOID", "VOIDED")
+    found = sdk.call(sdk.payments.transaction_inquiry, paid.ipg_transaction_id)
+    assert (found.transaction_type, found.transaction_state) == ("SALE", "VOIDED")
+    assert found.transaction_status is None
+
+
+def test_a_decline_reaches_the_sdk_as_its_api_exception(sdk: Sdk) -> None:
+    sale = models.PaymentCardSaleTransaction(
+        request_type="PaymentCardSaleTransaction",
+        transaction_amount=amount(5),
+        payment_method=card_method("4000000000000002"),
+    )
+    with pytest.raises(ApiException) as declined:
+        sdk.call(sdk.payments.submit_primary_transaction, body=sale)
+    assert declined.value.status == 422
+    error = sdk.client.deserialize(_Raw(declined.value.body), "TransactionErrorResponse")
+    assert (error.response_type, error.error.code) == ("EndpointDeclined", "50005")
+
+
+def test_a_3ds_challenge_through_the_sdk(sdk: Sdk) -> None:
+    sale = models.PaymentCardSaleTransaction(
+        request_type="PaymentCardSaleTransaction",
+        transaction_amount=amount(25),
+        payment_method=card_method("5204740000002745"),
+        authentication_request=models.Secure3D21AuthenticationRequest(
+            authentication_type="Secure3D21AuthenticationRequest",
+            term_url=TERM_URL,
+            method_notification_url="https://shop.example/3ds/method",
+        ),
+    )
+    waiting = sdk.call(sdk.payments.submit_primary_transaction, body=sale)
+    assert waiting.transaction_status == "WAITING"
+    assert waiting.authentication_response.secure3d_method.method_form
+    method = models.Secure3D21AuthenticationUpdateRequest(
+        authentication_type="Secure3D21AuthenticationUpdateRequest",
+        method_notification_status="RECEIVED",
+    )
+    challenge = sdk.call(
+        sdk.payments.finalize_secure_transaction, waiting.ipg_transaction_id, body=method
+    )
+    params = challenge.authentication_response.params
+    assert params.term_url == TERM_URL
+    form = urllib.parse.urlencode({"choice": "approve"}).encode()
+    with urllib.request.urlopen(params.acs_url, data=form, timeout=10) as page:  # the browser
+        text = page.read().decode()
+    found = re.search(r'name="cres" value="([^"]+)"', text)
+    assert found is not None
+    cres = html.unescape(found.group(1))
+    result = models.Secure3D21AuthenticationUpdateRequest(
+        authentication_type="Secure3D21AuthenticationUpdateRequest",
+        acs_response=models.ACSResponse(c_res=cres),
+    )
+    done = sdk.call(
+        sdk.payments.finalize_secure_transaction, waiting.ipg_transaction_id, body=result
+    )
+    assert (done.transaction_status, done.transaction_state) == ("APPROVED", "CAPTURED")
+    assert done.secure3d_response.response_code3d_secure == "1"
+
+
+class _Raw:
+    """What ApiClient.deserialize reads: an object with ``data``."""
+
+    def __init__(self, data: str | bytes) -> None:
+        self.data = data

@@ -1,0 +1,47 @@
+"""The endpoint table: one declaration serves routes (under one prefix or several) and docs."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from simulator.openapi import Answer, Api
+
+
+def _table() -> Api:
+    api = Api()
+
+    @api.get("/things/{thing_id}", name="getThing", answers={200: Answer("The thing")})
+    async def get_thing(request: web.Request) -> web.StreamResponse:
+        """Read a thing."""
+        return web.json_response({"id": request.match_info["thing_id"]})
+
+    return api
+
+
+async def test_one_table_serves_the_same_endpoints_under_two_prefixes() -> None:
+    api = _table()
+    app = web.Application()
+    api.register(app, "/v2")
+    api.register(app, "/legacy/v2", alias="legacy")
+    async with TestClient(TestServer(app)) as client:
+        for prefix in ("/v2", "/legacy/v2"):
+            answer = await client.get(f"{prefix}/things/7")
+            assert (answer.status, await answer.json()) == (200, {"id": "7"})
+    names = sorted(str(r.name) for r in app.router.routes() if r.name)
+    assert names == ["getThing", "getThing:legacy"]
+
+
+def test_aliased_route_names_resolve_to_their_endpoint() -> None:
+    api = _table()
+    api.register(web.Application(), "/legacy/v2", alias="legacy")
+    endpoint = api.endpoint("getThing:legacy")
+    assert endpoint is not None and endpoint is api.endpoint("getThing")
+    assert api.endpoint("nothing") is None
+
+
+def test_the_document_lists_each_endpoint_once() -> None:
+    doc = _table().document(title="t", version="1", servers=["/a/v2", "/b/v2"])
+    assert list(doc["paths"]) == ["/things/{thing_id}"]
+    assert doc["servers"] == [{"url": "/a/v2"}, {"url": "/b/v2"}]
+    assert doc["paths"]["/things/{thing_id}"]["get"]["operationId"] == "getThing"
