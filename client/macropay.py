@@ -27,10 +27,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from types import TracebackType
 from typing import Any, Literal
 
-from ._http import HttpAnswer, HttpCore, TransportError
+from ._http import AsyncClient, HttpAnswer, HttpCore, TransportError
 
 Amount = Decimal | int | str
 RecurrenceStep = Literal["initial", "recurring", "final"]
@@ -141,7 +140,7 @@ class RedirectUrls:
         return {k: v for k, v in urls.items() if v is not None}
 
 
-class MacropayClient:
+class MacropayClient(AsyncClient):
     """``base_url`` ends with the API version: ``https://test.api.macropay.com/v2``."""
 
     def __init__(
@@ -244,20 +243,6 @@ class MacropayClient:
             return await self._http.request(method, path, body=body, headers=headers)
         except TransportError as error:
             raise MacropayTransportError(str(error)) from error
-
-    async def close(self) -> None:
-        await self._http.close()
-
-    async def __aenter__(self) -> MacropayClient:
-        return self
-
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 # --- what Revup sends the merchant ----------------------------------------------------------
