@@ -13,6 +13,7 @@ from ..engine import (
     Capture,
     Command,
     Decision,
+    Event,
     Open,
     Outcome,
     Payment,
@@ -222,7 +223,7 @@ class PaymentService:
         policy: Policy,
     ) -> Decision:
         now = self._clocks.now(scope.tenant)
-        events = []
+        events: list[Event] = []
         decision: Decision | None = None
         for command in commands:
             command = await self._with_queued_outcome(uow, scope, payment, command)

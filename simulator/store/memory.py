@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +26,14 @@ class _Tables:
 
 
 class MemoryUnitOfWork:
+    """Reads at once; writes staged until ``commit`` (``async with store.begin() as uow``)."""
+
+    async def __aenter__(self) -> MemoryUnitOfWork:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
     def __init__(self, tables: _Tables) -> None:
         self._t = tables
         self._payments: list[tuple[Payment, tuple[str, ...]]] = []
@@ -97,9 +104,8 @@ class MemoryStore:
     async def close(self) -> None:
         return None
 
-    @asynccontextmanager
-    async def begin(self) -> AsyncIterator[MemoryUnitOfWork]:
-        yield MemoryUnitOfWork(self._t)
+    def begin(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self._t)
 
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
         found = [

@@ -56,5 +56,6 @@ class TenantQueue:
                     uow.put_document(self.kind, tenant, _KEY, rest)
                 else:
                     uow.delete_document(self.kind, tenant, _KEY)
-                return entry
+                found: Entry = entry
+                return found
         return None

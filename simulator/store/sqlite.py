@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -103,6 +102,14 @@ def path_of(url: str) -> Path:
 
 
 class SqliteUnitOfWork:
+    """Reads at once; writes staged until ``commit`` (``async with store.begin() as uow``)."""
+
+    async def __aenter__(self) -> SqliteUnitOfWork:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
     def __init__(self, store: SqliteStore) -> None:
         self._store = store
         self._writes: list[_Write] = []
@@ -225,9 +232,8 @@ class SqliteStore:
             self._db.close()
             self._db = None
 
-    @asynccontextmanager
-    async def begin(self) -> AsyncIterator[SqliteUnitOfWork]:
-        yield SqliteUnitOfWork(self)
+    def begin(self) -> SqliteUnitOfWork:
+        return SqliteUnitOfWork(self)
 
     # --- reads --------------------------------------------------------------------------
 
