@@ -155,6 +155,9 @@ def _capture(d: _Draft, cmd: Capture) -> Operation:
     p = d.p
     if not (p.status is S.AUTHORIZED or (p.status is S.CAPTURED and p.capture_open)):
         raise RuleViolation(V.NOT_CAPTURABLE, f"payment is {p.status}")
+    if p.in_flight(K.REFUND) > 0:
+        # Captures and refunds never overlap in flight (see _refund).
+        raise RuleViolation(V.NOT_CAPTURABLE, "a refund is still in flight")
     _check_currency(p, cmd.currency)
     remaining = p.authorized - p.captured - p.in_flight(K.CAPTURE)
     amount = _requested(cmd.amount, remaining, V.NOT_CAPTURABLE)
@@ -201,6 +204,9 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
         raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, "everything captured is refunded")
     if p.status not in _REFUNDABLE or p.intent is Intent.CREDIT:
         raise RuleViolation(V.NOT_REFUNDABLE, f"payment is {p.status}")
+    if p.in_flight(K.CAPTURE) > 0:
+        # Its result could land after the refund's and move REFUNDED back to CAPTURED.
+        raise RuleViolation(V.NOT_REFUNDABLE, "a capture is still in flight")
     _check_currency(p, cmd.currency)
     refunds = [op for op in p.of_kind(K.REFUND) if op.status in (OS.SUCCEEDED, OS.PENDING)]
     if refunds and not d.policy.multiple_refunds:
@@ -262,10 +268,15 @@ def _resolve(d: _Draft, cmd: Resolve) -> Operation:
 
 
 def _advance(d: _Draft) -> None:
-    for op in d.p.operations:
-        if op.status is OS.PENDING and op.due_at is not None and op.due_at <= d.now:
-            assert op.resolution is not None
-            d.record(_resolved(op, op.resolution, op.due_at))
+    due = [
+        op
+        for op in d.p.operations
+        if op.status is OS.PENDING and op.due_at is not None and op.due_at <= d.now
+    ]
+    # In the order their results arrive (ties: in the order they were made).
+    for op in sorted(due, key=lambda o: o.due_at or d.now):
+        assert op.resolution is not None and op.due_at is not None
+        d.record(_resolved(op, op.resolution, op.due_at))
     p = d.p
     if p.status is S.CREATED and p.expires_at is not None and p.expires_at <= d.now:
         d.set_status(S.EXPIRED, None)

@@ -23,6 +23,10 @@ class Violation(StrEnum):
     CURRENCY_MISMATCH = "currency_mismatch"
     INVALID_AMOUNT = "invalid_amount"
     NOT_PENDING = "not_pending"
+    #: Recurrences (engine/recurrence.py).
+    RECURRENCE_NOT_AVAILABLE = "recurrence_not_available"
+    RECURRENCE_CLOSED = "recurrence_closed"
+    RECURRENCE_TOO_SOON = "recurrence_too_soon"
 
 
 class RuleViolation(Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import ProviderPlugin
 from .fiserv import FiservPlugin
+from .macropay import MacropayPlugin
 from .tranzzo import TranzzoPlugin
 
-PLUGINS: tuple[type[ProviderPlugin], ...] = (TranzzoPlugin, FiservPlugin)
+PLUGINS: tuple[type[ProviderPlugin], ...] = (TranzzoPlugin, FiservPlugin, MacropayPlugin)

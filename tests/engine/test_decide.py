@@ -217,6 +217,38 @@ def test_pending_refunds_reserve_their_amount() -> None:
     assert raised.value.code is Violation.REFUND_EXCEEDS_CAPTURED
 
 
+def test_a_refund_waits_until_no_capture_is_in_flight() -> None:
+    policy = Policy(multiple_captures=True)
+    p = decide(paid(Intent.AUTH, 100, policy), Capture("c1", 1, final=False), policy, NOW).payment
+    p = decide(p, Capture("c2", 50, final=False, outcome=pending(APPROVED, 1)), policy, NOW).payment
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Refund("r1"), policy, NOW)
+    assert raised.value.code is Violation.NOT_REFUNDABLE
+
+
+def test_a_capture_waits_until_no_refund_is_in_flight() -> None:
+    policy = Policy(multiple_captures=True)
+    p = decide(paid(Intent.AUTH, 100, policy), Capture("c1", 1, final=False), policy, NOW).payment
+    p = decide(p, Refund("r1", outcome=pending(APPROVED, 1)), policy, NOW).payment
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Capture("c2", 50, outcome=pending(APPROVED, 1)), policy, NOW)
+    assert raised.value.code is Violation.NOT_CAPTURABLE
+    later = decide(p, Tick(), policy, NOW + timedelta(seconds=1)).payment
+    assert (later.status, later.refunded) == (S.REFUNDED, 1)
+
+
+def test_pending_results_apply_in_the_order_they_fall_due() -> None:
+    policy = Policy(multiple_captures=True)
+    p = paid(Intent.AUTH, 100, policy)
+    p = decide(
+        p, Capture("c1", 10, final=False, outcome=pending(APPROVED, 60)), policy, NOW
+    ).payment
+    p = decide(p, Capture("c2", 10, final=True, outcome=pending(APPROVED, 30)), policy, NOW).payment
+    later = decide(p, Tick(), policy, NOW + timedelta(seconds=60)).payment
+    # c2 (final) arrived first, then c1 (not final) left the authorization open.
+    assert (later.captured, later.capture_open) == (20, True)
+
+
 def test_captures_settle_at_the_next_utc_midnight() -> None:
     policy = Policy(settles_daily=True)
     p = paid(policy=policy)

@@ -245,6 +245,7 @@ class EngineMachine(RuleBasedStateMachine):
         want = remaining if amount is None else amount
         ok = (
             (m.status is S.AUTHORIZED or (m.status is S.CAPTURED and m.capture_open))
+            and m.reserved("refund") == 0
             and not wrong_currency
             and want > 0
             and want <= remaining
@@ -268,6 +269,7 @@ class EngineMachine(RuleBasedStateMachine):
             and m.intent is not Intent.CREDIT
             and not wrong_currency
             and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
+            and m.reserved("capture") == 0
             and 0 < want <= remaining
             and (m.policy.partial_refund or want == remaining)
         )

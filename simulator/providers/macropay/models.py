@@ -1,0 +1,276 @@
+"""Macropay wire models: request bodies (validated as Revup documents them) and answers.
+
+Strict JSON types throughout (a string is not a number, ``"true"`` is not a boolean): Revup
+validates bodies against a JSON schema, and any mismatch is ``0300 Invalid Request``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
+
+from ...engine.money import EXPONENTS, decimals, exponent, is_currency
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+#: The largest amount the sandbox accepts (sandbox-defined; Revup documents none).
+MAX_AMOUNT = Decimal("999999999.99")
+
+
+def _iso_currency(value: str) -> str:
+    if not is_currency(value):
+        raise ValueError("must be an ISO 4217 currency code")
+    return value
+
+
+def _positive_amount(value: int | float) -> int | float:
+    amount = Decimal(str(value))
+    if not Decimal(0) < amount <= MAX_AMOUNT:
+        raise ValueError(f"must be greater than 0 and at most {MAX_AMOUNT}")
+    return value
+
+
+#: ``money.amount``: a JSON number in major units (``0.95``), never a string.
+AmountNumber = Annotated[
+    StrictInt | float,
+    AfterValidator(_positive_amount),
+    Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": float(MAX_AMOUNT)}),
+]
+Currency = Annotated[
+    StrictStr,
+    AfterValidator(_iso_currency),
+    Field(json_schema_extra={"enum": sorted(EXPONENTS)}),
+]
+Uuid = Annotated[StrictStr, Field(pattern=UUID_PATTERN)]
+Url = Annotated[StrictStr, Field(min_length=1, max_length=2048, pattern=r"^https?://\S+$")]
+Text = Annotated[StrictStr, Field(max_length=1024)]
+
+
+class _Strict(BaseModel):
+    """A fully documented object: unknown fields are a schema mismatch."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Open(BaseModel):
+    """An object documented only in part (``…`` in the docs): unknown fields are kept."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class Money(_Strict):
+    amount: AmountNumber
+    currency: Currency
+
+    @model_validator(mode="after")
+    def _fits_currency(self) -> Self:
+        if decimals(Decimal(str(self.amount))) > exponent(self.currency):
+            raise ValueError(f"amount has more decimals than {self.currency} allows")
+        return self
+
+
+class RedirectUrl(_Strict):
+    success: Url | None = None
+    fail: Url | None = None
+    threeDSChallengeResult: Url | None = None
+
+
+class BrowserInformation(_Open):
+    userAgentHeader: Text | None = None
+    acceptHeader: Text | None = None
+
+
+class UserInformation(_Open):
+    ip: Annotated[StrictStr, Field(max_length=64)] | None = None
+    email: Annotated[StrictStr, Field(max_length=256)] | None = None
+    country: Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2}$")] | None = None
+    language: Annotated[StrictStr, Field(min_length=2, max_length=8)] | None = None
+    browserInformation: BrowserInformation | None = None
+
+
+class BillingAddress(_Open):
+    country: Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2}$")] | None = None
+
+
+Sequence = Literal["initial", "recurring", "final"]
+
+
+class OrderRequest(BaseModel):
+    """POST /v2/orders — everything about the payment except the card."""
+
+    # Revup's order page lists more fields than the sandbox knows; those are ignored.
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    money: Money
+    description: Text | None = None
+    concept: Text | None = None
+    notificationUrl: Url | None = None
+    redirectUrl: RedirectUrl | None = None
+    userInformation: UserInformation | None = None
+    billingAddress: BillingAddress | None = None
+    generateToken: StrictBool | None = None
+    sequence: Sequence | None = None
+    minPeriod: Annotated[StrictInt, Field(ge=1, le=3660)] | None = Field(
+        None, description="Least days between two charges of the recurrence"
+    )
+    parentTransactionId: Uuid | None = Field(
+        None, description="The initial recurrence's transactionId (recurring and final orders)"
+    )
+
+    @model_validator(mode="after")
+    def _recurrence_fields(self) -> Self:
+        needs_parent = self.sequence in ("recurring", "final")
+        if needs_parent and self.parentTransactionId is None:
+            raise ValueError("recurring and final orders need parentTransactionId")
+        if not needs_parent and self.parentTransactionId is not None:
+            raise ValueError("parentTransactionId belongs to recurring and final orders")
+        return self
+
+
+class CardData(_Strict):
+    """The card, as the sandbox reads it in place of the SDK's ciphered blob."""
+
+    cardNumber: StrictStr
+    cardHolderName: StrictStr | None
+    expiryMonth: StrictInt | StrictStr
+    expiryYear: StrictInt | StrictStr
+    cvv: StrictStr
+
+
+class PayRequest(_Strict):
+    """POST /v2/orders/{orderId}/pay — a card (object, or base64 of it) or a token id."""
+
+    paymentMethod: Literal["credit_card", "credit_card_token"]
+    data: CardData | StrictStr = Field(
+        description="credit_card: the card object, or that object as base64 JSON; "
+        "credit_card_token: the tokenId"
+    )
+
+
+class RefundMoney(_Strict):
+    amount: AmountNumber
+    # Checked against the payment (0307), so any string is schema-valid here.
+    currency: Annotated[StrictStr, Field(max_length=16)]
+
+
+class RefundRequest(_Strict):
+    """POST /v2/transactions/{transactionId}/refund."""
+
+    money: RefundMoney
+    reason: Text | None = None
+
+
+# --- answers --------------------------------------------------------------------------------
+
+TransactionStatus = Literal["success", "failed", "in_process", "waiting_user_interaction"]
+
+
+class MoneyOut(BaseModel):
+    amount: float
+    currency: str
+
+
+class KeyValue(BaseModel):
+    key: str
+    value: str
+
+
+class Action(BaseModel):
+    url: str
+    method: str = Field(max_length=7)
+    headers: list[KeyValue]
+    parameters: list[KeyValue]
+
+
+class RedirectUrlOut(BaseModel):
+    success: str | None = None
+    fail: str | None = None
+    threeDSChallengeResult: str | None = None
+
+
+class Order(BaseModel):
+    """The created order (sandbox-defined shape: Revup documents only that it holds the id)."""
+
+    orderId: str
+    money: MoneyOut
+    description: str | None = None
+    concept: str | None = None
+    notificationUrl: str | None = None
+    redirectUrl: RedirectUrlOut | None = None
+    userInformation: dict[str, Any] | None = None
+    billingAddress: dict[str, Any] | None = None
+    generateToken: bool | None = None
+    sequence: str | None = None
+    minPeriod: int | None = None
+    parentTransactionId: str | None = None
+    createdAt: str
+    expiresAt: str
+
+
+class PayAnswer(BaseModel):
+    transactionStatus: TransactionStatus
+    message: str
+    transactionId: str
+    action: Action | None = None
+    version: int | None = None
+
+
+class OperationResult(BaseModel):
+    chargedAmount: MoneyOut
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class RefundAnswer(BaseModel):
+    transactionId: str
+    transactionStatus: TransactionStatus
+    money: MoneyOut
+    reason: str | None = None
+    operationResult: OperationResult | None = None
+    error: ErrorDetail | None = None
+
+
+class Transaction(BaseModel):
+    """GET /v2/transactions/{transactionId} (sandbox-defined path and shape)."""
+
+    transactionId: str
+    orderId: str
+    transactionType: Literal["payment", "refund"]
+    transactionStatus: TransactionStatus
+    createdAt: str
+    updatedAt: str
+    money: MoneyOut
+    parentTransactionId: str | None = None
+    sequence: str | None = None
+    tokenId: str | None = None
+    refundedMoney: MoneyOut | None = None
+    action: Action | None = None
+    version: int | None = None
+    error: ErrorDetail | None = None
+
+
+class ErrorBody(BaseModel):
+    """``{"transactionStatus": "failed", "error": {"code", "message"}}``."""
+
+    transactionStatus: Literal["failed"]
+    error: ErrorDetail
+
+
+class GatewayMessage(BaseModel):
+    """The API gateway's own answers (403 and friends): ``{"message": ...}``."""
+
+    message: str
