@@ -205,11 +205,13 @@ NO_METHOD_WAITING = GatewayError(
 ALREADY_FINISHED = GatewayError("30056", "Referenced transaction does not exist")
 NOT_AUTHENTICATED = GatewayError("50716", "Transaction declined. 3D Secure authentication failed.")
 
+REFERENCED_NOT_FOUND = GatewayError("50715", "Referenced transaction not found")
+
 _PLAIN: Mapping[Violation, GatewayError] = {
     V.DUPLICATE_REFERENCE: ORDER_EXISTS,
     V.ORDER_ALREADY_PROCESSED: ORDER_EXISTS,
     V.ORDER_EXPIRED: GatewayError("5995", "order too old to be referenced"),
-    V.OPERATION_NOT_FOUND: GatewayError("50715", "Referenced transaction not found"),
+    V.OPERATION_NOT_FOUND: REFERENCED_NOT_FOUND,
     V.NOT_CAPTURABLE: NOT_CAPTURABLE,
     V.CAPTURE_EXCEEDS_AUTHORIZED: INVALID_AMOUNT,
     V.PARTIAL_CAPTURE_NOT_ALLOWED: INVALID_AMOUNT,
@@ -223,6 +225,11 @@ _PLAIN: Mapping[Violation, GatewayError] = {
     V.CURRENCY_MISMATCH: CURRENCY_MISMATCH,
     V.INVALID_AMOUNT: INVALID_AMOUNT,
     V.NOT_PENDING: ALREADY_FINISHED,
+    # Recurrence chains are not part of Fiserv's API here; should one ever be broken, the
+    # referenced transaction is answered as unusable.
+    V.RECURRENCE_NOT_AVAILABLE: REFERENCED_NOT_FOUND,
+    V.RECURRENCE_CLOSED: REFERENCED_NOT_FOUND,
+    V.RECURRENCE_TOO_SOON: REFERENCED_NOT_FOUND,
 }
 
 

@@ -183,11 +183,14 @@ _VIOLATIONS: Mapping[Violation, ErrorSpec] = {
     ),
     Violation.INVALID_AMOUNT: ErrorSpec(400, INVALID_PARAMS, "Invalid amount provided"),
     Violation.NOT_PENDING: ErrorSpec(400, NOT_ALLOWED, "Operation is already finished"),
+    Violation.RECURRENCE_NOT_AVAILABLE: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
+    Violation.RECURRENCE_CLOSED: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
+    Violation.RECURRENCE_TOO_SOON: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
 }
 
 
 def violation_spec(violation: RuleViolation) -> ErrorSpec:
-    return _VIOLATIONS[violation.code]
+    return _VIOLATIONS[violation.code]  # complete: tests/providers/test_violations_are_rendered.py
 
 
 def error_body(message: str, code: str, **details: str) -> dict[str, object]:

@@ -1,0 +1,24 @@
+"""Every provider answers every broken payment rule in its own envelope with a 4xx — a new
+neutral code in the engine can never surface as a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.app import create_app
+from simulator.appkeys import CONTEXT
+from simulator.engine import RuleViolation, Violation
+from simulator.providers import PLUGINS
+from simulator.settings import Settings
+
+PLUGINS_BY_NAME = create_app(Settings(store="memory://"))[CONTEXT].plugins
+
+
+@pytest.mark.parametrize("name", [p.name for p in PLUGINS])
+@pytest.mark.parametrize("code", list(Violation))
+def test_every_violation_is_a_client_error_in_the_providers_envelope(
+    name: str, code: Violation
+) -> None:
+    error = PLUGINS_BY_NAME[name].violation(RuleViolation(code))
+    assert 400 <= error.status < 500
+    assert error.body
