@@ -16,8 +16,10 @@ from aiohttp import web
 from .appkeys import CONTEXT
 from .context import SandboxContext
 from .control import create_control_app
+from .faults.injection import QueuedFaults
 from .ids import Ids
 from .outcomes.processor import ProcessorData
+from .outcomes.scripted import QueuedOutcomes
 from .providers import PLUGINS
 from .providers.base import ProviderPlugin, json_response, origin_of
 from .services.clock import Clocks, utc_now
@@ -43,7 +45,10 @@ def create_app(
     dispatcher = Dispatcher(
         store, clocks, credentials, profiles, poll_interval=settings.poll_interval
     )
-    payments = PaymentService(store, clocks, ids, plugins, on_deliveries=dispatcher.wake)
+    outcomes, faults = QueuedOutcomes(), QueuedFaults()
+    payments = PaymentService(
+        store, clocks, ids, plugins, outcomes, faults, on_deliveries=dispatcher.wake
+    )
     context = SandboxContext(
         settings=settings,
         store=store,
@@ -55,6 +60,8 @@ def create_app(
         dispatcher=dispatcher,
         processor=ProcessorData(ids),
         tokens=CardTokens(store),
+        outcomes=outcomes,
+        faults=faults,
         plugins=plugins,
     )
     for plugin_class in PLUGINS:

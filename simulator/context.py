@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .faults.injection import QueuedFaults
 from .ids import Ids
 from .outcomes.processor import ProcessorData
+from .outcomes.scripted import QueuedOutcomes
 from .services.clock import Clocks
 from .services.credentials import Credentials
 from .services.payments import PaymentService
@@ -33,12 +35,16 @@ class SandboxContext:
     dispatcher: Dispatcher
     processor: ProcessorData
     tokens: CardTokens
+    outcomes: QueuedOutcomes
+    faults: QueuedFaults
     plugins: Mapping[str, ProviderPlugin]
 
     async def reset(self, tenant: str | None = None) -> None:
         """Forget one tenant's state (payments, webhooks, clock, queues) or everything."""
         await self.store.reset(tenant)
         self.clocks.forget(tenant)
+        self.outcomes.forget(tenant)
+        self.faults.forget(tenant)
         if tenant is None:
             self.credentials.forget_provisioned()
 

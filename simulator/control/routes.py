@@ -375,7 +375,7 @@ async def queue_outcomes(request: web.Request) -> web.StreamResponse:
                 "remaining": body.count if body.outcomes is None else 1,
             }
         )
-    queue = await scripted.queue.add(ctx.store, tenant, entries)
+    queue = await ctx.outcomes.add(ctx.store, tenant, entries)
     return json_response({"tenant": tenant, "entries": queue})
 
 
@@ -387,7 +387,7 @@ async def queue_outcomes(request: web.Request) -> web.StreamResponse:
 )
 async def list_outcomes(request: web.Request) -> web.StreamResponse:
     """Queued outcomes not used yet."""
-    return await _show_queue(request, scripted.queue)
+    return await _show_queue(request, _context(request).outcomes)
 
 
 @api.delete(
@@ -398,7 +398,7 @@ async def list_outcomes(request: web.Request) -> web.StreamResponse:
 )
 async def clear_outcomes(request: web.Request) -> web.StreamResponse:
     """Drop every queued outcome of the tenant."""
-    return await _clear_queue(request, scripted.queue)
+    return await _clear_queue(request, _context(request).outcomes)
 
 
 @api.post(
@@ -427,7 +427,7 @@ async def inject_faults(request: web.Request) -> web.StreamResponse:
     entry = {**body.model_dump(exclude={"tenant", "count"}), "remaining": body.count}
     if body.kind in injection.WEBHOOK_KINDS:
         entry["operation"] = injection.WEBHOOK
-    queue = await injection.queue.add(ctx.store, tenant, [entry])
+    queue = await ctx.faults.add(ctx.store, tenant, [entry])
     return json_response({"tenant": tenant, "entries": queue})
 
 
@@ -439,7 +439,7 @@ async def inject_faults(request: web.Request) -> web.StreamResponse:
 )
 async def list_faults(request: web.Request) -> web.StreamResponse:
     """Queued faults not used yet."""
-    return await _show_queue(request, injection.queue)
+    return await _show_queue(request, _context(request).faults)
 
 
 @api.delete(
@@ -450,7 +450,7 @@ async def list_faults(request: web.Request) -> web.StreamResponse:
 )
 async def clear_faults(request: web.Request) -> web.StreamResponse:
     """Drop every queued fault of the tenant."""
-    return await _clear_queue(request, injection.queue)
+    return await _clear_queue(request, _context(request).faults)
 
 
 async def _show_queue(request: web.Request, queue: Any) -> web.StreamResponse:

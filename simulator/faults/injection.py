@@ -29,8 +29,6 @@ WEBHOOK_KINDS = ("drop", "delay", "duplicate")
 #: The operation name webhook faults are queued under.
 WEBHOOK = "webhook"
 
-queue = TenantQueue("faults")
-
 
 @dataclass(frozen=True, slots=True)
 class Fault:
@@ -49,23 +47,28 @@ class Fault:
         )
 
 
-async def take_request_fault(
-    uow: UnitOfWork, tenant: str, provider: str, operation: str
-) -> Fault | None:
-    def fits(entry: Mapping[str, Any]) -> bool:
-        return (
-            entry["kind"] in REQUEST_KINDS
-            and entry.get("provider") in (None, provider)
-            and entry.get("operation") in (None, "*", operation)
-        )
+class QueuedFaults(TenantQueue):
+    """One sandbox's queued faults, per tenant."""
 
-    entry = await queue.take(uow, tenant, fits)
-    return Fault.of(entry) if entry else None
+    def __init__(self) -> None:
+        super().__init__("faults")
 
+    async def next_request_fault(
+        self, uow: UnitOfWork, tenant: str, provider: str, operation: str
+    ) -> Fault | None:
+        def fits(entry: Mapping[str, Any]) -> bool:
+            return (
+                entry["kind"] in REQUEST_KINDS
+                and entry.get("provider") in (None, provider)
+                and entry.get("operation") in (None, "*", operation)
+            )
 
-async def take_webhook_fault(uow: UnitOfWork, tenant: str, provider: str) -> Fault | None:
-    def fits(entry: Mapping[str, Any]) -> bool:
-        return entry["kind"] in WEBHOOK_KINDS and entry.get("provider") in (None, provider)
+        entry = await self.take(uow, tenant, fits)
+        return Fault.of(entry) if entry else None
 
-    entry = await queue.take(uow, tenant, fits)
-    return Fault.of(entry) if entry else None
+    async def next_webhook_fault(self, uow: UnitOfWork, tenant: str, provider: str) -> Fault | None:
+        def fits(entry: Mapping[str, Any]) -> bool:
+            return entry["kind"] in WEBHOOK_KINDS and entry.get("provider") in (None, provider)
+
+        entry = await self.take(uow, tenant, fits)
+        return Fault.of(entry) if entry else None

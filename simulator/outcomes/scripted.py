@@ -37,8 +37,6 @@ OPERATIONS = ("payment", "sale", "auth", "credit", "capture", "void", "refund", 
 _PRIMARY = ("sale", "auth", "credit")
 _AT_ONCE = ("void", "adjustment")  # resolve immediately: no pending, no challenge
 
-queue = TenantQueue("outcomes")
-
 
 class UnsuitableOutcome(ValueError):
     """The named outcome cannot happen to that operation (a challenge on a refund ...)."""
@@ -64,20 +62,26 @@ def check_suitable(operation: str, outcome: Outcome) -> None:
         raise UnsuitableOutcome(f"a {operation} resolves at once: approved, declined or failed")
 
 
-async def take(
-    uow: UnitOfWork, tenant: str, provider: str, operation: str, reference: str | None
-) -> Outcome | None:
-    """Use up the first queued outcome that fits this operation, if any."""
+class QueuedOutcomes(TenantQueue):
+    """One sandbox's queued outcomes, per tenant."""
 
-    def fits(entry: Mapping[str, Any]) -> bool:
-        wanted = entry["operation"]
-        return (
-            entry.get("provider") in (None, provider)
-            and (wanted == operation or (wanted == "payment" and operation in _PRIMARY))
-            and entry.get("reference") in (None, reference)
-        )
+    def __init__(self) -> None:
+        super().__init__("outcomes")
 
-    entry = await queue.take(uow, tenant, fits)
-    if entry is None:
-        return None
-    return named(entry["outcome"], entry.get("delay_seconds"))
+    async def next_for(
+        self, uow: UnitOfWork, tenant: str, provider: str, operation: str, reference: str | None
+    ) -> Outcome | None:
+        """Use up the first queued outcome that fits this operation, if any."""
+
+        def fits(entry: Mapping[str, Any]) -> bool:
+            wanted = entry["operation"]
+            return (
+                entry.get("provider") in (None, provider)
+                and (wanted == operation or (wanted == "payment" and operation in _PRIMARY))
+                and entry.get("reference") in (None, reference)
+            )
+
+        entry = await self.take(uow, tenant, fits)
+        if entry is None:
+            return None
+        return named(entry["outcome"], entry.get("delay_seconds"))

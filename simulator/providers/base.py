@@ -25,7 +25,6 @@ from pydantic import BaseModel, ValidationError
 from ..appkeys import CONTEXT, PLUGIN, PRINCIPAL
 from ..context import SandboxContext
 from ..engine import Decision, Operation, Payment, Policy, RuleViolation
-from ..faults import injection
 from ..faults.injection import Fault
 from ..openapi import Api
 from ..outcomes.challenge import outcome_of_choice
@@ -257,7 +256,9 @@ class ProviderPlugin(ABC):
 
     async def _take_fault(self, principal: Principal, operation: str) -> Fault | None:
         async with self.context.store.begin() as uow:
-            fault = await injection.take_request_fault(uow, principal.tenant, self.name, operation)
+            fault = await self.context.faults.next_request_fault(
+                uow, principal.tenant, self.name, operation
+            )
             if fault is not None:
                 await uow.commit()
         return fault

@@ -28,9 +28,9 @@ from ..engine import (
     decide,
 )
 from ..engine.payment import PRIMARY_KIND_OF
-from ..faults import injection
+from ..faults.injection import QueuedFaults
 from ..ids import Ids
-from ..outcomes import scripted
+from ..outcomes.scripted import QueuedOutcomes
 from ..store import Conflict, Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
 from . import requests
 from .clock import Clocks
@@ -83,12 +83,16 @@ class PaymentService:
         clocks: Clocks,
         ids: Ids,
         rules: Mapping[str, ProviderRules],
+        outcomes: QueuedOutcomes,
+        faults: QueuedFaults,
         on_deliveries: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
         self._clocks = clocks
         self._ids = ids
         self._rules = rules
+        self._outcomes = outcomes
+        self._faults = faults
         self._locks = KeyedLocks()
         self._on_deliveries = on_deliveries
 
@@ -242,7 +246,9 @@ class PaymentService:
             kind = PRIMARY_KIND_OF[payment.intent].value
         else:
             kind = _KIND_OF[type(command)]
-        queued = await scripted.take(uow, scope.tenant, scope.provider, kind, payment.reference)
+        queued = await self._outcomes.next_for(
+            uow, scope.tenant, scope.provider, kind, payment.reference
+        )
         if queued is None:
             return command
         log.info("queued outcome %s for %s %s", queued.result, kind, payment.reference)
@@ -274,23 +280,24 @@ class PaymentService:
                 operation_id=n.operation_id,
                 signing_key=n.signing_key,
             )
-            deliveries.extend(await _with_webhook_faults(uow, delivery))
+            deliveries.extend(await self._with_webhook_faults(uow, delivery))
         return deliveries
 
-
-async def _with_webhook_faults(uow: UnitOfWork, delivery: Delivery) -> list[Delivery]:
-    fault = await injection.take_webhook_fault(uow, delivery.tenant, delivery.provider)
-    if fault is None:
+    async def _with_webhook_faults(self, uow: UnitOfWork, delivery: Delivery) -> list[Delivery]:
+        fault = await self._faults.next_webhook_fault(uow, delivery.tenant, delivery.provider)
+        if fault is None:
+            return [delivery]
+        match fault.kind:
+            case "drop":
+                return [replace(delivery, state=DeliveryState.DROPPED)]
+            case "delay":
+                return [
+                    replace(delivery, due_at=delivery.due_at + timedelta(seconds=fault.seconds))
+                ]
+            case "duplicate":
+                copy = replace(delivery, id=f"{delivery.id}-dup", copy_of=delivery.id)
+                return [delivery, copy]
         return [delivery]
-    match fault.kind:
-        case "drop":
-            return [replace(delivery, state=DeliveryState.DROPPED)]
-        case "delay":
-            return [replace(delivery, due_at=delivery.due_at + timedelta(seconds=fault.seconds))]
-        case "duplicate":
-            copy = replace(delivery, id=f"{delivery.id}-dup", copy_of=delivery.id)
-            return [delivery, copy]
-    return [delivery]
 
 
 _KIND_OF: Mapping[type, str] = {

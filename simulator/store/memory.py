@@ -23,6 +23,23 @@ class _Tables:
     deliveries: dict[str, Delivery] = field(default_factory=dict)
     documents: dict[_Key, bytes] = field(default_factory=dict)
     clocks: dict[str, int] = field(default_factory=dict)
+    #: Indexes of the due-work queries, so they never scan the whole store.
+    timed: dict[str, Payment] = field(default_factory=dict)  # payments with a due_at
+    waiting: dict[str, Delivery] = field(default_factory=dict)  # pending deliveries
+
+    def put_payment(self, payment: Payment) -> None:
+        self.payments[payment.id] = payment
+        if payment.due_at is None:
+            self.timed.pop(payment.id, None)
+        else:
+            self.timed[payment.id] = payment
+
+    def put_delivery(self, delivery: Delivery) -> None:
+        self.deliveries[delivery.id] = delivery
+        if delivery.state is DeliveryState.PENDING:
+            self.waiting[delivery.id] = delivery
+        else:
+            self.waiting.pop(delivery.id, None)
 
 
 class MemoryUnitOfWork:
@@ -56,7 +73,7 @@ class MemoryUnitOfWork:
         return self._t.deliveries.get(delivery_id)
 
     def save_delivery(self, delivery: Delivery) -> None:
-        self._staged.append(lambda: self._t.deliveries.__setitem__(delivery.id, delivery))
+        self._staged.append(lambda: self._t.put_delivery(delivery))
 
     async def get_document(self, kind: str, tenant: str, key: str) -> Any | None:
         data = self._t.documents.get((kind, tenant, key))
@@ -85,7 +102,7 @@ class MemoryUnitOfWork:
             if owner is not None and owner != payment.id:
                 raise Conflict(f"reference {payment.reference} belongs to payment {owner}")
         for payment, aliases in payments:
-            t.payments[payment.id] = payment
+            t.put_payment(payment)
             t.references[(payment.tenant, payment.provider, payment.reference)] = payment.id
             for alias in aliases:
                 t.aliases[(payment.tenant, payment.provider, alias)] = payment.id
@@ -143,16 +160,14 @@ class MemoryStore:
     async def due_payments(self, real_now: datetime, limit: int) -> Sequence[tuple[str, str]]:
         due = [
             (p.due_at, p.tenant, p.id)
-            for p in self._t.payments.values()
+            for p in self._t.timed.values()
             if p.due_at is not None and p.due_at <= self._tenant_now(p.tenant, real_now)
         ]
         return [(tenant, pid) for _at, tenant, pid in sorted(due)[:limit]]
 
     async def due_deliveries(self, real_now: datetime, limit: int) -> Sequence[Delivery]:
         due = [
-            d
-            for d in self._t.deliveries.values()
-            if d.state is DeliveryState.PENDING and d.due_at <= self._tenant_now(d.tenant, real_now)
+            d for d in self._t.waiting.values() if d.due_at <= self._tenant_now(d.tenant, real_now)
         ]
         due.sort(key=lambda d: (d.due_at, d.created_at, d.id))
         return due[:limit]
@@ -165,6 +180,8 @@ class MemoryStore:
         _drop(t.deliveries, lambda k, v: tenant in (None, v.tenant))
         _drop(t.documents, lambda k, v: tenant in (None, k[1]))
         _drop(t.clocks, lambda k, v: tenant in (None, k))
+        _drop(t.timed, lambda k, v: tenant in (None, v.tenant))
+        _drop(t.waiting, lambda k, v: tenant in (None, v.tenant))
 
     def _tenant_now(self, tenant: str, real_now: datetime) -> datetime:
         return real_now + timedelta(milliseconds=self._t.clocks.get(tenant, 0))

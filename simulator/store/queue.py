@@ -20,6 +20,17 @@ _KEY = "queue"
 class TenantQueue:
     def __init__(self, kind: str) -> None:
         self.kind = kind
+        #: Tenants known to have an empty queue. Almost every request meets an empty queue;
+        #: remembering that spares it a store lookup. The sandbox process is the store's only
+        #: writer, and every write of a queue goes through here (or ``forget``).
+        self._empty: set[str] = set()
+
+    def forget(self, tenant: str | None = None) -> None:
+        """The store was reset: know nothing about (one tenant's) queues any more."""
+        if tenant is None:
+            self._empty.clear()
+        else:
+            self._empty.discard(tenant)
 
     async def add(self, store: Store, tenant: str, entries: Sequence[Entry]) -> list[Entry]:
         async with store.begin() as uow:
@@ -27,6 +38,7 @@ class TenantQueue:
             queue.extend(dict(e) for e in entries)
             uow.put_document(self.kind, tenant, _KEY, queue)
             await uow.commit()
+        self._empty.discard(tenant)
         return queue
 
     async def entries(self, store: Store, tenant: str) -> list[Entry]:
@@ -41,8 +53,11 @@ class TenantQueue:
     async def take(
         self, uow: UnitOfWork, tenant: str, matches: Callable[[Entry], bool]
     ) -> Entry | None:
+        if tenant in self._empty:
+            return None
         queue = await uow.get_document(self.kind, tenant, _KEY)
         if not queue:
+            self._empty.add(tenant)
             return None
         for index, entry in enumerate(queue):
             if matches(entry):

@@ -22,8 +22,10 @@ from simulator.engine import (
     pending,
 )
 from simulator.engine.recurrence import Charge, ChargeState, Sequence
+from simulator.faults.injection import QueuedFaults
 from simulator.ids import Ids
 from simulator.outcomes.card import read_card
+from simulator.outcomes.scripted import QueuedOutcomes
 from simulator.services.clock import Clocks
 from simulator.services.payments import Notification, PaymentService, Scope
 from simulator.services.recurrences import Recurrences
@@ -46,7 +48,9 @@ class Parts:
     def __init__(self, store: Store) -> None:
         self.now = T0
         self.clocks = Clocks(store, lambda: self.now)
-        self.payments = PaymentService(store, self.clocks, Ids(1), {"acme": Rules()})
+        self.payments = PaymentService(
+            store, self.clocks, Ids(1), {"acme": Rules()}, QueuedOutcomes(), QueuedFaults()
+        )
         self.tokens = CardTokens(store)
         self.chains = Recurrences(store, self.payments, self.tokens)
 

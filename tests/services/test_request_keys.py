@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from simulator.engine import Command, Decision, Intent, Open, Policy, RuleViolation, Start
+from simulator.faults.injection import QueuedFaults
 from simulator.ids import Ids
+from simulator.outcomes.scripted import QueuedOutcomes
 from simulator.services.clock import Clocks
 from simulator.services.payments import Notification, PaymentService, Scope
 from simulator.services.requests import (
@@ -52,7 +54,10 @@ def clock() -> Clock:
 async def service(clock: Clock) -> tuple[PaymentService, MemoryStore]:
     store = MemoryStore()
     await store.open()
-    return PaymentService(store, Clocks(store, clock), Ids(1), {"demo": Rules()}), store
+    service = PaymentService(
+        store, Clocks(store, clock), Ids(1), {"demo": Rules()}, QueuedOutcomes(), QueuedFaults()
+    )
+    return service, store
 
 
 def keyed(key: str, body: bytes, renders: list[str]) -> KeyedRequest:

@@ -132,3 +132,15 @@ async def test_unknown_fault_operation_is_refused_by_the_admin_api(admin: Sandbo
     with pytest.raises(SandboxApiError) as raised:
         await admin.inject_fault("error", provider="tranzzo", operation="teleport", status=500)
     assert (raised.value.status, raised.value.code) == (400, "unknown_operation")
+
+
+async def test_an_outcome_queued_after_the_queue_was_seen_empty_still_applies(
+    tranzzo: TranzzoClient, admin: SandboxAdmin
+) -> None:
+    assert (await tranzzo.purchase("o-1", 10, "UAH", card=VISA))["status"] == "success"
+    await admin.queue_outcome("declined", provider="tranzzo")
+    await admin.inject_fault("error", provider="tranzzo", operation="refund", status=500)
+    assert (await tranzzo.purchase("o-2", 10, "UAH", card=VISA))["status"] == "failure"
+    with pytest.raises(TranzzoApiError) as raised:
+        await tranzzo.refund("o-1", "UAH", 1)
+    assert raised.value.status == 500
