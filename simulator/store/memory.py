@@ -1,43 +1,91 @@
-"""In-memory store (``memory://``): the reference backend, fast and forgetful."""
+"""In-memory store (``memory://``): the reference backend, fast and forgetful.
+
+Records are kept encoded, as the SQLite store keeps them: a reader always gets its own copy,
+and a store of a million payments is a million byte strings — nothing the garbage collector
+has to walk — plus small tuples for the filters and the due-work indexes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..engine import Payment
 from .base import Conflict, DeliveryFilter, PaymentFilter
-from .codec import decode_document, encode_document
+from .codec import (
+    decode_delivery,
+    decode_document,
+    decode_payment,
+    encode_delivery,
+    encode_document,
+    encode_payment,
+)
 from .records import Delivery, DeliveryState
 
 _Key = tuple[str, str, str]
 
 
+class _PaymentRow(NamedTuple):
+    body: bytes
+    tenant: str
+    provider: str
+    reference: str
+    created_at: datetime
+    due_at: datetime | None
+
+
+class _DeliveryRow(NamedTuple):
+    body: bytes
+    tenant: str
+    provider: str
+    payment_id: str | None
+    state: DeliveryState
+    created_at: datetime
+    due_at: datetime
+
+
 @dataclass
 class _Tables:
-    payments: dict[str, Payment] = field(default_factory=dict)
+    payments: dict[str, _PaymentRow] = field(default_factory=dict)
     references: dict[_Key, str] = field(default_factory=dict)
     aliases: dict[_Key, str] = field(default_factory=dict)
-    deliveries: dict[str, Delivery] = field(default_factory=dict)
+    deliveries: dict[str, _DeliveryRow] = field(default_factory=dict)
     documents: dict[_Key, bytes] = field(default_factory=dict)
     clocks: dict[str, int] = field(default_factory=dict)
     #: Indexes of the due-work queries, so they never scan the whole store.
-    timed: dict[str, Payment] = field(default_factory=dict)  # payments with a due_at
-    waiting: dict[str, Delivery] = field(default_factory=dict)  # pending deliveries
+    timed: dict[str, _PaymentRow] = field(default_factory=dict)  # payments with a due_at
+    waiting: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending deliveries
 
     def put_payment(self, payment: Payment) -> None:
-        self.payments[payment.id] = payment
+        row = _PaymentRow(
+            encode_payment(payment),
+            payment.tenant,
+            payment.provider,
+            payment.reference,
+            payment.created_at,
+            payment.due_at,
+        )
+        self.payments[payment.id] = row
         if payment.due_at is None:
             self.timed.pop(payment.id, None)
         else:
-            self.timed[payment.id] = payment
+            self.timed[payment.id] = row
 
     def put_delivery(self, delivery: Delivery) -> None:
-        self.deliveries[delivery.id] = delivery
+        row = _DeliveryRow(
+            encode_delivery(delivery),
+            delivery.tenant,
+            delivery.provider,
+            delivery.payment_id,
+            delivery.state,
+            delivery.created_at,
+            delivery.due_at,
+        )
+        self.deliveries[delivery.id] = row
         if delivery.state is DeliveryState.PENDING:
-            self.waiting[delivery.id] = delivery
+            self.waiting[delivery.id] = row
         else:
             self.waiting.pop(delivery.id, None)
 
@@ -45,23 +93,24 @@ class _Tables:
 class MemoryUnitOfWork:
     """Reads at once; writes staged until ``commit`` (``async with store.begin() as uow``)."""
 
+    def __init__(self, tables: _Tables) -> None:
+        self._t = tables
+        self._payments: list[tuple[Payment, tuple[str, ...]]] = []
+        self._staged: list[Callable[[], None]] = []
+
     async def __aenter__(self) -> MemoryUnitOfWork:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         return None
 
-    def __init__(self, tables: _Tables) -> None:
-        self._t = tables
-        self._payments: list[tuple[Payment, tuple[str, ...]]] = []
-        self._staged: list[Callable[[], None]] = []
-
     async def get_payment(self, payment_id: str) -> Payment | None:
-        return self._t.payments.get(payment_id)
+        row = self._t.payments.get(payment_id)
+        return decode_payment(row.body) if row else None
 
     async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
         payment_id = self._t.references.get((tenant, provider, reference))
-        return self._t.payments.get(payment_id) if payment_id else None
+        return await self.get_payment(payment_id) if payment_id else None
 
     async def resolve_alias(self, tenant: str, provider: str, alias: str) -> str | None:
         return self._t.aliases.get((tenant, provider, alias))
@@ -70,7 +119,8 @@ class MemoryUnitOfWork:
         self._payments.append((payment, tuple(aliases)))
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
-        return self._t.deliveries.get(delivery_id)
+        row = self._t.deliveries.get(delivery_id)
+        return decode_delivery(row.body) if row else None
 
     def save_delivery(self, delivery: Delivery) -> None:
         self._staged.append(lambda: self._t.put_delivery(delivery))
@@ -126,26 +176,26 @@ class MemoryStore:
 
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
         found = [
-            p
-            for p in self._t.payments.values()
-            if (where.tenant is None or p.tenant == where.tenant)
-            and (where.provider is None or p.provider == where.provider)
-            and (where.reference is None or p.reference == where.reference)
+            (row.created_at, payment_id, row)
+            for payment_id, row in self._t.payments.items()
+            if (where.tenant is None or row.tenant == where.tenant)
+            and (where.provider is None or row.provider == where.provider)
+            and (where.reference is None or row.reference == where.reference)
         ]
-        found.sort(key=lambda p: (p.created_at, p.id), reverse=True)
-        return found[: where.limit]
+        found.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [decode_payment(row.body) for _at, _id, row in found[: where.limit]]
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
         found = [
-            d
-            for d in self._t.deliveries.values()
-            if (where.tenant is None or d.tenant == where.tenant)
-            and (where.provider is None or d.provider == where.provider)
-            and (where.payment_id is None or d.payment_id == where.payment_id)
-            and (where.state is None or d.state is where.state)
+            (row.created_at, delivery_id, row)
+            for delivery_id, row in self._t.deliveries.items()
+            if (where.tenant is None or row.tenant == where.tenant)
+            and (where.provider is None or row.provider == where.provider)
+            and (where.payment_id is None or row.payment_id == where.payment_id)
+            and (where.state is None or row.state is where.state)
         ]
-        found.sort(key=lambda d: (d.created_at, d.id), reverse=True)
-        return found[: where.limit]
+        found.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [decode_delivery(row.body) for _at, _id, row in found[: where.limit]]
 
     async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]:
         return [
@@ -159,18 +209,20 @@ class MemoryStore:
 
     async def due_payments(self, real_now: datetime, limit: int) -> Sequence[tuple[str, str]]:
         due = [
-            (p.due_at, p.tenant, p.id)
-            for p in self._t.timed.values()
-            if p.due_at is not None and p.due_at <= self._tenant_now(p.tenant, real_now)
+            (row.due_at, row.tenant, payment_id)
+            for payment_id, row in self._t.timed.items()
+            if row.due_at is not None and row.due_at <= self._tenant_now(row.tenant, real_now)
         ]
-        return [(tenant, pid) for _at, tenant, pid in sorted(due)[:limit]]
+        return [(tenant, payment_id) for _at, tenant, payment_id in sorted(due)[:limit]]
 
     async def due_deliveries(self, real_now: datetime, limit: int) -> Sequence[Delivery]:
         due = [
-            d for d in self._t.waiting.values() if d.due_at <= self._tenant_now(d.tenant, real_now)
+            (row.due_at, row.created_at, delivery_id, row)
+            for delivery_id, row in self._t.waiting.items()
+            if row.due_at <= self._tenant_now(row.tenant, real_now)
         ]
-        due.sort(key=lambda d: (d.due_at, d.created_at, d.id))
-        return due[:limit]
+        due.sort(key=lambda item: item[:3])
+        return [decode_delivery(row.body) for *_order, row in due[:limit]]
 
     async def reset(self, tenant: str | None = None) -> None:
         t = self._t
