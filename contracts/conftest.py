@@ -49,3 +49,11 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         return
     with SandboxServer(seed=request.config.getoption("--sandbox-seed")) as server:
         yield Target(server.url, sandbox=True, provider_in_path=True)
+
+
+@pytest.fixture(scope="session")
+def sandbox_target(target: Target) -> Target:
+    """The target, when it is a psp-sandbox (for checks of the sandbox's own documents)."""
+    if not target.sandbox:
+        pytest.skip("this checks the sandbox's own OpenAPI document, not a provider's")
+    return target

@@ -8,19 +8,13 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from schemathesis import Case, GenerationMode, checks
+from schemathesis import Case, GenerationMode
 
+from contracts.schema import CHECKS
 from contracts.target import Target
 
 from .conftest import base_url
 
-CHECKS = [
-    checks.not_a_server_error,
-    checks.status_code_conformance,
-    checks.content_type_conformance,
-    checks.response_schema_conformance,
-    checks.negative_data_rejection,
-]
 OPERATIONS = [
     ("POST", "/v2/orders"),
     ("POST", "/v2/orders/{orderId}/pay"),

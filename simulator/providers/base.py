@@ -119,7 +119,17 @@ class ProviderPlugin(ABC):
         app = web.Application(middlewares=[self._pipeline])
         app[PLUGIN] = self
         self.api.register(app)
+        self.add_documents(app)
         return app
+
+    def add_documents(self, app: web.Application) -> None:
+        """``GET /openapi.json``: the provider's OpenAPI document, no credentials needed."""
+        document = self.openapi()
+
+        async def serve(request: web.Request) -> web.StreamResponse:
+            return json_response(document)
+
+        app.router.add_get("/openapi.json", serve, name="openapi")
 
     @classmethod
     @abstractmethod

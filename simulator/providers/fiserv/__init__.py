@@ -63,7 +63,7 @@ class FiservPlugin(ProviderPlugin):
         app[PLUGIN] = self
         self.api.register(app, BASE_PATHS[0])
         self.api.register(app, BASE_PATHS[1], alias="ipp")
-        app.router.add_get("/openapi.json", public.openapi)
+        self.add_documents(app)
         app.router.add_post("/3ds-method", public.three_ds_method)
         return app
 

@@ -1,19 +1,14 @@
-"""Fiserv's public (unauthenticated) routes: the sandbox's OpenAPI document, and the simulated
-ACS's 3DS-method endpoint the method form posts to (it posts ``threeDSMethodData`` on to the
-merchant's methodNotificationURL, as an ACS does)."""
+"""Fiserv's public (unauthenticated) route of the simulated ACS: the 3DS-method endpoint the
+method form posts to (it posts ``threeDSMethodData`` on to the merchant's
+methodNotificationURL, as an ACS does)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from ...ui.pages import follow
-from ..base import Redirect, json_response, plugin_of
+from ..base import Redirect
 from . import threeds
-
-
-async def openapi(request: web.Request) -> web.StreamResponse:
-    """The OpenAPI document of the sandbox's Fiserv API."""
-    return json_response(plugin_of(request).openapi())
 
 
 async def three_ds_method(request: web.Request) -> web.StreamResponse:

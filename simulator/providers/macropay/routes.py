@@ -198,14 +198,3 @@ async def transaction(request: web.Request) -> web.StreamResponse:
 
 
 # --- documents ------------------------------------------------------------------------------
-
-
-@api.get(
-    "/openapi.json",
-    name="openapi",
-    public=True,
-    answers={200: Answer("This OpenAPI document", dict[str, Any])},
-)
-async def openapi(request: web.Request) -> web.StreamResponse:
-    """The OpenAPI document of the sandbox's Macropay API."""
-    return json_response(_plugin(request).openapi())

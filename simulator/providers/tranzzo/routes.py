@@ -411,17 +411,6 @@ async def health(request: web.Request) -> web.StreamResponse:
 
 
 @api.get(
-    "/openapi.json",
-    name="openapi",
-    public=True,
-    answers={200: Answer("This OpenAPI document", dict[str, Any])},
-)
-async def openapi(request: web.Request) -> web.StreamResponse:
-    """The OpenAPI document of the sandbox's Tranzzo API."""
-    return json_response(plugin_of(request).openapi())
-
-
-@api.get(
     "/public/receipt/{receipt_id}",
     name="receipt",
     public=True,

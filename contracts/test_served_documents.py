@@ -1,0 +1,17 @@
+"""Every provider serves, at /<provider>/openapi.json, exactly the document its suites check."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from contracts.target import Target
+from simulator.providers import PLUGINS
+
+
+@pytest.mark.parametrize("plugin", PLUGINS, ids=lambda p: p.name)
+def test_the_served_document_is_the_generated_one(sandbox_target: Target, plugin: type) -> None:
+    served = requests.get(sandbox_target.provider_url(plugin.name) + "/openapi.json", timeout=10)
+    assert served.status_code == 200
+    assert served.headers["Content-Type"].startswith("application/json")
+    assert served.json() == plugin.openapi()
