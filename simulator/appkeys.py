@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
-    pass
+    from .context import SandboxContext
+    from .providers.base import Principal, ProviderPlugin
 
 #: Everything the handlers of every sub-application share (services, store, clocks ...).
-CONTEXT = web.AppKey["SandboxContext"]("context")
+CONTEXT: web.AppKey[SandboxContext] = web.AppKey("context")
 #: The provider a sub-application serves.
-PLUGIN = web.AppKey["ProviderPlugin"]("plugin")
+PLUGIN: web.AppKey[ProviderPlugin] = web.AppKey("plugin")
 #: Who sent a provider request (set once its credentials are checked).
-PRINCIPAL = web.RequestKey["Principal"]("principal")
+PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal")

@@ -6,14 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..faults.injection import REQUEST_KINDS, WEBHOOK_KINDS
-from ..outcomes.challenge import CHOICES
-from ..outcomes.scripted import NAMED, OPERATIONS
+from ..faults.injection import FaultKind
+from ..outcomes.challenge import Choice
+from ..outcomes.scripted import OperationName, OutcomeName
 
-OutcomeName = Literal[tuple(NAMED)]  # type: ignore[valid-type]
-OperationName = Literal[OPERATIONS]  # type: ignore[valid-type]
-FaultKind = Literal[(*REQUEST_KINDS, *WEBHOOK_KINDS)]  # type: ignore[valid-type]
-Choice = Literal[CHOICES]  # type: ignore[valid-type]
 Tenant = Field(
     None,
     pattern=r"^[A-Za-z0-9._:@-]{1,64}$",

@@ -84,17 +84,21 @@ async def _body(request: web.Request, model: type[Body]) -> Body:
         raise AdminProblem(400, "invalid_request", f"{where}: {first['msg']}") from None
 
 
-def _tenant(request: web.Request, given: str | None = None, *, required: bool = True) -> str | None:
-    tenant = given or request.headers.get(TENANT_HEADER) or request.query.get("tenant")
+def _tenant(request: web.Request, given: str | None = None) -> str:
+    """The tenant an admin call names (a body field, the header, or ?tenant=); required."""
+    tenant = _optional_tenant(request, given)
     if tenant is None:
-        if required:
-            raise AdminProblem(
-                400,
-                "tenant_required",
-                f"name the tenant: {TENANT_HEADER} header, ?tenant= or a tenant field",
-            )
-        return None
-    if not _TENANT.match(tenant):
+        raise AdminProblem(
+            400,
+            "tenant_required",
+            f"name the tenant: {TENANT_HEADER} header, ?tenant= or a tenant field",
+        )
+    return tenant
+
+
+def _optional_tenant(request: web.Request, given: str | None = None) -> str | None:
+    tenant = given or request.headers.get(TENANT_HEADER) or request.query.get("tenant")
+    if tenant is not None and not _TENANT.match(tenant):
         raise AdminProblem(400, "invalid_tenant", f"tenant must match {_TENANT.pattern}")
     return tenant
 
@@ -161,7 +165,7 @@ async def reset(request: web.Request) -> web.StreamResponse:
     """Forget one tenant's payments, webhooks, clock and queues — or everything."""
     ctx = _context(request)
     body = await _body(request, m.ResetRequest)
-    tenant = _tenant(request, body.tenant, required=False)
+    tenant = _optional_tenant(request, body.tenant)
     await ctx.reset(tenant)
     return json_response({"reset": tenant or "all"})
 
@@ -213,7 +217,7 @@ async def list_payments(request: web.Request) -> web.StreamResponse:
     """Payments, newest first, filtered by tenant, provider and merchant reference."""
     ctx = _context(request)
     where = PaymentFilter(
-        tenant=_tenant(request, required=False),
+        tenant=_optional_tenant(request),
         provider=request.query.get("provider"),
         reference=request.query.get("reference"),
         limit=_limit(request),
@@ -305,7 +309,6 @@ async def get_clock(request: web.Request) -> web.StreamResponse:
     """A tenant's virtual time."""
     ctx = _context(request)
     tenant = _tenant(request)
-    assert tenant is not None
     return json_response(_clock_view(ctx, tenant))
 
 
@@ -322,7 +325,6 @@ async def advance_clock(request: web.Request) -> web.StreamResponse:
     ctx = _context(request)
     body = await _body(request, m.ClockRequest)
     tenant = _tenant(request, body.tenant)
-    assert tenant is not None
     await ctx.clocks.advance(tenant, body.advance_seconds)
     ticked = await ctx.scheduler.run_due(tenant)
     sent = await ctx.dispatcher.run_due(tenant)
@@ -354,11 +356,10 @@ async def queue_outcomes(request: web.Request) -> web.StreamResponse:
     ctx = _context(request)
     body = await _body(request, m.OutcomeRequest)
     tenant = _tenant(request, body.tenant)
-    assert tenant is not None
     _provider(ctx, body.provider)
     if (body.outcome is None) == (body.outcomes is None):
         raise AdminProblem(400, "invalid_request", "give either outcome (with count) or outcomes")
-    names = body.outcomes or [body.outcome]
+    names = body.outcomes if body.outcomes is not None else [body.outcome] if body.outcome else []
     entries = []
     for name in names:
         try:
@@ -414,7 +415,6 @@ async def inject_faults(request: web.Request) -> web.StreamResponse:
     ctx = _context(request)
     body = await _body(request, m.FaultRequest)
     tenant = _tenant(request, body.tenant)
-    assert tenant is not None
     _provider(ctx, body.provider)
     if body.kind in REQUEST_KINDS and body.operation not in (None, "*") and body.provider:
         known = [e.name for e in ctx.plugins[body.provider].api.endpoints if not e.public]
@@ -455,7 +455,6 @@ async def clear_faults(request: web.Request) -> web.StreamResponse:
 
 async def _show_queue(request: web.Request, queue: Any) -> web.StreamResponse:
     tenant = _tenant(request)
-    assert tenant is not None
     return json_response(
         {"tenant": tenant, "entries": await queue.entries(_context(request).store, tenant)}
     )
@@ -463,7 +462,6 @@ async def _show_queue(request: web.Request, queue: Any) -> web.StreamResponse:
 
 async def _clear_queue(request: web.Request, queue: Any) -> web.StreamResponse:
     tenant = _tenant(request)
-    assert tenant is not None
     await queue.clear(_context(request).store, tenant)
     return json_response({"tenant": tenant, "entries": []})
 
@@ -489,7 +487,7 @@ async def list_webhooks(request: web.Request) -> web.StreamResponse:
     """Webhook deliveries, newest first, each with its attempts."""
     ctx = _context(request)
     where = DeliveryFilter(
-        tenant=_tenant(request, required=False),
+        tenant=_optional_tenant(request),
         provider=request.query.get("provider"),
         payment_id=request.query.get("payment_id"),
         limit=_limit(request),

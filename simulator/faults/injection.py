@@ -18,13 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ..store import UnitOfWork
 from ..store.queue import TenantQueue
 
-REQUEST_KINDS = ("error", "latency", "reset", "malformed")
-WEBHOOK_KINDS = ("drop", "delay", "duplicate")
+RequestFaultKind = Literal["error", "latency", "reset", "malformed"]
+WebhookFaultKind = Literal["drop", "delay", "duplicate"]
+FaultKind = RequestFaultKind | WebhookFaultKind
+REQUEST_KINDS: tuple[str, ...] = get_args(RequestFaultKind)
+WEBHOOK_KINDS: tuple[str, ...] = get_args(WebhookFaultKind)
 
 #: The operation name webhook faults are queued under.
 WEBHOOK = "webhook"

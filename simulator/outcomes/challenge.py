@@ -8,7 +8,7 @@ cardholder has passed the challenge.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ..engine import APPROVED, Operation, Outcome, Reason, declined
 from .codec import outcome_from_json, outcome_to_json
@@ -16,7 +16,8 @@ from .codec import outcome_from_json, outcome_to_json
 AFTER_AUTHENTICATION = "after_authentication"
 
 #: The choices the hosted challenge page (and the admin API) offer.
-CHOICES = ("approve", "decline", "abandon")
+Choice = Literal["approve", "decline", "abandon"]
+CHOICES: tuple[str, ...] = get_args(Choice)
 
 
 def remember_issuer_answer(outcome: Outcome) -> Mapping[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ..engine import (
     APPROVED,
@@ -19,6 +19,14 @@ from ..store import UnitOfWork
 from ..store.queue import TenantQueue
 from .magic import PENDING_DELAY_SECONDS
 
+OutcomeName = Literal[
+    "approved", "declined", "insufficient_funds", "expired_card", "invalid_cvv",
+    "processor_error", "challenge", "pending_approved", "pending_declined",
+]  # fmt: skip
+OperationName = Literal[
+    "payment", "sale", "auth", "credit", "capture", "void", "refund", "adjustment"
+]
+
 #: Outcome names QA may queue, and what each one means.
 NAMED: Mapping[str, Outcome] = {
     "approved": APPROVED,
@@ -33,7 +41,7 @@ NAMED: Mapping[str, Outcome] = {
 }
 
 #: Operation names a queued outcome may target ("payment" is any primary operation).
-OPERATIONS = ("payment", "sale", "auth", "credit", "capture", "void", "refund", "adjustment")
+OPERATIONS: tuple[str, ...] = get_args(OperationName)
 _PRIMARY = ("sale", "auth", "credit")
 _AT_ONCE = ("void", "adjustment")  # resolve immediately: no pending, no challenge
 

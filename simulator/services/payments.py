@@ -63,9 +63,10 @@ class Notification:
 class ProviderRules(Protocol):
     """What the service needs from a provider: its rules and the webhooks a decision causes."""
 
-    name: str
-    policy: Policy
-
+    @property
+    def name(self) -> str: ...
+    @property
+    def policy(self) -> Policy: ...
     def notifications(self, decision: Decision) -> Iterable[Notification]: ...
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from ...engine.money import decimals, is_currency
 
@@ -72,7 +73,7 @@ class BrowserFingerprint(_Request):
 EXAMPLE_POS = "7f0a3c1e-5b2d-4e8f-9a6b-0c1d2e3f4a5b"
 
 
-def _examples(*examples: dict[str, object]) -> ConfigDict:
+def _examples(*examples: JsonDict) -> ConfigDict:
     return ConfigDict(extra="ignore", json_schema_extra={"examples": list(examples)})
 
 
