@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from schemathesis import checks
+from collections.abc import Mapping
+
+from schemathesis import Case, checks
+from schemathesis.core.parameters import ParameterLocation
 
 #: No 5xx; only documented statuses and content types; bodies match their documented schema;
 #: requests built to break the schema are refused.
@@ -13,3 +16,14 @@ CHECKS = [
     checks.response_schema_conformance,
     checks.negative_data_rejection,
 ]
+
+
+def headers_for(
+    case: Case, credentials: Mapping[str, str], tenant: Mapping[str, str]
+) -> dict[str, str]:
+    """The headers to send with a generated case: the tenant's always, the credentials unless
+    the case was generated without them on purpose (a negative case that breaks the headers,
+    which re-adding them would turn back into a valid request)."""
+    component = case.meta.components.get(ParameterLocation.HEADER) if case.meta else None
+    breaks_headers = component is not None and component.mode.is_negative
+    return {**tenant} if breaks_headers else {**credentials, **tenant}
