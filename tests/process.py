@@ -37,14 +37,16 @@ class ServeProcess:
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"serve exited early:\n{self.output()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/_sandbox/health", timeout=1) as answer:
                     if answer.status == 200:
                         return self
             except OSError:
-                time.sleep(0.05)
+                try:  # not listening yet: give it a moment, and notice if it died
+                    self.process.wait(timeout=0.05)
+                except subprocess.TimeoutExpired:
+                    continue
+                raise RuntimeError(f"serve exited early:\n{self.output()}") from None
         raise RuntimeError(f"serve did not become healthy:\n{self.output()}")
 
     def kill(self) -> None:
