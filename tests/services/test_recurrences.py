@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from simulator.engine import (
     APPROVED,
-    Decision,
     Intent,
     Open,
     Outcome,
-    Policy,
     RuleViolation,
     Start,
     Tick,
@@ -22,37 +20,31 @@ from simulator.engine import (
     pending,
 )
 from simulator.engine.recurrence import Charge, ChargeState, Sequence
-from simulator.faults.injection import QueuedFaults
-from simulator.ids import Ids
 from simulator.outcomes.card import read_card
-from simulator.outcomes.scripted import QueuedOutcomes
-from simulator.services.clock import Clocks
-from simulator.services.payments import Notification, PaymentService, Scope
+from simulator.services.payments import Scope
 from simulator.services.recurrences import Recurrences
 from simulator.services.tokens import CardTokens
 from simulator.store import Store, store_from_url
+from tests.services.fakes import FakeTime, payment_service
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SCOPE = Scope("tenant-1", "acme")
 
 
-class Rules:
-    name = "acme"
-    policy = Policy()
-
-    def notifications(self, decision: Decision) -> Iterable[Notification]:
-        return ()
-
-
 class Parts:
     def __init__(self, store: Store) -> None:
-        self.now = T0
-        self.clocks = Clocks(store, lambda: self.now)
-        self.payments = PaymentService(
-            store, self.clocks, Ids(1), {"acme": Rules()}, QueuedOutcomes(), QueuedFaults()
-        )
+        self.time = FakeTime(T0)
+        self.payments = payment_service(store, self.time, "acme")
         self.tokens = CardTokens(store)
         self.chains = Recurrences(store, self.payments, self.tokens)
+
+    @property
+    def now(self) -> datetime:
+        return self.time.now
+
+    @now.setter
+    def now(self, value: datetime) -> None:
+        self.time.now = value
 
     async def charge(self, n: int, sequence: Sequence, outcome: Outcome) -> Charge:
         ref = f"order-{n}"

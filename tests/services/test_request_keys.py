@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from simulator.engine import Command, Decision, Intent, Open, Policy, RuleViolation, Start
-from simulator.faults.injection import QueuedFaults
-from simulator.ids import Ids
-from simulator.outcomes.scripted import QueuedOutcomes
-from simulator.services.clock import Clocks
-from simulator.services.payments import Notification, PaymentService, Scope
+from simulator.engine import Command, Decision, Intent, Open, RuleViolation, Start
+from simulator.services.payments import PaymentService, Scope
 from simulator.services.requests import (
     Answer,
     AnsweredBefore,
@@ -24,40 +19,22 @@ from simulator.services.requests import (
     remember_now,
 )
 from simulator.store import MemoryStore
+from tests.services.fakes import FakeTime, payment_service
 
 T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 SCOPE = Scope("tenant-a", "demo")
 
 
-class Rules:
-    name = "demo"
-    policy = Policy()
-
-    def notifications(self, decision: Decision) -> Iterable[Notification]:
-        return ()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture
+def clock() -> FakeTime:
+    return FakeTime(T0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def service(clock: Clock) -> tuple[PaymentService, MemoryStore]:
+async def service(clock: FakeTime) -> tuple[PaymentService, MemoryStore]:
     store = MemoryStore()
     await store.open()
-    service = PaymentService(
-        store, Clocks(store, clock), Ids(1), {"demo": Rules()}, QueuedOutcomes(), QueuedFaults()
-    )
-    return service, store
+    return payment_service(store, clock, "demo"), store
 
 
 def keyed(key: str, body: bytes, renders: list[str]) -> KeyedRequest:
@@ -107,7 +84,7 @@ async def test_the_key_on_another_request_is_refused(
 
 
 async def test_a_key_is_forgotten_after_its_time_on_the_tenant_clock(
-    service: tuple[PaymentService, MemoryStore], clock: Clock
+    service: tuple[PaymentService, MemoryStore], clock: FakeTime
 ) -> None:
     payments, _store = service
     renders: list[str] = []

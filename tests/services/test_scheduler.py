@@ -10,21 +10,14 @@ from client.tranzzo import TranzzoClient
 from simulator.app import create_app
 from simulator.settings import Settings
 from tests.providers.tranzzo.conftest import CREDENTIALS, card
+from tests.services.fakes import FakeTime
 from tests.waiting import eventually
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 async def test_a_pending_payment_completes_when_real_time_reaches_its_due_moment(
     aiohttp_server: Any,
 ) -> None:
-    time = FakeTime()
+    time = FakeTime(datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
     server = await aiohttp_server(
         create_app(Settings(store="memory://", poll_interval=0.02), real_now=time)
     )

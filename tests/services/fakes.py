@@ -1,0 +1,46 @@
+"""Stand-ins for the service tests: a provider that sends no webhooks, a settable clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from simulator.engine import Decision, Policy
+from simulator.faults.injection import QueuedFaults
+from simulator.ids import Ids
+from simulator.outcomes.scripted import QueuedOutcomes
+from simulator.services.clock import Clocks
+from simulator.services.payments import Notification, PaymentService
+from simulator.store import Store
+
+
+class QuietRules:
+    """A provider's rules with the default policy and no webhooks."""
+
+    def __init__(self, name: str, policy: Policy | None = None) -> None:
+        self.name = name
+        self.policy = policy or Policy()
+
+    def notifications(self, decision: Decision) -> Iterable[Notification]:
+        return ()
+
+
+class FakeTime:
+    """A real-time source the test moves by hand (``time.now += timedelta(...)``)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def payment_service(store: Store, time: FakeTime, provider: str) -> PaymentService:
+    return PaymentService(
+        store,
+        Clocks(store, time),
+        Ids(1),
+        {provider: QuietRules(provider)},
+        QueuedOutcomes(),
+        QueuedFaults(),
+    )
