@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY simulator ./simulator
 COPY client ./client
 COPY contracts ./contracts
+COPY psp_sandbox ./psp_sandbox
 RUN pip install --no-cache-dir . && useradd --create-home sandbox && mkdir /data && chown sandbox /data
 
 USER sandbox

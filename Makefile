@@ -31,7 +31,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy simulator client
+	$(BIN)/mypy -p psp_sandbox.simulator -p psp_sandbox.client
 
 pytest: $(VENV)/.dev
 	$(BIN)/pytest -n 2 --dist loadgroup -q

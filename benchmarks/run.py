@@ -126,8 +126,8 @@ def main() -> int:
         size = 0
         for name, store in stores.items():
             port = free_port()
-            server = start([sys.executable, "-m", "simulator.cli", "serve", "--port", str(port),
-                            "--store", store])  # fmt: skip
+            server = start([sys.executable, "-m", "psp_sandbox.simulator.cli", "serve",
+                            "--port", str(port), "--store", store])  # fmt: skip
             try:
                 url = f"http://127.0.0.1:{port}"
                 wait_ready(f"{url}/_sandbox/health")

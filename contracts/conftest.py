@@ -18,8 +18,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from contracts.target import Target
-from simulator.testing.server import SandboxServer
+from psp_sandbox.contracts.target import Target
+from psp_sandbox.simulator.testing.server import SandboxServer
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

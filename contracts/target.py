@@ -9,7 +9,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from client.sandbox import TENANT_HEADER, SandboxAdmin
+from psp_sandbox.client.sandbox import TENANT_HEADER, SandboxAdmin
 
 T = TypeVar("T")
 _tenants = itertools.count(1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from contracts.target import Target
-from simulator.providers import PLUGINS
+from psp_sandbox.contracts.target import Target
+from psp_sandbox.simulator.providers import PLUGINS
 
 
 @pytest.mark.parametrize("plugin", PLUGINS, ids=lambda p: p.name)

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from client.sandbox import SandboxAdmin
-from simulator.testing.plugin import Sandbox
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.simulator.testing.plugin import Sandbox
 from tests.browser import browser
 
 __all__ = ["admin", "browser"]

@@ -28,7 +28,7 @@ class ServeProcess:
 
     def start(self, timeout: float = 20.0) -> ServeProcess:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "simulator.cli", *self.args],
+            [sys.executable, "-m", "psp_sandbox.simulator.cli", *self.args],
             cwd=self.cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

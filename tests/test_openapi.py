@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from simulator.openapi import Answer, Api
+from psp_sandbox.simulator.openapi import Answer, Api
 
 
 def _table() -> Api:

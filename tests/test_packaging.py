@@ -1,8 +1,14 @@
-"""What can be checked of the container set-up and the README without a Docker engine."""
+"""What can be checked of the package, the container set-up and the README without installing
+or running them."""
 
 from __future__ import annotations
 
+import ast
 import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -43,3 +49,57 @@ def test_the_readme_gives_exactly_the_two_set_up_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_wheel_puts_exactly_one_top_level_package_on_the_path(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    [wheel] = tmp_path.glob("psp_sandbox-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        [top_level] = [n for n in names if n.endswith(".dist-info/top_level.txt")]
+        entry_points = archive.read(top_level.replace("top_level.txt", "entry_points.txt"))
+        declared = archive.read(top_level).decode().split()
+    roots = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert roots == {"psp_sandbox"}
+    assert declared == ["psp_sandbox"]
+    for package in ("simulator", "client", "contracts"):
+        assert f"psp_sandbox/{package}/__init__.py" in names
+    assert "psp_sandbox/simulator/ui/templates/acs.html" in names
+    assert b"psp_sandbox.simulator.testing.plugin" in entry_points
+    assert b"psp_sandbox.simulator.cli:main" in entry_points
+
+
+_FOLDERS = {"simulator", "client", "contracts"}
+
+
+def _absolute_imports(path: Path) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+
+
+def test_code_imports_the_installed_names_never_the_checkout_folders() -> None:
+    """Inside a checkout ``import simulator`` happens to work; installed it does not."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {module}"
+        for folder in (*_FOLDERS, "tests", "benchmarks")
+        for path in (ROOT / folder).rglob("*.py")
+        for line, module in _absolute_imports(path)
+        if module.split(".")[0] in _FOLDERS
+    ]
+    assert offenders == []
+
+
+def test_the_namespace_links_point_at_the_checkout_folders() -> None:
+    for folder in _FOLDERS:
+        link = ROOT / "psp_sandbox" / folder
+        assert link.is_symlink()
+        assert link.resolve() == ROOT / folder

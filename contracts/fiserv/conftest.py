@@ -12,8 +12,8 @@ import os
 
 import pytest
 
-from client.fiserv import FiservCredentials
-from contracts.target import Target
+from psp_sandbox.client.fiserv import FiservCredentials
+from psp_sandbox.contracts.target import Target
 
 #: psp-sandbox's documented Fiserv test credentials (docs/providers/fiserv.md).
 SANDBOX_CREDENTIALS = FiservCredentials(

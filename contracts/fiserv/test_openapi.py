@@ -16,9 +16,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from contracts.schema import CHECKS, headers_for
-from contracts.target import Target
-from simulator.providers.fiserv import FiservPlugin
+from psp_sandbox.contracts.schema import CHECKS, headers_for
+from psp_sandbox.contracts.target import Target
+from psp_sandbox.simulator.providers.fiserv import FiservPlugin
 
 DOCUMENT = FiservPlugin.openapi()
 schema = schemathesis.openapi.from_dict(DOCUMENT)

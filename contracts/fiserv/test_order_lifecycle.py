@@ -32,8 +32,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from client.fiserv import Card, FiservClient, FiservCredentials, FiservDeclined
-from contracts.target import Driver, Target
+from psp_sandbox.client.fiserv import Card, FiservClient, FiservCredentials, FiservDeclined
+from psp_sandbox.contracts.target import Driver, Target
 
 CARD = Card("4111111111111111", "12", "30", "123")
 CURRENCY = "EUR"

@@ -17,7 +17,7 @@ import pytest
 import schemathesis
 from hypothesis.errors import HypothesisWarning
 
-from contracts.target import Target
+from psp_sandbox.contracts.target import Target
 
 # pytest rewrites Hypothesis' and schemathesis' modules as they are imported, and with
 # PYTHONDONTWRITEBYTECODE nothing is cached, so every lazy import parses source. CPython 3.11.7's

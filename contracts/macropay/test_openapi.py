@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from schemathesis import Case, GenerationMode
 
-from contracts.schema import CHECKS, headers_for
-from contracts.target import Target
+from psp_sandbox.contracts.schema import CHECKS, headers_for
+from psp_sandbox.contracts.target import Target
 
 from .conftest import base_url
 

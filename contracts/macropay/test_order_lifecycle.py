@@ -34,7 +34,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from client.macropay import (
+from psp_sandbox.client.macropay import (
     ERRORS,
     FINAL_STATUSES,
     PAY_MESSAGES,
@@ -43,9 +43,9 @@ from client.macropay import (
     MacropayClient,
     parse_notification,
 )
-from client.sandbox import SandboxAdmin
-from contracts.target import Driver, Target
-from simulator.testing.sink import WebhookSink
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.contracts.target import Driver, Target
+from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import base_url
 

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from client.tranzzo import TranzzoCredentials
-from contracts.target import Target
+from psp_sandbox.client.tranzzo import TranzzoCredentials
+from psp_sandbox.contracts.target import Target
 
 #: psp-sandbox's documented Tranzzo test credentials (docs/providers/tranzzo.md).
 SANDBOX_CREDENTIALS = TranzzoCredentials(

@@ -9,10 +9,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from client.tranzzo import TranzzoCredentials
-from contracts.schema import CHECKS, headers_for
-from contracts.target import Target
-from simulator.providers.tranzzo import TranzzoPlugin
+from psp_sandbox.client.tranzzo import TranzzoCredentials
+from psp_sandbox.contracts.schema import CHECKS, headers_for
+from psp_sandbox.contracts.target import Target
+from psp_sandbox.simulator.providers.tranzzo import TranzzoPlugin
 
 DOCUMENT = TranzzoPlugin.openapi()
 schema = schemathesis.openapi.from_dict(DOCUMENT)

@@ -26,9 +26,15 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from client.tranzzo import Card, TranzzoApiError, TranzzoClient, TranzzoCredentials, decode_webhook
-from contracts.target import Driver, Target
-from simulator.testing.sink import WebhookSink
+from psp_sandbox.client.tranzzo import (
+    Card,
+    TranzzoApiError,
+    TranzzoClient,
+    TranzzoCredentials,
+    decode_webhook,
+)
+from psp_sandbox.contracts.target import Driver, Target
+from psp_sandbox.simulator.testing.sink import WebhookSink
 
 #: Tranzzo's documented test card, with 3-D Secure bypassed so it settles at once.
 CARD = Card("4242424242424242", 12, 30, "123")

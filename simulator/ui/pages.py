@@ -17,7 +17,7 @@ from ..providers.base import Redirect
 
 @lru_cache(maxsize=16)
 def _template(name: str) -> Template:
-    text = resources.files("simulator.ui").joinpath(f"templates/{name}.html").read_text("utf-8")
+    text = resources.files(__package__).joinpath(f"templates/{name}.html").read_text("utf-8")
     return Template(text)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from client.tranzzo import TranzzoClient
+from psp_sandbox.client.tranzzo import TranzzoClient
 from tests.process import ServeProcess
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 
@@ -17,7 +17,10 @@ pytestmark = pytest.mark.slow
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "simulator.cli", *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "psp_sandbox.simulator.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -78,7 +81,7 @@ async def test_strict_mode_with_configured_credentials(tmp_path: Path) -> None:
         'tenant = "team-a"\n'
         'extra = { pos_id = "66666666-7777-4888-8999-000000000000", endpoints_key = "AIzaTeamA" }\n'
     )
-    from client.tranzzo import TranzzoAuthError, TranzzoCredentials
+    from psp_sandbox.client.tranzzo import TranzzoAuthError, TranzzoCredentials
 
     team = TranzzoCredentials(
         "66666666-7777-4888-8999-000000000000",

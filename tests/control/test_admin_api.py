@@ -8,11 +8,11 @@ import aiohttp
 import pytest
 from openapi_schema_validator import OAS31Validator
 
-from client.sandbox import SandboxAdmin, SandboxApiError
-from client.tranzzo import TranzzoClient
-from simulator.control import document
-from simulator.control.models import PaymentView
-from simulator.testing.plugin import Sandbox
+from psp_sandbox.client.sandbox import SandboxAdmin, SandboxApiError
+from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.simulator.control import document
+from psp_sandbox.simulator.control.models import PaymentView
+from psp_sandbox.simulator.testing.plugin import Sandbox
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA, card
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from simulator.engine import (
+from psp_sandbox.simulator.engine import (
     AdjustAuthorization,
     Capture,
     Intent,
@@ -30,7 +30,7 @@ from simulator.engine import (
     failed,
     pending,
 )
-from simulator.engine.outcome import APPROVED, CHALLENGE
+from psp_sandbox.simulator.engine.outcome import APPROVED, CHALLENGE
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 PLAIN = Policy()

@@ -15,7 +15,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from simulator.engine import (
+from psp_sandbox.simulator.engine import (
     AdjustAuthorization,
     Capture,
     Intent,
@@ -40,7 +40,7 @@ from simulator.engine import (
     is_legal,
     pending,
 )
-from simulator.engine.outcome import APPROVED, CHALLENGE
+from psp_sandbox.simulator.engine.outcome import APPROVED, CHALLENGE
 
 S = PaymentStatus
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

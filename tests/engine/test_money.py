@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.engine.money import (
+from psp_sandbox.simulator.engine.money import (
     EXPONENTS,
     InvalidAmount,
     UnknownCurrency,

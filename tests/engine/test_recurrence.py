@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from simulator.engine import RuleViolation, Violation
-from simulator.engine.recurrence import (
+from psp_sandbox.simulator.engine import RuleViolation, Violation
+from psp_sandbox.simulator.engine.recurrence import (
     Chain,
     Charge,
     ChargeState,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.app import create_app
-from simulator.appkeys import CONTEXT
-from simulator.engine import RuleViolation, Violation
-from simulator.providers import PLUGINS
-from simulator.settings import Settings
+from psp_sandbox.simulator.app import create_app
+from psp_sandbox.simulator.appkeys import CONTEXT
+from psp_sandbox.simulator.engine import RuleViolation, Violation
+from psp_sandbox.simulator.providers import PLUGINS
+from psp_sandbox.simulator.settings import Settings
 
 PLUGINS_BY_NAME = create_app(Settings(store="memory://"))[CONTEXT].plugins
 

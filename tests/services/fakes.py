@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from simulator.engine import Decision, Policy
-from simulator.faults.injection import QueuedFaults
-from simulator.ids import Ids
-from simulator.outcomes.scripted import QueuedOutcomes
-from simulator.services.clock import Clocks
-from simulator.services.payments import Notification, PaymentService
-from simulator.store import Store
+from psp_sandbox.simulator.engine import Decision, Policy
+from psp_sandbox.simulator.faults.injection import QueuedFaults
+from psp_sandbox.simulator.ids import Ids
+from psp_sandbox.simulator.outcomes.scripted import QueuedOutcomes
+from psp_sandbox.simulator.services.clock import Clocks
+from psp_sandbox.simulator.services.payments import Notification, PaymentService
+from psp_sandbox.simulator.store import Store
 
 
 class QuietRules:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from client.tranzzo import TranzzoClient
-from simulator.ids import Ids
-from simulator.testing.server import SandboxServer
+from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.simulator.ids import Ids
+from psp_sandbox.simulator.testing.server import SandboxServer
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 
 STABLE = (

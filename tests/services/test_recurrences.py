@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from simulator.engine import (
+from psp_sandbox.simulator.engine import (
     APPROVED,
     Intent,
     Open,
@@ -19,12 +19,12 @@ from simulator.engine import (
     declined,
     pending,
 )
-from simulator.engine.recurrence import Charge, ChargeState, Sequence
-from simulator.outcomes.card import read_card
-from simulator.services.payments import Scope
-from simulator.services.recurrences import Recurrences
-from simulator.services.tokens import CardTokens
-from simulator.store import Store, store_from_url
+from psp_sandbox.simulator.engine.recurrence import Charge, ChargeState, Sequence
+from psp_sandbox.simulator.outcomes.card import read_card
+from psp_sandbox.simulator.services.payments import Scope
+from psp_sandbox.simulator.services.recurrences import Recurrences
+from psp_sandbox.simulator.services.tokens import CardTokens
+from psp_sandbox.simulator.store import Store, store_from_url
 from tests.services.fakes import FakeTime, payment_service
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

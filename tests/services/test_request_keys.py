@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from simulator.engine import Command, Decision, Intent, Open, RuleViolation, Start
-from simulator.services.payments import PaymentService, Scope
-from simulator.services.requests import (
+from psp_sandbox.simulator.engine import Command, Decision, Intent, Open, RuleViolation, Start
+from psp_sandbox.simulator.services.payments import PaymentService, Scope
+from psp_sandbox.simulator.services.requests import (
     Answer,
     AnsweredBefore,
     KeyedRequest,
@@ -18,7 +18,7 @@ from simulator.services.requests import (
     fingerprint,
     remember_now,
 )
-from simulator.store import MemoryStore
+from psp_sandbox.simulator.store import MemoryStore
 from tests.services.fakes import FakeTime, payment_service
 
 T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from client.sandbox import SandboxAdmin
-from client.tranzzo import TranzzoClient
-from simulator.app import create_app
-from simulator.settings import Settings
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.simulator.app import create_app
+from psp_sandbox.simulator.settings import Settings
 from tests.providers.tranzzo.conftest import CREDENTIALS, card
 from tests.services.fakes import FakeTime
 from tests.waiting import eventually

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from client.sandbox import SandboxAdmin
-from client.tranzzo import TranzzoClient
-from simulator.testing.sink import WebhookSink
-from simulator.webhooks import DEFAULT_RETRY_AFTER
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.simulator.testing.sink import WebhookSink
+from psp_sandbox.simulator.webhooks import DEFAULT_RETRY_AFTER
 from tests.providers.tranzzo.conftest import VISA
 from tests.waiting import attempts_recorded
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine import Intent, Open, Payment, Policy, Start, decide, pending
-from simulator.engine.outcome import APPROVED
-from simulator.store import (
+from psp_sandbox.simulator.engine import Intent, Open, Payment, Policy, Start, decide, pending
+from psp_sandbox.simulator.engine.outcome import APPROVED
+from psp_sandbox.simulator.store import (
     Conflict,
     Delivery,
     DeliveryFilter,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from client.sandbox import SandboxAdmin
-from client.tranzzo import TranzzoClient, decode_webhook
-from simulator.testing.sink import WebhookSink
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.tranzzo import TranzzoClient, decode_webhook
+from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.process import ServeProcess, free_port
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 from tests.waiting import attempts_recorded, eventually

@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from client.fiserv import Card, FiservClient, FiservCredentials
-from client.sandbox import SandboxAdmin
-from simulator.providers.fiserv import auth
-from simulator.testing.plugin import Sandbox
+from psp_sandbox.client.fiserv import Card, FiservClient, FiservCredentials
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.simulator.providers.fiserv import auth
+from psp_sandbox.simulator.testing.plugin import Sandbox
 
 from .conformance import SPEC, Recorded, problems
 

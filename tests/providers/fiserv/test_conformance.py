@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from client.fiserv import FiservClient
+from psp_sandbox.client.fiserv import FiservClient
 
 from .conformance import SPEC, Recorded, problems
 from .conftest import VISA

@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from client.fiserv import FiservClient, FiservCredentials, signature
-from client.sandbox import SandboxAdmin
-from simulator.providers.fiserv import auth
-from simulator.testing.plugin import Sandbox
-from simulator.testing.server import SandboxServer
+from psp_sandbox.client.fiserv import FiservClient, FiservCredentials, signature
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.simulator.providers.fiserv import auth
+from psp_sandbox.simulator.testing.plugin import Sandbox
+from psp_sandbox.simulator.testing.server import SandboxServer
 
 from .conftest import BASE, CREDENTIALS, VISA, TenantClock
 

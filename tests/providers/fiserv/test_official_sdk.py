@@ -23,8 +23,8 @@ from openapi_client.api.order_api import OrderApi
 from openapi_client.api.payment_api import PaymentApi
 from openapi_client.rest import ApiException, RESTClientObject
 
-from client.fiserv import signature
-from simulator.testing.plugin import Sandbox
+from psp_sandbox.client.fiserv import signature
+from psp_sandbox.simulator.testing.plugin import Sandbox
 
 from .conformance import Recorded
 from .conftest import CREDENTIALS, record

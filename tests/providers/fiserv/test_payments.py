@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from client.fiserv import Card, FiservClient, FiservDeclined
-from client.sandbox import SandboxAdmin
-from simulator.testing.plugin import Sandbox
+from psp_sandbox.client.fiserv import Card, FiservClient, FiservDeclined
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.simulator.testing.plugin import Sandbox
 
 from .conftest import BASE, CREDENTIALS, VISA, TenantClock, card
 

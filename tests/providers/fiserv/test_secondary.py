@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from client.fiserv import FiservClient, FiservDeclined, FiservNotFound
-from client.sandbox import SandboxAdmin
+from psp_sandbox.client.fiserv import FiservClient, FiservDeclined, FiservNotFound
+from psp_sandbox.client.sandbox import SandboxAdmin
 
 from .conftest import VISA, TenantClock, card
 

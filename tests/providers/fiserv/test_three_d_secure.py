@@ -12,10 +12,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from client.fiserv import FiservClient, FiservDeclined
-from client.sandbox import SandboxAdmin
-from simulator.testing.plugin import Sandbox
-from simulator.testing.sink import WebhookSink
+from psp_sandbox.client.fiserv import FiservClient, FiservDeclined
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.simulator.testing.plugin import Sandbox
+from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import TenantClock, card
 

@@ -9,8 +9,8 @@ import html
 import pytest
 from playwright.async_api import Browser
 
-from client.fiserv import FiservClient
-from simulator.testing.sink import WebhookSink
+from psp_sandbox.client.fiserv import FiservClient
+from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import card
 

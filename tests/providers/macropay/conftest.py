@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from client.macropay import Card, MacropayApiError, MacropayClient
-from client.sandbox import SandboxAdmin
-from simulator.providers.macropay import auth
-from simulator.testing.plugin import Sandbox
+from psp_sandbox.client.macropay import Card, MacropayApiError, MacropayClient
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.simulator.providers.macropay import auth
+from psp_sandbox.simulator.testing.plugin import Sandbox
 from tests.waiting import eventually
 
 API_KEY = auth.DEFAULT_API_KEY

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from client.macropay import InvalidMessage, parse_callback, parse_notification
+from psp_sandbox.client.macropay import InvalidMessage, parse_callback, parse_notification
 
 NOTIFICATION = {
     "orderId": "177fb1ba-7dfe-4f51-b17b-7da7163870ce",

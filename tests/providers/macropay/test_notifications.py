@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 
-from client.macropay import MacropayClient, RedirectUrls, parse_callback, parse_notification
-from client.sandbox import SandboxAdmin
-from simulator.providers.macropay import webhooks
-from simulator.testing.sink import Delivery, WebhookSink
+from psp_sandbox.client.macropay import (
+    MacropayClient,
+    RedirectUrls,
+    parse_callback,
+    parse_notification,
+)
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.simulator.providers.macropay import webhooks
+from psp_sandbox.simulator.testing.sink import Delivery, WebhookSink
 
 from .conftest import VISA, CreateOrder, card, settled
 

@@ -9,11 +9,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from client.macropay import MacropayAuthError, MacropayClient, RedirectUrls
-from client.sandbox import SandboxAdmin
-from simulator.settings import CredentialConfig
-from simulator.testing.plugin import Sandbox
-from simulator.testing.server import SandboxServer
+from psp_sandbox.client.macropay import MacropayAuthError, MacropayClient, RedirectUrls
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.simulator.settings import CredentialConfig
+from psp_sandbox.simulator.testing.plugin import Sandbox
+from psp_sandbox.simulator.testing.server import SandboxServer
 
 from .conftest import API_KEY, VISA, CreateOrder, envelope, refused
 

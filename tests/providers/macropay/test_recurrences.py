@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from client.macropay import Card, MacropayClient
-from client.sandbox import SandboxAdmin
+from psp_sandbox.client.macropay import Card, MacropayClient
+from psp_sandbox.client.sandbox import SandboxAdmin
 
 from .conftest import VISA, CreateOrder, card, envelope, refused
 

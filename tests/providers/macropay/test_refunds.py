@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from client.macropay import MacropayClient
-from client.sandbox import SandboxAdmin
+from psp_sandbox.client.macropay import MacropayClient
+from psp_sandbox.client.sandbox import SandboxAdmin
 
 from .conftest import VISA, CreateOrder, card, envelope, refused
 

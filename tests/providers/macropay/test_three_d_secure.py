@@ -9,9 +9,14 @@ import aiohttp
 import pytest
 from playwright.async_api import Browser
 
-from client.macropay import MacropayClient, RedirectUrls, parse_callback, parse_notification
-from client.sandbox import SandboxAdmin
-from simulator.testing.sink import WebhookSink
+from psp_sandbox.client.macropay import (
+    MacropayClient,
+    RedirectUrls,
+    parse_callback,
+    parse_notification,
+)
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import CreateOrder, card
 

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from client.tranzzo import Card, TranzzoClient, TranzzoCredentials
-from simulator.providers.tranzzo import auth
-from simulator.testing.plugin import Sandbox
+from psp_sandbox.client.tranzzo import Card, TranzzoClient, TranzzoCredentials
+from psp_sandbox.simulator.providers.tranzzo import auth
+from psp_sandbox.simulator.testing.plugin import Sandbox
 
 CREDENTIALS = TranzzoCredentials(
     pos_id=auth.DEFAULT_POS_ID,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from client.sandbox import SandboxAdmin
-from client.tranzzo import TranzzoApiError, TranzzoClient
-from simulator.testing.server import SandboxServer
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.tranzzo import TranzzoApiError, TranzzoClient
+from psp_sandbox.simulator.testing.server import SandboxServer
 
 from .conftest import CREDENTIALS, VISA
 

@@ -7,8 +7,13 @@ from typing import Any
 import aiohttp
 import pytest
 
-from client.tranzzo import TranzzoApiError, TranzzoAuthError, TranzzoClient, TranzzoCredentials
-from simulator.testing.plugin import Sandbox
+from psp_sandbox.client.tranzzo import (
+    TranzzoApiError,
+    TranzzoAuthError,
+    TranzzoClient,
+    TranzzoCredentials,
+)
+from psp_sandbox.simulator.testing.plugin import Sandbox
 
 from .conftest import CREDENTIALS, VISA
 

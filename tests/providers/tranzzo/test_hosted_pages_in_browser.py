@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser
 
-from client.sandbox import SandboxAdmin
-from client.tranzzo import TranzzoClient, decode_webhook
-from simulator.testing.sink import WebhookSink
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.tranzzo import TranzzoClient, decode_webhook
+from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import CREDENTIALS, card
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from client.sandbox import SandboxAdmin
-from client.tranzzo import TranzzoApiError, TranzzoClient, TranzzoTransportError
-from simulator.testing.sink import WebhookSink
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.tranzzo import TranzzoApiError, TranzzoClient, TranzzoTransportError
+from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import VISA, card
 
@@ -35,7 +35,7 @@ async def test_magic_cards_end_as_the_table_says(
 
 
 async def test_an_expiry_in_the_past_is_an_expired_card_decline(tranzzo: TranzzoClient) -> None:
-    from client.tranzzo import Card
+    from psp_sandbox.client.tranzzo import Card
 
     answer = await tranzzo.purchase("o-1", 10, "UAH", card=Card(VISA.number, 1, 20, "123"))
     assert (answer["status"], answer["status_code"]) == ("failure", "5054")
@@ -114,7 +114,7 @@ async def test_reset_and_malformed_faults_break_the_transport(
 async def test_a_latency_fault_delays_the_answer(
     tranzzo: TranzzoClient, admin: SandboxAdmin
 ) -> None:
-    from client.tranzzo import TranzzoClient as Client
+    from psp_sandbox.client.tranzzo import TranzzoClient as Client
     from tests.providers.tranzzo.conftest import CREDENTIALS
 
     await admin.inject_fault("latency", provider="tranzzo", operation="payment", latency_ms=2000)
@@ -127,7 +127,7 @@ async def test_a_latency_fault_delays_the_answer(
 
 
 async def test_unknown_fault_operation_is_refused_by_the_admin_api(admin: SandboxAdmin) -> None:
-    from client.sandbox import SandboxApiError
+    from psp_sandbox.client.sandbox import SandboxApiError
 
     with pytest.raises(SandboxApiError) as raised:
         await admin.inject_fault("error", provider="tranzzo", operation="teleport", status=500)

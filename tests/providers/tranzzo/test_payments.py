@@ -7,10 +7,10 @@ import re
 import aiohttp
 import pytest
 
-from client.sandbox import SandboxAdmin
-from client.tranzzo import TranzzoApiError, TranzzoClient, TranzzoNotFound
-from simulator.providers.tranzzo.models import PrimaryOperation, SecondaryOperation
-from simulator.testing.plugin import Sandbox
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.tranzzo import TranzzoApiError, TranzzoClient, TranzzoNotFound
+from psp_sandbox.simulator.providers.tranzzo.models import PrimaryOperation, SecondaryOperation
+from psp_sandbox.simulator.testing.plugin import Sandbox
 
 from .conftest import VISA, card
 

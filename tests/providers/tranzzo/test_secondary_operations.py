@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from client.sandbox import SandboxAdmin
-from client.tranzzo import TranzzoApiError, TranzzoClient, TranzzoNotFound
-from simulator.providers.tranzzo.models import SecondaryOperation
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.tranzzo import TranzzoApiError, TranzzoClient, TranzzoNotFound
+from psp_sandbox.simulator.providers.tranzzo.models import SecondaryOperation
 
 from .conftest import VISA
 

@@ -6,10 +6,10 @@ import base64
 
 import pytest
 
-from client.sandbox import SandboxAdmin
-from client.tranzzo import InvalidSignature, TranzzoClient, decode_webhook, sign
-from simulator.providers.tranzzo import webhooks as sandbox_webhooks
-from simulator.testing.sink import WebhookSink
+from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.tranzzo import InvalidSignature, TranzzoClient, decode_webhook, sign
+from psp_sandbox.simulator.providers.tranzzo import webhooks as sandbox_webhooks
+from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.waiting import attempts_recorded
 
 from .conftest import CREDENTIALS, VISA, card
