@@ -1,5 +1,6 @@
-"""A thin async client for Fiserv's IPG / First Data Gateway REST API v2, written from Fiserv's
-public documentation and specification.
+"""A thin client for Fiserv's IPG / First Data Gateway REST API v2, blocking (``FiservClient``)
+or awaiting (``AsyncFiservClient``), written from Fiserv's public documentation and
+specification.
 
 It imports nothing from the sandbox: pointed at ``https://cert.api.firstdata.com/gateway/v2``
 with a test app's Api-Key and secret it talks to Fiserv; pointed at
@@ -33,7 +34,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ._http import AsyncClient, HttpAnswer, HttpCore, TransportError
+import httpx
+
+from ._transport import Answer, AsyncClient, Flow, NotJson, Request, SyncClient, awaiting, blocking
 
 Amount = Decimal | int | str
 Encoding = Literal["hex", "raw"]
@@ -122,44 +125,43 @@ def amount(total: Amount, currency: str) -> dict[str, Any]:
     return {"total": str(Decimal(str(total))), "currency": currency}
 
 
-class FiservClient(AsyncClient):
-    """``base_url`` includes the base path (``.../gateway/v2``). ``clock`` gives the epoch
-    seconds the Timestamp header is made from (a sandbox tenant's virtual time, say)."""
+class FiservApi:
+    """What each Fiserv call sends and how its answer reads: the one implementation behind
+    FiservClient and AsyncFiservClient. ``clock`` gives the epoch seconds the Timestamp header
+    is made from."""
+
+    transport_error = FiservTransportError
 
     def __init__(
         self,
-        base_url: str,
         credentials: FiservCredentials,
-        *,
-        headers: Mapping[str, str] | None = None,
-        timeout: float = 30.0,
         clock: Callable[[], float] = time.time,
         encoding: Encoding = "hex",
     ) -> None:
         self.credentials = credentials
         self.clock = clock
         self.encoding = encoding
-        self._http = HttpCore(base_url, headers=headers, timeout=timeout)
 
     # --- primary transactions -------------------------------------------------------------
 
-    async def sale(self, total: Amount, currency: str, **kw: Any) -> Any:
-        return await self.primary("Sale", total, currency, **kw)
+    def sale(self, /, total: Amount, currency: str, **kw: Any) -> Flow[Any]:
+        return self.primary("Sale", total, currency, **kw)
 
-    async def preauth(self, total: Amount, currency: str, **kw: Any) -> Any:
-        return await self.primary("PreAuth", total, currency, **kw)
+    def preauth(self, /, total: Amount, currency: str, **kw: Any) -> Flow[Any]:
+        return self.primary("PreAuth", total, currency, **kw)
 
-    async def credit(self, total: Amount, currency: str, card: Card, **fields: Any) -> Any:
+    def credit(self, /, total: Amount, currency: str, card: Card, **fields: Any) -> Flow[Any]:
         body = {
             "requestType": "PaymentCardCreditTransaction",
             "transactionAmount": amount(total, currency),
             "paymentMethod": {"paymentCard": card.as_json()},
             **fields,
         }
-        return await self.send("POST", "/payments", body)
+        return self.send("POST", "/payments", body)
 
-    async def primary(
+    def primary(
         self,
+        /,
         kind: Literal["Sale", "PreAuth"],
         total: Amount,
         currency: str,
@@ -170,7 +172,7 @@ class FiservClient(AsyncClient):
         create_token: Mapping[str, Any] | None = None,
         authentication: Mapping[str, Any] | None = None,
         **fields: Any,
-    ) -> Any:
+    ) -> Flow[Any]:
         """POST /payments: ``PaymentCard<kind>Transaction`` (or ``PaymentToken...`` with a
         token); ``authentication`` is an ``authenticationRequest`` object."""
         source = "PaymentToken" if token is not None else "PaymentCard"
@@ -191,12 +193,13 @@ class FiservClient(AsyncClient):
         if self.credentials.store_id:
             body["storeId"] = self.credentials.store_id
         body.update(fields)
-        return await self.send("POST", "/payments", body)
+        return self.send("POST", "/payments", body)
 
     # --- secondary transactions -----------------------------------------------------------
 
-    async def postauth(
+    def postauth(
         self,
+        /,
         reference: str,
         total: Amount,
         currency: str,
@@ -204,7 +207,7 @@ class FiservClient(AsyncClient):
         split_shipment: Mapping[str, Any] | None = None,
         by_order: bool = False,
         **fields: Any,
-    ) -> Any:
+    ) -> Flow[Any]:
         body: dict[str, Any] = {
             "requestType": "PostAuthTransaction",
             "transactionAmount": amount(total, currency),
@@ -212,75 +215,75 @@ class FiservClient(AsyncClient):
         }
         if split_shipment is not None:
             body["splitShipment"] = dict(split_shipment)
-        return await self.secondary(reference, body, by_order=by_order)
+        return self.secondary(reference, body, by_order=by_order)
 
-    async def void(
+    def void(
         self,
         reference: str,
         total: Amount | None = None,
         currency: str | None = None,
         *,
         by_order: bool = False,
-    ) -> Any:
+    ) -> Flow[Any]:
         body: dict[str, Any] = {"requestType": "VoidTransaction"}
         if total is not None and currency is not None:
             body["transactionAmount"] = amount(total, currency)
-        return await self.secondary(reference, body, by_order=by_order)
+        return self.secondary(reference, body, by_order=by_order)
 
-    async def void_preauth(self, reference: str, *, by_order: bool = False) -> Any:
+    def void_preauth(self, reference: str, *, by_order: bool = False) -> Flow[Any]:
         body = {"requestType": "VoidPreAuthTransactions"}
-        return await self.secondary(reference, body, by_order=by_order)
+        return self.secondary(reference, body, by_order=by_order)
 
-    async def return_(
+    def return_(
         self, reference: str, total: Amount, currency: str, *, by_order: bool = False
-    ) -> Any:
+    ) -> Flow[Any]:
         body = {"requestType": "ReturnTransaction", "transactionAmount": amount(total, currency)}
-        return await self.secondary(reference, body, by_order=by_order)
+        return self.secondary(reference, body, by_order=by_order)
 
-    async def change_preauth(
+    def change_preauth(
         self, reference: str, total: Amount, currency: str, *, decremental: bool = False
-    ) -> Any:
+    ) -> Flow[Any]:
         body = {
             "requestType": "PreAuthSecondaryTransaction",
             "transactionAmount": amount(total, currency),
             "decrementalFlag": decremental,
         }
-        return await self.secondary(reference, body)
+        return self.secondary(reference, body)
 
-    async def secondary(
+    def secondary(
         self, reference: str, body: Mapping[str, Any], *, by_order: bool = False
-    ) -> Any:
+    ) -> Flow[Any]:
         """POST /payments/{transaction-id}, or with ``by_order`` /orders/{order-id}."""
         path = f"/orders/{reference}" if by_order else f"/payments/{reference}"
-        return await self.send("POST", path, body)
+        return self.send("POST", path, body)
 
     # --- 3-D Secure -----------------------------------------------------------------------
 
-    async def method_done(self, transaction_id: str, status: str = "RECEIVED") -> Any:
+    def method_done(self, transaction_id: str, status: str = "RECEIVED") -> Flow[Any]:
         body = {
             "authenticationType": "Secure3DAuthenticationUpdateRequest",
             "methodNotificationStatus": status,
         }
-        return await self.send("PATCH", f"/payments/{transaction_id}", body)
+        return self.send("PATCH", f"/payments/{transaction_id}", body)
 
-    async def challenge_done(self, transaction_id: str, cres: str) -> Any:
+    def challenge_done(self, transaction_id: str, cres: str) -> Flow[Any]:
         body = {
             "authenticationType": "Secure3DAuthenticationUpdateRequest",
             "acsResponse": {"cRes": cres},
         }
-        return await self.send("PATCH", f"/payments/{transaction_id}", body)
+        return self.send("PATCH", f"/payments/{transaction_id}", body)
 
     # --- inquiries and tokens -------------------------------------------------------------
 
-    async def transaction(self, transaction_id: str) -> Any:
-        return await self.send("GET", f"/payments/{transaction_id}")
+    def transaction(self, transaction_id: str) -> Flow[Any]:
+        return self.send("GET", f"/payments/{transaction_id}")
 
-    async def order(self, order_id: str) -> Any:
-        return await self.send("GET", f"/orders/{order_id}")
+    def order(self, order_id: str) -> Flow[Any]:
+        return self.send("GET", f"/orders/{order_id}")
 
-    async def create_token(
+    def create_token(
         self, card: Card, *, value: str | None = None, reusable: bool = True
-    ) -> Any:
+    ) -> Flow[Any]:
         create: dict[str, Any] = {"reusable": reusable, "declineDuplicates": False}
         if value is not None:
             create["value"] = value
@@ -289,28 +292,29 @@ class FiservClient(AsyncClient):
             "paymentCard": card.as_json(),
             "createToken": create,
         }
-        return await self.send("POST", "/payment-tokens", body)
+        return self.send("POST", "/payment-tokens", body)
 
-    async def token(self, value: str) -> Any:
-        return await self.send("GET", f"/payment-tokens/{value}")
+    def token(self, value: str) -> Flow[Any]:
+        return self.send("GET", f"/payment-tokens/{value}")
 
-    async def delete_token(self, value: str) -> Any:
-        return await self.send("DELETE", f"/payment-tokens/{value}")
+    def delete_token(self, value: str) -> Flow[Any]:
+        return self.send("DELETE", f"/payment-tokens/{value}")
 
     # --- plumbing -------------------------------------------------------------------------
 
-    async def send(
+    def send(
         self,
         method: str,
         path: str,
         body: Mapping[str, Any] | None = None,
         *,
         client_request_id: str | None = None,
-    ) -> Any:
+    ) -> Flow[Any]:
         """Sign and send; the JSON answer, or the FiservApiError it is."""
-        return _result(await self.call(method, path, body, client_request_id=client_request_id))
+        answer = yield from self.call(method, path, body, client_request_id=client_request_id)
+        return _result(answer)
 
-    async def call(
+    def call(
         self,
         method: str,
         path: str,
@@ -318,7 +322,7 @@ class FiservClient(AsyncClient):
         *,
         client_request_id: str | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> HttpAnswer:
+    ) -> Flow[Answer]:
         """Sign and send; the raw answer, whatever its status."""
         data = b"" if body is None else json.dumps(body).encode()
         request_id = client_request_id or str(uuid.uuid4())
@@ -338,16 +342,90 @@ class FiservClient(AsyncClient):
                 data,
                 self.encoding,
             )
-        try:
-            return await self._http.request(
-                method,
-                path,
-                body=data or None,
-                headers={**signed, **(headers or {})},
-                follow_redirects=False,
-            )
-        except TransportError as error:
-            raise FiservTransportError(str(error)) from error
+        request = Request(
+            method, path, data or None, {**signed, **(headers or {})}, follow_redirects=False
+        )
+        return (yield request)
+
+
+class FiservClient(SyncClient[FiservApi]):
+    """Blocking. ``base_url`` includes the base path (``.../gateway/v2``). ``clock`` gives the epoch
+    seconds the Timestamp header is made from (a sandbox tenant's virtual time, say)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: FiservCredentials,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+        clock: Callable[[], float] = time.time,
+        encoding: Encoding = "hex",
+        http: httpx.Client | None = None,
+    ) -> None:
+        api = FiservApi(credentials, clock, encoding)
+        super().__init__(api, base_url, headers=headers, timeout=timeout, http=http)
+        self.credentials = credentials
+
+    sale = blocking(FiservApi.sale)
+    preauth = blocking(FiservApi.preauth)
+    credit = blocking(FiservApi.credit)
+    primary = blocking(FiservApi.primary)
+    postauth = blocking(FiservApi.postauth)
+    void = blocking(FiservApi.void)
+    void_preauth = blocking(FiservApi.void_preauth)
+    return_ = blocking(FiservApi.return_)
+    change_preauth = blocking(FiservApi.change_preauth)
+    secondary = blocking(FiservApi.secondary)
+    method_done = blocking(FiservApi.method_done)
+    challenge_done = blocking(FiservApi.challenge_done)
+    transaction = blocking(FiservApi.transaction)
+    order = blocking(FiservApi.order)
+    create_token = blocking(FiservApi.create_token)
+    token = blocking(FiservApi.token)
+    delete_token = blocking(FiservApi.delete_token)
+    send = blocking(FiservApi.send)
+    call = blocking(FiservApi.call)
+
+
+class AsyncFiservClient(AsyncClient[FiservApi]):
+    """Awaiting. ``base_url`` includes the base path (``.../gateway/v2``). ``clock`` gives the epoch
+    seconds the Timestamp header is made from (a sandbox tenant's virtual time, say)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: FiservCredentials,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+        clock: Callable[[], float] = time.time,
+        encoding: Encoding = "hex",
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        api = FiservApi(credentials, clock, encoding)
+        super().__init__(api, base_url, headers=headers, timeout=timeout, http=http)
+        self.credentials = credentials
+
+    sale = awaiting(FiservApi.sale)
+    preauth = awaiting(FiservApi.preauth)
+    credit = awaiting(FiservApi.credit)
+    primary = awaiting(FiservApi.primary)
+    postauth = awaiting(FiservApi.postauth)
+    void = awaiting(FiservApi.void)
+    void_preauth = awaiting(FiservApi.void_preauth)
+    return_ = awaiting(FiservApi.return_)
+    change_preauth = awaiting(FiservApi.change_preauth)
+    secondary = awaiting(FiservApi.secondary)
+    method_done = awaiting(FiservApi.method_done)
+    challenge_done = awaiting(FiservApi.challenge_done)
+    transaction = awaiting(FiservApi.transaction)
+    order = awaiting(FiservApi.order)
+    create_token = awaiting(FiservApi.create_token)
+    token = awaiting(FiservApi.token)
+    delete_token = awaiting(FiservApi.delete_token)
+    send = awaiting(FiservApi.send)
+    call = awaiting(FiservApi.call)
 
 
 _ERRORS: Mapping[int, type[FiservApiError]] = {
@@ -362,10 +440,10 @@ _ERRORS: Mapping[int, type[FiservApiError]] = {
 }
 
 
-def _result(answer: HttpAnswer) -> Any:
+def _result(answer: Answer) -> Any:
     try:
         body = answer.json()
-    except TransportError as error:
+    except NotJson as error:
         if answer.status < 400:
             raise FiservTransportError(str(error)) from error
         body = {"error": {"message": answer.text}}

@@ -1,4 +1,5 @@
-"""A thin async client for Macropay's "Revup" API v2, written from Revup's public documentation.
+"""A thin client for Macropay's "Revup" API v2, blocking (``MacropayClient``) or awaiting
+(``AsyncMacropayClient``), written from Revup's public documentation.
 
 It imports nothing from the sandbox: pointed at ``https://test.api.macropay.com/v2`` with a test
 merchant's ``x-api-key`` it talks to Revup; pointed at ``http://127.0.0.1:8480/macropay/v2`` it
@@ -29,7 +30,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ._http import AsyncClient, HttpAnswer, HttpCore, TransportError
+import httpx
+
+from ._transport import Answer, AsyncClient, Flow, NotJson, Request, SyncClient, awaiting, blocking
 
 Amount = Decimal | int | str
 RecurrenceStep = Literal["initial", "recurring", "final"]
@@ -140,24 +143,18 @@ class RedirectUrls:
         return {k: v for k, v in urls.items() if v is not None}
 
 
-class MacropayClient(AsyncClient):
-    """``base_url`` ends with the API version: ``https://test.api.macropay.com/v2``."""
+class MacropayApi:
+    """What each Revup call sends and how its answer reads: the one implementation behind
+    MacropayClient and AsyncMacropayClient."""
 
-    def __init__(
-        self,
-        base_url: str,
-        api_key: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        timeout: float = 30.0,
-    ) -> None:
-        self._http = HttpCore(
-            base_url, headers={"x-api-key": api_key, **(headers or {})}, timeout=timeout
-        )
+    transport_error = MacropayTransportError
+
+    def __init__(self, api_key: str) -> None:
+        self._headers = {"x-api-key": api_key}
 
     # --- orders and payments --------------------------------------------------------------
 
-    async def create_order(
+    def create_order(
         self,
         amount: Amount,
         currency: str,
@@ -172,7 +169,7 @@ class MacropayClient(AsyncClient):
         sequence: RecurrenceStep | None = None,
         min_period: int | None = None,
         parent_transaction_id: str | None = None,
-    ) -> Any:
+    ) -> Flow[Any]:
         """POST /orders: the order (its ``orderId``), valid for one hour."""
         body: dict[str, Any] = {"money": money(amount, currency)}
         optional = {
@@ -188,61 +185,104 @@ class MacropayClient(AsyncClient):
             "parentTransactionId": parent_transaction_id,
         }
         body.update({k: v for k, v in optional.items() if v is not None})
-        return await self._post("/orders", body)
+        return self._post("/orders", body)
 
-    async def pay_with_card(self, order_id: str, card: Card, *, as_base64: bool = False) -> Any:
+    def pay_with_card(self, order_id: str, card: Card, *, as_base64: bool = False) -> Flow[Any]:
         """POST /orders/{orderId}/pay with the card (sandbox form; base64 in place of the blob)."""
         data: Any = card.as_data()
         if as_base64:
             data = base64.b64encode(json.dumps(data).encode()).decode()
-        return await self.pay(order_id, {"paymentMethod": "credit_card", "data": data})
+        return self.pay(order_id, {"paymentMethod": "credit_card", "data": data})
 
-    async def pay_with_token(self, order_id: str, token_id: str) -> Any:
+    def pay_with_token(self, order_id: str, token_id: str) -> Flow[Any]:
         """POST /orders/{orderId}/pay with a token (recurrences, customer-initiated payments)."""
-        return await self.pay(order_id, {"paymentMethod": "credit_card_token", "data": token_id})
+        return self.pay(order_id, {"paymentMethod": "credit_card_token", "data": token_id})
 
-    async def pay(self, order_id: str, body: Mapping[str, Any]) -> Any:
-        return await self._post(f"/orders/{order_id}/pay", body)
+    def pay(self, order_id: str, body: Mapping[str, Any]) -> Flow[Any]:
+        return self._post(f"/orders/{order_id}/pay", body)
 
-    async def refund(
+    def refund(
         self, transaction_id: str, amount: Amount, currency: str, reason: str | None = None
-    ) -> Any:
+    ) -> Flow[Any]:
         """POST /transactions/{transactionId}/refund: all or part of a successful payment."""
         body: dict[str, Any] = {"money": money(amount, currency)}
         if reason is not None:
             body["reason"] = reason
-        return await self._post(f"/transactions/{transaction_id}/refund", body)
+        return self._post(f"/transactions/{transaction_id}/refund", body)
 
-    async def transaction(self, transaction_id: str) -> Any:
+    def transaction(self, transaction_id: str) -> Flow[Any]:
         """GET /transactions/{transactionId} (psp-sandbox's path: Revup's is not public)."""
-        return _result(await self._call("GET", f"/transactions/{transaction_id}"))
+        return _result((yield self._request("GET", f"/transactions/{transaction_id}")))
 
     # --- plumbing -------------------------------------------------------------------------
 
-    async def send(
+    def send(
         self, method: str, path: str, body: bytes | None, headers: Mapping[str, str] | None = None
-    ) -> Any:
+    ) -> Flow[Any]:
         """Any request as given (raw bytes, sent as JSON unless ``headers`` say otherwise):
         the answer's JSON, or MacropayApiError."""
         sent = {"Content-Type": "application/json"} if body is not None else {}
-        return _result(await self._call(method, path, body, {**sent, **(headers or {})}))
+        return _result((yield self._request(method, path, body, {**sent, **(headers or {})})))
 
-    async def _post(self, path: str, body: Mapping[str, Any]) -> Any:
-        data = json.dumps(body).encode()
-        answer = await self._call("POST", path, data, {"Content-Type": "application/json"})
-        return _result(answer)
+    def _post(self, path: str, body: Mapping[str, Any]) -> Flow[Any]:
+        return _result((yield Request.with_json("POST", path, body, self._headers)))
 
-    async def _call(
+    def _request(
         self,
         method: str,
         path: str,
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> HttpAnswer:
-        try:
-            return await self._http.request(method, path, body=body, headers=headers)
-        except TransportError as error:
-            raise MacropayTransportError(str(error)) from error
+    ) -> Request:
+        return Request(method, path, body, {**self._headers, **(headers or {})})
+
+
+class MacropayClient(SyncClient[MacropayApi]):
+    """Blocking. ``base_url`` ends with the API version: ``https://test.api.macropay.com/v2``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+        http: httpx.Client | None = None,
+    ) -> None:
+        api = MacropayApi(api_key)
+        super().__init__(api, base_url, headers=headers, timeout=timeout, http=http)
+
+    create_order = blocking(MacropayApi.create_order)
+    pay_with_card = blocking(MacropayApi.pay_with_card)
+    pay_with_token = blocking(MacropayApi.pay_with_token)
+    pay = blocking(MacropayApi.pay)
+    refund = blocking(MacropayApi.refund)
+    transaction = blocking(MacropayApi.transaction)
+    send = blocking(MacropayApi.send)
+
+
+class AsyncMacropayClient(AsyncClient[MacropayApi]):
+    """Awaiting. ``base_url`` ends with the API version: ``https://test.api.macropay.com/v2``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        api = MacropayApi(api_key)
+        super().__init__(api, base_url, headers=headers, timeout=timeout, http=http)
+
+    create_order = awaiting(MacropayApi.create_order)
+    pay_with_card = awaiting(MacropayApi.pay_with_card)
+    pay_with_token = awaiting(MacropayApi.pay_with_token)
+    pay = awaiting(MacropayApi.pay)
+    refund = awaiting(MacropayApi.refund)
+    transaction = awaiting(MacropayApi.transaction)
+    send = awaiting(MacropayApi.send)
 
 
 # --- what Revup sends the merchant ----------------------------------------------------------
@@ -335,10 +375,10 @@ def _check_error(value: Any) -> None:
         raise InvalidMessage("error needs code and message")
 
 
-def _result(answer: HttpAnswer) -> Any:
+def _result(answer: Answer) -> Any:
     try:
         body = answer.json()
-    except TransportError as error:
+    except NotJson as error:
         if answer.status == 200:
             raise MacropayTransportError(str(error)) from error
         body = {"message": answer.text}

@@ -1,4 +1,5 @@
-"""An async client for psp-sandbox's admin API (``/_sandbox``).
+"""A client for psp-sandbox's admin API (``/_sandbox``), blocking (``SandboxAdmin``) or
+awaiting (``AsyncSandboxAdmin``).
 
 Exceptions::
 
@@ -13,7 +14,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._http import AsyncClient, HttpAnswer, HttpCore, TransportError
+import httpx
+
+from ._transport import AsyncClient, Flow, NotJson, Request, SyncClient, awaiting, blocking
 
 TENANT_HEADER = "X-Sandbox-Tenant"
 
@@ -35,61 +38,61 @@ class SandboxApiError(SandboxError):
         super().__init__(f"HTTP {status} {self.code}: {self.message}")
 
 
-class SandboxAdmin(AsyncClient):
-    """``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant`` every
-    call acts on that tenant."""
+class SandboxAdminApi:
+    """What each admin call sends and how its answer reads: the one implementation behind
+    SandboxAdmin and AsyncSandboxAdmin. With ``tenant`` every call acts on that tenant."""
 
-    def __init__(self, base_url: str, tenant: str | None = None, *, timeout: float = 60.0) -> None:
+    transport_error = SandboxTransportError
+
+    def __init__(self, tenant: str | None = None) -> None:
         self.tenant = tenant
-        headers = {TENANT_HEADER: tenant} if tenant else {}
-        self._http = HttpCore(base_url.rstrip("/") + "/_sandbox", headers=headers, timeout=timeout)
 
-    async def health(self) -> Any:
-        return await self._call("GET", "/health")
+    def health(self) -> Flow[Any]:
+        return self.call("GET", "/health")
 
-    async def reset(self, *, everything: bool = False) -> Any:
+    def reset(self, *, everything: bool = False) -> Flow[Any]:
         """Forget this tenant's state (or, with ``everything``, every tenant's)."""
         if everything:
-            return await self._call("POST", "/reset", {}, headers={TENANT_HEADER: ""})
-        return await self._call("POST", "/reset", {"tenant": self.tenant})
+            return (yield from self.call("POST", "/reset", {}, headers={TENANT_HEADER: ""}))
+        return (yield from self.call("POST", "/reset", {"tenant": self.tenant}))
 
-    async def payments(
+    def payments(
         self, *, provider: str | None = None, reference: str | None = None, limit: int = 100
-    ) -> list[Any]:
+    ) -> Flow[list[Any]]:
         params = {"limit": str(limit)}
         if provider:
             params["provider"] = provider
         if reference:
             params["reference"] = reference
-        answer = await self._call("GET", "/payments", params=params)
+        answer = yield from self.call("GET", "/payments", params=params)
         return list(answer["payments"])
 
-    async def payment(self, payment_id: str) -> Any:
-        return await self._call("GET", f"/payments/{payment_id}")
+    def payment(self, payment_id: str) -> Flow[Any]:
+        return self.call("GET", f"/payments/{payment_id}")
 
-    async def find_payment(self, provider: str, reference: str) -> Any:
-        found = await self.payments(provider=provider, reference=reference, limit=1)
+    def find_payment(self, provider: str, reference: str) -> Flow[Any]:
+        found = yield from self.payments(provider=provider, reference=reference, limit=1)
         if not found:
             raise SandboxApiError(
                 404, {"error": {"code": "payment_not_found", "message": reference}}
             )
-        return await self.payment(found[0]["id"])
+        return (yield from self.payment(found[0]["id"]))
 
-    async def complete_challenge(self, payment_id: str, choice: str = "approve") -> Any:
-        return await self._call("POST", f"/payments/{payment_id}/challenge", {"choice": choice})
+    def complete_challenge(self, payment_id: str, choice: str = "approve") -> Flow[Any]:
+        return self.call("POST", f"/payments/{payment_id}/challenge", {"choice": choice})
 
-    async def resolve(self, payment_id: str, outcome: str, operation_id: str | None = None) -> Any:
+    def resolve(self, payment_id: str, outcome: str, operation_id: str | None = None) -> Flow[Any]:
         body = {"outcome": outcome, **({"operation_id": operation_id} if operation_id else {})}
-        return await self._call("POST", f"/payments/{payment_id}/resolve", body)
+        return self.call("POST", f"/payments/{payment_id}/resolve", body)
 
-    async def clock(self) -> Any:
-        return await self._call("GET", "/clock")
+    def clock(self) -> Flow[Any]:
+        return self.call("GET", "/clock")
 
-    async def advance_clock(self, seconds: float) -> Any:
+    def advance_clock(self, seconds: float) -> Flow[Any]:
         """Move the tenant's clock; due payments and webhooks run before this returns."""
-        return await self._call("POST", "/clock", {"advance_seconds": seconds})
+        return self.call("POST", "/clock", {"advance_seconds": seconds})
 
-    async def queue_outcome(
+    def queue_outcome(
         self,
         outcome: str,
         *,
@@ -98,7 +101,7 @@ class SandboxAdmin(AsyncClient):
         provider: str | None = None,
         reference: str | None = None,
         delay_seconds: int | None = None,
-    ) -> Any:
+    ) -> Flow[Any]:
         body = {
             "outcome": outcome,
             "operation": operation,
@@ -107,25 +110,25 @@ class SandboxAdmin(AsyncClient):
             "reference": reference,
             "delay_seconds": delay_seconds,
         }
-        return await self._call("POST", "/outcomes", _present(body))
+        return self.call("POST", "/outcomes", _present(body))
 
-    async def queue_script(
+    def queue_script(
         self,
         outcomes: Sequence[str],
         *,
         operation: str = "payment",
         provider: str | None = None,
         reference: str | None = None,
-    ) -> Any:
+    ) -> Flow[Any]:
         body = {
             "outcomes": list(outcomes),
             "operation": operation,
             "provider": provider,
             "reference": reference,
         }
-        return await self._call("POST", "/outcomes", _present(body))
+        return self.call("POST", "/outcomes", _present(body))
 
-    async def inject_fault(
+    def inject_fault(
         self,
         kind: str,
         *,
@@ -135,7 +138,7 @@ class SandboxAdmin(AsyncClient):
         status: int | None = None,
         latency_ms: int | None = None,
         seconds: int | None = None,
-    ) -> Any:
+    ) -> Flow[Any]:
         body = {
             "kind": kind,
             "provider": provider,
@@ -145,24 +148,24 @@ class SandboxAdmin(AsyncClient):
             "latency_ms": latency_ms,
             "seconds": seconds,
         }
-        return await self._call("POST", "/faults", _present(body))
+        return self.call("POST", "/faults", _present(body))
 
-    async def webhooks(
+    def webhooks(
         self, *, payment_id: str | None = None, provider: str | None = None
-    ) -> list[Any]:
+    ) -> Flow[list[Any]]:
         params = _present({"payment_id": payment_id, "provider": provider})
-        return list((await self._call("GET", "/webhooks", params=params))["webhooks"])
+        return list((yield from self.call("GET", "/webhooks", params=params))["webhooks"])
 
-    async def replay_webhook(self, delivery_id: str) -> Any:
-        return await self._call("POST", f"/webhooks/{delivery_id}/replay")
+    def replay_webhook(self, delivery_id: str) -> Flow[Any]:
+        return self.call("POST", f"/webhooks/{delivery_id}/replay")
 
-    async def magic(self) -> Any:
-        return await self._call("GET", "/magic")
+    def magic(self) -> Flow[Any]:
+        return self.call("GET", "/magic")
 
-    async def providers(self) -> Any:
-        return await self._call("GET", "/providers")
+    def providers(self) -> Flow[Any]:
+        return self.call("GET", "/providers")
 
-    async def _call(
+    def call(
         self,
         method: str,
         path: str,
@@ -170,25 +173,92 @@ class SandboxAdmin(AsyncClient):
         *,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> Any:
+    ) -> Flow[Any]:
+        """Any admin call: its JSON answer, or the SandboxApiError it is."""
         data = None if body is None else json.dumps(body).encode()
-        try:
-            answer: HttpAnswer = await self._http.request(
-                method,
-                path,
-                body=data,
-                params=params,
-                headers={"Content-Type": "application/json", **(headers or {})},
-            )
-        except TransportError as error:
-            raise SandboxTransportError(str(error)) from error
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        answer = yield Request(method, path, data, sent, params)
         try:
             result = answer.json()
-        except TransportError as error:
+        except NotJson as error:
             raise SandboxTransportError(str(error)) from error
         if answer.status >= 400:
             raise SandboxApiError(answer.status, result)
         return result
+
+
+class SandboxAdmin(SyncClient[SandboxAdminApi]):
+    """Blocking. ``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant``
+    every call acts on that tenant."""
+
+    def __init__(
+        self,
+        base_url: str,
+        tenant: str | None = None,
+        *,
+        timeout: float = 60.0,
+        http: httpx.Client | None = None,
+    ) -> None:
+        headers = {TENANT_HEADER: tenant} if tenant else {}
+        url = base_url.rstrip("/") + "/_sandbox"
+        api = SandboxAdminApi(tenant)
+        super().__init__(api, url, headers=headers, timeout=timeout, http=http)
+        self.tenant = tenant
+
+    health = blocking(SandboxAdminApi.health)
+    reset = blocking(SandboxAdminApi.reset)
+    payments = blocking(SandboxAdminApi.payments)
+    payment = blocking(SandboxAdminApi.payment)
+    find_payment = blocking(SandboxAdminApi.find_payment)
+    complete_challenge = blocking(SandboxAdminApi.complete_challenge)
+    resolve = blocking(SandboxAdminApi.resolve)
+    clock = blocking(SandboxAdminApi.clock)
+    advance_clock = blocking(SandboxAdminApi.advance_clock)
+    queue_outcome = blocking(SandboxAdminApi.queue_outcome)
+    queue_script = blocking(SandboxAdminApi.queue_script)
+    inject_fault = blocking(SandboxAdminApi.inject_fault)
+    webhooks = blocking(SandboxAdminApi.webhooks)
+    replay_webhook = blocking(SandboxAdminApi.replay_webhook)
+    magic = blocking(SandboxAdminApi.magic)
+    providers = blocking(SandboxAdminApi.providers)
+    call = blocking(SandboxAdminApi.call)
+
+
+class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
+    """Awaiting. ``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant``
+    every call acts on that tenant."""
+
+    def __init__(
+        self,
+        base_url: str,
+        tenant: str | None = None,
+        *,
+        timeout: float = 60.0,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        headers = {TENANT_HEADER: tenant} if tenant else {}
+        url = base_url.rstrip("/") + "/_sandbox"
+        api = SandboxAdminApi(tenant)
+        super().__init__(api, url, headers=headers, timeout=timeout, http=http)
+        self.tenant = tenant
+
+    health = awaiting(SandboxAdminApi.health)
+    reset = awaiting(SandboxAdminApi.reset)
+    payments = awaiting(SandboxAdminApi.payments)
+    payment = awaiting(SandboxAdminApi.payment)
+    find_payment = awaiting(SandboxAdminApi.find_payment)
+    complete_challenge = awaiting(SandboxAdminApi.complete_challenge)
+    resolve = awaiting(SandboxAdminApi.resolve)
+    clock = awaiting(SandboxAdminApi.clock)
+    advance_clock = awaiting(SandboxAdminApi.advance_clock)
+    queue_outcome = awaiting(SandboxAdminApi.queue_outcome)
+    queue_script = awaiting(SandboxAdminApi.queue_script)
+    inject_fault = awaiting(SandboxAdminApi.inject_fault)
+    webhooks = awaiting(SandboxAdminApi.webhooks)
+    replay_webhook = awaiting(SandboxAdminApi.replay_webhook)
+    magic = awaiting(SandboxAdminApi.magic)
+    providers = awaiting(SandboxAdminApi.providers)
+    call = awaiting(SandboxAdminApi.call)
 
 
 def _present(values: Mapping[str, Any]) -> dict[str, Any]:

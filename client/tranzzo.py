@@ -1,4 +1,5 @@
-"""A thin async client for Tranzzo's cpay API, written from Tranzzo's public documentation.
+"""A thin client for Tranzzo's cpay API, blocking (``TranzzoClient``) or awaiting
+(``AsyncTranzzoClient``), written from Tranzzo's public documentation.
 
 It imports nothing from the sandbox: pointed at ``https://cpay.tranzzo.com`` with a test
 project's credentials it talks to Tranzzo; pointed at ``http://127.0.0.1:8480/tranzzo`` it talks
@@ -25,7 +26,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ._http import AsyncClient, HttpAnswer, HttpCore, TransportError
+import httpx
+
+from ._transport import Answer, AsyncClient, Flow, NotJson, Request, SyncClient, awaiting, blocking
 
 Amount = Decimal | int | str
 Bypass3DS = Literal["supported", "always", "never"]
@@ -77,34 +80,30 @@ class Card:
     cvv: str
 
 
-class TranzzoClient(AsyncClient):
-    """``base_url`` is the host (``https://cpay.tranzzo.com``), without ``/api/v1``."""
+class TranzzoApi:
+    """What each Tranzzo call sends and how its answer reads: the one implementation behind
+    TranzzoClient and AsyncTranzzoClient."""
 
-    def __init__(
-        self,
-        base_url: str,
-        credentials: TranzzoCredentials,
-        *,
-        headers: Mapping[str, str] | None = None,
-        timeout: float = 30.0,
-    ) -> None:
+    transport_error = TranzzoTransportError
+
+    def __init__(self, credentials: TranzzoCredentials) -> None:
         self.credentials = credentials
-        auth = {
+        self._headers = {
             "X-API-AUTH": f"CPAY {credentials.api_key}:{credentials.api_secret}",
             "X-API-KEY": credentials.endpoints_key,
         }
-        self._http = HttpCore(base_url, headers={**auth, **(headers or {})}, timeout=timeout)
 
     # --- primary operations ---------------------------------------------------------------
 
-    async def purchase(self, order_id: str, amount: Amount, currency: str, **kw: Any) -> Any:
-        return await self.payment("purchase", order_id, amount, currency, **kw)
+    def purchase(self, /, order_id: str, amount: Amount, currency: str, **kw: Any) -> Flow[Any]:
+        return self.payment("purchase", order_id, amount, currency, **kw)
 
-    async def auth(self, order_id: str, amount: Amount, currency: str, **kw: Any) -> Any:
-        return await self.payment("auth", order_id, amount, currency, **kw)
+    def auth(self, /, order_id: str, amount: Amount, currency: str, **kw: Any) -> Flow[Any]:
+        return self.payment("auth", order_id, amount, currency, **kw)
 
-    async def payment(
+    def payment(
         self,
+        /,
         method: Literal["purchase", "auth", "credit"],
         order_id: str,
         amount: Amount,
@@ -118,7 +117,7 @@ class TranzzoClient(AsyncClient):
         server_url: str | None = None,
         result_url: str | None = None,
         **fields: Any,
-    ) -> Any:
+    ) -> Flow[Any]:
         """POST /api/v1/payment. Hosted mode answers the payment page as ``redirect_url``."""
         body: dict[str, Any] = {
             "pos_id": self.credentials.pos_id,
@@ -144,47 +143,50 @@ class TranzzoClient(AsyncClient):
             body["server_url"] = server_url
         if result_url is not None:
             body["result_url"] = result_url
-        headers = {"Accept": "application/json"} if mode == "hosted" else None
-        return await self._post("/api/v1/payment", body, headers)
+        headers = {"Accept": "application/json"} if mode == "hosted" else {}
+        return _result((yield self._post("/api/v1/payment", body, headers)))
 
     # --- secondary operations -------------------------------------------------------------
 
-    async def capture(
-        self, order_id: str, currency: str, amount: Amount | None = None, **fields: Any
-    ) -> Any:
+    def capture(
+        self, /, order_id: str, currency: str, amount: Amount | None = None, **fields: Any
+    ) -> Flow[Any]:
         """POST /api/v1/capture; without ``amount`` the whole authorization is captured."""
         body = self._secondary(order_id, currency, fields)
         if amount is not None:
             body["charge_amount"] = _number(amount)
-        return await self._post("/api/v1/capture", body)
+        return _result((yield self._post("/api/v1/capture", body)))
 
-    async def void(self, order_id: str, currency: str, **fields: Any) -> Any:
+    def void(self, /, order_id: str, currency: str, **fields: Any) -> Flow[Any]:
         """POST /api/v1/void — the whole authorization."""
-        return await self._post("/api/v1/void", self._secondary(order_id, currency, fields))
+        return _result(
+            (yield self._post("/api/v1/void", self._secondary(order_id, currency, fields)))
+        )
 
-    async def refund(
-        self, order_id: str, currency: str, amount: Amount | None = None, **fields: Any
-    ) -> Any:
+    def refund(
+        self, /, order_id: str, currency: str, amount: Amount | None = None, **fields: Any
+    ) -> Flow[Any]:
         """POST /api/v1/refund; without ``amount`` the whole payment is refunded."""
         body = self._secondary(order_id, currency, fields)
         if amount is not None:
             body["refund_amount"] = _number(amount)
-        return await self._post("/api/v1/refund", body)
+        return _result((yield self._post("/api/v1/refund", body)))
 
     # --- information ----------------------------------------------------------------------
 
-    async def order_status(self, order_id: str) -> Any:
+    def order_status(self, order_id: str) -> Flow[Any]:
         """GET /api/v1/pos/{POS_ID}/orders/{ORDER_ID}: the order's operations (a list)."""
-        return await self._get(f"/api/v1/pos/{self.credentials.pos_id}/orders/{order_id}")
+        path = f"/api/v1/pos/{self.credentials.pos_id}/orders/{order_id}"
+        return _result((yield self._get(path)))
 
-    async def operation_status(
+    def operation_status(
         self,
         order_id: str,
         operation: str,
         *,
         transaction_id: str | None = None,
         resend_webhook: bool = False,
-    ) -> Any:
+    ) -> Flow[Any]:
         """One operation; with ``resend_webhook`` Tranzzo sends its webhook again."""
         params = {}
         if transaction_id is not None:
@@ -192,11 +194,14 @@ class TranzzoClient(AsyncClient):
         if resend_webhook:
             params["callback"] = "true"
         path = f"/api/v1/pos/{self.credentials.pos_id}/orders/{order_id}/{operation}"
-        return await self._get(path, params)
+        return _result((yield self._get(path, params)))
 
-    async def health(self) -> str:
-        answer = await self._call("GET", "/health")
-        return answer.text
+    def health(self) -> Flow[str]:
+        return (yield self._get("/health")).text
+
+    def send(self, path: str, body: Mapping[str, Any]) -> Flow[Any]:
+        """POST any body, as given, to ``path``: its JSON answer, or the error it is."""
+        return _result((yield self._post(path, body)))
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -208,32 +213,71 @@ class TranzzoClient(AsyncClient):
             **{k: v for k, v in fields.items() if v is not None},
         }
 
-    async def _post(
+    def _post(
         self, path: str, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
-    ) -> Any:
-        data = json.dumps(body).encode()
-        answer = await self._call(
-            "POST", path, data, {"Content-Type": "application/json", **(headers or {})}
+    ) -> Request:
+        return Request.with_json(
+            "POST", path, body, {**self._headers, **(headers or {})}, follow_redirects=False
         )
-        return _result(answer)
 
-    async def _get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        return _result(await self._call("GET", path, params=params))
+    def _get(self, path: str, params: Mapping[str, str] | None = None) -> Request:
+        return Request("GET", path, headers=self._headers, params=params, follow_redirects=False)
 
-    async def _call(
+
+class TranzzoClient(SyncClient[TranzzoApi]):
+    """Blocking. ``base_url`` is the host (``https://cpay.tranzzo.com``), without ``/api/v1``."""
+
+    def __init__(
         self,
-        method: str,
-        path: str,
-        body: bytes | None = None,
+        base_url: str,
+        credentials: TranzzoCredentials,
+        *,
         headers: Mapping[str, str] | None = None,
-        params: Mapping[str, str] | None = None,
-    ) -> HttpAnswer:
-        try:
-            return await self._http.request(
-                method, path, body=body, headers=headers, params=params, follow_redirects=False
-            )
-        except TransportError as error:
-            raise TranzzoTransportError(str(error)) from error
+        timeout: float = 30.0,
+        http: httpx.Client | None = None,
+    ) -> None:
+        api = TranzzoApi(credentials)
+        super().__init__(api, base_url, headers=headers, timeout=timeout, http=http)
+        self.credentials = credentials
+
+    purchase = blocking(TranzzoApi.purchase)
+    auth = blocking(TranzzoApi.auth)
+    payment = blocking(TranzzoApi.payment)
+    capture = blocking(TranzzoApi.capture)
+    void = blocking(TranzzoApi.void)
+    refund = blocking(TranzzoApi.refund)
+    order_status = blocking(TranzzoApi.order_status)
+    operation_status = blocking(TranzzoApi.operation_status)
+    health = blocking(TranzzoApi.health)
+    send = blocking(TranzzoApi.send)
+
+
+class AsyncTranzzoClient(AsyncClient[TranzzoApi]):
+    """Awaiting. ``base_url`` is the host (``https://cpay.tranzzo.com``), without ``/api/v1``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: TranzzoCredentials,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        api = TranzzoApi(credentials)
+        super().__init__(api, base_url, headers=headers, timeout=timeout, http=http)
+        self.credentials = credentials
+
+    purchase = awaiting(TranzzoApi.purchase)
+    auth = awaiting(TranzzoApi.auth)
+    payment = awaiting(TranzzoApi.payment)
+    capture = awaiting(TranzzoApi.capture)
+    void = awaiting(TranzzoApi.void)
+    refund = awaiting(TranzzoApi.refund)
+    order_status = awaiting(TranzzoApi.order_status)
+    operation_status = awaiting(TranzzoApi.operation_status)
+    health = awaiting(TranzzoApi.health)
+    send = awaiting(TranzzoApi.send)
 
 
 # --- webhooks -------------------------------------------------------------------------------
@@ -262,18 +306,18 @@ def _number(amount: Amount) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _result(answer: HttpAnswer) -> Any:
+def _result(answer: Answer) -> Any:
     if answer.status < 400:
         try:
             body = answer.json()
-        except TransportError as error:
+        except NotJson as error:
             raise TranzzoTransportError(str(error)) from error
         if answer.status == 302 and not isinstance(body, dict):
             return {"redirect_url": answer.headers.get("Location")}
         return body
     try:
         body = answer.json()
-    except TransportError:
+    except NotJson:
         body = {"message": answer.text}
     error_class = {401: TranzzoAuthError, 404: TranzzoNotFound}.get(answer.status, TranzzoApiError)
     raise error_class(answer.status, body)

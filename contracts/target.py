@@ -1,17 +1,12 @@
-"""The implementation a contract suite checks, and a way to drive it from synchronous
-Hypothesis state machines."""
+"""The implementation a contract suite checks."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from psp_sandbox.client.sandbox import TENANT_HEADER, SandboxAdmin
 
-T = TypeVar("T")
 _tenants = itertools.count(1)
 
 
@@ -39,17 +34,3 @@ class Target:
 
     def admin(self, tenant: str | None) -> SandboxAdmin | None:
         return SandboxAdmin(self.url, tenant) if self.sandbox and tenant else None
-
-
-class Driver:
-    """Runs async client calls from synchronous test code, on one private event loop."""
-
-    def __init__(self) -> None:
-        self._loop = asyncio.new_event_loop()
-
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return self._loop.run_until_complete(coroutine)
-
-    def close(self) -> None:
-        self._loop.run_until_complete(self._loop.shutdown_asyncgens())
-        self._loop.close()

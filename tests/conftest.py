@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from tests.browser import browser
 
@@ -14,6 +14,6 @@ __all__ = ["admin", "browser"]
 
 
 @pytest.fixture
-async def admin(sandbox: Sandbox) -> AsyncIterator[SandboxAdmin]:
-    async with SandboxAdmin(sandbox.url, sandbox.tenant) as client:
+async def admin(sandbox: Sandbox) -> AsyncIterator[AsyncSandboxAdmin]:
+    async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant) as client:
         yield client

@@ -32,8 +32,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from psp_sandbox.client import Flow
 from psp_sandbox.client.fiserv import Card, FiservClient, FiservCredentials, FiservDeclined
-from psp_sandbox.contracts.target import Driver, Target
+from psp_sandbox.contracts.target import Target
 
 CARD = Card("4111111111111111", "12", "30", "123")
 CURRENCY = "EUR"
@@ -93,7 +94,6 @@ class FiservOrders(RuleBasedStateMachine):
         super().__init__()
         self.tenant = target.fresh_tenant("fiserv")
         self.prefix = f"c{next(_runs)}-{self.tenant or 'remote'}"[-24:]
-        self.driver = Driver()
         self.offset = 0.0  # how far the tenant clock was moved
         self.client = FiservClient(
             base_url,
@@ -101,6 +101,7 @@ class FiservOrders(RuleBasedStateMachine):
             headers=target.headers(self.tenant),
             clock=lambda: time.time() + self.offset,
         )
+        self.api = self.client.api
         self.admin = target.admin(self.tenant)
         if self.admin is not None:  # noon on the tenant clock: no UTC midnight mid-run
             self.move_clock(_seconds_to_noon(time.time()))
@@ -109,21 +110,18 @@ class FiservOrders(RuleBasedStateMachine):
         self.last: Order | None = None
 
     def teardown(self) -> None:
-        try:
-            self.driver.run(self.client.close())
-            if self.admin is not None:
-                self.driver.run(self.admin.close())
-        finally:
-            self.driver.close()
+        self.client.close()
+        if self.admin is not None:
+            self.admin.close()
 
     # --- plumbing ---------------------------------------------------------------------------
 
-    def call(self, coroutine: Any) -> Any:
-        return self.driver.run(coroutine)
+    def call(self, flow: Flow[Any]) -> Any:
+        return self.client.run(flow)
 
-    def refused(self, coroutine: Any) -> FiservDeclined:
+    def refused(self, flow: Flow[Any]) -> FiservDeclined:
         with pytest.raises(FiservDeclined) as raised:
-            self.call(coroutine)
+            self.call(flow)
         error = raised.value
         assert (error.status, error.response_type) == (409, "GatewayDeclined"), error
         assert error.code in DOCUMENTED, error
@@ -144,7 +142,7 @@ class FiservOrders(RuleBasedStateMachine):
     @rule(target=orders, kind=st.sampled_from(["sale", "preauth"]), amount=amounts)
     def open_order(self, kind: str, amount: int) -> Order:
         order = Order(f"{self.prefix}-{next(self.counter)}", kind, amount)
-        pay = self.client.sale if kind == "sale" else self.client.preauth
+        pay = self.api.sale if kind == "sale" else self.api.preauth
         answer = self.call(pay(major(amount), CURRENCY, card=CARD, order_id=order.order_id))
         order.txns.append(self.approved(answer, "SALE" if kind == "sale" else "PREAUTH", amount))
         if kind == "sale":
@@ -158,11 +156,11 @@ class FiservOrders(RuleBasedStateMachine):
         new_total = order.authorized - amount if down else order.authorized + amount
         ok = order.adjustable and new_total > 0 and new_total >= order.captured
         if by_preauth:  # "another preauth for the same cardholder on the orderId" (seed 003)
-            call = self.client.preauth(
+            call = self.api.preauth(
                 major(amount), CURRENCY, card=CARD, order_id=order.order_id, decrementalFlag=down
             )
         else:
-            call = self.client.change_preauth(
+            call = self.api.change_preauth(
                 order.txns[0].id, major(amount), CURRENCY, decremental=down
             )
         if not ok:
@@ -183,7 +181,7 @@ class FiservOrders(RuleBasedStateMachine):
             and order.returned == 0
             and amount <= remaining
         )
-        call = self.client.postauth(
+        call = self.api.postauth(
             order.order_id,
             major(amount),
             CURRENCY,
@@ -212,7 +210,7 @@ class FiservOrders(RuleBasedStateMachine):
             ok = ok and target is order.txns[0] and order.captured == 0
         else:
             ok = ok and target.day == self.day
-        call = self.client.void(target.id)
+        call = self.api.void(target.id)
         if not ok:
             self.refused(call)
             return
@@ -230,7 +228,7 @@ class FiservOrders(RuleBasedStateMachine):
     def void_preauth(self, order: Order) -> None:
         self.last = order
         ok = order.kind == "preauth" and not order.voided and order.captured == 0
-        call = self.client.void_preauth(order.order_id, by_order=True)
+        call = self.api.void_preauth(order.order_id, by_order=True)
         if not ok:
             self.refused(call)
             return
@@ -243,7 +241,7 @@ class FiservOrders(RuleBasedStateMachine):
         left = order.captured - order.returned
         amount = max(1, max(left, 1) * share // 100)
         ok = not order.voided and 0 < amount <= left
-        call = self.client.return_(order.order_id, major(amount), CURRENCY, by_order=True)
+        call = self.api.return_(order.order_id, major(amount), CURRENCY, by_order=True)
         if not ok:
             self.refused(call)
             return
@@ -260,7 +258,7 @@ class FiservOrders(RuleBasedStateMachine):
 
     def move_clock(self, seconds: float) -> None:
         assert self.admin is not None
-        self.call(self.admin.advance_clock(seconds))
+        self.admin.advance_clock(seconds)
         self.offset += seconds
 
     def _voided(self, order: Order) -> None:
@@ -276,7 +274,7 @@ class FiservOrders(RuleBasedStateMachine):
         order = self.last
         if order is None:
             return
-        found = self.call(self.client.order(order.order_id))
+        found = self.call(self.api.order(order.order_id))
         seen = [
             (t["ipgTransactionId"], t["transactionType"], minor(t["transactionAmount"]["total"]))
             for t in found["transactions"]

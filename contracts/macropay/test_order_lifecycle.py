@@ -34,6 +34,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from psp_sandbox.client import Flow
 from psp_sandbox.client.macropay import (
     ERRORS,
     FINAL_STATUSES,
@@ -44,7 +45,7 @@ from psp_sandbox.client.macropay import (
     parse_notification,
 )
 from psp_sandbox.client.sandbox import SandboxAdmin
-from psp_sandbox.contracts.target import Driver, Target
+from psp_sandbox.contracts.target import Target
 from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import base_url
@@ -116,10 +117,10 @@ class MacropayOrders(RuleBasedStateMachine):
     def __init__(self, target: Target, api_key: str, sink: WebhookSink) -> None:
         super().__init__()
         self.tenant = target.fresh_tenant("macropay")
-        self.driver = Driver()
         self.client = MacropayClient(
             base_url(target) + "/v2", api_key, headers=target.headers(self.tenant)
         )
+        self.api = self.client.api
         self.admin: SandboxAdmin | None = target.admin(self.tenant)
         self.sink = sink
         self.hook_path = f"/macropay-{next(_runs)}-{self.tenant}"
@@ -130,19 +131,18 @@ class MacropayOrders(RuleBasedStateMachine):
         try:
             self.check_notifications()
         finally:
-            self.call(self.client.close())
+            self.client.close()
             if self.admin is not None:
-                self.call(self.admin.close())
-            self.driver.close()
+                self.admin.close()
 
     # --- plumbing ---------------------------------------------------------------------------
 
-    def call(self, coroutine: Any) -> Any:
-        return self.driver.run(coroutine)
+    def call(self, flow: Flow[Any]) -> Any:
+        return self.client.run(flow)
 
-    def refused(self, coroutine: Any, *codes: str) -> None:
+    def refused(self, flow: Flow[Any], *codes: str) -> None:
         with pytest.raises(MacropayApiError) as raised:
-            self.call(coroutine)
+            self.call(flow)
         error = raised.value
         assert error.status == 400, error
         assert error.body == {
@@ -169,7 +169,7 @@ class MacropayOrders(RuleBasedStateMachine):
     @rule(target=orders, amount=st.integers(min_value=1, max_value=100_000))
     def create_order(self, amount: int) -> Order:
         answer = self.call(
-            self.client.create_order(
+            self.api.create_order(
                 major(amount), CURRENCY, notification_url=self.sink.url_for(self.hook_path)
             )
         )
@@ -182,7 +182,7 @@ class MacropayOrders(RuleBasedStateMachine):
         from hypothesis.stateful import multiple
 
         number, first, final = CARDS[kind]
-        call = self.client.pay_with_card(order.order_id, Card(number, "Ana Test", 12, 2030, "123"))
+        call = self.api.pay_with_card(order.order_id, Card(number, "Ana Test", 12, 2030, "123"))
         if order.paid:
             self.refused(call, "0906")
             return multiple()
@@ -206,15 +206,15 @@ class MacropayOrders(RuleBasedStateMachine):
         if payment.status != "waiting_user_interaction":
             return
         assert self.admin is not None
-        found = self.call(self.admin.find_payment("macropay", payment.order.order_id))
-        self.call(self.admin.complete_challenge(found["id"], "approve" if approve else "decline"))
+        found = self.admin.find_payment("macropay", payment.order.order_id)
+        self.admin.complete_challenge(found["id"], "approve" if approve else "decline")
         self.observe(payment, "success" if approve else "failed")
 
     @precondition(lambda self: self.admin is not None)
     @rule(seconds=st.sampled_from([1, PENDING_DELAY, 600, ORDER_LIFETIME]))
     def let_time_pass(self, seconds: int) -> None:
         assert self.admin is not None
-        self.call(self.admin.advance_clock(seconds))
+        self.admin.advance_clock(seconds)
         self.now += seconds
         for txn in self.txns.values():
             if txn.resolves_at is not None and txn.resolves_at <= self.now:
@@ -233,7 +233,7 @@ class MacropayOrders(RuleBasedStateMachine):
         left = payment.amount - payment.refunded
         amount = max(1, max(left, 1) * share // 100)
         currency = "USD" if other_currency else CURRENCY
-        call = self.client.refund(payment.transaction_id, major(amount), currency)
+        call = self.api.refund(payment.transaction_id, major(amount), currency)
         refundable = payment.status == "success" and amount <= left
         if other_currency or not refundable:
             # Where both are wrong, which error wins is not documented.
@@ -250,16 +250,14 @@ class MacropayOrders(RuleBasedStateMachine):
     @rule(payment=payments, extra=st.integers(1, 1000))
     def refund_more_than_is_left(self, payment: Txn, extra: int) -> None:
         left = payment.amount - payment.refunded
-        self.refused(
-            self.client.refund(payment.transaction_id, major(left + extra), CURRENCY), "0207"
-        )
+        self.refused(self.api.refund(payment.transaction_id, major(left + extra), CURRENCY), "0207")
 
     @rule(order=orders)
     def pay_again(self, order: Order) -> None:
         """A second payment of a used order is refused, whatever the card."""
         if order.paid:
             card = Card(*_VISA)
-            self.refused(self.client.pay_with_card(order.order_id, card), "0906")
+            self.refused(self.api.pay_with_card(order.order_id, card), "0906")
 
     # --- recurrences ------------------------------------------------------------------------
 
@@ -267,7 +265,7 @@ class MacropayOrders(RuleBasedStateMachine):
     @rule(target=chains, min_amount=st.integers(1, 5000))
     def start_recurrence(self, min_amount: int) -> ChainModel:
         answer = self.call(
-            self.client.create_order(
+            self.api.create_order(
                 major(min_amount),
                 CURRENCY,
                 sequence="initial",
@@ -276,16 +274,16 @@ class MacropayOrders(RuleBasedStateMachine):
             )
         )
         order = Order(answer["orderId"], min_amount, self.now, paid=True)
-        paid = self.call(self.client.pay_with_card(order.order_id, Card(*_VISA)))
+        paid = self.call(self.api.pay_with_card(order.order_id, Card(*_VISA)))
         assert paid["transactionStatus"] == "success"
         self.new_txn(paid["transactionId"], order, "payment", min_amount, "success")
-        token = self.call(self.client.transaction(paid["transactionId"]))["tokenId"]
+        token = self.call(self.api.transaction(paid["transactionId"]))["tokenId"]
         return ChainModel(paid["transactionId"], token)
 
     @rule(chain=chains, step=st.sampled_from(["recurring", "recurring", "final"]))
     def charge_recurrence(self, chain: ChainModel, step: str) -> None:
         answer = self.call(
-            self.client.create_order(
+            self.api.create_order(
                 "1.00",
                 CURRENCY,
                 sequence=step,  # type: ignore[arg-type]
@@ -293,7 +291,7 @@ class MacropayOrders(RuleBasedStateMachine):
                 notification_url=self.sink.url_for(self.hook_path),
             )
         )
-        call = self.client.pay_with_token(answer["orderId"], chain.token)
+        call = self.api.pay_with_token(answer["orderId"], chain.token)
         if chain.closed:
             self.refused(call, "0150")
             return
@@ -316,7 +314,7 @@ class MacropayOrders(RuleBasedStateMachine):
             return
         latest = list(self.txns.values())[-3:]
         for txn in latest:
-            found = self.call(self.client.transaction(txn.transaction_id))
+            found = self.call(self.api.transaction(txn.transaction_id))
             self.observe(txn, found["transactionStatus"])
             assert found["transactionStatus"] == txn.status
             assert found["orderId"] == txn.order.order_id

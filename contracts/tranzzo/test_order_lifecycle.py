@@ -26,6 +26,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from psp_sandbox.client import Flow
 from psp_sandbox.client.tranzzo import (
     Card,
     TranzzoApiError,
@@ -33,7 +34,7 @@ from psp_sandbox.client.tranzzo import (
     TranzzoCredentials,
     decode_webhook,
 )
-from psp_sandbox.contracts.target import Driver, Target
+from psp_sandbox.contracts.target import Target
 from psp_sandbox.simulator.testing.sink import WebhookSink
 
 #: Tranzzo's documented test card, with 3-D Secure bypassed so it settles at once.
@@ -74,10 +75,10 @@ class TranzzoOrders(RuleBasedStateMachine):
         run = next(_runs)
         self.tenant = target.fresh_tenant("tranzzo")
         self.prefix = f"c{run}-{self.tenant or 'remote'}"[-20:]
-        self.driver = Driver()
         self.client = TranzzoClient(
             target.provider_url("tranzzo"), credentials, headers=target.headers(self.tenant)
         )
+        self.api = self.client.api
         self.secret = credentials.api_secret
         # Webhooks reach a local receiver only from a local target.
         self.sink = sink if target.sandbox else None
@@ -94,17 +95,16 @@ class TranzzoOrders(RuleBasedStateMachine):
                 )
                 self.check_webhooks(delivered)
         finally:
-            self.driver.run(self.client.close())
-            self.driver.close()
+            self.client.close()
 
     # --- plumbing ---------------------------------------------------------------------------
 
-    def call(self, coroutine: Any) -> Any:
-        return self.driver.run(coroutine)
+    def call(self, flow: Flow[Any]) -> Any:
+        return self.client.run(flow)
 
-    def refused(self, coroutine: Any) -> TranzzoApiError:
+    def refused(self, flow: Flow[Any]) -> TranzzoApiError:
         with pytest.raises(TranzzoApiError) as raised:
-            self.call(coroutine)
+            self.call(flow)
         error = raised.value
         assert 400 <= error.status < 500
         assert isinstance(error.body["message"], str) and len(error.body["message"]) <= 512
@@ -128,7 +128,7 @@ class TranzzoOrders(RuleBasedStateMachine):
     def open_order(self, method: str, amount: int) -> Order:
         order = Order(f"{self.prefix}-{next(self.counter)}", method, amount)
         answer = self.call(
-            self.client.payment(
+            self.api.payment(
                 method,
                 order.order_id,
                 major(amount),
@@ -154,9 +154,7 @@ class TranzzoOrders(RuleBasedStateMachine):
             and order.captures == 0
             and (amount or order.amount) <= order.amount
         )
-        call = self.client.capture(
-            order.order_id, CURRENCY, None if amount is None else major(amount)
-        )
+        call = self.api.capture(order.order_id, CURRENCY, None if amount is None else major(amount))
         self.last = order
         if not allowed:
             self.refused(call)
@@ -172,7 +170,7 @@ class TranzzoOrders(RuleBasedStateMachine):
     @rule(order=orders)
     def void(self, order: Order) -> None:
         allowed = order.method == "auth" and not order.voided and order.captures == 0
-        call = self.client.void(order.order_id, CURRENCY)
+        call = self.api.void(order.order_id, CURRENCY)
         self.last = order
         if not allowed:
             self.refused(call)
@@ -188,9 +186,7 @@ class TranzzoOrders(RuleBasedStateMachine):
         left = order.refundable
         amount = None if share is None else max(1, max(left, 1) * share // 100)
         allowed = left > 0 and (amount is None or amount <= left)
-        call = self.client.refund(
-            order.order_id, CURRENCY, None if amount is None else major(amount)
-        )
+        call = self.api.refund(order.order_id, CURRENCY, None if amount is None else major(amount))
         self.last = order
         if not allowed:
             self.refused(call)
@@ -205,7 +201,7 @@ class TranzzoOrders(RuleBasedStateMachine):
 
     @rule(order=orders)
     def wrong_currency_is_refused(self, order: Order) -> None:
-        self.refused(self.client.refund(order.order_id, "EUR", Decimal("0.01")))
+        self.refused(self.api.refund(order.order_id, "EUR", Decimal("0.01")))
 
     # --- invariants -------------------------------------------------------------------------
 
@@ -214,7 +210,7 @@ class TranzzoOrders(RuleBasedStateMachine):
         order = self.last
         if order is None:
             return
-        listed = self.call(self.client.order_status(order.order_id))
+        listed = self.call(self.api.order_status(order.order_id))
         assert [(o["method"], int(major_to_minor(o["amount"]))) for o in listed] == order.operations
         assert all(o["status"] == "success" for o in listed)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from tests.process import ServeProcess
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 
@@ -97,10 +97,10 @@ async def test_strict_mode_with_configured_credentials(tmp_path: Path) -> None:
     )
     with ServeProcess("--store", "memory://", "--config", str(config)) as server:
         base = f"{server.url}/tranzzo"
-        async with TranzzoClient(base, team) as client:
+        async with AsyncTranzzoClient(base, team) as client:
             assert (await client.purchase("o-1", 1, "UAH", card=VISA))["status"] == "success"
-        async with TranzzoClient(base, CREDENTIALS) as client:  # the documented defaults
+        async with AsyncTranzzoClient(base, CREDENTIALS) as client:  # the documented defaults
             assert (await client.purchase("o-2", 1, "UAH", card=VISA))["status"] == "success"
-        async with TranzzoClient(base, stranger) as client:
+        async with AsyncTranzzoClient(base, stranger) as client:
             with pytest.raises(TranzzoAuthError):
                 await client.purchase("o-3", 1, "UAH", card=VISA)

@@ -8,8 +8,8 @@ import aiohttp
 import pytest
 from openapi_schema_validator import OAS31Validator
 
-from psp_sandbox.client.sandbox import SandboxAdmin, SandboxApiError
-from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin, SandboxApiError
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from psp_sandbox.simulator.control import document
 from psp_sandbox.simulator.control.models import PaymentView
 from psp_sandbox.simulator.testing.plugin import Sandbox
@@ -18,7 +18,7 @@ from tests.providers.tranzzo.conftest import CREDENTIALS, VISA, card
 
 @pytest.fixture
 async def tranzzo(sandbox: Sandbox) -> Any:
-    async with TranzzoClient(
+    async with AsyncTranzzoClient(
         sandbox.base_url("tranzzo"), CREDENTIALS, headers=sandbox.headers
     ) as c:
         yield c
@@ -38,14 +38,14 @@ async def raw(
         return answer.status, await answer.json(content_type=None)
 
 
-async def test_health_is_ok_and_names_the_providers(admin: SandboxAdmin) -> None:
+async def test_health_is_ok_and_names_the_providers(admin: AsyncSandboxAdmin) -> None:
     health = await admin.health()
     assert health["status"] == "ok"
     assert "tranzzo" in health["providers"]
 
 
 async def test_a_payment_shows_operations_history_and_webhooks(
-    admin: SandboxAdmin, tranzzo: TranzzoClient
+    admin: AsyncSandboxAdmin, tranzzo: AsyncTranzzoClient
 ) -> None:
     paid = await tranzzo.auth("o-1", 100, "UAH", card=VISA, server_url="http://127.0.0.1:9/x")
     await tranzzo.capture("o-1", "UAH", 40)
@@ -62,7 +62,7 @@ async def test_a_payment_shows_operations_history_and_webhooks(
 
 
 async def test_payments_are_listed_by_provider_and_reference(
-    admin: SandboxAdmin, tranzzo: TranzzoClient
+    admin: AsyncSandboxAdmin, tranzzo: AsyncTranzzoClient
 ) -> None:
     for order in ("a", "b", "c"):
         await tranzzo.purchase(order, 1, "UAH", card=VISA)
@@ -72,11 +72,11 @@ async def test_payments_are_listed_by_provider_and_reference(
 
 
 async def test_resetting_a_tenant_forgets_its_payments_only(
-    sandbox: Sandbox, admin: SandboxAdmin, tranzzo: TranzzoClient
+    sandbox: Sandbox, admin: AsyncSandboxAdmin, tranzzo: AsyncTranzzoClient
 ) -> None:
     await tranzzo.purchase("o-1", 1, "UAH", card=VISA)
-    other = SandboxAdmin(sandbox.url, sandbox.tenant + "-b")
-    async with TranzzoClient(
+    other = AsyncSandboxAdmin(sandbox.url, sandbox.tenant + "-b")
+    async with AsyncTranzzoClient(
         sandbox.base_url("tranzzo"),
         CREDENTIALS,
         headers={"X-Sandbox-Tenant": sandbox.tenant + "-b"},
@@ -89,7 +89,7 @@ async def test_resetting_a_tenant_forgets_its_payments_only(
         await other.reset()
 
 
-async def test_an_unknown_payment_is_404_in_the_admin_envelope(admin: SandboxAdmin) -> None:
+async def test_an_unknown_payment_is_404_in_the_admin_envelope(admin: AsyncSandboxAdmin) -> None:
     with pytest.raises(SandboxApiError) as raised:
         await admin.payment("nope")
     assert (raised.value.status, raised.value.code) == (404, "payment_not_found")
@@ -123,25 +123,25 @@ async def test_unusable_outcome_requests_are_400(sandbox: Sandbox, body: bytes, 
     assert (status, answer["error"]["code"]) == (400, code)
 
 
-async def test_queued_outcomes_and_faults_are_listed_and_cleared(admin: SandboxAdmin) -> None:
+async def test_queued_outcomes_and_faults_are_listed_and_cleared(admin: AsyncSandboxAdmin) -> None:
     await admin.queue_outcome("declined", count=3)
     await admin.inject_fault("error", provider="tranzzo", operation="refund", status=503)
-    assert [e["remaining"] for e in (await admin._call("GET", "/outcomes"))["entries"]] == [3]
-    assert [e["status"] for e in (await admin._call("GET", "/faults"))["entries"]] == [503]
-    await admin._call("DELETE", "/outcomes")
-    await admin._call("DELETE", "/faults")
-    assert (await admin._call("GET", "/outcomes"))["entries"] == []
-    assert (await admin._call("GET", "/faults"))["entries"] == []
+    assert [e["remaining"] for e in (await admin.call("GET", "/outcomes"))["entries"]] == [3]
+    assert [e["status"] for e in (await admin.call("GET", "/faults"))["entries"]] == [503]
+    await admin.call("DELETE", "/outcomes")
+    await admin.call("DELETE", "/faults")
+    assert (await admin.call("GET", "/outcomes"))["entries"] == []
+    assert (await admin.call("GET", "/faults"))["entries"] == []
 
 
-async def test_an_error_fault_needs_a_status(admin: SandboxAdmin) -> None:
+async def test_an_error_fault_needs_a_status(admin: AsyncSandboxAdmin) -> None:
     with pytest.raises(SandboxApiError) as raised:
         await admin.inject_fault("error", provider="tranzzo")
     assert raised.value.status == 400
 
 
 async def test_a_pending_operation_can_be_resolved_at_once(
-    admin: SandboxAdmin, tranzzo: TranzzoClient
+    admin: AsyncSandboxAdmin, tranzzo: AsyncTranzzoClient
 ) -> None:
     paid = await tranzzo.purchase("o-1", 1, "UAH", card=card("4000000000000259"))
     view = await admin.resolve(paid["payment_id"], "declined")
@@ -154,7 +154,7 @@ async def test_a_pending_operation_can_be_resolved_at_once(
     assert (raised.value.status, raised.value.code) == (409, "no_challenge")
 
 
-async def test_the_magic_catalog_lists_provider_cards_first(admin: SandboxAdmin) -> None:
+async def test_the_magic_catalog_lists_provider_cards_first(admin: AsyncSandboxAdmin) -> None:
     catalog = await admin.magic()
     numbers = [c["card_number"] for c in catalog["tranzzo"]]
     assert numbers[:2] == ["4242424242424242", "5454545454545454"]
@@ -162,7 +162,7 @@ async def test_the_magic_catalog_lists_provider_cards_first(admin: SandboxAdmin)
     assert {c["source"] for c in catalog["tranzzo"]} == {"provider", "neutral"}
 
 
-async def test_providers_list_their_operation_names(admin: SandboxAdmin) -> None:
+async def test_providers_list_their_operation_names(admin: AsyncSandboxAdmin) -> None:
     [tranzzo] = [p for p in await admin.providers() if p["name"] == "tranzzo"]
     assert {"payment", "capture", "void", "refund", "order_status"} <= set(tranzzo["operations"])
     assert tranzzo["sends_webhooks"] is True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from psp_sandbox.simulator.ids import Ids
 from psp_sandbox.simulator.testing.server import SandboxServer
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
@@ -22,7 +22,7 @@ STABLE = (
 
 async def run_script(seed: int | None) -> list[dict[str, Any]]:
     with SandboxServer(seed=seed) as server:
-        async with TranzzoClient(
+        async with AsyncTranzzoClient(
             f"{server.url}/tranzzo", CREDENTIALS, headers={"X-Sandbox-Tenant": "seeded"}
         ) as tranzzo:
             first = await tranzzo.purchase("o-1", 10, "UAH", card=VISA)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from psp_sandbox.client.sandbox import SandboxAdmin
-from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from psp_sandbox.simulator.app import create_app
 from psp_sandbox.simulator.settings import Settings
 from tests.providers.tranzzo.conftest import CREDENTIALS, card
@@ -23,8 +23,8 @@ async def test_a_pending_payment_completes_when_real_time_reaches_its_due_moment
     )
     url = str(server.make_url("")).rstrip("/")
     async with (
-        TranzzoClient(f"{url}/tranzzo", CREDENTIALS) as tranzzo,
-        SandboxAdmin(url, "tranzzo-default") as admin,
+        AsyncTranzzoClient(f"{url}/tranzzo", CREDENTIALS) as tranzzo,
+        AsyncSandboxAdmin(url, "tranzzo-default") as admin,
     ):
         paid = await tranzzo.purchase("o-1", 10, "UAH", card=card("4000000000000259"))
         assert paid["status"] == "pending"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from psp_sandbox.client.sandbox import SandboxAdmin
-from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from psp_sandbox.simulator.testing.sink import WebhookSink
 from psp_sandbox.simulator.webhooks import DEFAULT_RETRY_AFTER
 from tests.providers.tranzzo.conftest import VISA
@@ -11,7 +11,7 @@ from tests.waiting import attempts_recorded
 
 
 async def test_a_webhook_nobody_accepts_is_retried_on_schedule_then_marked_failed(
-    tranzzo: TranzzoClient, admin: SandboxAdmin, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin, webhook_sink: WebhookSink
 ) -> None:
     attempts = 1 + len(DEFAULT_RETRY_AFTER)
     webhook_sink.respond_with(*[503] * attempts)

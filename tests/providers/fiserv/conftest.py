@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from psp_sandbox.client.fiserv import Card, FiservClient, FiservCredentials
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client._transport import Answer, AsyncClient, Request
+from psp_sandbox.client.fiserv import AsyncFiservClient, Card, FiservApi, FiservCredentials
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.providers.fiserv import auth
 from psp_sandbox.simulator.testing.plugin import Sandbox
 
@@ -37,7 +38,7 @@ class TenantClock:
     def __call__(self) -> float:
         return time.time() + self.offset
 
-    async def advance(self, admin: SandboxAdmin, seconds: float) -> None:
+    async def advance(self, admin: AsyncSandboxAdmin, seconds: float) -> None:
         await admin.advance_clock(seconds)
         self.offset += seconds
 
@@ -48,8 +49,8 @@ def clock() -> TenantClock:
 
 
 @pytest.fixture
-async def fiserv(sandbox: Sandbox, clock: TenantClock) -> AsyncIterator[FiservClient]:
-    async with FiservClient(
+async def fiserv(sandbox: Sandbox, clock: TenantClock) -> AsyncIterator[AsyncFiservClient]:
+    async with AsyncFiservClient(
         sandbox.base_url("fiserv") + BASE, CREDENTIALS, headers=sandbox.headers, clock=clock
     ) as client:
         yield client
@@ -69,14 +70,16 @@ def official_conformance(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Recor
     """Record every answer of the test (this client's and the official SDK's); at the end,
     each must match the schema Fiserv's 24.2.0 document declares for it."""
     answers: list[Recorded] = []
-    original = FiservClient.call
+    original = AsyncClient._send
 
-    async def recording(self: FiservClient, method: str, path: str, *args: Any, **kw: Any) -> Any:
-        answer = await original(self, method, path, *args, **kw)
-        record(answers, method, self._http.base_url + path, answer.status, answer.text)
+    async def recording(self: AsyncClient[Any], request: Request) -> Answer:
+        answer = await original(self, request)
+        if isinstance(self.api, FiservApi):
+            url = self.base_url + request.path
+            record(answers, request.method, url, answer.status, answer.text)
         return answer
 
-    monkeypatch.setattr(FiservClient, "call", recording)
+    monkeypatch.setattr(AsyncClient, "_send", recording)
     yield answers
     if SPEC.exists():
         found = problems(answers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from psp_sandbox.client.fiserv import FiservClient
+from psp_sandbox.client.fiserv import AsyncFiservClient
 
 from .conformance import SPEC, Recorded, problems
 from .conftest import VISA
@@ -18,7 +18,7 @@ needs_spec = pytest.mark.skipif(
 
 @needs_spec
 async def test_every_answer_of_a_test_is_recorded_for_the_official_check(
-    fiserv: FiservClient, official_conformance: list[Recorded]
+    fiserv: AsyncFiservClient, official_conformance: list[Recorded]
 ) -> None:
     sale = await fiserv.sale("1.00", "EUR", card=VISA)
     await fiserv.transaction(sale["ipgTransactionId"])

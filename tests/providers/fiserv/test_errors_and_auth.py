@@ -11,8 +11,9 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from psp_sandbox.client.fiserv import FiservClient, FiservCredentials, signature
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client._transport import Request
+from psp_sandbox.client.fiserv import AsyncFiservClient, FiservCredentials, signature
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.providers.fiserv import auth
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from psp_sandbox.simulator.testing.server import SandboxServer
@@ -45,7 +46,7 @@ def test_the_signature_matches_the_documented_test_vector() -> None:
 async def test_both_signature_encodings_are_accepted(
     sandbox: Sandbox, clock: TenantClock, encoding: str
 ) -> None:
-    async with FiservClient(
+    async with AsyncFiservClient(
         sandbox.base_url("fiserv") + BASE,
         CREDENTIALS,
         headers=sandbox.headers,
@@ -59,7 +60,7 @@ async def test_a_wrong_signature_is_403_message_signature_validation_error(
     sandbox: Sandbox, clock: TenantClock
 ) -> None:
     wrong = FiservCredentials(auth.DEFAULT_API_KEY, "not-the-secret")
-    async with FiservClient(
+    async with AsyncFiservClient(
         sandbox.base_url("fiserv") + BASE, wrong, headers=sandbox.headers, clock=clock
     ) as client:
         answer = await client.call("POST", "/payments", SALE, client_request_id="cid-1")
@@ -77,7 +78,7 @@ async def test_a_missing_signature_with_a_known_secret_is_401_without_client_req
     sandbox: Sandbox, clock: TenantClock
 ) -> None:
     unsigned = FiservCredentials(auth.DEFAULT_API_KEY, None)
-    async with FiservClient(
+    async with AsyncFiservClient(
         sandbox.base_url("fiserv") + BASE, unsigned, headers=sandbox.headers, clock=clock
     ) as client:
         answer = await client.call("POST", "/payments", SALE)
@@ -90,17 +91,17 @@ async def test_a_missing_signature_with_a_known_secret_is_401_without_client_req
     )
 
 
-async def test_a_body_changed_after_signing_is_refused(fiserv: FiservClient) -> None:
+async def test_a_body_changed_after_signing_is_refused(fiserv: AsyncFiservClient) -> None:
     signed_for = json.dumps(SALE).encode()
     changed = signed_for.replace(b"12.04", b"1.04")
-    answer = await fiserv._http.request(
-        "POST", "/payments", body=changed, headers=_signed_headers(signed_for)
+    answer = await fiserv.request(
+        Request("POST", "/payments", changed, _signed_headers(signed_for))
     )
     assert (answer.status, answer.json()["error"]["code"]) == (403, "403")
 
 
 async def test_the_timestamp_window_is_five_minutes_on_the_tenant_clock(
-    fiserv: FiservClient, admin: SandboxAdmin, clock: TenantClock
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     clock.offset = -301
     stale = await fiserv.call("POST", "/payments", SALE, client_request_id="cid-2")
@@ -158,7 +159,7 @@ async def strict_url() -> AsyncIterator[str]:
 
 async def test_strict_mode_refuses_unknown_api_keys_with_401(strict_url: str) -> None:
     stranger = FiservCredentials("unknown-key", "whatever")
-    async with FiservClient(strict_url + "/fiserv" + BASE, stranger) as client:
+    async with AsyncFiservClient(strict_url + "/fiserv" + BASE, stranger) as client:
         answer = await client.call("POST", "/payments", SALE, client_request_id="cid-4")
     assert answer.status == 401
     assert answer.json() == {
@@ -166,7 +167,7 @@ async def test_strict_mode_refuses_unknown_api_keys_with_401(strict_url: str) ->
         "responseType": "Unauthenticated",
         "error": {"code": "401", "message": "Invalid API key"},
     }
-    async with FiservClient(strict_url + "/fiserv" + BASE, CREDENTIALS) as client:
+    async with AsyncFiservClient(strict_url + "/fiserv" + BASE, CREDENTIALS) as client:
         assert (await client.call("POST", "/payments", SALE)).status == 200
 
 
@@ -174,14 +175,14 @@ async def test_open_mode_accepts_an_unknown_api_key_without_checking_its_signatu
     sandbox: Sandbox, clock: TenantClock
 ) -> None:
     stranger = FiservCredentials(f"key-{uuid.uuid4()}", "a-secret-the-sandbox-never-saw")
-    async with FiservClient(
+    async with AsyncFiservClient(
         sandbox.base_url("fiserv") + BASE, stranger, headers=sandbox.headers, clock=clock
     ) as client:
         assert (await client.send("POST", "/payments", SALE))["transactionResult"] == "APPROVED"
 
 
 async def test_a_retried_request_gets_its_first_answer_and_pays_once(
-    fiserv: FiservClient, admin: SandboxAdmin
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin
 ) -> None:
     first = await fiserv.call("POST", "/payments", SALE, client_request_id="retry-1")
     again = await fiserv.call("POST", "/payments", SALE, client_request_id="retry-1")
@@ -190,7 +191,7 @@ async def test_a_retried_request_gets_its_first_answer_and_pays_once(
 
 
 async def test_a_client_request_id_reused_for_another_request_is_403(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     await fiserv.call("POST", "/payments", SALE, client_request_id="reused-1")
     other = {**SALE, "transactionAmount": {"total": "1.00", "currency": "EUR"}}
@@ -203,7 +204,7 @@ async def test_a_client_request_id_reused_for_another_request_is_403(
 
 
 async def test_a_client_request_id_is_forgotten_after_five_minutes(
-    fiserv: FiservClient, admin: SandboxAdmin, clock: TenantClock
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     await fiserv.call("POST", "/payments", SALE, client_request_id="late-1")
     await clock.advance(admin, 301)
@@ -212,7 +213,7 @@ async def test_a_client_request_id_is_forgotten_after_five_minutes(
     assert answer.status == 200
 
 
-async def test_a_body_that_is_not_json_is_415_or_400(fiserv: FiservClient) -> None:
+async def test_a_body_that_is_not_json_is_415_or_400(fiserv: AsyncFiservClient) -> None:
     text = await fiserv.call(
         "POST", "/payments", SALE, headers={"Content-Type": "text/plain"}, client_request_id="c"
     )
@@ -220,11 +221,8 @@ async def test_a_body_that_is_not_json_is_415_or_400(fiserv: FiservClient) -> No
     body = text.json()
     assert set(body) == {"clientRequestId", "apiTraceId", "error"}
     assert body["error"] == {"code": "415", "message": "Unsupported Media Type"}
-    broken = await fiserv._http.request(
-        "POST",
-        "/payments",
-        body=b'{"requestType": ',
-        headers=_signed_headers(b'{"requestType": '),
+    broken = await fiserv.request(
+        Request("POST", "/payments", b'{"requestType": ', _signed_headers(b'{"requestType": '))
     )
     assert broken.status == 400
     assert broken.json()["responseType"] == "BadRequest"
@@ -276,7 +274,7 @@ def _signed_headers(body: bytes) -> dict[str, str]:
     ],
 )
 async def test_schema_errors_are_400_with_the_failing_field(
-    fiserv: FiservClient, change: dict[str, object], field: str, message: str
+    fiserv: AsyncFiservClient, change: dict[str, object], field: str, message: str
 ) -> None:
     body = {k: v for k, v in {**SALE, **change}.items() if v is not None}
     answer = await fiserv.call("POST", "/payments", body)
@@ -290,7 +288,7 @@ async def test_schema_errors_are_400_with_the_failing_field(
 
 
 async def test_an_unsupported_request_type_is_400_naming_request_type(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     answer = await fiserv.call(
         "POST", "/payments", {**SALE, "requestType": "WalletSaleTransaction"}
@@ -312,7 +310,7 @@ async def test_an_unsupported_request_type_is_400_naming_request_type(
     ],
 )
 async def test_unknown_currencies_and_too_fine_amounts_are_gateway_declines(
-    fiserv: FiservClient, amount: dict[str, str], code: str, message: str
+    fiserv: AsyncFiservClient, amount: dict[str, str], code: str, message: str
 ) -> None:
     answer = await fiserv.call("POST", "/payments", {**SALE, "transactionAmount": amount})
     assert answer.status == 409
@@ -323,7 +321,9 @@ async def test_unknown_currencies_and_too_fine_amounts_are_gateway_declines(
     )
 
 
-async def test_authentication_request_and_result_together_are_400(fiserv: FiservClient) -> None:
+async def test_authentication_request_and_result_together_are_400(
+    fiserv: AsyncFiservClient,
+) -> None:
     body = {
         **SALE,
         "authenticationRequest": {
@@ -364,7 +364,7 @@ async def test_unknown_paths_are_404_and_wrong_methods_405_in_fiserv_s_envelope(
 
 
 async def test_an_injected_fault_is_answered_in_fiserv_s_envelope(
-    fiserv: FiservClient, admin: SandboxAdmin
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin
 ) -> None:
     await admin.inject_fault(
         "error", provider="fiserv", operation="submitPrimaryTransaction", status=500
@@ -378,7 +378,7 @@ async def test_an_injected_fault_is_answered_in_fiserv_s_envelope(
     }
 
 
-async def test_random_junk_never_causes_a_server_error(fiserv: FiservClient) -> None:
+async def test_random_junk_never_causes_a_server_error(fiserv: AsyncFiservClient) -> None:
     junk: list[object] = [
         [],
         "text",

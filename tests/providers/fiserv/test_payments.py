@@ -7,15 +7,15 @@ from collections.abc import Callable
 
 import pytest
 
-from psp_sandbox.client.fiserv import Card, FiservClient, FiservDeclined
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.fiserv import AsyncFiservClient, Card, FiservDeclined
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.testing.plugin import Sandbox
 
 from .conftest import BASE, CREDENTIALS, VISA, TenantClock, card
 
 
 async def test_an_approved_sale_is_captured_with_the_documented_fields(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await fiserv.sale("12.04", "EUR", card=VISA, merchantTransactionId="mt-1")
     assert re.fullmatch(r"[0-9]{11}", sale["ipgTransactionId"])
@@ -50,13 +50,13 @@ async def test_an_approved_sale_is_captured_with_the_documented_fields(
 
 
 async def test_transaction_time_is_in_seconds_on_the_tenant_clock(
-    fiserv: FiservClient, clock: TenantClock
+    fiserv: AsyncFiservClient, clock: TenantClock
 ) -> None:
     sale = await fiserv.sale("1.00", "EUR", card=VISA)
     assert abs(sale["transactionTime"] - clock()) < 5
 
 
-async def test_amounts_are_accepted_as_numbers_or_strings(fiserv: FiservClient) -> None:
+async def test_amounts_are_accepted_as_numbers_or_strings(fiserv: AsyncFiservClient) -> None:
     as_number = {
         "requestType": "PaymentCardSaleTransaction",
         "transactionAmount": {"total": 7.5, "currency": "USD"},
@@ -67,12 +67,12 @@ async def test_amounts_are_accepted_as_numbers_or_strings(fiserv: FiservClient) 
     assert (await fiserv.send("POST", "/payments", as_string))["approvedAmount"]["total"] == 7.5
 
 
-async def test_numeric_currency_codes_are_read_as_iso_4217(fiserv: FiservClient) -> None:
+async def test_numeric_currency_codes_are_read_as_iso_4217(fiserv: AsyncFiservClient) -> None:
     sale = await fiserv.sale("3.00", "978", card=VISA)
     assert sale["approvedAmount"]["currency"] == "EUR"
 
 
-async def test_amount_components_are_echoed(fiserv: FiservClient) -> None:
+async def test_amount_components_are_echoed(fiserv: AsyncFiservClient) -> None:
     parts = {"subtotal": 8, "localTax": 1, "shipping": 1.24}
     sale = await fiserv.send(
         "POST",
@@ -91,7 +91,7 @@ async def test_amount_components_are_echoed(fiserv: FiservClient) -> None:
 
 
 async def test_a_client_order_id_is_kept_and_a_second_sale_on_it_is_refused_with_5003(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     first = await fiserv.sale("5.00", "EUR", card=VISA, order_id="shop-42")
     assert first["orderId"] == "shop-42"
@@ -104,7 +104,7 @@ async def test_a_client_order_id_is_kept_and_a_second_sale_on_it_is_refused_with
     assert error.body["approvalCode"] == "N:-5003:The order already exists in the database."
 
 
-async def test_a_preauth_is_authorized_and_a_credit_captured(fiserv: FiservClient) -> None:
+async def test_a_preauth_is_authorized_and_a_credit_captured(fiserv: AsyncFiservClient) -> None:
     preauth = await fiserv.preauth("20.00", "EUR", card=VISA)
     assert (preauth["transactionType"], preauth["transactionState"]) == ("PREAUTH", "AUTHORIZED")
     credit = await fiserv.credit("4.00", "EUR", VISA)
@@ -112,10 +112,10 @@ async def test_a_preauth_is_authorized_and_a_credit_captured(fiserv: FiservClien
 
 
 async def test_both_base_paths_serve_the_same_orders(sandbox: Sandbox, clock: TenantClock) -> None:
-    gateway = FiservClient(
+    gateway = AsyncFiservClient(
         sandbox.base_url("fiserv") + BASE, CREDENTIALS, headers=sandbox.headers, clock=clock
     )
-    apigee = FiservClient(
+    apigee = AsyncFiservClient(
         sandbox.base_url("fiserv") + "/ipp/payments-gateway/v2",
         CREDENTIALS,
         headers=sandbox.headers,
@@ -137,7 +137,7 @@ async def test_both_base_paths_serve_the_same_orders(sandbox: Sandbox, clock: Te
     ],
 )
 async def test_issuer_declines_are_422_endpoint_declined_with_the_transaction(
-    fiserv: FiservClient, number: str, code: str, message: str, processor_code: str
+    fiserv: AsyncFiservClient, number: str, code: str, message: str, processor_code: str
 ) -> None:
     with pytest.raises(FiservDeclined) as declined:
         await fiserv.sale("10.00", "EUR", card=card(number))
@@ -158,7 +158,9 @@ async def test_issuer_declines_are_422_endpoint_declined_with_the_transaction(
     assert (found["transactionResult"], found["transactionState"]) == ("DECLINED", "DECLINED")
 
 
-async def test_a_processor_error_is_502_and_the_transaction_failed(fiserv: FiservClient) -> None:
+async def test_a_processor_error_is_502_and_the_transaction_failed(
+    fiserv: AsyncFiservClient,
+) -> None:
     with pytest.raises(FiservDeclined) as failed:
         await fiserv.sale("10.00", "EUR", card=card("4000000000000119"))
     error = failed.value
@@ -173,7 +175,7 @@ async def test_a_processor_error_is_502_and_the_transaction_failed(fiserv: Fiser
 
 
 async def test_card_numbers_failing_luhn_and_expired_cards_are_gateway_declines(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     with pytest.raises(FiservDeclined) as luhn:
         await fiserv.sale("1.00", "EUR", card=card("4111111111111112"))
@@ -187,7 +189,7 @@ async def test_card_numbers_failing_luhn_and_expired_cards_are_gateway_declines(
 
 
 async def test_a_pending_card_is_waiting_until_the_tenant_clock_moves(
-    fiserv: FiservClient, admin: SandboxAdmin, clock: TenantClock
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     sale = await fiserv.sale("1.00", "EUR", card=card("4000000000000259"))
     assert (sale["transactionStatus"], sale["transactionState"]) == ("WAITING", "WAITING")
@@ -198,7 +200,7 @@ async def test_a_pending_card_is_waiting_until_the_tenant_clock_moves(
 
 
 async def test_a_merchant_transaction_id_finds_its_transaction(
-    fiserv: FiservClient, order_id: Callable[[], str]
+    fiserv: AsyncFiservClient, order_id: Callable[[], str]
 ) -> None:
     sale = await fiserv.sale("2.00", "EUR", card=VISA, merchantTransactionId="my-ref-7")
     found = await fiserv.transaction("my-ref-7")

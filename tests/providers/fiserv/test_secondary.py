@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from psp_sandbox.client.fiserv import FiservClient, FiservDeclined, FiservNotFound
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.fiserv import AsyncFiservClient, FiservDeclined, FiservNotFound
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 
 from .conftest import VISA, TenantClock, card
 
@@ -19,7 +19,7 @@ async def refused(call: object) -> FiservDeclined:
 
 
 async def test_partial_postauths_with_split_shipment_until_the_final_one(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     preauth = await fiserv.preauth("100.00", "EUR", card=VISA, order_id="o-1")
     first = await fiserv.postauth(
@@ -37,7 +37,7 @@ async def test_partial_postauths_with_split_shipment_until_the_final_one(
 
 
 async def test_a_postauth_without_split_shipment_completes_the_preauth(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     preauth = await fiserv.preauth("100.00", "EUR", card=VISA)
     await fiserv.postauth(preauth["ipgTransactionId"], "40.00", "EUR")
@@ -46,7 +46,7 @@ async def test_a_postauth_without_split_shipment_completes_the_preauth(
 
 
 async def test_split_shipments_close_at_the_total_count_set_on_the_preauth(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     preauth = await fiserv.preauth(
         "90.00", "EUR", card=VISA, splitShipment={"totalCount": 2, "finalShipment": False}
@@ -60,7 +60,7 @@ async def test_split_shipments_close_at_the_total_count_set_on_the_preauth(
 
 
 async def test_a_postauth_above_the_authorization_is_10503_and_on_a_sale_10501(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     preauth = await fiserv.preauth("10.00", "EUR", card=VISA)
     error = await refused(fiserv.postauth(preauth["ipgTransactionId"], "10.01", "EUR"))
@@ -73,7 +73,7 @@ async def test_a_postauth_above_the_authorization_is_10503_and_on_a_sale_10501(
 
 
 async def test_returns_are_partial_and_never_exceed_what_was_captured(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await fiserv.sale("50.00", "EUR", card=VISA, order_id="o-1")
     first = await fiserv.return_(sale["ipgTransactionId"], "20.00", "EUR")
@@ -88,7 +88,9 @@ async def test_returns_are_partial_and_never_exceed_what_was_captured(
     )
 
 
-async def test_returns_of_a_postauth_are_limited_to_that_postauth(fiserv: FiservClient) -> None:
+async def test_returns_of_a_postauth_are_limited_to_that_postauth(
+    fiserv: AsyncFiservClient,
+) -> None:
     preauth = await fiserv.preauth("100.00", "EUR", card=VISA)
     split = {"finalShipment": False}
     one = await fiserv.postauth(preauth["ipgTransactionId"], "30.00", "EUR", split_shipment=split)
@@ -100,7 +102,7 @@ async def test_returns_of_a_postauth_are_limited_to_that_postauth(fiserv: Fiserv
 
 
 async def test_a_sale_is_voided_the_same_day_only_on_the_tenant_clock(
-    fiserv: FiservClient, admin: SandboxAdmin, clock: TenantClock
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     sale = await fiserv.sale("10.00", "EUR", card=VISA)
     void = await fiserv.void(sale["ipgTransactionId"])
@@ -118,7 +120,7 @@ async def test_a_sale_is_voided_the_same_day_only_on_the_tenant_clock(
     assert returned["transactionResult"] == "APPROVED"
 
 
-async def test_voiding_a_postauth_reopens_the_preauth(fiserv: FiservClient) -> None:
+async def test_voiding_a_postauth_reopens_the_preauth(fiserv: AsyncFiservClient) -> None:
     preauth = await fiserv.preauth("100.00", "EUR", card=VISA, order_id="o-1")
     postauth = await fiserv.postauth("o-1", "60.00", "EUR", by_order=True)
     await fiserv.void(postauth["ipgTransactionId"])
@@ -134,7 +136,7 @@ async def test_voiding_a_postauth_reopens_the_preauth(fiserv: FiservClient) -> N
 
 
 async def test_a_preauth_with_a_captured_postauth_is_not_voidable_5022(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     preauth = await fiserv.preauth("100.00", "EUR", card=VISA)
     await fiserv.postauth(
@@ -147,7 +149,7 @@ async def test_a_preauth_with_a_captured_postauth_is_not_voidable_5022(
 
 
 async def test_void_preauth_transactions_voids_the_preauth_and_its_increments(
-    fiserv: FiservClient, admin: SandboxAdmin, clock: TenantClock
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     preauth = await fiserv.preauth("40.00", "EUR", card=VISA, order_id="o-1")
     await fiserv.change_preauth(preauth["ipgTransactionId"], "10.00", "EUR")
@@ -160,7 +162,7 @@ async def test_void_preauth_transactions_voids_the_preauth_and_its_increments(
     assert error.code == "10501"
 
 
-async def test_void_preauth_on_a_sale_order_is_5004(fiserv: FiservClient) -> None:
+async def test_void_preauth_on_a_sale_order_is_5004(fiserv: AsyncFiservClient) -> None:
     sale = await fiserv.sale("10.00", "EUR", card=VISA)
     error = await refused(fiserv.void_preauth(sale["ipgTransactionId"]))
     assert (error.code, error.message) == (
@@ -170,7 +172,7 @@ async def test_void_preauth_on_a_sale_order_is_5004(fiserv: FiservClient) -> Non
 
 
 async def test_the_singular_void_preauth_request_type_of_the_latam_docs_is_accepted(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     preauth = await fiserv.preauth("10.00", "EUR", card=VISA)
     void = await fiserv.secondary(
@@ -180,7 +182,7 @@ async def test_the_singular_void_preauth_request_type_of_the_latam_docs_is_accep
 
 
 async def test_a_return_is_not_voidable_10504_and_a_void_amount_must_match_5007(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await fiserv.sale("10.00", "EUR", card=VISA)
     back = await fiserv.return_(sale["ipgTransactionId"], "4.00", "EUR")
@@ -195,7 +197,7 @@ async def test_a_return_is_not_voidable_10504_and_a_void_amount_must_match_5007(
 
 
 async def test_another_preauth_on_the_same_order_increments_or_decrements_it(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     """Seed 003: "send another preauth for the same cardholder referencing the orderId"."""
     await fiserv.preauth("20.00", "EUR", card=VISA, order_id="o-1")
@@ -210,7 +212,7 @@ async def test_another_preauth_on_the_same_order_increments_or_decrements_it(
 
 
 async def test_another_cardholder_or_a_closed_preauth_on_the_order_is_5003(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     await fiserv.preauth("20.00", "EUR", card=VISA, order_id="o-1")
     error = await refused(
@@ -223,7 +225,7 @@ async def test_another_cardholder_or_a_closed_preauth_on_the_order_is_5003(
 
 
 async def test_preauth_secondary_transactions_raise_and_lower_the_hold(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     preauth = await fiserv.preauth("10.00", "EUR", card=VISA)
     reference = preauth["ipgTransactionId"]
@@ -238,13 +240,15 @@ async def test_preauth_secondary_transactions_raise_and_lower_the_hold(
     assert error.code == "5004"
 
 
-async def test_a_secondary_in_another_currency_is_22813(fiserv: FiservClient) -> None:
+async def test_a_secondary_in_another_currency_is_22813(fiserv: AsyncFiservClient) -> None:
     sale = await fiserv.sale("10.00", "EUR", card=VISA)
     error = await refused(fiserv.return_(sale["ipgTransactionId"], "1.00", "USD"))
     assert error.code == "22813"
 
 
-async def test_secondaries_on_unknown_transactions_or_orders_are_404(fiserv: FiservClient) -> None:
+async def test_secondaries_on_unknown_transactions_or_orders_are_404(
+    fiserv: AsyncFiservClient,
+) -> None:
     for call in (
         fiserv.void("99999999999"),
         fiserv.return_("no-such-order", "1.00", "EUR", by_order=True),
@@ -256,7 +260,7 @@ async def test_secondaries_on_unknown_transactions_or_orders_are_404(fiserv: Fis
 
 
 async def test_a_queued_decline_of_a_postauth_is_422_and_changes_nothing(
-    fiserv: FiservClient, admin: SandboxAdmin
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin
 ) -> None:
     preauth = await fiserv.preauth("10.00", "EUR", card=VISA)
     await admin.queue_outcome("declined", operation="capture", provider="fiserv")

@@ -12,8 +12,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from psp_sandbox.client.fiserv import FiservClient, FiservDeclined
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.fiserv import AsyncFiservClient, FiservDeclined
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from psp_sandbox.simulator.testing.sink import WebhookSink
 
@@ -30,7 +30,7 @@ CHALLENGE_ANY = "4147463011110059"
 METHOD_CHALLENGE_ANY = "5204740000002745"
 
 
-async def pay(fiserv: FiservClient, number: str, **auth: Any) -> Any:
+async def pay(fiserv: AsyncFiservClient, number: str, **auth: Any) -> Any:
     return await fiserv.sale("10.00", "EUR", card=card(number), authentication={**AUTH, **auth})
 
 
@@ -58,7 +58,7 @@ def decoded(value: str) -> Any:
 
 
 async def test_a_frictionless_card_is_authenticated_and_authorized_at_once(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await pay(fiserv, "4147463011110083")
     assert (sale["transactionStatus"], sale["transactionState"]) == ("APPROVED", "CAPTURED")
@@ -67,7 +67,7 @@ async def test_a_frictionless_card_is_authenticated_and_authorized_at_once(
 
 
 async def test_the_method_step_waits_then_the_patch_gives_the_frictionless_result(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await pay(fiserv, "4265880000000007")
     assert (sale["transactionStatus"], sale["transactionResult"]) == ("WAITING", "WAITING")
@@ -89,7 +89,7 @@ async def test_the_method_step_waits_then_the_patch_gives_the_frictionless_resul
 
 
 async def test_the_method_form_target_forwards_three_ds_method_data_to_the_merchant(
-    fiserv: FiservClient, sandbox: Sandbox, webhook_sink: WebhookSink
+    fiserv: AsyncFiservClient, sandbox: Sandbox, webhook_sink: WebhookSink
 ) -> None:
     sale = await pay(fiserv, "4265880000000007", methodNotificationURL=webhook_sink.url_for())
     form = sale["authenticationResponse"]["secure3dMethod"]["methodForm"]
@@ -107,7 +107,7 @@ async def test_the_method_form_target_forwards_three_ds_method_data_to_the_merch
 
 
 async def test_a_challenge_is_finished_on_the_acs_page_and_completed_by_the_cres_patch(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await pay(fiserv, METHOD_CHALLENGE_ANY)
     waiting = await fiserv.method_done(sale["ipgTransactionId"], "EXPECTED_BUT_NOT_RECEIVED")
@@ -139,7 +139,7 @@ async def test_a_challenge_is_finished_on_the_acs_page_and_completed_by_the_cres
     ],
 )
 async def test_a_failed_challenge_is_409_gateway_declined(
-    fiserv: FiservClient, choice: str, code: str, message: str
+    fiserv: AsyncFiservClient, choice: str, code: str, message: str
 ) -> None:
     sale = await pay(fiserv, CHALLENGE_ANY)
     assert sale["approvalCode"] == "?:waiting 3dsecure"  # challenged without a method step
@@ -163,7 +163,7 @@ async def test_a_failed_challenge_is_409_gateway_declined(
 
 
 async def test_a_rejecting_challenge_card_fails_even_when_the_page_approves(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await pay(fiserv, "4147463011110034")
     posted = await on_acs_page(sale["authenticationResponse"]["params"], "approve")
@@ -175,7 +175,7 @@ async def test_a_rejecting_challenge_card_fails_even_when_the_page_approves(
 
 
 async def test_the_admin_api_can_stand_in_for_the_cardholder(
-    fiserv: FiservClient, admin: SandboxAdmin
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin
 ) -> None:
     sale = await pay(fiserv, CHALLENGE_ANY)
     payment = await admin.find_payment("fiserv", sale["orderId"])
@@ -185,7 +185,9 @@ async def test_the_admin_api_can_stand_in_for_the_cardholder(
     assert done["transactionResult"] == "APPROVED"
 
 
-async def test_patches_out_of_order_are_refused_and_change_nothing(fiserv: FiservClient) -> None:
+async def test_patches_out_of_order_are_refused_and_change_nothing(
+    fiserv: AsyncFiservClient,
+) -> None:
     sale = await pay(fiserv, METHOD_CHALLENGE_ANY)
     early = await fiserv.call(
         "PATCH",
@@ -218,7 +220,7 @@ async def test_patches_out_of_order_are_refused_and_change_nothing(fiserv: Fiser
 
 
 async def test_a_3ds_step_nobody_finishes_declines_after_its_wait(
-    fiserv: FiservClient, admin: SandboxAdmin, clock: TenantClock
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     sale = await pay(fiserv, "4265880000000007")
     await clock.advance(admin, 600)
@@ -230,7 +232,7 @@ async def test_a_3ds_step_nobody_finishes_declines_after_its_wait(
 
 
 async def test_the_3ds_1_fallback_posts_pares_and_md_and_ends_rejected(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await pay(fiserv, "4035874000424977")
     auth = sale["authenticationResponse"]
@@ -263,7 +265,7 @@ async def test_the_3ds_1_fallback_posts_pares_and_md_and_ends_rejected(
 
 
 async def test_a_not_enrolled_card_is_processed_without_authentication(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     with pytest.raises(FiservDeclined) as declined:
         await pay(fiserv, "4000000000000002")
@@ -272,7 +274,7 @@ async def test_a_not_enrolled_card_is_processed_without_authentication(
 
 
 async def test_a_merchant_asking_for_a_challenge_gets_one_for_any_card(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await pay(fiserv, "4111111111111111", challengeIndicator="04")
     waiting = await fiserv.method_done(sale["ipgTransactionId"], "NOT_EXPECTED")
@@ -283,7 +285,7 @@ async def test_a_merchant_asking_for_a_challenge_gets_one_for_any_card(
 
 
 async def test_an_issuer_decline_still_declines_after_authentication(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await pay(fiserv, "4000000000009995", challengeIndicator="03")
     waiting = await fiserv.method_done(sale["ipgTransactionId"])
@@ -295,7 +297,7 @@ async def test_an_issuer_decline_still_declines_after_authentication(
 
 @pytest.mark.parametrize(("status", "code"), [("Y", "1"), ("A", "4")])
 async def test_an_external_authentication_result_y_or_a_is_authorized(
-    fiserv: FiservClient, status: str, code: str
+    fiserv: AsyncFiservClient, status: str, code: str
 ) -> None:
     sale = await fiserv.sale(
         "1.00",
@@ -311,7 +313,7 @@ async def test_an_external_authentication_result_y_or_a_is_authorized(
 
 
 async def test_any_other_external_authentication_result_is_declined_50716(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     with pytest.raises(FiservDeclined) as failed:
         await fiserv.sale(
@@ -326,7 +328,7 @@ async def test_any_other_external_authentication_result_is_declined_50716(
     assert (failed.value.status, failed.value.code) == (409, "50716")
 
 
-async def test_a_token_keeps_its_card_s_3ds_behaviour(fiserv: FiservClient) -> None:
+async def test_a_token_keeps_its_card_s_3ds_behaviour(fiserv: AsyncFiservClient) -> None:
     token = await fiserv.create_token(card("4147463011110091"))
     with pytest.raises(FiservDeclined) as failed:
         await fiserv.sale("1.00", "EUR", token=token["paymentToken"]["value"], authentication=AUTH)
@@ -380,14 +382,18 @@ async def _final(call: Any) -> Any:
 
 
 @pytest.mark.parametrize(("number", "code"), FRICTIONLESS)
-async def test_documented_frictionless_cards(fiserv: FiservClient, number: str, code: str) -> None:
+async def test_documented_frictionless_cards(
+    fiserv: AsyncFiservClient, number: str, code: str
+) -> None:
     answer = await _final(pay(fiserv, number))
     assert _code_of(answer) == code
     assert answer["transactionResult"] == ("APPROVED" if code in ("1", "4", "6") else "FAILED")
 
 
 @pytest.mark.parametrize(("number", "code"), WITH_METHOD)
-async def test_documented_3ds_method_cards(fiserv: FiservClient, number: str, code: str) -> None:
+async def test_documented_3ds_method_cards(
+    fiserv: AsyncFiservClient, number: str, code: str
+) -> None:
     sale = await pay(fiserv, number)
     assert sale["approvalCode"] == "?:waiting 3dsecureMethod"
     answer = await _final(fiserv.method_done(sale["ipgTransactionId"]))
@@ -396,7 +402,7 @@ async def test_documented_3ds_method_cards(fiserv: FiservClient, number: str, co
 
 @pytest.mark.parametrize(("number", "method", "choice", "code"), CHALLENGED)
 async def test_documented_challenge_cards(
-    fiserv: FiservClient, number: str, method: bool, choice: str, code: str
+    fiserv: AsyncFiservClient, number: str, method: bool, choice: str, code: str
 ) -> None:
     sale = await pay(fiserv, number)
     if method:

@@ -9,7 +9,7 @@ import html
 import pytest
 from playwright.async_api import Browser
 
-from psp_sandbox.client.fiserv import FiservClient
+from psp_sandbox.client.fiserv import AsyncFiservClient
 from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import card
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 async def test_a_challenge_clicked_through_in_a_browser_posts_cres_to_term_url(
-    browser: Browser, fiserv: FiservClient, webhook_sink: WebhookSink
+    browser: Browser, fiserv: AsyncFiservClient, webhook_sink: WebhookSink
 ) -> None:
     term_url = webhook_sink.url_for("shop/3ds/term")
     sale = await fiserv.sale(

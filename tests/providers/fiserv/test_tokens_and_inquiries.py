@@ -5,13 +5,13 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from psp_sandbox.client.fiserv import FiservClient, FiservDeclined, FiservNotFound
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.fiserv import AsyncFiservClient, FiservDeclined, FiservNotFound
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 
 from .conftest import VISA, TenantClock, card
 
 
-async def test_a_sale_with_create_token_returns_a_reusable_token(fiserv: FiservClient) -> None:
+async def test_a_sale_with_create_token_returns_a_reusable_token(fiserv: AsyncFiservClient) -> None:
     sale = await fiserv.sale("10.00", "EUR", card=VISA, create_token={"reusable": True})
     token = sale["paymentToken"]
     assert (token["reusable"], token["declineDuplicates"], token["type"]) == (
@@ -26,13 +26,13 @@ async def test_a_sale_with_create_token_returns_a_reusable_token(fiserv: FiservC
         assert "paymentToken" not in again
 
 
-async def test_a_client_supplied_token_value_is_used(fiserv: FiservClient) -> None:
+async def test_a_client_supplied_token_value_is_used(fiserv: AsyncFiservClient) -> None:
     sale = await fiserv.preauth("10.00", "EUR", card=VISA, create_token={"value": "my-token-1"})
     assert sale["paymentToken"]["value"] == "my-token-1"
     assert (await fiserv.token("my-token-1"))["requestStatus"] == "SUCCESS"
 
 
-async def test_a_declined_sale_creates_no_token(fiserv: FiservClient) -> None:
+async def test_a_declined_sale_creates_no_token(fiserv: AsyncFiservClient) -> None:
     with pytest.raises(FiservDeclined) as declined:
         await fiserv.sale(
             "10.00", "EUR", card=card("4000000000000002"), create_token={"value": "never"}
@@ -42,7 +42,7 @@ async def test_a_declined_sale_creates_no_token(fiserv: FiservClient) -> None:
         await fiserv.token("never")
 
 
-async def test_tokens_are_created_read_and_deleted(fiserv: FiservClient) -> None:
+async def test_tokens_are_created_read_and_deleted(fiserv: AsyncFiservClient) -> None:
     created = await fiserv.create_token(VISA)
     assert created["requestStatus"] == "SUCCESS"
     value = created["paymentToken"]["value"]
@@ -62,7 +62,7 @@ async def test_tokens_are_created_read_and_deleted(fiserv: FiservClient) -> None
     assert (refused.value.status, refused.value.code) == (409, "50294")
 
 
-async def test_a_single_use_token_is_used_up_by_its_payment(fiserv: FiservClient) -> None:
+async def test_a_single_use_token_is_used_up_by_its_payment(fiserv: AsyncFiservClient) -> None:
     token = await fiserv.create_token(VISA, reusable=False)
     value = token["paymentToken"]["value"]
     body = {
@@ -77,14 +77,14 @@ async def test_a_single_use_token_is_used_up_by_its_payment(fiserv: FiservClient
         await fiserv.sale("1.00", "EUR", token=value)
 
 
-async def test_a_token_of_a_declining_card_keeps_declining(fiserv: FiservClient) -> None:
+async def test_a_token_of_a_declining_card_keeps_declining(fiserv: AsyncFiservClient) -> None:
     token = await fiserv.create_token(card("4000000000009995"))
     with pytest.raises(FiservDeclined) as declined:
         await fiserv.sale("1.00", "EUR", token=token["paymentToken"]["value"])
     assert (declined.value.status, declined.value.code) == (422, "50051")
 
 
-async def test_a_card_failing_luhn_is_not_tokenized(fiserv: FiservClient) -> None:
+async def test_a_card_failing_luhn_is_not_tokenized(fiserv: AsyncFiservClient) -> None:
     answer = await fiserv.call(
         "POST",
         "/payment-tokens",
@@ -99,14 +99,16 @@ async def test_a_card_failing_luhn_is_not_tokenized(fiserv: FiservClient) -> Non
     assert (body["responseType"], body["error"]["code"]) == ("GatewayDeclined", "2303")
 
 
-async def test_a_token_is_never_a_card_number(fiserv: FiservClient, admin: SandboxAdmin) -> None:
+async def test_a_token_is_never_a_card_number(
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin
+) -> None:
     await fiserv.sale("1.00", "EUR", card=VISA, order_id="o-1", create_token={})
     payment = await admin.find_payment("fiserv", "o-1")
     assert VISA.number not in str(payment)
 
 
 async def test_inquiries_carry_result_and_state_but_no_transaction_status(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
     sale = await fiserv.sale("10.00", "EUR", card=VISA, order_id="o-1")
     found = await fiserv.transaction(sale["ipgTransactionId"])
@@ -120,7 +122,7 @@ async def test_inquiries_carry_result_and_state_but_no_transaction_status(
 
 
 async def test_an_order_inquiry_lists_every_transaction_oldest_first(
-    fiserv: FiservClient, admin: SandboxAdmin, clock: TenantClock
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     await fiserv.preauth("30.00", "EUR", card=VISA, order_id="o-1")
     await fiserv.postauth("o-1", "30.00", "EUR", by_order=True)
@@ -140,13 +142,13 @@ async def test_an_order_inquiry_lists_every_transaction_oldest_first(
     assert all("clientRequestId" not in t for t in order["transactions"])
 
 
-async def test_an_order_keeps_its_billing_and_shipping(fiserv: FiservClient) -> None:
+async def test_an_order_keeps_its_billing_and_shipping(fiserv: AsyncFiservClient) -> None:
     billing = {"name": "Jane Doe", "address": {"city": "Atlanta", "country": "USA"}}
     await fiserv.sale("1.00", "EUR", card=VISA, order={"orderId": "o-1", "billing": billing})
     assert (await fiserv.order("o-1"))["billing"] == billing
 
 
-async def test_unknown_transactions_and_orders_are_404(fiserv: FiservClient) -> None:
+async def test_unknown_transactions_and_orders_are_404(fiserv: AsyncFiservClient) -> None:
     for call in (fiserv.transaction("12345678901"), fiserv.order("nothing")):
         with pytest.raises(FiservNotFound) as missing:
             await call
@@ -154,9 +156,9 @@ async def test_unknown_transactions_and_orders_are_404(fiserv: FiservClient) -> 
 
 
 async def test_the_openapi_document_is_served_and_names_both_base_paths(
-    fiserv: FiservClient,
+    fiserv: AsyncFiservClient,
 ) -> None:
-    url = fiserv._http.base_url.rsplit("/gateway/v2", 1)[0] + "/openapi.json"
+    url = fiserv.base_url.rsplit("/gateway/v2", 1)[0] + "/openapi.json"
     async with aiohttp.ClientSession() as http, http.get(url) as answer:
         doc = await answer.json()
     assert [s["url"] for s in doc["servers"]] == [

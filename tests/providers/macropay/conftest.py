@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from psp_sandbox.client.macropay import Card, MacropayApiError, MacropayClient
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.macropay import AsyncMacropayClient, Card, MacropayApiError
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.providers.macropay import auth
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from tests.waiting import eventually
@@ -42,7 +42,7 @@ async def refused(call: Awaitable[Any]) -> MacropayApiError:
     return raised.value
 
 
-async def settled(admin: SandboxAdmin, order_id: str, event: str, attempts: int) -> Any:
+async def settled(admin: AsyncSandboxAdmin, order_id: str, event: str, attempts: int) -> Any:
     """The order's ``event`` delivery once ``attempts`` attempts are recorded and none is in
     flight. The sink sees a request before the dispatcher records its answer: move the clock
     only after this, or a retry is scheduled from the moved clock."""
@@ -59,15 +59,15 @@ async def settled(admin: SandboxAdmin, order_id: str, event: str, attempts: int)
 
 
 @pytest.fixture
-async def macropay(sandbox: Sandbox) -> AsyncIterator[MacropayClient]:
-    async with MacropayClient(
+async def macropay(sandbox: Sandbox) -> AsyncIterator[AsyncMacropayClient]:
+    async with AsyncMacropayClient(
         sandbox.base_url("macropay") + "/v2", API_KEY, headers=sandbox.headers
     ) as client:
         yield client
 
 
 @pytest.fixture
-def new_order(macropay: MacropayClient) -> CreateOrder:
+def new_order(macropay: AsyncMacropayClient) -> CreateOrder:
     """Create an order (10.00 EUR unless told otherwise); returns its orderId."""
 
     async def create(amount: Any = "10.00", currency: str = "EUR", **fields: Any) -> str:

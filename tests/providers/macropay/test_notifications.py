@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from psp_sandbox.client.macropay import (
-    MacropayClient,
+    AsyncMacropayClient,
     RedirectUrls,
     parse_callback,
     parse_notification,
 )
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.providers.macropay import webhooks
 from psp_sandbox.simulator.testing.sink import Delivery, WebhookSink
 
@@ -26,7 +26,7 @@ def statuses(deliveries: list[Delivery]) -> list[str]:
 
 
 async def test_a_payment_notification_carries_the_documented_fields(
-    macropay: MacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
+    macropay: AsyncMacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
 ) -> None:
     order = await new_order("29.95", "EUR", notification_url=webhook_sink.url_for("notify"))
     answer = await macropay.pay_with_card(order, VISA)
@@ -44,7 +44,7 @@ async def test_a_payment_notification_carries_the_documented_fields(
 
 
 async def test_a_failed_payment_notification_carries_its_error(
-    macropay: MacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
+    macropay: AsyncMacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
 ) -> None:
     for number, code, message in (
         ("4000000000000002", "0102", "Authorization Failed"),
@@ -62,9 +62,9 @@ async def test_a_failed_payment_notification_carries_its_error(
 
 
 async def test_an_in_process_payment_is_notified_when_it_completes_and_retried_until_200(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
-    admin: SandboxAdmin,
+    admin: AsyncSandboxAdmin,
     webhook_sink: WebhookSink,
 ) -> None:
     order = await new_order(notification_url=webhook_sink.url_for("notify"))
@@ -88,9 +88,9 @@ async def test_an_in_process_payment_is_notified_when_it_completes_and_retried_u
 
 
 async def test_only_a_200_answer_counts_as_delivered(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
-    admin: SandboxAdmin,
+    admin: AsyncSandboxAdmin,
     webhook_sink: WebhookSink,
 ) -> None:
     webhook_sink.respond_with(201, 204)
@@ -108,9 +108,9 @@ async def test_only_a_200_answer_counts_as_delivered(
 
 
 async def test_refunds_are_notified_as_refund_transactions(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
-    admin: SandboxAdmin,
+    admin: AsyncSandboxAdmin,
     webhook_sink: WebhookSink,
 ) -> None:
     order = await new_order("10", "EUR", notification_url=webhook_sink.url_for("notify"))
@@ -128,7 +128,7 @@ async def test_refunds_are_notified_as_refund_transactions(
 
 
 async def test_without_a_notification_url_nothing_is_sent(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     order = await new_order()
     await macropay.pay_with_card(order, VISA)
@@ -137,7 +137,7 @@ async def test_without_a_notification_url_nothing_is_sent(
 
 
 async def test_the_callback_posts_the_transaction_list_to_the_success_or_fail_url(
-    macropay: MacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
+    macropay: AsyncMacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
 ) -> None:
     urls = RedirectUrls(webhook_sink.url_for("ok"), webhook_sink.url_for("ko"))
     good = await new_order(
@@ -170,9 +170,9 @@ async def test_the_callback_posts_the_transaction_list_to_the_success_or_fail_ur
 
 
 async def test_an_in_process_payment_calls_back_the_success_url_once(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
-    admin: SandboxAdmin,
+    admin: AsyncSandboxAdmin,
     webhook_sink: WebhookSink,
 ) -> None:
     urls = RedirectUrls(webhook_sink.url_for("ok"), webhook_sink.url_for("ko"))
@@ -185,7 +185,7 @@ async def test_an_in_process_payment_calls_back_the_success_url_once(
 
 
 async def test_a_fallback_mid_makes_a_two_element_callback_with_the_failed_attempt_first(
-    macropay: MacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
+    macropay: AsyncMacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
 ) -> None:
     urls = RedirectUrls(webhook_sink.url_for("ok"), webhook_sink.url_for("ko"))
     order = await new_order(redirect_url=urls, notification_url=webhook_sink.url_for("notify"))

@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from psp_sandbox.client.macropay import MacropayAuthError, MacropayClient, RedirectUrls
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.macropay import AsyncMacropayClient, MacropayAuthError, RedirectUrls
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.settings import CredentialConfig
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from psp_sandbox.simulator.testing.server import SandboxServer
@@ -23,7 +23,7 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 async def test_an_order_answers_its_id_with_its_fields_and_lives_one_hour(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
 ) -> None:
     order = await macropay.create_order(
         "0.95",
@@ -85,13 +85,13 @@ async def test_an_order_answers_its_id_with_its_fields_and_lives_one_hour(
     ],
 )
 async def test_an_order_that_does_not_match_the_schema_is_an_invalid_request(
-    macropay: MacropayClient, body: Any
+    macropay: AsyncMacropayClient, body: Any
 ) -> None:
     error = await refused(macropay.send("POST", "/orders", json.dumps(body).encode()))
     assert (error.status, error.body) == (400, INVALID_REQUEST)
 
 
-async def test_unknown_order_fields_are_ignored(macropay: MacropayClient) -> None:
+async def test_unknown_order_fields_are_ignored(macropay: AsyncMacropayClient) -> None:
     body = {"money": {"amount": 1, "currency": "EUR"}, "customerId": "c-1"}
     order = await macropay.send("POST", "/orders", json.dumps(body).encode())
     assert "customerId" not in order
@@ -99,20 +99,20 @@ async def test_unknown_order_fields_are_ignored(macropay: MacropayClient) -> Non
 
 @pytest.mark.parametrize("body", [b"", b"{", b'{"money": }', b"\xff\xfe"])
 async def test_a_body_that_is_not_json_is_a_parsing_problem(
-    macropay: MacropayClient, body: bytes
+    macropay: AsyncMacropayClient, body: bytes
 ) -> None:
     error = await refused(macropay.send("POST", "/orders", body))
     assert (error.status, error.body) == (400, envelope("0905", "Problem Parsing Request"))
 
 
-async def test_a_form_encoded_body_is_a_parsing_problem(macropay: MacropayClient) -> None:
+async def test_a_form_encoded_body_is_a_parsing_problem(macropay: AsyncMacropayClient) -> None:
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     error = await refused(macropay.send("POST", "/orders", b"money=1", headers))
     assert error.body == envelope("0905", "Problem Parsing Request")
 
 
 async def test_an_order_pays_within_its_hour_and_is_not_found_after_it(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     early, late = await new_order(), await new_order()
     await admin.advance_clock(3599)
@@ -142,20 +142,20 @@ async def test_strict_mode_denies_keys_it_was_not_given() -> None:
     configured = {"macropay": [CredentialConfig(key="team-a", tenant="team-a")]}
     with SandboxServer(auth="strict", credentials=configured) as server:
         url = f"{server.url}/macropay/v2"
-        async with MacropayClient(url, "an-unknown-key-of-enough-length") as stranger:
+        async with AsyncMacropayClient(url, "an-unknown-key-of-enough-length") as stranger:
             error = await refused(stranger.create_order(1, "EUR"))
         assert isinstance(error, MacropayAuthError)
         assert (error.status, error.body) == (403, DENY)
         for key in (API_KEY, "team-a"):  # configured keys need no particular form
-            async with MacropayClient(url, key) as known:
+            async with AsyncMacropayClient(url, key) as known:
                 assert "orderId" in await known.create_order(1, "EUR")
 
 
 async def test_each_new_key_gets_a_tenant_of_its_own(sandbox: Sandbox) -> None:
     url = sandbox.base_url("macropay") + "/v2"
     async with (
-        MacropayClient(url, "merchant-one-key-0000000001") as one,
-        MacropayClient(url, "merchant-two-key-0000000002") as two,
+        AsyncMacropayClient(url, "merchant-one-key-0000000001") as one,
+        AsyncMacropayClient(url, "merchant-two-key-0000000002") as two,
     ):
         order = (await one.create_order(1, "EUR"))["orderId"]
         error = await refused(two.pay_with_card(order, VISA))
@@ -168,14 +168,14 @@ async def test_each_new_key_gets_a_tenant_of_its_own(sandbox: Sandbox) -> None:
     [("GET", "/orders"), ("DELETE", "/orders"), ("POST", "/payments"), ("GET", "/")],
 )
 async def test_unknown_paths_and_methods_answer_as_the_api_gateway_does(
-    macropay: MacropayClient, method: str, path: str
+    macropay: AsyncMacropayClient, method: str, path: str
 ) -> None:
     error = await refused(macropay.send(method, path, None))
     assert (error.status, error.body) == (403, {"message": "Missing Authentication Token"})
 
 
 async def test_an_injected_server_fault_answers_0900(
-    macropay: MacropayClient, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, admin: AsyncSandboxAdmin
 ) -> None:
     await admin.inject_fault("error", provider="macropay", operation="create_order", status=500)
     error = await refused(macropay.create_order(1, "EUR"))
@@ -194,7 +194,7 @@ async def test_an_injected_server_fault_answers_0900(
     ],
 )
 async def test_other_injected_errors_answer_as_revup_or_its_gateway_would(
-    macropay: MacropayClient, admin: SandboxAdmin, status: int, body: dict[str, Any]
+    macropay: AsyncMacropayClient, admin: AsyncSandboxAdmin, status: int, body: dict[str, Any]
 ) -> None:
     await admin.inject_fault("error", provider="macropay", operation="create_order", status=status)
     error = await refused(macropay.create_order(1, "EUR"))

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from psp_sandbox.client.macropay import MacropayClient
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.macropay import AsyncMacropayClient
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 
 from .conftest import VISA, CreateOrder, card, envelope, refused
 
@@ -37,7 +37,7 @@ CARD = VISA.as_data()
     ],
 )
 async def test_magic_cards_answer_200_with_the_documented_status_and_message(
-    macropay: MacropayClient, new_order: CreateOrder, number: str, status: str, message: str
+    macropay: AsyncMacropayClient, new_order: CreateOrder, number: str, status: str, message: str
 ) -> None:
     answer = await macropay.pay_with_card(await new_order(), card(number))
     assert (answer["transactionStatus"], answer["message"]) == (status, message)
@@ -48,14 +48,14 @@ async def test_magic_cards_answer_200_with_the_documented_status_and_message(
 
 
 async def test_the_card_may_come_as_base64_json_in_place_of_the_ciphered_blob(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     answer = await macropay.pay_with_card(await new_order(), VISA, as_base64=True)
     assert answer["transactionStatus"] == "success"
 
 
 async def test_an_order_is_paid_once_whatever_the_first_result(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     for first in (VISA, card("4000000000000002"), card("4000000000000259")):
         order = await new_order()
@@ -65,7 +65,7 @@ async def test_an_order_is_paid_once_whatever_the_first_result(
 
 
 async def test_an_unknown_order_is_not_found_and_a_malformed_id_is_invalid(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
 ) -> None:
     error = await refused(macropay.pay_with_card("0b6e1f5e-7a8a-4c43-9d4e-0d3f0d1f2a3b", VISA))
     assert (error.status, error.body) == (400, envelope("0108", "Transaction Not Found"))
@@ -98,7 +98,7 @@ async def test_an_unknown_order_is_not_found_and_a_malformed_id_is_invalid(
     ],
 )
 async def test_card_data_errors_answer_revups_codes(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
     changes: dict[str, Any],
     code: str,
@@ -113,7 +113,7 @@ async def test_card_data_errors_answer_revups_codes(
 
 
 async def test_card_errors_come_in_revups_order(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     order = await new_order()
     everything_wrong = {"cardNumber": "1", "cardHolderName": "", "cvv": "1", "expiryMonth": 13}
@@ -129,7 +129,7 @@ async def test_card_errors_come_in_revups_order(
 
 
 async def test_a_missing_card_field_is_an_invalid_request(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     data = {k: v for k, v in CARD.items() if k != "cvv"}
     error = await refused(
@@ -153,14 +153,14 @@ async def test_a_missing_card_field_is_an_invalid_request(
     ],
 )
 async def test_a_pay_body_that_does_not_match_the_schema_is_an_invalid_request(
-    macropay: MacropayClient, new_order: CreateOrder, body: dict[str, Any]
+    macropay: AsyncMacropayClient, new_order: CreateOrder, body: dict[str, Any]
 ) -> None:
     error = await refused(macropay.pay(await new_order(), body))
     assert (error.status, error.body) == (400, envelope("0300", "Invalid Request"))
 
 
 async def test_a_refused_request_leaves_the_order_usable(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     order = await new_order()
     await refused(macropay.pay_with_card(order, card("4111111111111112")))
@@ -169,7 +169,7 @@ async def test_a_refused_request_leaves_the_order_usable(
 
 
 async def test_a_pending_payment_completes_on_the_tenant_clock(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     approved = await macropay.pay_with_card(await new_order(), card("4000000000000259"))
     declined = await macropay.pay_with_card(await new_order(), card("4000000000000267"))
@@ -187,7 +187,7 @@ async def test_a_pending_payment_completes_on_the_tenant_clock(
 
 
 async def test_queued_outcomes_decide_the_payment_and_its_delay(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     await admin.queue_outcome("declined", provider="macropay")
     assert (await macropay.pay_with_card(await new_order(), VISA))["transactionStatus"] == "failed"
@@ -203,7 +203,7 @@ async def test_queued_outcomes_decide_the_payment_and_its_delay(
 
 
 async def test_an_injected_fault_on_pay_answers_0900_and_keeps_the_order(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     order = await new_order()
     await admin.inject_fault("error", provider="macropay", operation="pay", status=500)
@@ -213,7 +213,7 @@ async def test_an_injected_fault_on_pay_answers_0900_and_keeps_the_order(
 
 
 async def test_the_inquiry_answers_a_payment_and_refuses_unknown_ids(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     order = await new_order("12.50", "EUR")
     paid = await macropay.pay_with_card(order, VISA)

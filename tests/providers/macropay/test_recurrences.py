@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from psp_sandbox.client.macropay import Card, MacropayClient
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.macropay import AsyncMacropayClient, Card
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 
 from .conftest import VISA, CreateOrder, card, envelope, refused
 
@@ -22,7 +22,7 @@ class Initial:
 
 
 async def initial(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
     with_card: Card = VISA,
     min_period: int | None = None,
@@ -35,7 +35,7 @@ async def initial(
 
 
 async def charge(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
     parent: Initial,
     step: str = "recurring",
@@ -47,7 +47,7 @@ async def charge(
 
 
 async def test_an_initial_payment_with_generate_token_yields_a_token_for_recurrences(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     first = await initial(macropay, new_order)
     for _ in range(3):
@@ -58,7 +58,7 @@ async def test_an_initial_payment_with_generate_token_yields_a_token_for_recurre
 
 
 async def test_no_token_is_shown_for_a_payment_that_did_not_succeed(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     order = await new_order(sequence="initial", generate_token=True)
     answer = await macropay.pay_with_card(order, card("4000000000000002"))
@@ -66,7 +66,7 @@ async def test_no_token_is_shown_for_a_payment_that_did_not_succeed(
 
 
 async def test_a_final_charge_closes_the_chain_and_disables_the_token(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     first = await initial(macropay, new_order)
     assert (await charge(macropay, new_order, first, "final"))["transactionStatus"] == "success"
@@ -79,7 +79,7 @@ async def test_a_final_charge_closes_the_chain_and_disables_the_token(
 
 
 async def test_a_declined_final_charge_leaves_the_chain_open(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     first = await initial(macropay, new_order)
     await admin.queue_outcome("declined", provider="macropay")
@@ -88,7 +88,7 @@ async def test_a_declined_final_charge_leaves_the_chain_open(
 
 
 async def test_while_a_final_charge_is_in_process_the_chain_takes_no_other(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     first = await initial(macropay, new_order)
     await admin.queue_outcome("pending_approved", provider="macropay", delay_seconds=60)
@@ -101,7 +101,7 @@ async def test_while_a_final_charge_is_in_process_the_chain_takes_no_other(
 
 
 async def test_a_parent_that_is_not_a_successful_open_initial_is_not_available(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     first = await initial(macropay, new_order)
     unknown = Initial(UNKNOWN_UUID, first.token)
@@ -118,7 +118,7 @@ async def test_a_parent_that_is_not_a_successful_open_initial_is_not_available(
 
 
 async def test_only_a_successful_initial_payment_heads_a_chain(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     for number in ("4000000000000002", "4000000000000259"):
         order = await new_order(sequence="initial", generate_token=True)
@@ -132,7 +132,7 @@ async def test_only_a_successful_initial_payment_heads_a_chain(
 
 
 async def test_an_unknown_token_is_not_found_and_a_malformed_one_is_invalid(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     first = await initial(macropay, new_order)
     error = await refused(charge(macropay, new_order, first, token=UNKNOWN_UUID))
@@ -142,7 +142,7 @@ async def test_an_unknown_token_is_not_found_and_a_malformed_one_is_invalid(
 
 
 async def test_the_method_must_fit_the_orders_sequence(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     first = await initial(macropay, new_order)
     for step in ("recurring", "final"):
@@ -155,7 +155,7 @@ async def test_the_method_must_fit_the_orders_sequence(
 
 
 async def test_a_customer_present_payment_may_use_a_token(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     order = await new_order(generate_token=True)
     paid = await macropay.pay_with_card(order, VISA)
@@ -165,7 +165,7 @@ async def test_a_customer_present_payment_may_use_a_token(
 
 
 async def test_an_expired_card_behind_a_token_is_refused(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     now = (await admin.clock())["now"]
     year, month = int(now[:4]), int(now[5:7])
@@ -178,7 +178,7 @@ async def test_an_expired_card_behind_a_token_is_refused(
 
 
 async def test_the_minimum_period_is_kept_on_the_tenant_clock(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     first = await initial(macropay, new_order, min_period=30)
     await admin.advance_clock(29 * 86_400)
@@ -192,7 +192,7 @@ async def test_the_minimum_period_is_kept_on_the_tenant_clock(
 
 
 async def test_merchant_initiated_charges_are_never_challenged(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     order = await new_order(sequence="initial", generate_token=True)
     answer = await macropay.pay_with_card(order, card("4000000000003220"))

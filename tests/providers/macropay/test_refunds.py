@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from psp_sandbox.client.macropay import MacropayClient
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.macropay import AsyncMacropayClient
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 
 from .conftest import VISA, CreateOrder, card, envelope, refused
 
@@ -17,14 +17,14 @@ NOT_PERMITTED = envelope("0207", "Transaction Not Permitted")
 INVALID_CURRENCY = envelope("0307", "Invalid Currency")
 
 
-async def paid(macropay: MacropayClient, new_order: CreateOrder, amount: str = "10.00") -> str:
+async def paid(macropay: AsyncMacropayClient, new_order: CreateOrder, amount: str = "10.00") -> str:
     answer = await macropay.pay_with_card(await new_order(amount, "EUR"), VISA)
     assert answer["transactionStatus"] == "success"
     return str(answer["transactionId"])
 
 
 async def test_a_refund_answers_its_own_transaction_with_the_charged_amount(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     payment = await paid(macropay, new_order)
     answer = await macropay.refund(payment, "0.95", "EUR", reason="Refund reason")
@@ -41,7 +41,7 @@ async def test_a_refund_answers_its_own_transaction_with_the_charged_amount(
 
 
 async def test_partial_refunds_add_up_to_the_paid_amount_and_no_further(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     payment = await paid(macropay, new_order, "10.00")
     for amount in ("2.50", "7.00", "0.50"):
@@ -53,7 +53,7 @@ async def test_partial_refunds_add_up_to_the_paid_amount_and_no_further(
 
 
 async def test_a_refund_above_what_is_left_is_refused_and_changes_nothing(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     payment = await paid(macropay, new_order, "10.00")
     await macropay.refund(payment, "6", "EUR")
@@ -64,7 +64,7 @@ async def test_a_refund_above_what_is_left_is_refused_and_changes_nothing(
 
 @pytest.mark.parametrize("currency", ["USD", "XXX1", "eur", ""])
 async def test_a_refund_in_another_or_no_real_currency_is_an_invalid_currency(
-    macropay: MacropayClient, new_order: CreateOrder, currency: str
+    macropay: AsyncMacropayClient, new_order: CreateOrder, currency: str
 ) -> None:
     payment = await paid(macropay, new_order)
     error = await refused(macropay.refund(payment, "1", currency))
@@ -72,7 +72,7 @@ async def test_a_refund_in_another_or_no_real_currency_is_an_invalid_currency(
 
 
 async def test_only_a_successful_payment_is_refundable(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     declined = await macropay.pay_with_card(await new_order(), card("4000000000000002"))
     pending = await macropay.pay_with_card(await new_order(), card("4000000000000259"))
@@ -86,7 +86,7 @@ async def test_only_a_successful_payment_is_refundable(
     assert error.body == NOT_PERMITTED
 
 
-async def test_refunding_an_unknown_transaction_is_not_found(macropay: MacropayClient) -> None:
+async def test_refunding_an_unknown_transaction_is_not_found(macropay: AsyncMacropayClient) -> None:
     error = await refused(macropay.refund("0b6e1f5e-7a8a-4c43-9d4e-0d3f0d1f2a3b", "1", "EUR"))
     assert (error.status, error.body) == (400, envelope("0108", "Transaction Not Found"))
     error = await refused(macropay.refund("tx-1", "1", "EUR"))
@@ -106,7 +106,7 @@ async def test_refunding_an_unknown_transaction_is_not_found(macropay: MacropayC
     ],
 )
 async def test_a_refund_body_that_does_not_match_the_schema_is_an_invalid_request(
-    macropay: MacropayClient, new_order: CreateOrder, body: dict[str, Any]
+    macropay: AsyncMacropayClient, new_order: CreateOrder, body: dict[str, Any]
 ) -> None:
     payment = await paid(macropay, new_order)
     path = f"/transactions/{payment}/refund"
@@ -115,7 +115,7 @@ async def test_a_refund_body_that_does_not_match_the_schema_is_an_invalid_reques
 
 
 async def test_a_declined_refund_answers_failed_with_its_error(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     payment = await paid(macropay, new_order)
     await admin.queue_outcome("declined", operation="refund", provider="macropay")
@@ -127,7 +127,7 @@ async def test_a_declined_refund_answers_failed_with_its_error(
 
 
 async def test_a_pending_refund_reserves_its_amount_until_it_completes(
-    macropay: MacropayClient, new_order: CreateOrder, admin: SandboxAdmin
+    macropay: AsyncMacropayClient, new_order: CreateOrder, admin: AsyncSandboxAdmin
 ) -> None:
     payment = await paid(macropay, new_order)
     await admin.queue_outcome("pending_approved", operation="refund", delay_seconds=30)

@@ -10,12 +10,12 @@ import pytest
 from playwright.async_api import Browser
 
 from psp_sandbox.client.macropay import (
-    MacropayClient,
+    AsyncMacropayClient,
     RedirectUrls,
     parse_callback,
     parse_notification,
 )
-from psp_sandbox.client.sandbox import SandboxAdmin
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import CreateOrder, card
@@ -36,7 +36,7 @@ def merchant_page(action: dict[str, Any]) -> str:
 
 
 async def test_a_challenge_answers_waiting_user_interaction_with_an_action_to_the_acs(
-    macropay: MacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
+    macropay: AsyncMacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
 ) -> None:
     order = await new_order(notification_url=webhook_sink.url_for("notify"))
     answer = await macropay.pay_with_card(order, CHALLENGE)
@@ -59,9 +59,9 @@ async def test_a_challenge_answers_waiting_user_interaction_with_an_action_to_th
 
 
 async def test_passing_the_challenge_succeeds_and_is_notified_and_called_back(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
-    admin: SandboxAdmin,
+    admin: AsyncSandboxAdmin,
     webhook_sink: WebhookSink,
 ) -> None:
     urls = RedirectUrls(webhook_sink.url_for("ok"), webhook_sink.url_for("ko"))
@@ -87,9 +87,9 @@ async def test_passing_the_challenge_succeeds_and_is_notified_and_called_back(
 
 @pytest.mark.parametrize("choice", ["decline", "abandon"])
 async def test_failing_the_challenge_fails_the_payment_with_an_error(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
-    admin: SandboxAdmin,
+    admin: AsyncSandboxAdmin,
     webhook_sink: WebhookSink,
     choice: str,
 ) -> None:
@@ -104,7 +104,7 @@ async def test_failing_the_challenge_fails_the_payment_with_an_error(
 
 
 async def test_the_hosted_acs_page_takes_the_form_post_and_returns_to_the_3ds_result_url(
-    macropay: MacropayClient, new_order: CreateOrder
+    macropay: AsyncMacropayClient, new_order: CreateOrder
 ) -> None:
     back = "https://shop.example/3ds-result?order=1"
     order = await new_order(redirect_url=RedirectUrls(three_ds_challenge_result=back))
@@ -127,7 +127,10 @@ async def test_the_hosted_acs_page_takes_the_form_post_and_returns_to_the_3ds_re
 
 @pytest.mark.browser
 async def test_a_cardholder_passes_the_challenge_in_a_real_browser(
-    browser: Browser, macropay: MacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
+    browser: Browser,
+    macropay: AsyncMacropayClient,
+    new_order: CreateOrder,
+    webhook_sink: WebhookSink,
 ) -> None:
     back = webhook_sink.url_for("3ds-done")
     order = await new_order(
@@ -156,9 +159,9 @@ async def test_a_cardholder_passes_the_challenge_in_a_real_browser(
 
 
 async def test_an_authenticated_payment_may_still_be_in_process_before_its_result(
-    macropay: MacropayClient,
+    macropay: AsyncMacropayClient,
     new_order: CreateOrder,
-    admin: SandboxAdmin,
+    admin: AsyncSandboxAdmin,
     webhook_sink: WebhookSink,
 ) -> None:
     order = await new_order(notification_url=webhook_sink.url_for("notify"))

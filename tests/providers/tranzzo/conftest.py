@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from psp_sandbox.client.tranzzo import Card, TranzzoClient, TranzzoCredentials
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, Card, TranzzoCredentials
 from psp_sandbox.simulator.providers.tranzzo import auth
 from psp_sandbox.simulator.testing.plugin import Sandbox
 
@@ -25,8 +25,8 @@ def card(number: str) -> Card:
 
 
 @pytest.fixture
-async def tranzzo(sandbox: Sandbox) -> AsyncIterator[TranzzoClient]:
-    async with TranzzoClient(
+async def tranzzo(sandbox: Sandbox) -> AsyncIterator[AsyncTranzzoClient]:
+    async with AsyncTranzzoClient(
         sandbox.base_url("tranzzo"), CREDENTIALS, headers=sandbox.headers
     ) as c:
         yield c

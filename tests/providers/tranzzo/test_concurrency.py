@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from psp_sandbox.client.sandbox import SandboxAdmin
-from psp_sandbox.client.tranzzo import TranzzoApiError, TranzzoClient
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError
 from psp_sandbox.simulator.testing.server import SandboxServer
 
 from .conftest import CREDENTIALS, VISA
@@ -27,8 +27,8 @@ async def test_fifty_concurrent_partial_refunds_of_ten_on_a_hundred_let_exactly_
 ) -> None:
     headers = {"X-Sandbox-Tenant": "concurrency"}
     async with (
-        TranzzoClient(f"{server.url}/tranzzo", CREDENTIALS, headers=headers) as tranzzo,
-        SandboxAdmin(server.url, "concurrency") as admin,
+        AsyncTranzzoClient(f"{server.url}/tranzzo", CREDENTIALS, headers=headers) as tranzzo,
+        AsyncSandboxAdmin(server.url, "concurrency") as admin,
     ):
         paid = await tranzzo.purchase("o-1", "100.00", "UAH", card=VISA)
 

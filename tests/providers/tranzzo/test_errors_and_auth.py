@@ -8,9 +8,9 @@ import aiohttp
 import pytest
 
 from psp_sandbox.client.tranzzo import (
+    AsyncTranzzoClient,
     TranzzoApiError,
     TranzzoAuthError,
-    TranzzoClient,
     TranzzoCredentials,
 )
 from psp_sandbox.simulator.testing.plugin import Sandbox
@@ -79,10 +79,10 @@ def purchase(**changes: Any) -> dict[str, Any]:
     ],
 )
 async def test_invalid_payment_fields_are_400_naming_the_field(
-    tranzzo: TranzzoClient, changes: dict[str, Any], field: str
+    tranzzo: AsyncTranzzoClient, changes: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(TranzzoApiError) as raised:
-        await tranzzo._post("/api/v1/payment", purchase(**changes))
+        await tranzzo.send("/api/v1/payment", purchase(**changes))
     error = raised.value
     assert error.status == 400
     assert error.code == "P-400"
@@ -90,13 +90,13 @@ async def test_invalid_payment_fields_are_400_naming_the_field(
     assert len(error.message) <= 512
 
 
-async def test_amount_finer_than_the_currency_allows_is_400(tranzzo: TranzzoClient) -> None:
+async def test_amount_finer_than_the_currency_allows_is_400(tranzzo: AsyncTranzzoClient) -> None:
     with pytest.raises(TranzzoApiError) as raised:
         await tranzzo.purchase("o-1", "10.5", "JPY", card=VISA)
     assert (raised.value.status, raised.value.body["args"]["field_name"]) == (400, "amount")
 
 
-async def test_comment_longer_than_2048_is_400(tranzzo: TranzzoClient) -> None:
+async def test_comment_longer_than_2048_is_400(tranzzo: AsyncTranzzoClient) -> None:
     await tranzzo.purchase("o-1", 100, "UAH", card=VISA)
     with pytest.raises(TranzzoApiError) as raised:
         await tranzzo.refund("o-1", "UAH", 1, comment="c" * 2049)
@@ -153,10 +153,10 @@ async def test_bad_credentials_are_401_with_the_documented_message(
     assert body == {"message": "Invalid pos_id field or credentials", "args": {"code": "P-401"}}
 
 
-async def test_a_pos_id_that_is_not_the_credentials_pos_is_401(tranzzo: TranzzoClient) -> None:
+async def test_a_pos_id_that_is_not_the_credentials_pos_is_401(tranzzo: AsyncTranzzoClient) -> None:
     other = "11111111-2222-4333-8444-555555555555"
     with pytest.raises(TranzzoAuthError) as raised:
-        await tranzzo._post("/api/v1/payment", purchase(pos_id=other))
+        await tranzzo.send("/api/v1/payment", purchase(pos_id=other))
     assert raised.value.message == "Invalid pos_id field or credentials"
 
 
@@ -167,10 +167,10 @@ async def test_open_mode_provisions_new_credentials_and_binds_their_pos(sandbox:
         "0123456789abcdef0123456789abcdef",
         "AIzaSyFreshKey",
     )
-    async with TranzzoClient(sandbox.base_url("tranzzo"), fresh, headers=sandbox.headers) as c:
+    async with AsyncTranzzoClient(sandbox.base_url("tranzzo"), fresh, headers=sandbox.headers) as c:
         assert (await c.purchase("o-9", 10, "UAH", card=VISA))["status"] == "success"
     wrong_secret = TranzzoCredentials(fresh.pos_id, fresh.api_key, "x" * 32, fresh.endpoints_key)
-    async with TranzzoClient(
+    async with AsyncTranzzoClient(
         sandbox.base_url("tranzzo"), wrong_secret, headers=sandbox.headers
     ) as c:
         with pytest.raises(TranzzoAuthError):
@@ -178,7 +178,9 @@ async def test_open_mode_provisions_new_credentials_and_binds_their_pos(sandbox:
     other_pos = TranzzoCredentials(
         "99999999-bbbb-4ccc-8ddd-eeeeeeeeeeee", fresh.api_key, fresh.api_secret, fresh.endpoints_key
     )
-    async with TranzzoClient(sandbox.base_url("tranzzo"), other_pos, headers=sandbox.headers) as c:
+    async with AsyncTranzzoClient(
+        sandbox.base_url("tranzzo"), other_pos, headers=sandbox.headers
+    ) as c:
         with pytest.raises(TranzzoAuthError):
             await c.order_status("o-9")
 

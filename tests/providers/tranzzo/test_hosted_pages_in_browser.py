@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser
 
-from psp_sandbox.client.sandbox import SandboxAdmin
-from psp_sandbox.client.tranzzo import TranzzoClient, decode_webhook
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, decode_webhook
 from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import CREDENTIALS, card
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 async def test_approving_on_the_challenge_page_pays_and_returns_to_the_shop(
-    browser: Browser, tranzzo: TranzzoClient, webhook_sink: WebhookSink
+    browser: Browser, tranzzo: AsyncTranzzoClient, webhook_sink: WebhookSink
 ) -> None:
     answer = await tranzzo.purchase(
         "o-1",
@@ -39,7 +39,10 @@ async def test_approving_on_the_challenge_page_pays_and_returns_to_the_shop(
 
 
 async def test_the_hosted_checkout_takes_a_card_then_the_challenge_decides(
-    browser: Browser, tranzzo: TranzzoClient, admin: SandboxAdmin, webhook_sink: WebhookSink
+    browser: Browser,
+    tranzzo: AsyncTranzzoClient,
+    admin: AsyncSandboxAdmin,
+    webhook_sink: WebhookSink,
 ) -> None:
     answer = await tranzzo.purchase(
         "o-1",
@@ -64,7 +67,7 @@ async def test_the_hosted_checkout_takes_a_card_then_the_challenge_decides(
 
 
 async def test_the_hosted_checkout_refuses_an_invalid_card_and_keeps_the_order_open(
-    browser: Browser, tranzzo: TranzzoClient
+    browser: Browser, tranzzo: AsyncTranzzoClient
 ) -> None:
     answer = await tranzzo.purchase("o-1", 5, "UAH", mode="hosted")
     page = await browser.new_page()

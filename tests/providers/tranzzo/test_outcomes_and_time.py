@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from psp_sandbox.client.sandbox import SandboxAdmin
-from psp_sandbox.client.tranzzo import TranzzoApiError, TranzzoClient, TranzzoTransportError
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError, TranzzoTransportError
 from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import VISA, card
@@ -28,13 +28,15 @@ from .conftest import VISA, card
     ],
 )
 async def test_magic_cards_end_as_the_table_says(
-    tranzzo: TranzzoClient, number: str, status: str, code: str
+    tranzzo: AsyncTranzzoClient, number: str, status: str, code: str
 ) -> None:
     answer = await tranzzo.purchase("o-1", 10, "UAH", card=card(number))
     assert (answer["status"], answer["status_code"]) == (status, code)
 
 
-async def test_an_expiry_in_the_past_is_an_expired_card_decline(tranzzo: TranzzoClient) -> None:
+async def test_an_expiry_in_the_past_is_an_expired_card_decline(
+    tranzzo: AsyncTranzzoClient,
+) -> None:
     from psp_sandbox.client.tranzzo import Card
 
     answer = await tranzzo.purchase("o-1", 10, "UAH", card=Card(VISA.number, 1, 20, "123"))
@@ -42,7 +44,7 @@ async def test_an_expiry_in_the_past_is_an_expired_card_decline(tranzzo: Tranzzo
 
 
 async def test_a_pending_card_is_approved_once_the_clock_passes_its_delay(
-    tranzzo: TranzzoClient, admin: SandboxAdmin, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin, webhook_sink: WebhookSink
 ) -> None:
     await tranzzo.purchase(
         "o-1", 10, "UAH", card=card("4000000000000259"), server_url=webhook_sink.url_for()
@@ -56,7 +58,7 @@ async def test_a_pending_card_is_approved_once_the_clock_passes_its_delay(
 
 
 async def test_a_pending_decline_card_declines_after_its_delay(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
     await tranzzo.purchase("o-1", 10, "UAH", card=card("4000000000000267"))
     await admin.advance_clock(5)
@@ -64,7 +66,7 @@ async def test_a_pending_decline_card_declines_after_its_delay(
 
 
 async def test_queued_outcomes_override_the_card(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
     await admin.queue_outcome(
         "insufficient_funds", operation="payment", provider="tranzzo", count=2
@@ -76,7 +78,7 @@ async def test_queued_outcomes_override_the_card(
 
 
 async def test_a_scripted_sequence_for_one_order_declines_then_approves(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
     await tranzzo.auth("o-1", 100, "UAH", card=VISA)
     await admin.queue_script(["declined", "approved"], operation="capture", reference="o-1")
@@ -87,7 +89,7 @@ async def test_a_scripted_sequence_for_one_order_declines_then_approves(
 
 
 async def test_an_injected_error_answers_in_tranzzos_envelope(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
     await admin.inject_fault("error", provider="tranzzo", operation="refund", status=503)
     await tranzzo.purchase("o-1", 10, "UAH", card=VISA)
@@ -100,7 +102,7 @@ async def test_an_injected_error_answers_in_tranzzos_envelope(
 
 
 async def test_reset_and_malformed_faults_break_the_transport(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
     # A reset GET on a kept-alive connection is retried by aiohttp itself: use a POST.
     await admin.inject_fault("reset", provider="tranzzo", operation="payment")
@@ -112,21 +114,21 @@ async def test_reset_and_malformed_faults_break_the_transport(
 
 
 async def test_a_latency_fault_delays_the_answer(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
-    from psp_sandbox.client.tranzzo import TranzzoClient as Client
+    from psp_sandbox.client.tranzzo import AsyncTranzzoClient as Client
     from tests.providers.tranzzo.conftest import CREDENTIALS
 
     await admin.inject_fault("latency", provider="tranzzo", operation="payment", latency_ms=2000)
-    impatient = Client(
-        tranzzo._http.base_url, CREDENTIALS, headers=tranzzo._http.headers, timeout=0.3
-    )
+    impatient = Client(tranzzo.base_url, CREDENTIALS, headers=tranzzo.headers, timeout=0.3)
     async with impatient:
         with pytest.raises(TranzzoTransportError):
             await impatient.purchase("o-1", 10, "UAH", card=VISA)
 
 
-async def test_unknown_fault_operation_is_refused_by_the_admin_api(admin: SandboxAdmin) -> None:
+async def test_unknown_fault_operation_is_refused_by_the_admin_api(
+    admin: AsyncSandboxAdmin,
+) -> None:
     from psp_sandbox.client.sandbox import SandboxApiError
 
     with pytest.raises(SandboxApiError) as raised:
@@ -135,7 +137,7 @@ async def test_unknown_fault_operation_is_refused_by_the_admin_api(admin: Sandbo
 
 
 async def test_an_outcome_queued_after_the_queue_was_seen_empty_still_applies(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
     assert (await tranzzo.purchase("o-1", 10, "UAH", card=VISA))["status"] == "success"
     await admin.queue_outcome("declined", provider="tranzzo")

@@ -7,8 +7,8 @@ import re
 import aiohttp
 import pytest
 
-from psp_sandbox.client.sandbox import SandboxAdmin
-from psp_sandbox.client.tranzzo import TranzzoApiError, TranzzoClient, TranzzoNotFound
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError, TranzzoNotFound
 from psp_sandbox.simulator.providers.tranzzo.models import PrimaryOperation, SecondaryOperation
 from psp_sandbox.simulator.testing.plugin import Sandbox
 
@@ -18,7 +18,7 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$")
 
 
 async def test_a_direct_purchase_succeeds_with_the_documented_fields(
-    tranzzo: TranzzoClient,
+    tranzzo: AsyncTranzzoClient,
 ) -> None:
     answer = await tranzzo.purchase("o-1", "100.50", "UAH", card=VISA, description="Books")
     PrimaryOperation.model_validate(answer)
@@ -36,13 +36,13 @@ async def test_a_direct_purchase_succeeds_with_the_documented_fields(
     assert answer["bank_short_name"]
 
 
-async def test_whole_amounts_are_json_integers(tranzzo: TranzzoClient) -> None:
+async def test_whole_amounts_are_json_integers(tranzzo: AsyncTranzzoClient) -> None:
     answer = await tranzzo.purchase("o-1", "250.00", "UAH", card=VISA)
     assert answer["amount"] == 250
     assert isinstance(answer["amount"], int)
 
 
-async def test_an_auth_succeeds_with_code_1002(tranzzo: TranzzoClient) -> None:
+async def test_an_auth_succeeds_with_code_1002(tranzzo: AsyncTranzzoClient) -> None:
     answer = await tranzzo.auth("o-1", 40, "XTS", card=VISA)
     assert (answer["status"], answer["status_code"], answer["method"]) == (
         "success",
@@ -52,7 +52,7 @@ async def test_an_auth_succeeds_with_code_1002(tranzzo: TranzzoClient) -> None:
 
 
 async def test_no_full_card_number_is_ever_answered_or_stored(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
     answer = await tranzzo.purchase("o-1", 10, "UAH", card=VISA)
     stored = await admin.payment(answer["payment_id"])
@@ -60,7 +60,7 @@ async def test_no_full_card_number_is_ever_answered_or_stored(
         assert VISA.number not in text
 
 
-async def test_order_status_lists_every_operation_oldest_first(tranzzo: TranzzoClient) -> None:
+async def test_order_status_lists_every_operation_oldest_first(tranzzo: AsyncTranzzoClient) -> None:
     await tranzzo.auth("o-1", 100, "UAH", card=VISA)
     await tranzzo.capture("o-1", "UAH", 80)
     await tranzzo.refund("o-1", "UAH", 30)
@@ -74,7 +74,9 @@ async def test_order_status_lists_every_operation_oldest_first(tranzzo: TranzzoC
     SecondaryOperation.model_validate(operations[2])
 
 
-async def test_one_operation_of_an_order_is_its_newest_of_that_kind(tranzzo: TranzzoClient) -> None:
+async def test_one_operation_of_an_order_is_its_newest_of_that_kind(
+    tranzzo: AsyncTranzzoClient,
+) -> None:
     await tranzzo.purchase("o-1", 100, "UAH", card=VISA)
     await tranzzo.refund("o-1", "UAH", 10)
     second = await tranzzo.refund("o-1", "UAH", 20)
@@ -84,27 +86,27 @@ async def test_one_operation_of_an_order_is_its_newest_of_that_kind(tranzzo: Tra
     assert by_id["method"] == "purchase"
 
 
-async def test_an_unknown_order_is_404_in_tranzzos_envelope(tranzzo: TranzzoClient) -> None:
+async def test_an_unknown_order_is_404_in_tranzzos_envelope(tranzzo: AsyncTranzzoClient) -> None:
     with pytest.raises(TranzzoNotFound) as raised:
         await tranzzo.order_status("0")
     assert raised.value.code == "P-404"
     assert raised.value.message == "Order not found"
 
 
-async def test_an_operation_the_order_never_had_is_404(tranzzo: TranzzoClient) -> None:
+async def test_an_operation_the_order_never_had_is_404(tranzzo: AsyncTranzzoClient) -> None:
     await tranzzo.purchase("o-1", 100, "UAH", card=VISA)
     with pytest.raises(TranzzoNotFound):
         await tranzzo.operation_status("o-1", "capture")
 
 
-async def test_a_duplicate_order_id_is_refused_with_p409(tranzzo: TranzzoClient) -> None:
+async def test_a_duplicate_order_id_is_refused_with_p409(tranzzo: AsyncTranzzoClient) -> None:
     await tranzzo.purchase("o-1", 100, "UAH", card=VISA)
     with pytest.raises(TranzzoApiError) as raised:
         await tranzzo.purchase("o-1", 100, "UAH", card=VISA)
     assert (raised.value.status, raised.value.code) == (400, "P-409")
 
 
-async def test_a_hosted_payment_answers_its_payment_page(tranzzo: TranzzoClient) -> None:
+async def test_a_hosted_payment_answers_its_payment_page(tranzzo: AsyncTranzzoClient) -> None:
     answer = await tranzzo.purchase("o-1", 100, "UAH", mode="hosted")
     assert answer["status"] == "init"
     assert answer["redirect_url"].endswith(f"/_sandbox/checkout/{answer['payment_id']}")
@@ -144,7 +146,7 @@ async def test_a_hosted_payment_without_json_accept_is_a_302(sandbox: Sandbox) -
         assert (await answer.json())["redirect_url"] == answer.headers["Location"]
 
 
-async def test_a_card_token_pays_again_without_the_card(tranzzo: TranzzoClient) -> None:
+async def test_a_card_token_pays_again_without_the_card(tranzzo: AsyncTranzzoClient) -> None:
     first = await tranzzo.purchase("o-1", 10, "UAH", card=VISA)
     assert first["cc_token"]
     again = await tranzzo.purchase("o-2", 20, "UAH", cc_token=first["cc_token"])
@@ -155,14 +157,14 @@ async def test_a_card_token_pays_again_without_the_card(tranzzo: TranzzoClient) 
     assert raised.value.status == 400
 
 
-async def test_a_credit_pays_out_and_cannot_be_refunded(tranzzo: TranzzoClient) -> None:
+async def test_a_credit_pays_out_and_cannot_be_refunded(tranzzo: AsyncTranzzoClient) -> None:
     answer = await tranzzo.payment("credit", "o-1", 10, "UAH", card=card("5454545454545454"))
     assert (answer["method"], answer["status"]) == ("credit", "success")
     with pytest.raises(TranzzoApiError):
         await tranzzo.refund("o-1", "UAH")
 
 
-async def test_health_answers_ok(tranzzo: TranzzoClient) -> None:
+async def test_health_answers_ok(tranzzo: AsyncTranzzoClient) -> None:
     assert await tranzzo.health() == "OK"
 
 
@@ -170,8 +172,10 @@ async def test_tenants_do_not_see_each_others_orders(sandbox: Sandbox) -> None:
     from .conftest import CREDENTIALS
 
     async with (
-        TranzzoClient(sandbox.base_url("tranzzo"), CREDENTIALS, headers=sandbox.headers) as mine,
-        TranzzoClient(
+        AsyncTranzzoClient(
+            sandbox.base_url("tranzzo"), CREDENTIALS, headers=sandbox.headers
+        ) as mine,
+        AsyncTranzzoClient(
             sandbox.base_url("tranzzo"),
             CREDENTIALS,
             headers={"X-Sandbox-Tenant": sandbox.tenant + "-other"},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import aiohttp
 
-from psp_sandbox.client.sandbox import SandboxAdmin
-from psp_sandbox.client.tranzzo import TranzzoClient, decode_webhook
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, decode_webhook
 from psp_sandbox.simulator.testing.sink import WebhookSink
 
 from .conftest import CREDENTIALS, VISA, card
@@ -14,7 +14,7 @@ CHALLENGE_CARD = card("4000000000003220")
 
 
 async def test_a_challenge_card_leaves_the_payment_pending_with_an_action_url(
-    tranzzo: TranzzoClient,
+    tranzzo: AsyncTranzzoClient,
 ) -> None:
     answer = await tranzzo.purchase(
         "o-1", 10, "UAH", card=CHALLENGE_CARD, result_url="https://shop.example/back"
@@ -25,7 +25,7 @@ async def test_a_challenge_card_leaves_the_payment_pending_with_an_action_url(
 
 
 async def test_approving_the_challenge_finishes_the_payment_and_sends_the_webhook(
-    tranzzo: TranzzoClient, admin: SandboxAdmin, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin, webhook_sink: WebhookSink
 ) -> None:
     answer = await tranzzo.purchase(
         "o-1", 10, "UAH", card=CHALLENGE_CARD, server_url=webhook_sink.url_for()
@@ -39,7 +39,7 @@ async def test_approving_the_challenge_finishes_the_payment_and_sends_the_webhoo
 
 
 async def test_declining_or_abandoning_the_challenge_fails_the_payment(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
     for order, choice, code in (("o-1", "decline", "2108"), ("o-2", "abandon", "2109")):
         answer = await tranzzo.purchase(order, 10, "UAH", card=CHALLENGE_CARD)
@@ -49,7 +49,7 @@ async def test_declining_or_abandoning_the_challenge_fails_the_payment(
 
 
 async def test_the_hosted_challenge_page_finishes_and_redirects_to_result_url(
-    tranzzo: TranzzoClient,
+    tranzzo: AsyncTranzzoClient,
 ) -> None:
     answer = await tranzzo.purchase(
         "o-1", 10, "UAH", card=CHALLENGE_CARD, result_url="https://shop.example/back?order=o-1"
@@ -71,7 +71,9 @@ async def test_the_hosted_challenge_page_finishes_and_redirects_to_result_url(
     assert status["status"] == "success"
 
 
-async def test_bypass_always_skips_and_never_forces_the_challenge(tranzzo: TranzzoClient) -> None:
+async def test_bypass_always_skips_and_never_forces_the_challenge(
+    tranzzo: AsyncTranzzoClient,
+) -> None:
     skipped = await tranzzo.purchase(
         "o-1", 10, "UAH", card=CHALLENGE_CARD, order_3ds_bypass="always"
     )
@@ -81,7 +83,7 @@ async def test_bypass_always_skips_and_never_forces_the_challenge(tranzzo: Tranz
 
 
 async def test_a_declining_card_still_declines_after_a_forced_challenge(
-    tranzzo: TranzzoClient, admin: SandboxAdmin
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
 ) -> None:
     answer = await tranzzo.purchase(
         "o-1", 10, "UAH", card=card("4000000000009995"), order_3ds_bypass="never"

@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from psp_sandbox.client.sandbox import SandboxAdmin
-from psp_sandbox.client.tranzzo import InvalidSignature, TranzzoClient, decode_webhook, sign
+from psp_sandbox.client.sandbox import AsyncSandboxAdmin
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, InvalidSignature, decode_webhook, sign
 from psp_sandbox.simulator.providers.tranzzo import webhooks as sandbox_webhooks
 from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.waiting import attempts_recorded
@@ -26,7 +26,7 @@ def test_signature_reproduces_the_documented_test_vector() -> None:
 
 
 async def test_a_purchase_webhook_is_signed_form_data_of_the_operation(
-    tranzzo: TranzzoClient, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, webhook_sink: WebhookSink
 ) -> None:
     answer = await tranzzo.purchase("o-1", 100, "UAH", card=VISA, server_url=webhook_sink.url_for())
     [delivery] = await webhook_sink.received(1)
@@ -43,7 +43,7 @@ async def test_a_purchase_webhook_is_signed_form_data_of_the_operation(
 
 
 async def test_every_final_operation_sends_its_own_webhook(
-    tranzzo: TranzzoClient, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, webhook_sink: WebhookSink
 ) -> None:
     url = webhook_sink.url_for()
     await tranzzo.auth("o-1", 100, "UAH", card=VISA, server_url=url)
@@ -55,7 +55,7 @@ async def test_every_final_operation_sends_its_own_webhook(
 
 
 async def test_a_declined_payment_sends_a_failure_webhook(
-    tranzzo: TranzzoClient, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, webhook_sink: WebhookSink
 ) -> None:
     await tranzzo.purchase(
         "o-1", 10, "UAH", card=card("4000000000009995"), server_url=webhook_sink.url_for()
@@ -66,7 +66,7 @@ async def test_a_declined_payment_sends_a_failure_webhook(
 
 
 async def test_a_refused_delivery_is_retried_on_the_tenant_clock(
-    tranzzo: TranzzoClient, admin: SandboxAdmin, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin, webhook_sink: WebhookSink
 ) -> None:
     webhook_sink.respond_with(500)
     answer = await tranzzo.purchase("o-1", 10, "UAH", card=VISA, server_url=webhook_sink.url_for())
@@ -83,7 +83,7 @@ async def test_a_refused_delivery_is_retried_on_the_tenant_clock(
 
 
 async def test_the_merchant_can_ask_for_a_webhook_again(
-    tranzzo: TranzzoClient, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, webhook_sink: WebhookSink
 ) -> None:
     answer = await tranzzo.purchase("o-1", 10, "UAH", card=VISA, server_url=webhook_sink.url_for())
     await webhook_sink.received(1)
@@ -96,7 +96,7 @@ async def test_the_merchant_can_ask_for_a_webhook_again(
 
 
 async def test_a_delivery_can_be_replayed_from_the_admin_api(
-    tranzzo: TranzzoClient, admin: SandboxAdmin, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin, webhook_sink: WebhookSink
 ) -> None:
     answer = await tranzzo.purchase("o-1", 10, "UAH", card=VISA, server_url=webhook_sink.url_for())
     await webhook_sink.received(1)
@@ -108,7 +108,7 @@ async def test_a_delivery_can_be_replayed_from_the_admin_api(
 
 
 async def test_webhook_faults_drop_and_duplicate_deliveries(
-    tranzzo: TranzzoClient, admin: SandboxAdmin, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin, webhook_sink: WebhookSink
 ) -> None:
     await admin.inject_fault("drop", provider="tranzzo")
     dropped = await tranzzo.purchase("o-1", 10, "UAH", card=VISA, server_url=webhook_sink.url_for())
@@ -122,7 +122,7 @@ async def test_webhook_faults_drop_and_duplicate_deliveries(
 
 
 async def test_a_delay_fault_holds_the_webhook_until_the_clock_moves(
-    tranzzo: TranzzoClient, admin: SandboxAdmin, webhook_sink: WebhookSink
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin, webhook_sink: WebhookSink
 ) -> None:
     await admin.inject_fault("delay", provider="tranzzo", seconds=60)
     answer = await tranzzo.purchase("o-1", 10, "UAH", card=VISA, server_url=webhook_sink.url_for())
