@@ -30,6 +30,7 @@ from .services.tokens import CardTokens
 from .settings import Settings
 from .store import store_from_url
 from .ui import create_pages_app
+from .ui.pages import setup_templates
 from .webhooks import Dispatcher, WebhookProfile
 
 
@@ -73,6 +74,7 @@ def create_app(
     app = web.Application()
     app[CONTEXT] = context
     app.cleanup_ctx.append(_lifecycle)
+    setup_templates(app)
     app.router.add_get("/", _index)
     # The hosted pages share the /_sandbox prefix with the admin API: mount them first.
     app.add_subapp("/_sandbox/acs", create_pages_app("acs"))

@@ -13,7 +13,7 @@ from ..appkeys import CONTEXT
 from ..engine import OperationStatus
 from ..outcomes.challenge import CHOICES
 from .links import split_challenge_id
-from .pages import follow, hidden_inputs, money, not_found, page, result
+from .pages import follow, money, not_found, page, result
 
 
 async def challenge_page(request: web.Request) -> web.StreamResponse:
@@ -23,16 +23,20 @@ async def challenge_page(request: web.Request) -> web.StreamResponse:
     op = payment.operation(operation_id) if payment else None
     plugin = ctx.plugins.get(payment.provider) if payment else None
     if payment is None or op is None or plugin is None:
-        return not_found("challenge")
+        return not_found(request, "challenge")
     form = await request.post() if request.method == "POST" else {}
     choice = str(form.get("choice", ""))
     if op.status is not OperationStatus.ACTION_REQUIRED:
         return result(
-            payment, "Verification already completed", f"This challenge ended as {op.status.value}."
+            request,
+            payment,
+            "Verification already completed",
+            f"This challenge ended as {op.status.value}.",
         )
     if choice not in CHOICES:
         passed_on = {k: str(v) for k, v in form.items() if k != "choice"}
         return page(
+            request,
             "3-D Secure",
             "acs",
             provider=plugin.title,
@@ -40,15 +44,16 @@ async def challenge_page(request: web.Request) -> web.StreamResponse:
             amount=money(payment),
             card=str(op.details.get("cc_mask") or op.details.get("card_mask") or "•••• test card"),
             action=request.path,
-            hidden_html=hidden_inputs(passed_on),
+            hidden=passed_on,
         )
     decision = await plugin.finish_challenge(payment, op, choice)
     finished = decision.payment.operation(op.id)
     assert finished is not None
     redirect = plugin.browser_return(decision.payment, finished)
     if redirect is not None:
-        return follow(redirect)
+        return follow(request, redirect)
     return result(
+        request,
         decision.payment,
         "Verification finished",
         f"The payment is now {decision.payment.status.value}.",

@@ -17,9 +17,9 @@ async def checkout_page(request: web.Request) -> web.StreamResponse:
     payment = await ctx.payments.get(request.match_info["payment_id"])
     plugin = ctx.plugins.get(payment.provider) if payment else None
     if payment is None or plugin is None:
-        return not_found("payment page")
+        return not_found(request, "payment page")
     if payment.status is not PaymentStatus.CREATED:
-        return result(payment, "This order is closed", f"It is {payment.status.value}.")
+        return result(request, payment, "This order is closed", f"It is {payment.status.value}.")
     error = ""
     if request.method == "POST":
         form = await request.post()
@@ -43,8 +43,9 @@ async def checkout_page(request: web.Request) -> web.StreamResponse:
                 raise web.HTTPSeeOther(acs_url(origin_of(request), payment.id, op.id))
             redirect = plugin.browser_return(decision.payment, op)
             if redirect is not None:
-                return follow(redirect)
+                return follow(request, redirect)
             return result(
+                request,
                 decision.payment,
                 "Payment finished",
                 f"The payment is now {decision.payment.status.value}.",
@@ -54,6 +55,7 @@ async def checkout_page(request: web.Request) -> web.StreamResponse:
         c["card_number"] + " (" + c["description"] + ")" for c in catalog(plugin.magic_cards)[:6]
     )
     return page(
+        request,
         "Checkout",
         "checkout",
         400 if error else 200,

@@ -1,13 +1,9 @@
-"""Rendering of the hosted pages: one layout, small templates, everything escaped."""
+"""Rendering of the hosted pages: Jinja2 templates (autoescaped) in one layout."""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Mapping
-from functools import lru_cache
-from importlib import resources
-from string import Template
-
+import aiohttp_jinja2
+import jinja2
 from aiohttp import web
 
 from ..engine import Payment
@@ -15,30 +11,22 @@ from ..engine.money import to_decimal
 from ..providers.base import Redirect
 
 
-@lru_cache(maxsize=16)
-def _template(name: str) -> Template:
-    text = resources.files(__package__).joinpath(f"templates/{name}.html").read_text("utf-8")
-    return Template(text)
+def setup_templates(app: web.Application) -> None:
+    """Give ``app`` and its sub-applications the hosted pages' templates."""
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.PackageLoader(__name__.rpartition(".")[0], "templates"),
+        autoescape=jinja2.select_autoescape(default=True),
+        undefined=jinja2.StrictUndefined,
+    )
 
 
-def page(title: str, template: str, http_status: int = 200, **fields: str) -> web.Response:
-    """Render a template into the layout. ``fields`` are escaped unless their name ends in
-    ``_html`` (already-safe markup such as hidden inputs)."""
-    values = {
-        (k[: -len("_html")] if k.endswith("_html") else k): (
-            v if k.endswith("_html") else html.escape(v)
-        )
-        for k, v in fields.items()
-    }
-    content = _template(template).substitute(values)
-    body = _template("layout").substitute(title=html.escape(title), content=content)
-    return web.Response(text=body, status=http_status, content_type="text/html")
-
-
-def hidden_inputs(fields: Mapping[str, str]) -> str:
-    return "".join(
-        f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-        for k, v in fields.items()
+def page(
+    request: web.Request, title: str, template: str, http_status: int = 200, **fields: object
+) -> web.Response:
+    """Render ``templates/<template>.html`` (which extends the layout) with ``fields``."""
+    return aiohttp_jinja2.render_template(
+        f"{template}.html", request, {"title": title, **fields}, status=http_status
     )
 
 
@@ -46,17 +34,18 @@ def money(payment: Payment) -> str:
     return f"{to_decimal(payment.amount, payment.currency)} {payment.currency}"
 
 
-def follow(redirect: Redirect) -> web.StreamResponse:
+def follow(request: web.Request, redirect: Redirect) -> web.StreamResponse:
     """Send the browser on: a 303 for GET, an auto-submitted form for POST."""
     if redirect.method.upper() == "GET":
         raise web.HTTPSeeOther(redirect.url)
-    return page(
-        "Returning", "autopost", action=redirect.url, hidden_html=hidden_inputs(redirect.fields)
-    )
+    return page(request, "Returning", "autopost", action=redirect.url, hidden=redirect.fields)
 
 
-def result(payment: Payment, headline: str, message: str, http_status: int = 200) -> web.Response:
+def result(
+    request: web.Request, payment: Payment, headline: str, message: str, http_status: int = 200
+) -> web.Response:
     return page(
+        request,
         headline,
         "result",
         http_status,
@@ -67,8 +56,9 @@ def result(payment: Payment, headline: str, message: str, http_status: int = 200
     )
 
 
-def not_found(what: str) -> web.Response:
+def not_found(request: web.Request, what: str) -> web.Response:
     return page(
+        request,
         "Not found",
         "result",
         404,

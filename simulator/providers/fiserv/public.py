@@ -21,4 +21,4 @@ async def three_ds_method(request: web.Request) -> web.StreamResponse:
             text="<!doctype html><title>3DS method</title>", content_type="text/html"
         )
     url, fields = notification
-    return follow(Redirect(url, "POST", fields))
+    return follow(request, Redirect(url, "POST", fields))
