@@ -1,8 +1,15 @@
-"""The admin API under ``/_sandbox/`` (JSON, with its own OpenAPI at /_sandbox/openapi.json)."""
+"""The admin API under ``/_sandbox/`` (JSON, with its own OpenAPI at /_sandbox/openapi.json).
+
+One module per resource registers its endpoints in the shared table (``endpoints.api``).
+"""
 
 from aiohttp import web
 
-from .routes import admin_errors, api, document
+# Each resource module registers its endpoints in the table on import.
+from . import clock, payments, queues, sandbox, webhooks  # noqa: F401
+from .endpoints import api
+from .problems import admin_errors
+from .sandbox import document
 
 
 def create_control_app() -> web.Application:

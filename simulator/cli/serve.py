@@ -1,33 +1,22 @@
-"""The ``psp-sandbox`` command: ``serve`` the sandbox, ``reset`` a running one."""
+"""``psp-sandbox serve``: serve every provider and the admin API until interrupted."""
 
 from __future__ import annotations
 
 import gc
-import json
 import logging
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import click
 from aiohttp import web
 from pydantic import ValidationError
 
-from .app import create_app
-from .appkeys import CONTEXT
-from .settings import load_settings
-from .store import store_from_url
-
-DEFAULT_URL = "http://127.0.0.1:8480"
+from ..app import create_app
+from ..appkeys import CONTEXT
+from ..settings import load_settings
+from ..store import store_from_url
 
 
-@click.group()
-@click.version_option(package_name="psp-sandbox")
-def main() -> None:
-    """psp-sandbox: a local, stateful simulator of payment providers' HTTP APIs."""
-
-
-@main.command()
+@click.command()
 @click.option("--host", default=None, help="Interface to listen on.  [default: 127.0.0.1]")
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="[default: 8480]")
 @click.option(
@@ -103,32 +92,9 @@ def serve(
         ) from None
 
 
-@main.command()
-@click.option("--url", default=DEFAULT_URL, show_default=True, help="The running sandbox.")
-@click.option("--tenant", default=None, help="Reset only this tenant.")
-def reset(url: str, tenant: str | None) -> None:
-    """Forget the state of a running sandbox (one tenant, or everything)."""
-    body = json.dumps({"tenant": tenant} if tenant else {}).encode()
-    request = urllib.request.Request(
-        f"{url.rstrip('/')}/_sandbox/reset",
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            click.echo(f"reset: {json.load(answer)['reset']}")
-    except (urllib.error.URLError, OSError) as error:
-        raise click.ClickException(f"no sandbox answered at {url}: {error}") from None
-
-
 async def _freeze_gc(_app: web.Application) -> None:
     """Long-lived start-up objects never need collecting; collect young garbage less often
     so that full collections over growing state do not set the tail latency."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
-
-
-if __name__ == "__main__":
-    main()

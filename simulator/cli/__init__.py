@@ -1,0 +1,20 @@
+"""The ``psp-sandbox`` command; one module per subcommand."""
+
+from __future__ import annotations
+
+import click
+
+from .reset import reset
+from .serve import serve
+
+
+@click.group()
+@click.version_option(package_name="psp-sandbox")
+def main() -> None:
+    """psp-sandbox: a local, stateful simulator of payment providers' HTTP APIs."""
+
+
+main.add_command(serve)
+main.add_command(reset)
+
+__all__ = ["main"]

@@ -1,0 +1,5 @@
+"""``python -m psp_sandbox.simulator.cli``."""
+
+from . import main
+
+main()

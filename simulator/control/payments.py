@@ -1,0 +1,116 @@
+"""Payments: list and inspect them, finish a 3-D Secure challenge or a pending operation."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..engine import OperationStatus
+from ..openapi import Answer
+from ..outcomes import scripted
+from ..providers.base import json_response
+from ..store import DeliveryFilter, PaymentFilter
+from . import models as m
+from .arguments import (
+    context_of,
+    limit_of,
+    optional_tenant,
+    payment_or_404,
+    read_body,
+)
+from .endpoints import E400, E404, E409, LIMIT_PARAM, TENANT_PARAMS, api
+from .problems import AdminProblem
+from .views import payment_view
+
+
+@api.get(
+    "/payments",
+    name="list_payments",
+    parameters=[
+        *TENANT_PARAMS,
+        {"name": "provider", "in": "query", "schema": {"type": "string"}},
+        {"name": "reference", "in": "query", "schema": {"type": "string"}},
+        LIMIT_PARAM,
+    ],
+    answers={200: Answer("Payments, newest first", m.PaymentList), 400: E400},
+)
+async def list_payments(request: web.Request) -> web.StreamResponse:
+    """Payments, newest first, filtered by tenant, provider and merchant reference."""
+    ctx = context_of(request)
+    where = PaymentFilter(
+        tenant=optional_tenant(request),
+        provider=request.query.get("provider"),
+        reference=request.query.get("reference"),
+        limit=limit_of(request),
+    )
+    return json_response(
+        {"payments": [payment_view(p) for p in await ctx.store.list_payments(where)]}
+    )
+
+
+@api.get(
+    "/payments/{payment_id}",
+    name="get_payment",
+    answers={
+        200: Answer("The payment, its operations, history and webhooks", m.PaymentView),
+        404: E404,
+    },
+)
+async def get_payment(request: web.Request) -> web.StreamResponse:
+    """One payment with its operations, status history and webhook attempts."""
+    ctx = context_of(request)
+    payment = await payment_or_404(ctx, request.match_info["payment_id"])
+    deliveries = await ctx.store.list_deliveries(
+        DeliveryFilter(payment_id=payment.id, limit=10_000)
+    )
+    return json_response(payment_view(payment, list(reversed(deliveries))))
+
+
+@api.post(
+    "/payments/{payment_id}/challenge",
+    name="complete_challenge",
+    body=m.ChallengeRequest,
+    answers={
+        200: Answer("The payment after the choice", m.PaymentView),
+        400: E400,
+        404: E404,
+        409: E409,
+    },
+)
+async def complete_challenge(request: web.Request) -> web.StreamResponse:
+    """Decide the payment's 3-D Secure challenge as the hosted page would (approve, decline,
+    abandon) — for tests without a browser."""
+    ctx = context_of(request)
+    body = await read_body(request, m.ChallengeRequest)
+    payment = await payment_or_404(ctx, request.match_info["payment_id"])
+    op = next((o for o in payment.operations if o.status is OperationStatus.ACTION_REQUIRED), None)
+    if op is None:
+        raise AdminProblem(409, "no_challenge", "the payment has no challenge waiting")
+    plugin = ctx.plugins.get(payment.provider)
+    if plugin is None:
+        raise AdminProblem(409, "unknown_provider", f"{payment.provider} is not served")
+    decision = await plugin.finish_challenge(payment, op, body.choice)
+    return json_response(payment_view(decision.payment))
+
+
+@api.post(
+    "/payments/{payment_id}/resolve",
+    name="resolve_pending",
+    body=m.ResolveRequest,
+    answers={
+        200: Answer("The payment after the resolution", m.PaymentView),
+        400: E400,
+        404: E404,
+        409: E409,
+    },
+)
+async def resolve_pending(request: web.Request) -> web.StreamResponse:
+    """Finish a pending operation now, with the named outcome, without moving the clock."""
+    ctx = context_of(request)
+    body = await read_body(request, m.ResolveRequest)
+    payment = await payment_or_404(ctx, request.match_info["payment_id"])
+    waiting = [o for o in payment.operations if not o.status.is_final]
+    op = next((o for o in waiting if body.operation_id in (None, o.id)), None)
+    if op is None:
+        raise AdminProblem(409, "not_pending", "no such pending operation")
+    decision = await ctx.payments.resolve(payment, op.id, scripted.named(body.outcome))
+    return json_response(payment_view(decision.payment))

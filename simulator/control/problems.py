@@ -1,0 +1,39 @@
+"""Admin API errors: every failure answers ``{"error": {"code", "message"}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..engine import RuleViolation
+from ..providers.base import json_response
+
+
+class AdminProblem(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    def response(self) -> web.Response:
+        return json_response({"error": {"code": self.code, "message": self.message}}, self.status)
+
+
+@web.middleware
+async def admin_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every failure of the admin API answers ``{"error": {"code", "message"}}``."""
+    try:
+        if request.match_info.http_exception is not None:
+            raise request.match_info.http_exception
+        response: web.StreamResponse = await handler(request)
+        return response
+    except AdminProblem as problem:
+        return problem.response()
+    except RuleViolation as violation:
+        return AdminProblem(409, violation.code.value, str(violation)).response()
+    except web.HTTPException as http:
+        if http.status < 400:
+            raise
+        return AdminProblem(
+            http.status, http.reason.lower().replace(" ", "_"), http.reason
+        ).response()

@@ -1,0 +1,87 @@
+"""The sandbox itself: health, the admin API's document, reset, providers and magic values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..openapi import Answer
+from ..outcomes.magic import catalog
+from ..providers.base import json_response
+from . import models as m
+from .arguments import (
+    context_of,
+    optional_tenant,
+    read_body,
+)
+from .endpoints import E400, TENANT_PARAMS, api
+
+
+@api.get("/health", name="health", answers={200: Answer("Ready", m.Health)})
+async def health(request: web.Request) -> web.StreamResponse:
+    """Readiness: 200 once the store is open and background work runs."""
+    ctx = context_of(request)
+    return json_response({"status": "ok", "store": ctx.store.url, "providers": list(ctx.plugins)})
+
+
+@api.get("/openapi.json", name="openapi", answers={200: Answer("This document", dict[str, Any])})
+async def openapi(request: web.Request) -> web.StreamResponse:
+    """The admin API's OpenAPI document."""
+    return json_response(document())
+
+
+def document() -> dict[str, Any]:
+    return api.document(
+        title="psp-sandbox admin API",
+        version="1.0",
+        description="Drive the sandbox: reset state, inspect payments and webhooks, move tenant "
+        "clocks, queue outcomes and inject faults. Tenants are named by the X-Sandbox-Tenant "
+        'header, ?tenant=, or a "tenant" field.',
+        servers=["/_sandbox"],
+    )
+
+
+@api.post(
+    "/reset",
+    name="reset",
+    body=m.ResetRequest,
+    parameters=TENANT_PARAMS,
+    answers={200: Answer("Reset done", dict[str, str]), 400: E400},
+)
+async def reset(request: web.Request) -> web.StreamResponse:
+    """Forget one tenant's payments, webhooks, clock and queues — or everything."""
+    ctx = context_of(request)
+    body = await read_body(request, m.ResetRequest)
+    tenant = optional_tenant(request, body.tenant)
+    await ctx.reset(tenant)
+    return json_response({"reset": tenant or "all"})
+
+
+@api.get("/providers", name="providers", answers={200: Answer("Providers", list[m.ProviderView])})
+async def providers(request: web.Request) -> web.StreamResponse:
+    """Every provider served, where, and its operation names (for faults)."""
+    return json_response(
+        [
+            {
+                "name": p.name,
+                "title": p.title,
+                "mount": f"/{p.name}",
+                "base_paths": list(p.base_paths),
+                "operations": [e.name for e in p.api.endpoints if not e.public],
+                "sends_webhooks": p.webhooks is not None,
+            }
+            for p in context_of(request).plugins.values()
+        ]
+    )
+
+
+@api.get(
+    "/magic",
+    name="magic",
+    answers={200: Answer("Magic cards per provider", dict[str, list[m.MagicCardView]])},
+)
+async def magic(request: web.Request) -> web.StreamResponse:
+    """Every magic card number and the outcome it calls for, per provider."""
+    plugins = context_of(request).plugins
+    return json_response({name: catalog(p.magic_cards) for name, p in plugins.items()})
