@@ -19,7 +19,8 @@ T = TypeVar("T")
 class SandboxServer:
     def __init__(self, settings: Settings | None = None, **overrides: object) -> None:
         base = settings or Settings(store="memory://", port=0)
-        self.settings = base.model_copy(update={"port": 0, **overrides})
+        # Validated again, so that overrides meet the same rules as a served configuration.
+        self.settings = Settings.model_validate({**base.model_dump(), **overrides, "port": 0})
         self._app = ThreadedApp(
             lambda: create_app(self.settings), "psp-sandbox", self.settings.host
         )

@@ -41,6 +41,7 @@ def test_serve_prints_one_line_per_provider_and_stops_cleanly_on_ctrl_c() -> Non
         (["serve", "--port", "99999"], "99999 is not in the range"),
         (["serve", "--store", "postgres://db"], "unknown store URL"),
         (["serve", "--config", "/no/such/file.toml"], "does not exist"),
+        (["serve", "--auth", "strict"], "strict mode needs an admin token"),
     ],
 )
 def test_bad_flags_give_a_clear_message(args: list[str], message: str) -> None:
@@ -75,7 +76,7 @@ def test_reset_without_a_sandbox_fails_clearly() -> None:
 async def test_strict_mode_with_configured_credentials(tmp_path: Path) -> None:
     config = tmp_path / "sandbox.toml"
     config.write_text(
-        'auth = "strict"\n\n[[credentials.tranzzo]]\n'
+        'auth = "strict"\nadmin_token = "cli-tests-admin-token"\n\n[[credentials.tranzzo]]\n'
         'key = "11111111-2222-4333-8444-555555555555"\n'
         'secret = "a-configured-secret-of-32-chars!"\n'
         'tenant = "team-a"\n'

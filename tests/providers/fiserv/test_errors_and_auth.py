@@ -153,7 +153,7 @@ async def test_missing_api_key_client_request_id_or_timestamp_is_400(sandbox: Sa
 
 @pytest.fixture
 async def strict_url() -> AsyncIterator[str]:
-    with SandboxServer(auth="strict") as server:
+    with SandboxServer(auth="strict", admin_token="fiserv-tests-admin-token") as server:
         yield server.url
 
 
