@@ -1,6 +1,9 @@
 """A client for psp-sandbox's admin API (``/_sandbox``), blocking (``SandboxAdmin``) or
 awaiting (``AsyncSandboxAdmin``).
 
+A sandbox with an admin token (always one in strict mode) answers 401 to calls without it:
+give it as ``token=`` and every call sends ``Authorization: Bearer <token>``.
+
 Exceptions::
 
     SandboxError
@@ -19,6 +22,8 @@ import httpx
 from ._transport import AsyncClient, Flow, NotJson, Request, SyncClient, awaiting, blocking
 
 TENANT_HEADER = "X-Sandbox-Tenant"
+#: Sent instead of the client's tenant where a call must name none (a reset of every tenant).
+_NO_TENANT = {TENANT_HEADER: ""}
 
 
 class SandboxError(Exception):
@@ -53,7 +58,7 @@ class SandboxAdminApi:
     def reset(self, *, everything: bool = False) -> Flow[Any]:
         """Forget this tenant's state (or, with ``everything``, every tenant's)."""
         if everything:
-            return (yield from self.call("POST", "/reset", {}, headers={TENANT_HEADER: ""}))
+            return (yield from self.call("POST", "/reset", {"all": True}, headers=_NO_TENANT))
         return (yield from self.call("POST", "/reset", {"tenant": self.tenant}))
 
     def payments(
@@ -189,17 +194,18 @@ class SandboxAdminApi:
 
 class SandboxAdmin(SyncClient[SandboxAdminApi]):
     """Blocking. ``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant``
-    every call acts on that tenant."""
+    every call acts on that tenant; ``token`` is the sandbox's admin token, if it has one."""
 
     def __init__(
         self,
         base_url: str,
         tenant: str | None = None,
         *,
+        token: str | None = None,
         timeout: float = 60.0,
         http: httpx.Client | None = None,
     ) -> None:
-        headers = {TENANT_HEADER: tenant} if tenant else {}
+        headers = _headers(tenant, token)
         url = base_url.rstrip("/") + "/_sandbox"
         api = SandboxAdminApi(tenant)
         super().__init__(api, url, headers=headers, timeout=timeout, http=http)
@@ -226,17 +232,18 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
 
 class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     """Awaiting. ``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant``
-    every call acts on that tenant."""
+    every call acts on that tenant; ``token`` is the sandbox's admin token, if it has one."""
 
     def __init__(
         self,
         base_url: str,
         tenant: str | None = None,
         *,
+        token: str | None = None,
         timeout: float = 60.0,
         http: httpx.AsyncClient | None = None,
     ) -> None:
-        headers = {TENANT_HEADER: tenant} if tenant else {}
+        headers = _headers(tenant, token)
         url = base_url.rstrip("/") + "/_sandbox"
         api = SandboxAdminApi(tenant)
         super().__init__(api, url, headers=headers, timeout=timeout, http=http)
@@ -259,6 +266,13 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     magic = awaiting(SandboxAdminApi.magic)
     providers = awaiting(SandboxAdminApi.providers)
     call = awaiting(SandboxAdminApi.call)
+
+
+def _headers(tenant: str | None, token: str | None) -> dict[str, str]:
+    headers = {TENANT_HEADER: tenant} if tenant else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
 
 
 def _present(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="the --target-url is a psp-sandbox (its admin API may be used)",
     )
+    group.addoption(
+        "--target-admin-token",
+        default=os.environ.get("PSP_SANDBOX_ADMIN_TOKEN") or None,
+        help="admin token of a psp-sandbox target (default: PSP_SANDBOX_ADMIN_TOKEN)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +50,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             url.rstrip("/"),
             sandbox=request.config.getoption("--target-is-sandbox"),
             provider_in_path=request.config.getoption("--target-is-sandbox"),
+            admin_token=request.config.getoption("--target-admin-token"),
         )
         return
     with SandboxServer(seed=request.config.getoption("--sandbox-seed")) as server:

@@ -15,5 +15,5 @@ __all__ = ["admin", "browser"]
 
 @pytest.fixture
 async def admin(sandbox: Sandbox) -> AsyncIterator[AsyncSandboxAdmin]:
-    async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant) as client:
+    async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant, token=sandbox.admin_token) as client:
         yield client

@@ -7,13 +7,14 @@ from aiohttp import web
 
 # Each resource module registers its endpoints in the table on import.
 from . import clock, payments, queues, sandbox, webhooks  # noqa: F401
+from .access import require_admin_token
 from .endpoints import api
 from .problems import admin_errors
 from .sandbox import document
 
 
 def create_control_app() -> web.Application:
-    app = web.Application(middlewares=[admin_errors])
+    app = web.Application(middlewares=[admin_errors, require_admin_token])
     api.register(app)
     return app
 

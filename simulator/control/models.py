@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from ..faults.injection import FaultKind
 from ..outcomes.challenge import Choice
@@ -22,9 +22,10 @@ class _Body(BaseModel):
 
 
 class ResetRequest(_Body):
-    """Forget one tenant's state, or (no tenant anywhere) everything."""
+    """Forget one tenant's state, or, with ``all``, every tenant's (never by default)."""
 
     tenant: str | None = Tenant
+    all: StrictBool = Field(False, description="Reset every tenant; name no tenant then")
 
 
 class ClockRequest(_Body):

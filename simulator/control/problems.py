@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -11,12 +12,16 @@ from ..providers.base import json_response
 
 
 class AdminProblem(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = dict(headers or {})
 
     def response(self) -> web.Response:
-        return json_response({"error": {"code": self.code, "message": self.message}}, self.status)
+        body = {"error": {"code": self.code, "message": self.message}}
+        return json_response(body, self.status, self.headers)
 
 
 @web.middleware

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +16,13 @@ from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 pytestmark = pytest.mark.slow
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "psp_sandbox.simulator.cli", *args],
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -61,14 +63,39 @@ def test_a_config_file_with_an_unknown_setting_is_refused(tmp_path: Path) -> Non
 
 def test_reset_forgets_the_state_of_a_running_sandbox() -> None:
     with ServeProcess("--store", "memory://") as server:
-        result = cli("reset", "--url", server.url)
+        result = cli("reset", "--url", server.url, "--all")
         assert (result.returncode, result.stdout.strip()) == (0, "reset: all")
         result = cli("reset", "--url", server.url, "--tenant", "team-a")
         assert result.stdout.strip() == "reset: team-a"
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "name the tenant to reset (--tenant T), or reset every one (--all)"),
+        (["--tenant", "team-a", "--all"], "give --tenant T or --all, not both"),
+    ],
+)
+def test_reset_resets_everything_only_when_asked(args: list[str], message: str) -> None:
+    result = cli("reset", "--url", "http://127.0.0.1:9", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_reset_sends_the_admin_token_from_the_environment() -> None:
+    token = "cli-tests-admin-token-0002"
+    with ServeProcess("--store", "memory://", env={"PSP_SANDBOX_ADMIN_TOKEN": token}) as server:
+        refused = cli("reset", "--url", server.url, "--all", env={"PSP_SANDBOX_ADMIN_TOKEN": ""})
+        assert refused.returncode == 1
+        assert "the sandbox refused: this sandbox's admin API needs its admin token" in (
+            refused.stderr
+        )
+        done = cli("reset", "--url", server.url, "--all", env={"PSP_SANDBOX_ADMIN_TOKEN": token})
+        assert (done.returncode, done.stdout.strip()) == (0, "reset: all")
+
+
 def test_reset_without_a_sandbox_fails_clearly() -> None:
-    result = cli("reset", "--url", "http://127.0.0.1:9")
+    result = cli("reset", "--url", "http://127.0.0.1:9", "--all")
     assert result.returncode == 1
     assert "no sandbox answered" in result.stderr
 
