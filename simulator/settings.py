@@ -28,7 +28,8 @@ ADMIN_TOKEN_MIN_LENGTH = 16
 class CredentialConfig(BaseModel):
     key: str
     secret: str | None = None
-    tenant: str | None = None
+    #: The credential's own tenant (a plain name: ``/`` is for sub-tenants); defaults to the key.
+    tenant: str | None = Field(None, pattern=r"^[A-Za-z0-9._:@-]{1,64}$")
     extra: dict[str, str] = Field(default_factory=dict)
 
 

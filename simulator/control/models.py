@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from ..faults.injection import FaultKind
 from ..outcomes.challenge import Choice
 from ..outcomes.scripted import OperationName, OutcomeName
+from ..services.tenancy import TENANT_PATTERN
 
 Tenant = Field(
     None,
-    pattern=r"^[A-Za-z0-9._:@-]{1,64}$",
+    pattern=TENANT_PATTERN,
     description="Defaults to the X-Sandbox-Tenant header or the ?tenant= query parameter",
 )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import socket
 import struct
 from abc import ABC, abstractmethod
@@ -31,13 +30,13 @@ from ..outcomes.challenge import outcome_of_choice
 from ..outcomes.magic import MagicCard
 from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
+from ..services.tenancy import TenantRefused, chosen_tenant
 from ..webhooks import WebhookProfile
 
 log = logging.getLogger(__name__)
 
 #: Header that puts a request in a tenant of the caller's choosing (parallel test workers).
 TENANT_HEADER = "X-Sandbox-Tenant"
-_TENANT = re.compile(r"^[A-Za-z0-9._:@-]{1,64}$")
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -162,7 +161,9 @@ class ProviderPlugin(ABC):
 
     @abstractmethod
     async def authenticate(self, request: web.Request) -> Principal:
-        """Check the request's credentials; raise the provider's own 401/403 ApiError."""
+        """Check the request's credentials; raise the provider's own 401/403 ApiError. The
+        pipeline then places the request in the tenant ``tenant_for`` allows, whatever tenant
+        the returned Principal names."""
 
     # --- errors in the provider's own envelope ------------------------------------------
 
@@ -218,12 +219,14 @@ class ProviderPlugin(ABC):
         return request[PRINCIPAL]
 
     def tenant_for(self, request: web.Request, credential: Credential) -> str:
-        chosen = request.headers.get(TENANT_HEADER)
-        if chosen is None:
-            return credential.tenant
-        if not _TENANT.match(chosen):
-            raise self.error(400, f"{TENANT_HEADER} must match {_TENANT.pattern}")
-        return chosen
+        """The tenant a request acts in: its credential's own, or the one X-Sandbox-Tenant
+        chooses — any in open mode, only a sub-tenant of the credential's own in strict mode
+        (``services/tenancy.py``). Every provider's authentication names its tenant here."""
+        mode = self.context.credentials.mode
+        try:
+            return chosen_tenant(mode, credential.tenant, request.headers.get(TENANT_HEADER))
+        except TenantRefused as refused:
+            raise self.error(refused.status, str(refused)) from None
 
     # --- the pipeline -------------------------------------------------------------------
 
@@ -236,6 +239,7 @@ class ProviderPlugin(ABC):
             endpoint = self.api.endpoint(match.route.name or "")
             if endpoint is not None and not endpoint.public:
                 principal = await self.authenticate(request)
+                principal = self._in_reach(request, principal)
                 request[PRINCIPAL] = principal
                 fault = await self._take_fault(principal, endpoint.name)
                 if fault is not None:
@@ -263,6 +267,12 @@ class ProviderPlugin(ABC):
         except Exception:
             log.exception("%s %s failed", request.method, request.path)
             return self.internal_error().response()
+
+    def _in_reach(self, request: web.Request, principal: Principal) -> Principal:
+        """The tenant rule holds for every provider: a request acts in the tenant its
+        credential may reach (``tenant_for``), never in one its authentication chose."""
+        tenant = self.tenant_for(request, principal.credential)
+        return principal if principal.tenant == tenant else Principal(tenant, principal.credential)
 
     async def _take_fault(self, principal: Principal, operation: str) -> Fault | None:
         async with self.context.store.begin() as uow:

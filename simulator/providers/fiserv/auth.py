@@ -18,6 +18,7 @@ import hmac
 from aiohttp import web
 
 from ...services.credentials import Credential
+from ...services.tenancy import own_tenant
 from ..base import ApiError, Principal, ProviderPlugin
 from . import envelope as e
 
@@ -61,7 +62,9 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
     if credential is None:
         if credentials.mode == "strict":
             raise e.edge(401, e.INVALID_API_KEY)
-        credential = await credentials.provision(Credential("fiserv", api_key, None, api_key))
+        credential = await credentials.provision(
+            Credential("fiserv", api_key, None, own_tenant("fiserv", api_key))
+        )
     tenant = plugin.tenant_for(request, credential)
     if not client_request_id:
         raise e.edge(400, e.INVALID_REQUEST)
