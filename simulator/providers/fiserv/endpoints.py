@@ -59,8 +59,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "type": "apiKey",
         "in": "header",
         "name": "Timestamp",
-        "description": "Epoch milliseconds; requests more than 5 minutes off the tenant's "
-        "clock are refused.",
+        "description": "Epoch milliseconds; requests more than 5 minutes off real time are "
+        "refused (the tenant's virtual clock plays no part).",
     },
     "MessageSignature": {
         "type": "apiKey",
