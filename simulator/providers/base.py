@@ -26,6 +26,7 @@ from ..context import SandboxContext
 from ..engine import Decision, Operation, Payment, Policy, RuleViolation
 from ..faults.injection import Fault
 from ..openapi import Api
+from ..origins import public_origin
 from ..outcomes.challenge import outcome_of_choice
 from ..outcomes.magic import MagicCard
 from ..services.credentials import Credential
@@ -317,8 +318,9 @@ def field_errors(invalid: ValidationError) -> list[FieldError]:
 
 
 def origin_of(request: web.Request) -> str:
-    """``http://127.0.0.1:8480``: where the caller reached the sandbox (for links it hands out)."""
-    return f"{request.scheme}://{request.host}"
+    """``http://127.0.0.1:8480``: the origin of the links the sandbox hands out — never a host
+    the client merely claimed (``origins.py``)."""
+    return public_origin(request, context_of(request).settings)
 
 
 def context_of(request: web.Request) -> SandboxContext:
