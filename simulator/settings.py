@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     #: more than is sent is answered 408 after this).
     body_timeout: float = Field(15.0, gt=0, le=3600)
 
+    @field_validator("admin_token", "public_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """``PSP_SANDBOX_ADMIN_TOKEN=`` (as compose passes an unset variable) means none."""
+        return None if value == "" else value
+
     @field_validator("admin_token")
     @classmethod
     def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
