@@ -33,6 +33,7 @@ from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
 from ..services.tenancy import TenantRefused, chosen_tenant
 from ..webhooks import WebhookProfile
+from . import bodies
 
 log = logging.getLogger(__name__)
 
@@ -205,15 +206,16 @@ class ProviderPlugin(ABC):
     # --- helpers for handlers -----------------------------------------------------------
 
     async def read(self, request: web.Request, model: type[Model]) -> Model:
-        """Parse a JSON body into ``model``, answering bad input in the provider's envelope."""
+        """Parse a JSON body into ``model`` — its numbers exactly (``bodies.py``) — answering
+        bad input in the provider's envelope."""
         if request.content_type != "application/json":
             raise self.unsupported_media_type()
         raw = await request.read()
         try:
-            return model.model_validate_json(raw)
+            return bodies.validate(model, raw)
+        except bodies.MalformedBody:
+            raise self.malformed_body() from None
         except ValidationError as invalid:
-            if any(e["type"] == "json_invalid" for e in invalid.errors()):
-                raise self.malformed_body() from None
             raise self.invalid_body(field_errors(invalid)) from None
 
     def principal(self, request: web.Request) -> Principal:

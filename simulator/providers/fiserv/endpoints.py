@@ -27,6 +27,7 @@ from ...services.requests import (
     RequestKey,
     fingerprint,
 )
+from .. import bodies
 from ..base import ApiError, Principal, ProviderPlugin, json_response, plugin_of
 from . import envelope, render
 from .answers import ErrorResponse, TransactionErrorResponse
@@ -102,11 +103,11 @@ async def parse(request: web.Request, adapter: TypeAdapter[T]) -> T:
         raise envelope.error(415, envelope.UNSUPPORTED_MEDIA_TYPE, response_type=None)
     raw = await request.read()
     try:
-        return adapter.validate_json(raw)
+        return bodies.validate_as(adapter, raw)
+    except bodies.MalformedBody:
+        raise envelope.bad_request(envelope.field("body", "malformed JSON")) from None
     except ValidationError as invalid:
         problems = invalid.errors(include_url=False)
-        if any(p["type"] == "json_invalid" for p in problems):
-            raise envelope.bad_request(envelope.field("body", "malformed JSON")) from None
         raise envelope.bad_request(*(_detail(p) for p in problems[:10])) from None
 
 

@@ -21,6 +21,8 @@ from pydantic import (
 )
 
 from ...engine.money import EXPONENTS, decimals, exponent, is_currency
+from ..amounts import MajorUnits
+from ..bodies import plain
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -34,19 +36,8 @@ def _iso_currency(value: str) -> str:
     return value
 
 
-def _positive_amount(value: int | float) -> int | float:
-    amount = Decimal(str(value))
-    if not Decimal(0) < amount <= MAX_AMOUNT:
-        raise ValueError(f"must be greater than 0 and at most {MAX_AMOUNT}")
-    return value
-
-
 #: ``money.amount``: a JSON number in major units (``0.95``), never a string.
-AmountNumber = Annotated[
-    StrictInt | float,
-    AfterValidator(_positive_amount),
-    Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": float(MAX_AMOUNT)}),
-]
+AmountNumber = Annotated[Decimal, MajorUnits(maximum=MAX_AMOUNT)]
 Currency = Annotated[
     StrictStr,
     AfterValidator(_iso_currency),
@@ -68,6 +59,13 @@ class _Open(BaseModel):
 
     model_config = ConfigDict(extra="allow", strict=True)
 
+    @model_validator(mode="after")
+    def _plain_extras(self) -> Self:
+        """Unknown fields are kept as plain JSON (exact numbers become JSON numbers again)."""
+        if self.__pydantic_extra__:
+            self.__pydantic_extra__ = plain(self.__pydantic_extra__)
+        return self
+
 
 class Money(_Strict):
     amount: AmountNumber
@@ -75,7 +73,7 @@ class Money(_Strict):
 
     @model_validator(mode="after")
     def _fits_currency(self) -> Self:
-        if decimals(Decimal(str(self.amount))) > exponent(self.currency):
+        if decimals(self.amount) > exponent(self.currency):
             raise ValueError(f"amount has more decimals than {self.currency} allows")
         return self
 
