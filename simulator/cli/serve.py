@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from ..app import create_app
 from ..appkeys import CONTEXT
+from ..connections import server_options
 from ..settings import load_settings
 from ..store import store_from_url
 
@@ -85,6 +86,7 @@ def serve(
             port=settings.port,
             print=banner,
             access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
+            **server_options(settings),
         )
     except OSError as error:
         raise click.ClickException(

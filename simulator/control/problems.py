@@ -7,6 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
+from ..appkeys import CONTEXT
+from ..connections import read_body_in_time
 from ..engine import RuleViolation
 from ..providers.base import json_response
 
@@ -28,6 +30,7 @@ class AdminProblem(Exception):
 async def admin_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     """Every failure of the admin API answers ``{"error": {"code", "message"}}``."""
     try:
+        await read_body_in_time(request, request.config_dict[CONTEXT].settings.body_timeout)
         if request.match_info.http_exception is not None:
             raise request.match_info.http_exception
         response: web.StreamResponse = await handler(request)

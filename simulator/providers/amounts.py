@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -53,7 +53,11 @@ class MajorUnits:
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        number: dict[str, Any] = {"type": "number", "maximum": float(self.maximum)}
+        number: dict[str, Any] = {
+            "type": "number",
+            "maximum": float(self.maximum),
+            "multipleOf": float(Decimal(1).scaleb(-self.places)),
+        }
         number["exclusiveMinimum" if self.minimum == "positive" else "minimum"] = 0
         if not self.strings:
             return number
@@ -82,7 +86,10 @@ class MajorUnits:
         if isinstance(value, str) and self.strings:
             if not _NUMBER.match(value):
                 raise PydanticKnownError("decimal_parsing")
-            return Decimal(value)
+            try:
+                return Decimal(value)
+            except InvalidOperation:  # an exponent past any Decimal's: "1e99999999999999999999"
+                raise PydanticKnownError("decimal_parsing") from None
         raise PydanticKnownError("float_type")
 
 

@@ -22,6 +22,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from ..appkeys import CONTEXT, PLUGIN, PRINCIPAL
+from ..connections import read_body_in_time
 from ..context import SandboxContext
 from ..engine import Decision, Operation, Payment, Policy, RuleViolation
 from ..faults.injection import Fault
@@ -236,6 +237,7 @@ class ProviderPlugin(ABC):
     @web.middleware
     async def _pipeline(self, request: web.Request, handler: Any) -> web.StreamResponse:
         try:
+            await read_body_in_time(request, self.context.settings.body_timeout)
             match = request.match_info
             if match.http_exception is not None:
                 raise match.http_exception
@@ -265,8 +267,8 @@ class ProviderPlugin(ABC):
             if http.status < 400:
                 raise
             return self.error(http.status, http.reason).response()
-        except asyncio.CancelledError:
-            raise
+        except (asyncio.CancelledError, ConnectionError):
+            raise  # the client went away: nobody to answer, nothing of ours to log
         except Exception:
             log.exception("%s %s failed", request.method, request.path)
             return self.internal_error().response()

@@ -4,8 +4,9 @@ pydantic's JSON parser reads every number with a fraction or an exponent as a do
 ``1.0000000000000001`` becomes ``1``, ``1e999999999`` infinity, and ``NaN`` is let in. A
 payment API must judge the amount the merchant wrote, so provider bodies are parsed here
 first — numbers with a fraction or exponent as exact ``Decimal``, integers as ``int``; ``NaN``
-and ``Infinity`` (not JSON), nesting deeper than ``MAX_DEPTH`` and integers of thousands of
-digits refused as malformed — and then validated from those Python values. Money fields use
+and ``Infinity`` (not JSON), nesting deeper than ``MAX_DEPTH``, integers of more than 4300 digits
+and numbers beyond ``10**±MAX_EXPONENT`` (whose conversion to an integer alone would take
+minutes) refused as malformed — and then validated from those Python values. Money fields use
 ``amounts.Amount``; free-form objects ``JsonObject``, which turns exact numbers back into the
 plain JSON numbers stored and echoed.
 """
@@ -21,6 +22,9 @@ from pydantic import AfterValidator, BaseModel, TypeAdapter
 
 #: No payment API nests objects this deep; deeper bodies are refused before validation.
 MAX_DEPTH = 32
+#: The largest decimal exponent a number may have, either way: as many digits as Python takes
+#: for an integer (``sys.get_int_max_str_digits``), for the same reason.
+MAX_EXPONENT = 4300
 
 Model = TypeVar("Model", bound=BaseModel)
 T = TypeVar("T")
@@ -33,7 +37,7 @@ class MalformedBody(ValueError):
 def load(raw: bytes) -> Any:
     """The body's JSON value, its numbers exact."""
     try:
-        value = json.loads(raw, parse_float=Decimal, parse_constant=_not_json)
+        value = json.loads(raw, parse_float=_exact, parse_constant=_not_json)
     except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8, huge ints
         raise MalformedBody(str(error)) from None
     if _depth(value) > MAX_DEPTH:
@@ -68,6 +72,13 @@ def _plain_object(value: dict[str, Any]) -> dict[str, Any]:
 
 #: A free-form JSON object (billing details, user information ...), kept as plain JSON.
 JsonObject = Annotated[dict[str, Any], AfterValidator(_plain_object)]
+
+
+def _exact(text: str) -> Decimal:
+    number = Decimal(text)
+    if abs(number.adjusted()) > MAX_EXPONENT:
+        raise ValueError(f"{text[:40]} is beyond any number a payment API takes")
+    return number
 
 
 def _not_json(constant: str) -> Any:

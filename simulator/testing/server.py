@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from ..app import create_app
 from ..appkeys import CONTEXT
+from ..connections import server_options
 from ..context import SandboxContext
 from ..settings import Settings
 from .threaded import ThreadedApp
@@ -22,7 +23,10 @@ class SandboxServer:
         # Validated again, so that overrides meet the same rules as a served configuration.
         self.settings = Settings.model_validate({**base.model_dump(), **overrides, "port": 0})
         self._app = ThreadedApp(
-            lambda: create_app(self.settings), "psp-sandbox", self.settings.host
+            lambda: create_app(self.settings),
+            "psp-sandbox",
+            self.settings.host,
+            **server_options(self.settings),
         )
 
     @property

@@ -18,13 +18,19 @@ class Operation:
     provider: str
     name: str
     method: str
-    #: Where the operation is reached under the sandbox root, path parameters left as {name}.
-    path: str
+    #: The document's server (``/tranzzo``, ``/fiserv/gateway/v2``) and the path under it.
+    server: str
+    template: str
     #: The documented request body schema (``$ref`` resolved at its root), or None.
     body: Mapping[str, Any] | None
     #: The document's component schemas, for resolving nested ``$ref``.
     schemas: Mapping[str, Any]
     public: bool
+
+    @property
+    def path(self) -> str:
+        """Where the operation is reached under the sandbox root (parameters as {name})."""
+        return self.server + self.template
 
     def url(self, parameter: str = "x") -> str:
         return _PARAM.sub(parameter, self.path)
@@ -42,7 +48,8 @@ def operations(plugin: type[ProviderPlugin]) -> Iterator[Operation]:
                 plugin.name,
                 operation["operationId"],
                 method.upper(),
-                server + path,
+                server,
+                path,
                 resolve(body, schemas) if body is not None else None,
                 schemas,
                 operation.get("security") == [],

@@ -19,6 +19,10 @@ class Priced(BaseModel):
     extra: bodies.JsonObject | None = None
 
 
+class Lenient(BaseModel):
+    amount: Annotated[Decimal, MajorUnits(maximum=Decimal("1000"), strings=True)]
+
+
 def test_numbers_keep_every_digit_they_were_written_with() -> None:
     value = bodies.load(b'{"a": 1.0000000000000001, "b": 1e-999999999, "c": 12, "d": [0.1]}')
     assert value == {
@@ -75,6 +79,16 @@ def test_an_amount_out_of_its_rules_is_pydantics_usual_error(amount: str, kind: 
     with pytest.raises(ValidationError) as invalid:
         bodies.validate(Priced, f'{{"amount": {amount}}}'.encode())
     assert [e["type"] for e in invalid.value.errors()] == [kind]
+
+
+@pytest.mark.parametrize(
+    "amount", ['"1e99999999999999999999"', '"0e-99999999999999999999"', '" 1"', '"1."', '"0x10"']
+)
+def test_a_string_amount_is_a_plain_json_number_or_an_error(amount: str) -> None:
+    with pytest.raises(ValidationError) as invalid:
+        bodies.validate(Lenient, f'{{"amount": {amount}}}'.encode())
+    assert [e["type"] for e in invalid.value.errors()] == ["decimal_parsing"]
+    assert bodies.validate(Lenient, b'{"amount": "12.5e1"}').amount == Decimal("125")
 
 
 def test_an_amount_is_dumped_as_a_json_number() -> None:
