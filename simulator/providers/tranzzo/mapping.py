@@ -165,6 +165,8 @@ _VIOLATIONS: Mapping[Violation, ErrorSpec] = {
         400, NOT_ALLOWED, "Void is allowed only for a successful auth"
     ),
     Violation.VOID_WINDOW_CLOSED: ErrorSpec(400, NOT_ALLOWED, "Void is no longer possible"),
+    # Tranzzo registers nothing for later execution; answered like any operation not allowed.
+    Violation.NOT_CANCELLABLE: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
     Violation.NOT_REFUNDABLE: ErrorSpec(
         400, NOT_ALLOWED, "Refund is allowed only for a successful purchase or capture"
     ),
