@@ -29,6 +29,7 @@ from ..faults.injection import Fault
 from ..openapi import Api
 from ..outcomes.challenge import outcome_of_choice
 from ..outcomes.magic import MagicCard
+from ..outcomes.terminal import TerminalProfile
 from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
 from ..webhooks import WebhookProfile
@@ -103,6 +104,11 @@ class ProviderPlugin(ABC):
     api: ClassVar[Api]
     #: The provider's own documented test cards; they win over the neutral table.
     magic_cards: ClassVar[Mapping[str, MagicCard]] = {}
+    #: Test cards whose outcome the amount decides, one row per amount pattern (listed by
+    #: ``GET /_sandbox/magic``; the provider applies them itself).
+    magic_amounts: ClassVar[Sequence[MagicCard]] = ()
+    #: Card-present providers: how presented cards read on the terminal (None: no terminal).
+    terminal: ClassVar[TerminalProfile | None] = None
     #: How its webhooks are encoded, signed and retried (None: it sends none).
     webhooks: ClassVar[WebhookProfile | None] = None
     #: Path prefixes under the mount where the real API lives (for the banner and docs).

@@ -31,3 +31,6 @@ class WebhookProfile:
     timeout_seconds: float = 10.0
     #: Which answers count as delivered.
     accepts: Callable[[int], bool] = accepts_2xx
+    #: Merchants register their webhook URL once (a provider dashboard; the admin API's
+    #: /merchant-webhooks) instead of naming one with each request.
+    registered_per_merchant: bool = False
