@@ -62,6 +62,8 @@ class FieldError:
 
     field: str
     message: str
+    #: pydantic's error type (``missing``, ``extra_forbidden``, ``float_type`` …).
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +309,7 @@ def json_response(
 
 def field_errors(invalid: ValidationError) -> list[FieldError]:
     return [
-        FieldError(".".join(str(part) for part in e["loc"]) or "body", e["msg"])
+        FieldError(".".join(str(part) for part in e["loc"]) or "body", e["msg"], e["type"])
         for e in invalid.errors(include_url=False)
     ]
 
