@@ -5,6 +5,12 @@ from __future__ import annotations
 from .base import ProviderPlugin
 from .fiserv import FiservPlugin
 from .macropay import MacropayPlugin
+from .payworks import PayworksPlugin
 from .tranzzo import TranzzoPlugin
 
-PLUGINS: tuple[type[ProviderPlugin], ...] = (TranzzoPlugin, FiservPlugin, MacropayPlugin)
+PLUGINS: tuple[type[ProviderPlugin], ...] = (
+    TranzzoPlugin,
+    FiservPlugin,
+    MacropayPlugin,
+    PayworksPlugin,
+)
