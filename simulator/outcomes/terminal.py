@@ -231,6 +231,9 @@ def terminal_state(op: Operation) -> Mapping[str, Any]:
 def masked_card(op: Operation) -> str | None:
     """The card the terminal read for ``op``, as ``541333******0086`` (None before a card)."""
     card = terminal_state(op).get("card")
-    if not card:
-        return None
+    return masked(card) if card else None
+
+
+def masked(card: Mapping[str, Any]) -> str:
+    """A kept card (``terminal.card`` of an operation's details) as BIN and last four."""
     return f"{card['bin']}{'*' * (int(card['length']) - 10)}{card['last4']}"
