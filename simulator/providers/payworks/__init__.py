@@ -69,7 +69,7 @@ class PayworksPlugin(ProviderPlugin):
         if first.kind == "union_tag_not_found":
             where, message = f"{where}.type", "Field required (CHARGE or REFUND)"
         else:
-            message = first.message
+            message = first.message.removeprefix("Value error, ")
         error = mapping.PARAMETER_MISSING if first.kind in _MISSING else mapping.PARAMETER_INVALID
         return ApiError(error.status, mapping.error_body(error, f"{where}: {message}"))
 

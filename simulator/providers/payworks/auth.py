@@ -5,8 +5,8 @@ credential acts for.
 not HTTP Basic). Missing or malformed, or a wrong secret for a known identifier: 401. In
 ``open`` mode an unknown identifier is provisioned with the secret it came with (and gets a
 tenant of its own); in ``strict`` mode only configured ones work. Merchants are UUIDs in the
-path: a credential configured with ``extra = {merchants = "<uuid>,<uuid>"}`` acts for those
-only; others act for any merchant in open mode and for none in strict mode (404).
+path (anything else: 404). In open mode a credential acts for any merchant; in strict mode only
+for those configured with it (``extra = {merchants = "<uuid>,<uuid>"}``), others are 404.
 """
 
 from __future__ import annotations
@@ -72,12 +72,10 @@ def merchant_of(plugin: ProviderPlugin, principal: Principal, merchant: str) -> 
     if not _UUID.match(merchant):
         raise merchant_not_found(merchant)
     merchant = merchant.lower()
-    listed = principal.credential.extra.get("merchants")
-    if listed:
-        allowed = {m.strip().lower() for m in listed.split(",")}
-        if merchant not in allowed:
-            raise merchant_not_found(merchant)
-    elif plugin.context.credentials.mode == "strict":
+    if plugin.context.credentials.mode == "open":
+        return merchant
+    listed = principal.credential.extra.get("merchants", "")
+    if merchant not in {m.strip().lower() for m in listed.split(",")}:
         raise merchant_not_found(merchant)
     return merchant
 
@@ -96,4 +94,4 @@ def refused(message: str) -> ApiError:
 
 def merchant_not_found(merchant: str) -> ApiError:
     error = mapping.MERCHANT_NOT_FOUND
-    return ApiError(error.status, mapping.error_body(error, f"No merchant {merchant}"))
+    return ApiError(error.status, mapping.error_body(error, f"No merchant {merchant[:64]}"))

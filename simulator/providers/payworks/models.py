@@ -15,10 +15,9 @@ from typing import Annotated, Literal, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
-    StrictFloat,
-    StrictInt,
     StrictStr,
     model_validator,
 )
@@ -37,6 +36,12 @@ def _iso_currency(value: str) -> str:
     return value
 
 
+def _json_number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a JSON number in major units, such as 123.34")
+    return value
+
+
 def _positive_amount(value: int | float) -> int | float:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("must be a finite number")
@@ -47,7 +52,8 @@ def _positive_amount(value: int | float) -> int | float:
 
 #: A JSON number in major units (``123.34``).
 AmountNumber = Annotated[
-    StrictInt | StrictFloat,
+    int | float,
+    BeforeValidator(_json_number),
     AfterValidator(_positive_amount),
     Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": float(MAX_AMOUNT)}),
 ]
