@@ -38,6 +38,20 @@ ERRORS = {
 _UUID = re.compile(UUID_PATTERN)
 
 
+def uuid_in_path(name: str) -> dict[str, object]:
+    """A path parameter that is a UUID (anything else answers 404)."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": UUID_PATTERN},
+    }
+
+
+MERCHANT = [uuid_in_path("merchantIdentifier")]
+TRANSACTION = [uuid_in_path("transactionIdentifier")]
+
+
 def payworks(request: web.Request) -> PayworksPlugin:
     return plugin_of(request)  # type: ignore[return-value]
 

@@ -132,7 +132,7 @@ class StatusDetails(BaseModel):
 
 class ProcessingDetails(BaseModel):
     identifier: str | None
-    sessionIdentifier: str
+    sessionIdentifier: str | None = Field(description="None for a refund made without the card")
     timestamp: str | None
     additionalInformation: list[str]
 

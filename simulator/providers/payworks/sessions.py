@@ -14,7 +14,7 @@ from ...openapi import Answer
 from ...ui.links import terminal_url
 from ..base import json_response, origin_of
 from . import auth, mapping, render
-from .endpoints import ERRORS, api, payworks, refused
+from .endpoints import ERRORS, MERCHANT, api, payworks, refused
 from .models import ChargeTransaction, RefundTransaction, RegisterRequest, SessionAnswer
 
 
@@ -22,6 +22,7 @@ from .models import ChargeTransaction, RefundTransaction, RegisterRequest, Sessi
     "/v2/merchants/{merchantIdentifier}/transactionSessions",
     name="register_transaction",
     body=RegisterRequest,
+    parameters=MERCHANT,
     answers={201: Answer("The session for the app, valid 15 minutes", SessionAnswer), **ERRORS},
 )
 async def register_transaction(request: web.Request) -> web.StreamResponse:

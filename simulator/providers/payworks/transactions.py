@@ -12,13 +12,14 @@ from ...engine.money import to_minor
 from ...openapi import Answer
 from ..base import json_response
 from . import mapping, render
-from .endpoints import ERRORS, api, payworks, transaction_of
+from .endpoints import ERRORS, TRANSACTION, api, payworks, transaction_of
 from .models import RefundRequest, TransactionAnswer
 
 
 @api.get(
     "/v2/transactions/{transactionIdentifier}",
     name="get_transaction",
+    parameters=TRANSACTION,
     answers={200: Answer("The transaction as it is now", TransactionAnswer), **ERRORS},
 )
 async def get_transaction(request: web.Request) -> web.StreamResponse:
@@ -31,6 +32,7 @@ async def get_transaction(request: web.Request) -> web.StreamResponse:
 @api.post(
     "/v2/transactions/{transactionIdentifier}/abort",
     name="abort_transaction",
+    parameters=TRANSACTION,
     answers={200: Answer("The transaction, ABORTED", TransactionAnswer), **ERRORS},
 )
 async def abort_transaction(request: web.Request) -> web.StreamResponse:
@@ -56,6 +58,7 @@ async def abort_transaction(request: web.Request) -> web.StreamResponse:
     "/v2/transactions/{transactionIdentifier}/refunds",
     name="refund_transaction",
     body=RefundRequest,
+    parameters=TRANSACTION,
     answers={201: Answer("The refund transaction", TransactionAnswer), **ERRORS},
 )
 async def refund_transaction(request: web.Request) -> web.StreamResponse:
