@@ -8,60 +8,14 @@ unknown fields are refused. Every mismatch is answered ``ParameterInvalid`` (a m
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal
 from typing import Annotated, Literal, Self
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictStr,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
-from ...engine.money import EXPONENTS, decimals, exponent, is_currency
+from ..wire import AmountNumber, Currency, check_decimals
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
-#: The largest amount the sandbox accepts (sandbox-defined; payworks documents none).
-MAX_AMOUNT = Decimal("999999999.99")
-
-
-def _iso_currency(value: str) -> str:
-    if not is_currency(value):
-        raise ValueError("must be an ISO 4217 currency code such as EUR")
-    return value
-
-
-def _json_number(value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a JSON number in major units, such as 123.34")
-    return value
-
-
-def _positive_amount(value: int | float) -> int | float:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    if not Decimal(0) < Decimal(str(value)) <= MAX_AMOUNT:
-        raise ValueError(f"must be greater than 0 and at most {MAX_AMOUNT}")
-    return value
-
-
-#: A JSON number in major units (``123.34``).
-AmountNumber = Annotated[
-    int | float,
-    BeforeValidator(_json_number),
-    AfterValidator(_positive_amount),
-    Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": float(MAX_AMOUNT)}),
-]
-Currency = Annotated[
-    StrictStr,
-    AfterValidator(_iso_currency),
-    Field(json_schema_extra={"enum": sorted(EXPONENTS)}),
-]
 Uuid = Annotated[StrictStr, Field(pattern=UUID_PATTERN)]
 #: Field lengths are not documented: the sandbox takes up to 256 characters.
 Text = Annotated[StrictStr, Field(max_length=256)]
@@ -78,8 +32,7 @@ class _Money(_Strict):
 
     @model_validator(mode="after")
     def _fits_currency(self) -> Self:
-        if decimals(Decimal(str(self.amount))) > exponent(self.currency):
-            raise ValueError(f"amount has more decimals than {self.currency} allows")
+        check_decimals(self.amount, self.currency)
         return self
 
 
