@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from ..engine import (
     APPROVED,
@@ -36,7 +36,6 @@ from .codec import outcome_from_json
 from .magic import luhn_valid
 
 Entry = Literal["contact", "contactless"]
-ENTRIES: tuple[str, ...] = get_args(Entry)
 
 #: Tries a card allows for its offline PIN before it declines (EMV's usual PIN try counter).
 PIN_TRIES = 3
@@ -184,15 +183,7 @@ def present(op: Operation, reading: CardReading) -> Execute:
     state: dict[str, Any] = {
         "entry": reading.entry,
         "verification": reading.verification.value,
-        "card": {
-            "bin": card.bin,
-            "last4": card.last4,
-            "length": card.length,
-            "brand": card.brand,
-            "expiry_month": card.expiry_month,
-            "expiry_year": card.expiry_year,
-            "holder": reading.holder,
-        },
+        "card": {**card.kept(), "holder": reading.holder},
         "pin_accepted": reading.pin_accepted,
         "pin_tries_left": PIN_TRIES,
         "pin_verified": False,

@@ -26,7 +26,7 @@ from ..outcomes.terminal import (
 )
 from ..providers.base import ProviderPlugin
 from ..services import terminal
-from .links import split_challenge_id
+from .lookup import operation_of_page
 from .pages import not_found, page
 
 #: What the page says when the engine refuses a step.
@@ -38,13 +38,12 @@ _REFUSED: Mapping[Violation, str] = {
 
 
 async def terminal_page(request: web.Request) -> web.StreamResponse:
-    ctx = request.config_dict[CONTEXT]
-    payment_id, operation_id = split_challenge_id(request.match_info["session_id"])
-    payment = await ctx.payments.get(payment_id)
-    op = payment.operation(operation_id) if payment else None
-    plugin = ctx.plugins.get(payment.provider) if payment else None
-    if payment is None or op is None or plugin is None or plugin.terminal is None:
+    found = await operation_of_page(request, request.match_info["session_id"])
+    profile = found[2].terminal if found is not None else None
+    if found is None or profile is None:
         return not_found(request, "terminal session")
+    payment, op, plugin = found
+    ctx = request.config_dict[CONTEXT]
     error = ""
     if request.method == "POST":
         done = _what_was_done(await request.post())
@@ -52,7 +51,7 @@ async def terminal_page(request: web.Request) -> web.StreamResponse:
             error = "Choose what to do at the terminal."
         else:
             try:
-                await terminal.act(ctx.payments, plugin.terminal, payment, op.id, done)
+                await terminal.act(ctx.payments, profile, payment, op.id, done)
             except TerminalRefusal as refusal:
                 error = refusal.message
             except RuleViolation as violation:

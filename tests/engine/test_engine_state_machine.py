@@ -221,6 +221,27 @@ class EngineMachine(RuleBasedStateMachine):
         if kind in ("sale", "auth", "credit", "capture"):
             m.live[op_id] = (kind, amount, self.now)
 
+    def refund_allowed(
+        self, percent: int | None, wrong_currency: bool
+    ) -> tuple[int | None, int, bool]:
+        """The amount a refund asks for (None: all that is left), what that means, and
+        whether the rules allow it."""
+        m = self.model
+        assert m is not None
+        remaining = m.captured - m.refunded - m.reserved("refund")
+        amount = share_of(remaining, percent)
+        want = remaining if amount is None else amount
+        ok = (
+            m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
+            and m.intent is not Intent.CREDIT
+            and not wrong_currency
+            and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
+            and m.reserved("capture") == 0
+            and 0 < want <= remaining
+            and (m.policy.partial_refund or want == remaining)
+        )
+        return amount, want, ok
+
     # --- rules ------------------------------------------------------------------------------
 
     @initialize(
@@ -284,19 +305,8 @@ class EngineMachine(RuleBasedStateMachine):
     def register_refund(self, percent: int | None, wrong_currency: bool) -> None:
         m = self.model
         assert m is not None
-        remaining = m.captured - m.refunded - m.reserved("refund")
-        amount = share_of(remaining, percent)
-        want = remaining if amount is None else amount
-        ok = (
-            m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
-            and m.intent is not Intent.CREDIT
-            and not wrong_currency
-            and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
-            and m.reserved("capture") == 0
-            and 0 < want <= remaining
-            and (m.policy.partial_refund or want == remaining)
-            and (not m.policy.exact_registered_refunds or want == m.captured)
-        )
+        amount, want, ok = self.refund_allowed(percent, wrong_currency)
+        ok = ok and (not m.policy.exact_registered_refunds or want == m.captured)
         op_id = self.next_id()
         currency = "USD" if wrong_currency else "EUR"
         self.run(Register(op_id, OperationKind.REFUND, amount, currency), ok)
@@ -364,18 +374,7 @@ class EngineMachine(RuleBasedStateMachine):
     def refund(self, percent: int | None, outcome: Outcome, wrong_currency: bool) -> None:
         m = self.model
         assert m is not None
-        remaining = m.captured - m.refunded - m.reserved("refund")
-        amount = share_of(remaining, percent)
-        want = remaining if amount is None else amount
-        ok = (
-            m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
-            and m.intent is not Intent.CREDIT
-            and not wrong_currency
-            and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
-            and m.reserved("capture") == 0
-            and 0 < want <= remaining
-            and (m.policy.partial_refund or want == remaining)
-        )
+        amount, want, ok = self.refund_allowed(percent, wrong_currency)
         currency = "USD" if wrong_currency else "EUR"
         self.run(Refund(self.next_id(), amount, currency, outcome=outcome), ok)
         if ok:

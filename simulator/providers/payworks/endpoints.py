@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -58,6 +58,22 @@ def payworks(request: web.Request) -> PayworksPlugin:
 
 def refused(error: ErrorType, message: str) -> ApiError:
     return ApiError(error.status, mapping.error_body(error, message))
+
+
+async def kept_with(
+    request: web.Request, merchant: str, subject: str | None, custom_identifier: str | None
+) -> dict[str, Any]:
+    """What every transaction keeps: its subject, the merchant's own identifier, the mode,
+    and the webhook URL registered for the merchant now."""
+    plugin = payworks(request)
+    tenant = plugin.principal(request).tenant
+    webhooks = plugin.context.merchant_webhooks
+    return {
+        "description": subject,
+        "customIdentifier": custom_identifier,
+        "mode": mapping.MODE,
+        "webhook_url": await webhooks.url_for(tenant, plugin.name, merchant),
+    }
 
 
 async def transaction_of(request: web.Request) -> tuple[Payment, Operation]:

@@ -14,7 +14,7 @@ from ...openapi import Answer
 from ...ui.links import terminal_url
 from ..base import json_response, origin_of
 from . import auth, mapping, render
-from .endpoints import ERRORS, MERCHANT, api, payworks, refused
+from .endpoints import ERRORS, MERCHANT, api, kept_with, payworks, refused
 from .models import ChargeTransaction, RefundTransaction, RegisterRequest, SessionAnswer
 
 
@@ -42,10 +42,7 @@ async def register_transaction(request: web.Request) -> web.StreamResponse:
     identifier = ctx.ids.uuid("payworks-transaction", scope.tenant, number)
     details: dict[str, Any] = {
         "session": ctx.ids.uuid("payworks-session", scope.tenant, number),
-        "description": transaction.subject,
-        "customIdentifier": transaction.customIdentifier,
-        "mode": mapping.MODE,
-        "webhook_url": await ctx.merchant_webhooks.url_for(scope.tenant, plugin.name, merchant),
+        **await kept_with(request, merchant, transaction.subject, transaction.customIdentifier),
     }
     minor = to_minor(Decimal(str(transaction.amount)), transaction.currency)
     origin = origin_of(request)

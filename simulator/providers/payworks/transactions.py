@@ -12,7 +12,7 @@ from ...engine.money import to_minor
 from ...openapi import Answer
 from ..base import json_response
 from . import mapping, render
-from .endpoints import ERRORS, TRANSACTION, api, payworks, transaction_of
+from .endpoints import ERRORS, TRANSACTION, api, kept_with, payworks, transaction_of
 from .models import RefundRequest, TransactionAnswer
 
 
@@ -73,11 +73,8 @@ async def refund_transaction(request: web.Request) -> web.StreamResponse:
     identifier = ctx.ids.uuid("payworks-transaction", scope.tenant, number)
     merchant = str(payment.details["merchant"])
     details = {
-        "description": refund.subject,
-        "customIdentifier": refund.customIdentifier,
-        "mode": mapping.MODE,
+        **await kept_with(request, merchant, refund.subject, refund.customIdentifier),
         "without_card": True,
-        "webhook_url": await ctx.merchant_webhooks.url_for(scope.tenant, plugin.name, merchant),
     }
     minor = to_minor(Decimal(str(refund.amount)), refund.currency)
     command = Refund(identifier, minor, refund.currency, op.id, details=details)
