@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ...engine import Operation, Payment
+from ...ids import Ids
 from ...openapi import Answer, Api
 from ..base import ApiError, plugin_of
 from . import mapping
@@ -58,6 +59,15 @@ def payworks(request: web.Request) -> PayworksPlugin:
 
 def refused(error: ErrorType, message: str) -> ApiError:
     return ApiError(error.status, mapping.error_body(error, message))
+
+
+def next_in_group(ids: Ids, group: Payment) -> tuple[str, str]:
+    """The transaction and session identifiers of the next transaction of a group (refunds),
+    named by its place in the group, so that they repeat in seeded runs."""
+    place = len(group.operations) + 1
+    return ids.uuid("payworks-transaction", group.id, place), ids.uuid(
+        "payworks-session", group.id, place
+    )
 
 
 async def kept_with(

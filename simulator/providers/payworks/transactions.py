@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from aiohttp import web
 
-from ...engine import Cancel, Refund, RuleViolation
+from ...engine import Cancel, Payment, Refund, RuleViolation
 from ...engine.money import to_minor
 from ...openapi import Answer
 from ..base import json_response
 from . import mapping, render
-from .endpoints import ERRORS, TRANSACTION, api, kept_with, payworks, transaction_of
+from .endpoints import ERRORS, TRANSACTION, api, kept_with, next_in_group, payworks, transaction_of
 from .models import RefundRequest, TransactionAnswer
 
 
@@ -69,17 +69,19 @@ async def refund_transaction(request: web.Request) -> web.StreamResponse:
     payment, op = await transaction_of(request)
     refund = (await plugin.read(request, RefundRequest)).refund
     scope = plugin.principal(request).scope()
-    number = await plugin.numbers.next(scope.tenant)
-    identifier = ctx.ids.uuid("payworks-transaction", scope.tenant, number)
     merchant = str(payment.details["merchant"])
     details = {
         **await kept_with(request, merchant, refund.subject, refund.customIdentifier),
         "without_card": True,
     }
     minor = to_minor(Decimal(str(refund.amount)), refund.currency)
-    command = Refund(identifier, minor, refund.currency, op.id, details=details)
+
+    def refunded(current: Payment) -> list[Refund]:
+        identifier, _session = next_in_group(ctx.ids, current)
+        return [Refund(identifier, minor, refund.currency, op.id, details=details)]
+
     try:
-        decision = await ctx.payments.update(scope, payment.reference, lambda _payment: [command])
+        decision = await ctx.payments.update(scope, payment.reference, refunded)
     except RuleViolation as violation:
         current = await ctx.payments.get(payment.id) or payment
         about = mapping.refund_state(current, current.operation(op.id) or op)
