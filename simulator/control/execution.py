@@ -48,5 +48,5 @@ async def execute_payment(request: web.Request) -> web.StreamResponse:
     try:
         decision = await terminal.act(ctx.payments, profile, payment, body.operation_id, done)
     except TerminalRefusal as refusal:
-        raise AdminProblem(409, refusal.code, refusal.message) from None
+        raise AdminProblem(refusal.status, refusal.code, refusal.message) from None
     return json_response(payment_view(decision.payment))

@@ -109,12 +109,14 @@ class AtTerminal:
 
 
 class TerminalRefusal(Exception):
-    """What was done does not fit the transaction's state at the terminal (nothing changed)."""
+    """What was done does not fit the transaction's state at the terminal (nothing changed);
+    ``status`` is the HTTP status an API answers it with."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, status: int = 409) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.status = status
 
 
 # --- which operation, which step ----------------------------------------------------------------
@@ -125,7 +127,7 @@ def waiting_operation(payment: Payment, operation_id: str | None) -> Operation:
     if operation_id is not None:
         op = payment.operation(operation_id)
         if op is None:
-            raise TerminalRefusal("operation_not_found", f"no operation {operation_id}")
+            raise TerminalRefusal("operation_not_found", f"no operation {operation_id}", 404)
         return op
     for op in payment.operations:
         if op.status in (OperationStatus.REGISTERED, OperationStatus.ACTION_REQUIRED):

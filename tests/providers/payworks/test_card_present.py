@@ -227,5 +227,8 @@ async def test_the_execute_call_refuses_what_is_not_card_present(
         await admin.execute(payment["id"], remove_card=True)
     assert (refused.value.status, refused.value.code) == (409, "no_card_in_reader")
     with pytest.raises(SandboxApiError) as refused:
+        await admin.execute(payment["id"], operation_id="no-such-operation")
+    assert (refused.value.status, refused.value.code) == (404, "operation_not_found")
+    with pytest.raises(SandboxApiError) as refused:
         await admin.execute("no-such-payment")
     assert (refused.value.status, refused.value.code) == (404, "payment_not_found")
