@@ -18,6 +18,7 @@ from .context import SandboxContext
 from .control import create_control_app
 from .faults.injection import QueuedFaults
 from .ids import Ids
+from .journal.middleware import record_exchanges
 from .outcomes.processor import ProcessorData
 from .outcomes.scripted import QueuedOutcomes
 from .providers import PLUGINS
@@ -71,7 +72,7 @@ def create_app(
         if plugin.webhooks is not None:
             profiles[plugin.name] = plugin.webhooks
 
-    app = web.Application()
+    app = web.Application(middlewares=[record_exchanges])
     app[CONTEXT] = context
     app.cleanup_ctx.append(_lifecycle)
     setup_templates(app)

@@ -117,6 +117,9 @@ class AttemptView(BaseModel):
     latency_ms: int
     error: str | None
     response: str
+    request: str = Field(description="The first bytes sent, card numbers masked")
+    signature: str | None = Field(description="The provider's signature on it, if it signs")
+    timed_out: bool = Field(description="No answer counted within the provider's time limit")
 
 
 class DeliveryView(BaseModel):
@@ -131,8 +134,23 @@ class DeliveryView(BaseModel):
     due_at: str
     created_at: str
     copy_of: str | None
+    faults: list[dict[str, Any]] = Field(description="Webhook chaos applied to it, as queued")
     payload: dict[str, Any]
     attempts: list[AttemptView]
+    timeouts: int = Field(description="Attempts whose answer did not come in time")
+
+
+class ExchangeView(BaseModel):
+    """One request that acted on the payment, as answered (card numbers masked)."""
+
+    at: str
+    method: str
+    path: str
+    status: int
+    latency_ms: int
+    source: str = Field(description="A provider's name, admin, or page (a hosted page)")
+    request: str
+    response: str
 
 
 class PaymentView(BaseModel):
@@ -156,6 +174,7 @@ class PaymentView(BaseModel):
     history: list[StatusChangeView]
     details: dict[str, Any]
     webhooks: list[DeliveryView] | None = None
+    requests: list[ExchangeView] | None = None
 
 
 class PaymentList(BaseModel):

@@ -51,18 +51,20 @@ async def list_payments(request: web.Request) -> web.StreamResponse:
     "/payments/{payment_id}",
     name="get_payment",
     answers={
-        200: Answer("The payment, its operations, history and webhooks", m.PaymentView),
+        200: Answer("The payment, its operations, history, webhooks and requests", m.PaymentView),
         404: E404,
     },
 )
 async def get_payment(request: web.Request) -> web.StreamResponse:
-    """One payment with its operations, status history and webhook attempts."""
+    """One payment with its operations, status history, webhook attempts and the requests
+    that acted on it."""
     ctx = context_of(request)
     payment = await payment_or_404(ctx, request.match_info["payment_id"])
     deliveries = await ctx.store.list_deliveries(
         DeliveryFilter(payment_id=payment.id, limit=10_000)
     )
-    return json_response(payment_view(payment, list(reversed(deliveries))))
+    exchanges = await ctx.store.list_exchanges(payment.id)
+    return json_response(payment_view(payment, list(reversed(deliveries)), list(exchanges)))
 
 
 @api.post(

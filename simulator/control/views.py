@@ -6,14 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from ..engine import Payment
-from ..store import Delivery
+from ..store import Delivery, Exchange
 
 
 def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def payment_view(p: Payment, deliveries: list[Delivery] | None = None) -> dict[str, Any]:
+def payment_view(
+    p: Payment,
+    deliveries: list[Delivery] | None = None,
+    exchanges: list[Exchange] | None = None,
+) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": p.id,
         "tenant": p.tenant,
@@ -59,7 +63,22 @@ def payment_view(p: Payment, deliveries: list[Delivery] | None = None) -> dict[s
     }
     if deliveries is not None:
         view["webhooks"] = [delivery_view(d) for d in deliveries]
+    if exchanges is not None:
+        view["requests"] = [exchange_view(e) for e in exchanges]
     return view
+
+
+def exchange_view(e: Exchange) -> dict[str, Any]:
+    return {
+        "at": iso(e.at),
+        "method": e.method,
+        "path": e.path,
+        "status": e.status,
+        "latency_ms": e.latency_ms,
+        "source": e.source,
+        "request": e.request,
+        "response": e.response,
+    }
 
 
 def delivery_view(d: Delivery) -> dict[str, Any]:
@@ -75,6 +94,7 @@ def delivery_view(d: Delivery) -> dict[str, Any]:
         "due_at": iso(d.due_at),
         "created_at": iso(d.created_at),
         "copy_of": d.copy_of,
+        "faults": [dict(f) for f in d.faults],
         "payload": dict(d.payload),
         "attempts": [
             {
@@ -83,7 +103,11 @@ def delivery_view(d: Delivery) -> dict[str, Any]:
                 "latency_ms": a.latency_ms,
                 "error": a.error,
                 "response": a.response,
+                "request": a.request,
+                "signature": a.signature,
+                "timed_out": a.timed_out,
             }
             for a in d.attempts
         ],
+        "timeouts": sum(1 for a in d.attempts if a.timed_out),
     }

@@ -30,6 +30,7 @@ from ..engine import (
 from ..engine.payment import PRIMARY_KIND_OF
 from ..faults.injection import QueuedFaults
 from ..ids import Ids
+from ..journal import touched
 from ..outcomes.scripted import QueuedOutcomes
 from ..store import Conflict, Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
 from . import requests
@@ -169,8 +170,11 @@ class PaymentService:
                 if answer is not None:
                     raise requests.AnsweredBefore(answer)
             payment = await uow.find_payment(scope.tenant, scope.provider, reference)
+            if payment is not None:
+                touched.note(scope.tenant, payment.id)  # refused or not, it was acted on
             commands = build(payment)
             decision = await self._decide(uow, scope, payment, commands, rules.policy)
+            touched.note(scope.tenant, decision.payment.id)
             deliveries = await self._deliveries(
                 uow, decision.payment, rules.notifications(decision)
             )
@@ -191,6 +195,7 @@ class PaymentService:
 
     async def send(self, payment: Payment, notifications: Iterable[Notification]) -> list[Delivery]:
         """Queue webhooks outside any decision (a merchant asked for a resend)."""
+        touched.note(payment.tenant, payment.id)
         async with self._store.begin() as uow:
             known = await self._store.list_deliveries(
                 DeliveryFilter(tenant=payment.tenant, payment_id=payment.id, limit=100_000)
