@@ -213,3 +213,37 @@ class ProviderView(BaseModel):
     base_paths: list[str]
     operations: list[str]
     sends_webhooks: bool
+
+
+class TenantView(BaseModel):
+    tenant: str
+    payments: int
+    last_payment_at: str | None
+    offset_seconds: float
+
+
+class TenantList(BaseModel):
+    tenants: list[TenantView]
+
+
+class CaseView(BaseModel):
+    """A case document (docs/cases.md): format, version, tenant, clock, payments, deliveries,
+    documents, credentials."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: Literal["psp-sandbox/case"]
+    version: int
+    tenant: str
+
+
+class ImportView(BaseModel):
+    tenant: str
+    from_tenant: str
+    payments: int
+    deliveries: int
+    documents: int
+    credentials: int = Field(description="Provisioned credentials restored")
+    credentials_skipped: int = Field(
+        description="Credentials left as the sandbox has them (configured, known, or masked)"
+    )
