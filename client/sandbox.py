@@ -19,6 +19,16 @@ import httpx
 from ._transport import AsyncClient, Flow, NotJson, Request, SyncClient, awaiting, blocking
 
 TENANT_HEADER = "X-Sandbox-Tenant"
+#: Carries the admin token of a sandbox that has one.
+TOKEN_HEADER = "Authorization"
+
+
+def admin_headers(tenant: str | None, token: str | None) -> dict[str, str]:
+    """Headers every admin call of a client sends: its tenant and the admin token."""
+    headers = {TENANT_HEADER: tenant} if tenant else {}
+    if token:
+        headers[TOKEN_HEADER] = f"Bearer {token}"
+    return headers
 
 
 class SandboxError(Exception):
@@ -178,7 +188,7 @@ class SandboxAdminApi:
         """Replace the tenant's state with a case document (the case's own tenant unless
         ``tenant`` or the client's tenant names another)."""
         data = case.encode() if isinstance(case, str) else case
-        target = tenant or self.tenant or str(json.loads(data).get("tenant", ""))
+        target = tenant or self.tenant or _case_tenant(data)
         headers = {"Content-Type": "application/json"}
         answer = yield Request("POST", f"/tenants/{target}/import", data, headers)
         result = _json_or_text(answer.text)
@@ -219,17 +229,18 @@ class SandboxAdminApi:
 
 class SandboxAdmin(SyncClient[SandboxAdminApi]):
     """Blocking. ``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant``
-    every call acts on that tenant."""
+    every call acts on that tenant; ``token`` is the sandbox's admin token, if it has one."""
 
     def __init__(
         self,
         base_url: str,
         tenant: str | None = None,
         *,
+        token: str | None = None,
         timeout: float = 60.0,
         http: httpx.Client | None = None,
     ) -> None:
-        headers = {TENANT_HEADER: tenant} if tenant else {}
+        headers = admin_headers(tenant, token)
         url = base_url.rstrip("/") + "/_sandbox"
         api = SandboxAdminApi(tenant)
         super().__init__(api, url, headers=headers, timeout=timeout, http=http)
@@ -259,17 +270,18 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
 
 class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     """Awaiting. ``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant``
-    every call acts on that tenant."""
+    every call acts on that tenant; ``token`` is the sandbox's admin token, if it has one."""
 
     def __init__(
         self,
         base_url: str,
         tenant: str | None = None,
         *,
+        token: str | None = None,
         timeout: float = 60.0,
         http: httpx.AsyncClient | None = None,
     ) -> None:
-        headers = {TENANT_HEADER: tenant} if tenant else {}
+        headers = admin_headers(tenant, token)
         url = base_url.rstrip("/") + "/_sandbox"
         api = SandboxAdminApi(tenant)
         super().__init__(api, url, headers=headers, timeout=timeout, http=http)
@@ -295,6 +307,15 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     export_case = awaiting(SandboxAdminApi.export_case)
     import_case = awaiting(SandboxAdminApi.import_case)
     call = awaiting(SandboxAdminApi.call)
+
+
+def _case_tenant(case: bytes) -> str:
+    """The tenant a case was exported from ("-" when unreadable: the sandbox says why)."""
+    try:
+        named = json.loads(case).get("tenant")
+    except (ValueError, AttributeError):
+        return "-"
+    return named if isinstance(named, str) and named else "-"
 
 
 def _json_or_text(text: str) -> Any:

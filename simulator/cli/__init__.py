@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .export import export
+from .load import load
 from .reset import reset
 from .serve import serve
 
@@ -16,5 +18,7 @@ def main() -> None:
 
 main.add_command(serve)
 main.add_command(reset)
+main.add_command(export)
+main.add_command(load)
 
 __all__ = ["main"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin, SandboxApiError
-from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoCredentials
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoCredentials, decode_webhook
 from psp_sandbox.simulator.testing import SandboxServer
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from psp_sandbox.simulator.testing.sink import WebhookSink
@@ -70,11 +70,18 @@ async def test_an_imported_case_goes_on_living_in_its_new_tenant(
         # The queued refund decline came along; the refund limit did too.
         refund = await tranzzo.refund("held", "UAH", 10)
         assert refund["status"] == "failure"
-        # The pending payment completes on the copy's clock; the waiting retry goes out.
-        await admin.advance_clock(10)
+        # The pending payment completes on the copy's clock; the delayed webhook goes out.
+        await admin.advance_clock(3600)
         assert (await admin.payment(ids["pending"]))["status"] == "captured"
-        [retried] = [h for h in await admin.webhooks(payment_id=ids["paid"])]
-        assert [a["status"] for a in retried["attempts"]] == [500, 200]
+        [delayed] = await admin.webhooks(payment_id=ids["paid"])
+        assert [a["status"] for a in delayed["attempts"]] == [200]
+        paid = [
+            d
+            for d in webhook_sink.deliveries
+            if d.path == "/tranzzo"
+            and decode_webhook(d.form, CREDENTIALS.api_secret)["payment_id"] == ids["paid"]
+        ]
+        assert len(paid) == 1
 
 
 async def test_a_malformed_or_newer_case_is_refused_and_changes_nothing(
