@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .export import export
+from .listen import listen
 from .load import load
 from .reset import reset
 from .serve import serve
@@ -20,5 +21,6 @@ main.add_command(serve)
 main.add_command(reset)
 main.add_command(export)
 main.add_command(load)
+main.add_command(listen)
 
 __all__ = ["main"]

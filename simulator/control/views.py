@@ -111,3 +111,42 @@ def delivery_view(d: Delivery) -> dict[str, Any]:
         ],
         "timeouts": sum(1 for a in d.attempts if a.timed_out),
     }
+
+
+def payment_summary(p: Payment) -> dict[str, Any]:
+    """A payment in one line: what the live feed sends."""
+    return {
+        "id": p.id,
+        "tenant": p.tenant,
+        "provider": p.provider,
+        "reference": p.reference,
+        "status": p.status.value,
+        "currency": p.currency,
+        "amount": p.amount,
+        "authorized": p.authorized,
+        "captured": p.captured,
+        "refunded": p.refunded,
+        "created_at": iso(p.created_at),
+        "updated_at": iso(p.updated_at),
+    }
+
+
+def delivery_summary(d: Delivery) -> dict[str, Any]:
+    """A webhook delivery in one line: what the live feed sends."""
+    last = d.attempts[-1] if d.attempts else None
+    return {
+        "id": d.id,
+        "tenant": d.tenant,
+        "provider": d.provider,
+        "payment_id": d.payment_id,
+        "event": d.event,
+        "url": d.url,
+        "state": d.state.value,
+        "due_at": iso(d.due_at),
+        "attempts": len(d.attempts),
+        "last_status": last.status if last else None,
+        "last_error": last.error if last else None,
+        "timeouts": sum(1 for a in d.attempts if a.timed_out),
+        "copy_of": d.copy_of,
+        "faults": [f["kind"] for f in d.faults],
+    }

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.cases.conftest import fill_tenant
 from tests.process import ServeProcess
+from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 
 pytestmark = pytest.mark.slow
 
@@ -61,3 +66,46 @@ def test_a_broken_case_file_fails_clearly_and_changes_nothing(tmp_path: Path) ->
     assert "tenant_not_found: nothing is stored for tenant nobody" in unknown.stderr
     for result in (newer, unreadable, unknown):
         assert "Traceback" not in result.stderr
+
+
+async def test_listen_streams_a_tenants_payments_and_webhooks_until_interrupted(
+    webhook_sink: WebhookSink,
+) -> None:
+    with ServeProcess("--store", "memory://") as server:
+        listener = subprocess.Popen(
+            [sys.executable, "-m", "psp_sandbox.simulator.cli", "listen"]
+            + ["--url", server.url, "--tenant", "qa-live", "--after", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"},
+        )
+        try:
+            async with AsyncTranzzoClient(
+                f"{server.url}/tranzzo", CREDENTIALS, headers={"X-Sandbox-Tenant": "qa-live"}
+            ) as tranzzo:
+                await tranzzo.purchase(
+                    "o-17", 100, "UAH", card=VISA, server_url=webhook_sink.url_for()
+                )
+            lines = await asyncio.to_thread(read_until, listener, "delivered")
+        finally:
+            listener.send_signal(signal.SIGINT)
+            rest, _ = listener.communicate(timeout=10)
+    assert lines[0].startswith("listening to tenant qa-live at ")
+    payment = next(line for line in lines if line.startswith("payment"))
+    assert "tranzzo" in payment and "o-17" in payment and "captured" in payment
+    webhook = next(line for line in lines if "delivered" in line)
+    assert webhook.startswith("webhook  tranzzo   purchase.success")
+    assert "attempts 1, last: 200" in webhook
+    assert listener.returncode == 0
+    assert "Traceback" not in rest
+
+
+def read_until(process: subprocess.Popen[str], word: str) -> list[str]:
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        lines.append(line.rstrip("\n"))
+        if word in line:
+            return lines
+    raise AssertionError(f"listen ended early: {lines}")
