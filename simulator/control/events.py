@@ -76,7 +76,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 def setup_feeds(app: web.Application) -> None:
     """Track open feeds, and end them when the sandbox shuts down."""
-    app[STREAMS] = weakref.WeakSet()
+    app[STREAMS] = weakref.WeakSet[asyncio.Task[Any]]()
 
     async def close(app: web.Application) -> None:
         for task in list(app[STREAMS]):
