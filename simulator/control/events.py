@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import weakref
 from typing import Any
 
 import orjson
@@ -26,7 +25,7 @@ from .problems import AdminProblem
 from .views import delivery_summary, payment_summary
 
 #: Open feeds of this process, closed when it shuts down (connections, not sandbox state).
-STREAMS: web.AppKey[weakref.WeakSet[asyncio.Task[Any]]] = web.AppKey("feeds")
+STREAMS: web.AppKey[set[asyncio.Task[Any]]] = web.AppKey("feeds")
 
 
 @api.get(
@@ -58,25 +57,27 @@ async def events(request: web.Request) -> web.StreamResponse:
     feeds.add(task)
     interval = ctx.settings.poll_interval
     stream: EventSourceResponse
-    async with sse_response(request) as stream:
-        with contextlib.suppress(asyncio.CancelledError, ConnectionResetError):
-            while stream.is_connected():
-                changes = await ctx.store.changes(after, tenant, 200)
-                for change in changes:
-                    event = await _event(ctx, change)
-                    if event is not None:
-                        await stream.send(
-                            orjson.dumps(event[1]).decode(), id=str(change.seq), event=event[0]
-                        )
-                    after = change.seq
-                if not changes:
-                    await asyncio.sleep(interval)
+    try:
+        async with sse_response(request) as stream:
+            with contextlib.suppress(asyncio.CancelledError, ConnectionResetError):
+                while stream.is_connected():
+                    changes = await ctx.store.changes(after, tenant, 200)
+                    for change in changes:
+                        event = await _event(ctx, change)
+                        if event is not None:
+                            data = orjson.dumps(event[1]).decode()
+                            await stream.send(data, id=str(change.seq), event=event[0])
+                        after = change.seq
+                    if not changes:
+                        await asyncio.sleep(interval)
+    finally:
+        feeds.discard(task)
     return stream
 
 
 def setup_feeds(app: web.Application) -> None:
     """Track open feeds, and end them when the sandbox shuts down."""
-    app[STREAMS] = weakref.WeakSet[asyncio.Task[Any]]()
+    app[STREAMS] = set()
 
     async def close(app: web.Application) -> None:
         for task in list(app[STREAMS]):
