@@ -80,7 +80,8 @@ def setup_feeds(app: web.Application) -> None:
     app[STREAMS] = set()
 
     async def close(app: web.Application) -> None:
-        for task in list(app[STREAMS]):
+        feeds: set[asyncio.Task[Any]] = app[STREAMS]
+        for task in [*feeds]:
             task.cancel()
 
     app.on_shutdown.append(close)
