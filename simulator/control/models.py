@@ -50,7 +50,8 @@ class OutcomeRequest(_Body):
 
 class FaultRequest(_Body):
     """Inject faults: the next ``count`` calls of ``operation`` (a provider route name, or
-    any) fail as ``kind`` says; webhook kinds act on the next notifications."""
+    any) fail as ``kind`` says; webhook kinds (drop, delay, duplicate, reorder, timeout) act
+    on the next notifications."""
 
     tenant: str | None = Tenant
     provider: str | None = None
@@ -59,7 +60,25 @@ class FaultRequest(_Body):
     status: int | None = Field(None, ge=400, le=599, description="For kind=error")
     latency_ms: int | None = Field(None, ge=0, le=120_000, description="For kind=latency")
     seconds: int | None = Field(None, ge=0, le=30 * 86_400, description="For kind=delay")
-    count: int = Field(1, ge=1, le=10_000)
+    order: Literal["reverse", "shuffle"] | None = Field(
+        None, description="For kind=reorder: how the group goes out (default reverse)"
+    )
+    seed: int | None = Field(None, description="For kind=reorder with order=shuffle")
+    spacing_seconds: float | None = Field(
+        None, gt=0, le=3600, description="For kind=reorder: tenant time between sends (1)"
+    )
+    hold_seconds: int | None = Field(
+        None,
+        ge=1,
+        le=30 * 86_400,
+        description="For kind=reorder: a delivery waits at most this long for its group (300)",
+    )
+    attempts: int | None = Field(
+        None, ge=1, le=100, description="For kind=timeout: attempts whose answer is ignored (1)"
+    )
+    count: int = Field(
+        1, ge=1, le=10_000, description="How many calls or webhooks; for reorder, the group size"
+    )
 
 
 class ChallengeRequest(_Body):

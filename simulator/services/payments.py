@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import Any, Protocol
 
 from ..engine import (
@@ -286,24 +285,8 @@ class PaymentService:
                 operation_id=n.operation_id,
                 signing_key=n.signing_key,
             )
-            deliveries.extend(await self._with_webhook_faults(uow, delivery))
+            deliveries.extend(await self._faults.with_webhook_faults(uow, delivery))
         return deliveries
-
-    async def _with_webhook_faults(self, uow: UnitOfWork, delivery: Delivery) -> list[Delivery]:
-        fault = await self._faults.next_webhook_fault(uow, delivery.tenant, delivery.provider)
-        if fault is None:
-            return [delivery]
-        match fault.kind:
-            case "drop":
-                return [replace(delivery, state=DeliveryState.DROPPED)]
-            case "delay":
-                return [
-                    replace(delivery, due_at=delivery.due_at + timedelta(seconds=fault.seconds))
-                ]
-            case "duplicate":
-                copy = replace(delivery, id=f"{delivery.id}-dup", copy_of=delivery.id)
-                return [delivery, copy]
-        return [delivery]
 
 
 _KIND_OF: Mapping[type, str] = {
