@@ -9,6 +9,7 @@ from .listen import listen
 from .load import load
 from .reset import reset
 from .serve import serve
+from .trigger import trigger
 
 
 @click.group()
@@ -22,5 +23,6 @@ main.add_command(reset)
 main.add_command(export)
 main.add_command(load)
 main.add_command(listen)
+main.add_command(trigger)
 
 __all__ = ["main"]

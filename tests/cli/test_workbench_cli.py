@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from psp_sandbox.client.tranzzo import AsyncTranzzoClient
+from psp_sandbox.client.macropay import parse_notification
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, decode_webhook
 from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.cases.conftest import fill_tenant
 from tests.process import ServeProcess
@@ -109,3 +110,55 @@ def read_until(process: subprocess.Popen[str], word: str) -> list[str]:
         if word in line:
             return lines
     raise AssertionError(f"listen ended early: {lines}")
+
+
+def test_trigger_sends_a_tranzzo_webhook_signed_with_the_given_secret(
+    webhook_sink: WebhookSink,
+) -> None:
+    result = cli(
+        "trigger", "tranzzo", "refund.success", "--forward-to", webhook_sink.url_for("hooks"),
+        "--secret", "the-merchants-own-secret",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [delivery] = webhook_sink.deliveries
+    operation = decode_webhook(delivery.form, "the-merchants-own-secret")
+    assert (operation["method"], operation["status"], operation["amount"]) == (
+        "refund",
+        "success",
+        30,
+    )
+    assert f"→ POST {webhook_sink.url_for('hooks')}  (tranzzo refund.success)" in result.stdout
+    assert "← 200" in result.stdout
+
+
+def test_trigger_sends_macropays_success_after_in_process(webhook_sink: WebhookSink) -> None:
+    result = cli("trigger", "macropay", "payment.success", "--forward-to", webhook_sink.url_for())
+    assert result.returncode == 0, result.stderr
+    [delivery] = webhook_sink.deliveries
+    message = parse_notification(delivery.body)
+    assert (message["transactionType"], message["transactionStatus"]) == ("payment", "success")
+
+
+def test_trigger_fails_clearly_when_the_endpoint_refuses_or_the_event_is_unknown(
+    webhook_sink: WebhookSink,
+) -> None:
+    webhook_sink.respond_with(400)
+    refused = cli("trigger", "tranzzo", "purchase.success", "--forward-to", webhook_sink.url_for())
+    unknown = cli("trigger", "tranzzo", "purchase.maybe", "--forward-to", webhook_sink.url_for())
+    silent = cli("trigger", "fiserv", "payment.success", "--forward-to", webhook_sink.url_for())
+    assert refused.returncode == 1
+    assert "tranzzo would count 400 as not delivered (and retry)" in refused.stderr
+    assert unknown.returncode == 2
+    assert "Tranzzo cannot send 'purchase.maybe'; it sends: purchase.success" in unknown.stderr
+    assert "it sends: nothing (it sends no webhooks)" in silent.stderr
+    assert len(webhook_sink.deliveries) == 1
+    for result in (refused, unknown, silent):
+        assert "Traceback" not in result.stderr
+
+
+def test_trigger_lists_what_every_provider_can_send() -> None:
+    result = cli("trigger", "--list")
+    assert result.returncode == 0
+    for provider, event in (("tranzzo", "purchase.success"), ("macropay", "payment.success")):
+        assert any(provider in line and event in line for line in result.stdout.splitlines())
+    assert "sends no webhooks" in result.stdout
