@@ -8,6 +8,7 @@ from .export import export
 from .listen import listen
 from .load import load
 from .reset import reset
+from .scenario import scenario
 from .serve import serve
 from .trigger import trigger
 
@@ -24,5 +25,6 @@ main.add_command(export)
 main.add_command(load)
 main.add_command(listen)
 main.add_command(trigger)
+main.add_command(scenario)
 
 __all__ = ["main"]

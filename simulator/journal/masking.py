@@ -2,8 +2,9 @@
 data hidden in base64 blobs, whatever the body's format (JSON, form, text).
 
 A card number is any run of 13 to 19 digits starting 2-6 (the card networks' first digits),
-with or without single spaces or dashes between them, Luhn-valid or not: a mistyped real card is
-masked too. It keeps its BIN and last four (``424242******4242``).
+or one written in groups of four (Amex's 4-6-5) split by spaces or dashes, Luhn-valid or not:
+a mistyped real card is masked too. It keeps its BIN and last four (``424242******4242``).
+Runs inside UUIDs and other dashed ids are not card numbers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from ..outcomes.processor import mask
 #: How much of a body is kept.
 EXCERPT = 2048
 
-_PAN = re.compile(r"(?<![0-9])[2-6](?:[ -]?[0-9]){12,18}(?![0-9])")
+_PAN = re.compile(
+    r"(?<![0-9])[2-6][0-9]{12,18}(?![0-9])"
+    r"|(?<![0-9-])[2-6][0-9]{3}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?(?![0-9-])"
+    r"|(?<![0-9-])3[47][0-9]{2}[ -][0-9]{6}[ -][0-9]{5}(?![0-9-])"
+)
 #: ``"cvv": "123"``, ``"securityCode": 123``, ``card_cvv=123`` and their kin.
 _CODE = re.compile(
     r"""(?P<key>["']?\b(?:card_?)?(?:cvv2?|cvc2?|csc|security_?code)\b["']?\s*[:=]\s*)"""

@@ -117,6 +117,10 @@ class Caller:
             self.offset = timedelta(seconds=float(answer.body["offset_seconds"]))
         return answer
 
+    async def http_get(self, path: str) -> Answer:
+        """A public GET under the sandbox root (a provider's OpenAPI document ...)."""
+        return Answer.of(await self._http.get(f"{self.url}{path}"))
+
     async def aclose(self) -> None:
         await self._http.aclose()
 
