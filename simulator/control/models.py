@@ -198,6 +198,7 @@ class PaymentView(BaseModel):
 
 class PaymentList(BaseModel):
     payments: list[PaymentView]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: last")
 
 
 class DeliveryList(BaseModel):

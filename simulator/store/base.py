@@ -43,6 +43,27 @@ class PaymentFilter:
     before: tuple[datetime, str] | None = None
     limit: int = 100
 
+    def admits(
+        self,
+        tenant: str,
+        provider: str,
+        reference: str,
+        status: str,
+        amount: int,
+        created_at: datetime,
+    ) -> bool:
+        """Whether a payment with these fields is one the filter lists (paging aside)."""
+        return (
+            self.tenant in (None, tenant)
+            and self.provider in (None, provider)
+            and self.reference in (None, reference)
+            and self.status in (None, status)
+            and (self.min_amount is None or amount >= self.min_amount)
+            and (self.max_amount is None or amount <= self.max_amount)
+            and (self.created_from is None or created_at >= self.created_from)
+            and (self.created_until is None or created_at < self.created_until)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class DeliveryFilter:

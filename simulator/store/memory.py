@@ -40,18 +40,6 @@ class _PaymentRow(NamedTuple):
     status: str
     amount: int
 
-    def fits(self, where: PaymentFilter) -> bool:
-        return (
-            (where.tenant is None or self.tenant == where.tenant)
-            and (where.provider is None or self.provider == where.provider)
-            and (where.reference is None or self.reference == where.reference)
-            and (where.status is None or self.status == where.status)
-            and (where.min_amount is None or self.amount >= where.min_amount)
-            and (where.max_amount is None or self.amount <= where.max_amount)
-            and (where.created_from is None or self.created_at >= where.created_from)
-            and (where.created_until is None or self.created_at < where.created_until)
-        )
-
 
 class _DeliveryRow(NamedTuple):
     body: bytes
@@ -250,7 +238,9 @@ class MemoryStore:
         found: list[Payment] = []
         for index in range(end - 1, -1, -1):
             row = payments[listing[index][1]]
-            if row.fits(where):
+            if where.admits(
+                row.tenant, row.provider, row.reference, row.status, row.amount, row.created_at
+            ):
                 found.append(decode_payment(row.body))
                 if len(found) == where.limit:
                     break
