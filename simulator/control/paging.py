@@ -53,10 +53,6 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raise AdminProblem(400, "invalid_request", "cursor is not one this sandbox gave") from None
 
 
-def admits(where: PaymentFilter, p: Payment) -> bool:
-    return where.admits(p.tenant, p.provider, p.reference, p.status.value, p.amount, p.created_at)
-
-
 def _whole(query: Mapping[str, str], name: str) -> int | None:
     given = query.get(name)
     if not given:

@@ -26,6 +26,7 @@ WebhookFaultKind = Literal["drop", "delay", "duplicate", "reorder", "timeout"]
 FaultKind = RequestFaultKind | WebhookFaultKind
 REQUEST_KINDS: tuple[str, ...] = get_args(RequestFaultKind)
 WEBHOOK_KINDS: tuple[str, ...] = get_args(WebhookFaultKind)
+FAULT_KINDS: tuple[str, ...] = REQUEST_KINDS + WEBHOOK_KINDS
 
 #: The operation name webhook faults are queued under.
 WEBHOOK = "webhook"
