@@ -70,6 +70,8 @@ class _Tables:
     changes: dict[int, Change] = field(default_factory=dict)
     latest: dict[tuple[str, str], int] = field(default_factory=dict)
     seq: int = 0
+    #: Per tenant: how many payments, and when the newest was created.
+    counts: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
     def put_payment(self, payment: Payment) -> None:
         row = _PaymentRow(
@@ -84,6 +86,8 @@ class _Tables:
         )
         if payment.id not in self.payments:
             bisect.insort(self.listing, (payment.created_at, payment.id))
+            count, newest = self.counts.get(payment.tenant, (0, payment.created_at))
+            self.counts[payment.tenant] = (count + 1, max(newest, payment.created_at))
         self.payments[payment.id] = row
         if payment.due_at is None:
             self.timed.pop(payment.id, None)
@@ -117,6 +121,7 @@ class _Tables:
         _drop(self.exchanges, lambda k, v: tenant in (None, v[0]))
         _drop(self.changes, lambda k, v: tenant in (None, v.tenant))
         _drop(self.latest, lambda k, v: v not in self.changes)
+        _drop(self.counts, lambda k, v: tenant in (None, k))
         self.listing[:] = [entry for entry in self.listing if entry[1] in self.payments]
         self.touch(tenant or "*", "tenant", tenant or "*")
 

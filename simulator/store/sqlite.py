@@ -74,6 +74,7 @@ CREATE TABLE IF NOT EXISTS documents (
     body BLOB NOT NULL,
     PRIMARY KEY (kind, tenant, key)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS documents_tenant ON documents (tenant);
 CREATE TABLE IF NOT EXISTS clocks (
     tenant TEXT PRIMARY KEY,
     offset_ms INTEGER NOT NULL
@@ -94,6 +95,18 @@ CREATE TABLE IF NOT EXISTS changes (
     UNIQUE (kind, ref)
 );
 CREATE INDEX IF NOT EXISTS changes_tenant ON changes (tenant, seq);
+-- How many payments each tenant has, and its newest: kept by a trigger, so that summing up
+-- the tenants never scans the payments.
+CREATE TABLE IF NOT EXISTS tenant_payments (
+    tenant TEXT PRIMARY KEY,
+    payments INTEGER NOT NULL,
+    newest_ms INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS payments_counted AFTER INSERT ON payments BEGIN
+    INSERT INTO tenant_payments (tenant, payments, newest_ms) VALUES (NEW.tenant, 1, NEW.created_ms)
+    ON CONFLICT (tenant) DO UPDATE
+    SET payments = payments + 1, newest_ms = max(newest_ms, excluded.newest_ms);
+END;
 """
 
 #: Listing indexes (created after the columns they need exist, in files of older versions too):
@@ -124,7 +137,16 @@ _UPSERT_PAYMENT = (
     "body = excluded.body"
 )
 _TOUCH = "INSERT OR REPLACE INTO changes (tenant, kind, ref) VALUES (?, ?, ?)"
-_FORGET = ("payments", "aliases", "deliveries", "documents", "clocks", "exchanges", "changes")
+_FORGET = (
+    "payments",
+    "tenant_payments",
+    "aliases",
+    "deliveries",
+    "documents",
+    "clocks",
+    "exchanges",
+    "changes",
+)
 _UPSERT_ALIAS = (
     "INSERT OR REPLACE INTO aliases (tenant, provider, alias, payment_id) VALUES (?, ?, ?, ?)"
 )
@@ -352,7 +374,7 @@ class SqliteStore:
         counted = {
             tenant: (count, newest)
             for tenant, count, newest in self.all(
-                "SELECT tenant, COUNT(*), MAX(created_ms) FROM payments GROUP BY tenant", ()
+                "SELECT tenant, payments, newest_ms FROM tenant_payments", ()
             )
         }
         others = self.all(
@@ -462,6 +484,13 @@ def _migrate(db: sqlite3.Connection) -> None:
             for alter in missing:
                 db.execute(alter)
             db.execute(_BACKFILL)
+    counted = db.execute("SELECT 1 FROM tenant_payments LIMIT 1").fetchone()
+    if counted is None and db.execute("SELECT 1 FROM payments LIMIT 1").fetchone():
+        with db:
+            db.execute(
+                "INSERT INTO tenant_payments SELECT tenant, COUNT(*), MAX(created_ms) "
+                "FROM payments GROUP BY tenant"
+            )
 
 
 def _forget(tenant: str | None) -> list[_Write]:

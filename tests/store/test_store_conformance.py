@@ -387,6 +387,12 @@ async def test_tenants_are_summarised_from_payments_clocks_and_documents(store: 
     assert [(s.tenant, s.payments) for s in summaries] == [("t1", 2), ("t2", 0), ("t3", 0)]
     assert summaries[0].last_payment_at == NOW + timedelta(seconds=5)
     assert summaries[1].last_payment_at is None
+    async with store.begin() as uow:  # an update is not another payment
+        uow.save_payment(payment("a", "t1", status=PaymentStatus.DECLINED))
+        await uow.commit()
+    assert (await store.tenants())[0].payments == 2
+    await store.reset("t1")
+    assert [s.tenant for s in await store.tenants()] == ["t2", "t3"]
 
 
 async def test_a_tenants_aliases_and_documents_are_listed_with_their_keys(store: Store) -> None:
@@ -446,6 +452,8 @@ async def test_a_sqlite_file_of_an_older_version_gets_the_listing_columns(tmp_pa
     try:
         found = await store.list_payments(PaymentFilter(status="declined", min_amount=700))
         assert found == [p]
+        [summary] = await store.tenants()
+        assert (summary.tenant, summary.payments) == ("t1", 1)
     finally:
         await store.close()
 
