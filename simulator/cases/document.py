@@ -9,13 +9,14 @@ the tenant's name.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..engine import Payment
-from ..store import Delivery
+from ..store import Delivery, Exchange
 
 FORMAT: Literal["psp-sandbox/case"] = "psp-sandbox/case"
 #: The version this sandbox writes and the newest it reads.
@@ -37,7 +38,7 @@ class _Part(BaseModel):
 class CaseRequest(_Part):
     """A request that acted on the payment (the journal), card data masked."""
 
-    at: str
+    at: datetime
     method: str
     path: str
     status: int
@@ -45,6 +46,13 @@ class CaseRequest(_Part):
     source: str
     request: str
     response: str
+
+    @classmethod
+    def of(cls, exchange: Exchange) -> CaseRequest:
+        return cls.model_validate({name: getattr(exchange, name) for name in cls.model_fields})
+
+    def exchange(self, tenant: str, payment_id: str) -> Exchange:
+        return Exchange(tenant=tenant, payment_id=payment_id, **dict(self))
 
 
 class CasePayment(_Part):

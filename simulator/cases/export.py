@@ -33,19 +33,7 @@ async def export_case(
         aliases.setdefault(payment_id, []).append(alias)
     cases = []
     for payment in payments:
-        requests = [
-            CaseRequest(
-                at=e.at.isoformat(),
-                method=e.method,
-                path=e.path,
-                status=e.status,
-                latency_ms=e.latency_ms,
-                source=e.source,
-                request=e.request,
-                response=e.response,
-            )
-            for e in await store.list_exchanges(payment.id)
-        ]
+        requests = [CaseRequest.of(e) for e in await store.list_exchanges(payment.id)]
         cases.append(
             CasePayment(payment=payment, aliases=aliases.get(payment.id, []), requests=requests)
         )

@@ -13,11 +13,9 @@ configured credentials always come from the sandbox's own settings.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from ..context import SandboxContext
 from ..services.credentials import Credential
-from ..store import Exchange
 from .document import CaseDocument
 
 
@@ -50,20 +48,7 @@ async def restore_case(ctx: SandboxContext, case: CaseDocument, tenant: str) -> 
             payment = replace(entry.payment, tenant=tenant)
             uow.save_payment(payment, aliases=entry.aliases)
             for r in entry.requests:
-                uow.save_exchange(
-                    Exchange(
-                        tenant=tenant,
-                        payment_id=payment.id,
-                        at=datetime.fromisoformat(r.at),
-                        method=r.method,
-                        path=r.path,
-                        status=r.status,
-                        latency_ms=r.latency_ms,
-                        source=r.source,
-                        request=r.request,
-                        response=r.response,
-                    )
-                )
+                uow.save_exchange(r.exchange(tenant, payment.id))
         for delivery in case.deliveries:
             uow.save_delivery(replace(delivery, tenant=tenant))
         for doc in case.documents:

@@ -16,18 +16,10 @@ from psp_sandbox.client.tranzzo import AsyncTranzzoClient, decode_webhook
 from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.cases.conftest import fill_tenant
 from tests.process import ServeProcess
+from tests.process import run_cli as cli
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 
 pytestmark = pytest.mark.slow
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "psp_sandbox.simulator.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 async def test_a_case_exported_and_imported_on_the_command_line_is_the_same_case(
@@ -53,19 +45,14 @@ async def test_a_case_exported_and_imported_on_the_command_line_is_the_same_case
 def test_a_broken_case_file_fails_clearly_and_changes_nothing(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "psp-sandbox/case", "version": 9, "tenant": "x"}')
-    garbage = tmp_path / "garbage.json"
-    garbage.write_text("not json at all")
     with ServeProcess("--store", "memory://") as server:
         newer = cli("import", str(broken), "--url", server.url)
-        unreadable = cli("import", str(garbage), "--url", server.url)
         unknown = cli("export", "--tenant", "nobody", "--url", server.url)
     assert newer.returncode == 1
     assert "unsupported_version: this case is version 9" in newer.stderr
-    assert unreadable.returncode == 1
-    assert "invalid_case: not JSON" in unreadable.stderr
     assert unknown.returncode == 1
     assert "tenant_not_found: nothing is stored for tenant nobody" in unknown.stderr
-    for result in (newer, unreadable, unknown):
+    for result in (newer, unknown):
         assert "Traceback" not in result.stderr
 
 
@@ -145,14 +132,12 @@ def test_trigger_fails_clearly_when_the_endpoint_refuses_or_the_event_is_unknown
     webhook_sink.respond_with(400)
     refused = cli("trigger", "tranzzo", "purchase.success", "--forward-to", webhook_sink.url_for())
     unknown = cli("trigger", "tranzzo", "purchase.maybe", "--forward-to", webhook_sink.url_for())
-    silent = cli("trigger", "fiserv", "payment.success", "--forward-to", webhook_sink.url_for())
     assert refused.returncode == 1
     assert "tranzzo would count 400 as not delivered (and retry)" in refused.stderr
     assert unknown.returncode == 2
     assert "Tranzzo cannot send 'purchase.maybe'; it sends: purchase.success" in unknown.stderr
-    assert "it sends: nothing (it sends no webhooks)" in silent.stderr
     assert len(webhook_sink.deliveries) == 1
-    for result in (refused, unknown, silent):
+    for result in (refused, unknown):
         assert "Traceback" not in result.stderr
 
 

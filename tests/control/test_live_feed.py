@@ -92,7 +92,11 @@ async def test_a_change_made_by_another_process_on_the_same_store_reaches_the_fe
     tmp_path: Path,
 ) -> None:
     store = f"sqlite:///{tmp_path}/shared.db"
-    with ServeProcess("--store", store) as watched, ServeProcess("--store", store) as other:
+    # Two processes start one after the other; a loaded machine may take a while for each.
+    watched = ServeProcess("--store", store).start(timeout=60)
+    other = ServeProcess("--store", store)
+    try:
+        other.start(timeout=60)
         async with AsyncSandboxAdmin(watched.url) as admin:
             await admin.reset(everything=True)
         listening = asyncio.ensure_future(
@@ -103,4 +107,7 @@ async def test_a_change_made_by_another_process_on_the_same_store_reaches_the_fe
         ) as tranzzo:
             paid = await tranzzo.purchase("o-1", 100, "UAH", card=VISA)
         seen = await listening
+    finally:
+        for process in (watched, other):
+            process.__exit__()
     assert seen[-1][2]["id"] == paid["payment_id"]

@@ -4,8 +4,6 @@ failures say which step and why, and a seeded run repeats exactly."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -17,6 +15,7 @@ from psp_sandbox.simulator.scenarios.library import FOLDER, locate, shipped
 from psp_sandbox.simulator.scenarios.model import InvalidScenario, load_scenario
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from psp_sandbox.simulator.testing.scenarios import run_scenario
+from tests.process import run_cli as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDERS_WITH_WEBHOOKS = ("tranzzo", "macropay")
@@ -95,16 +94,6 @@ def test_a_malformed_scenario_file_is_refused_with_where_it_is_wrong(
         load_scenario(path)
     with pytest.raises(InvalidScenario, match="no scenario file 'nope/nothing'"):
         locate("nope/nothing")
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "psp_sandbox.simulator.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin"},
-    )
 
 
 @pytest.mark.slow
