@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ...engine import Intent, Operation, OperationKind, Payment, PaymentStatus
+from ...engine import Intent, Operation, OperationKind, Payment, PaymentStatus, Reason
 from ...services.credentials import Credential
 from . import cards, mapping
 from .auth import Token, login_of
 
 K = OperationKind
+
+_NOT_AUTHENTICATED = frozenset({Reason.AUTHENTICATION_FAILED, Reason.AUTHENTICATION_ABANDONED})
 
 #: Where the status of a payment is read after a redirect (its ``resourcePath``).
 RESOURCE_PATH = "/transactionServices/REST/v1/payments/{payment_id}"
@@ -159,8 +161,10 @@ def eci(p: Payment) -> str | None:
     card = cards.of_payment(p)
     if not card or p.intent is Intent.CREDIT:
         return None
-    authenticated = any(change.new is PaymentStatus.ACTION_REQUIRED for change in p.history)
-    return mapping.eci(card["brand"], authenticated)
+    challenged = any(change.new is PaymentStatus.ACTION_REQUIRED for change in p.history)
+    primary = p.primary
+    failed = primary is not None and primary.reason in _NOT_AUTHENTICATED
+    return mapping.eci(card["brand"], challenged and not failed)
 
 
 def callback(p: Payment, op: Operation | None, now: datetime) -> dict[str, Any]:

@@ -109,5 +109,5 @@ def first_operation(
     details: Mapping[str, Any] | None = None,
 ) -> Start:
     """The transaction's own operation, keeping its card (never the number)."""
-    op_details = {**(details or {}), "card": cards.kept(facts, holder)}
+    op_details = {**(details or {}), "card": cards.kept(facts, holder), "card_mask": facts.masked}
     return Start(plugin.context.ids.uuid(payment_id, "op", 1), outcome, op_details)
