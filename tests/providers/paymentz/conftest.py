@@ -4,6 +4,7 @@ encoding, cards and refusals."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -106,7 +107,7 @@ class Raw:
             sent.setdefault("Content-Type", "application/x-www-form-urlencoded")
         else:
             shaped = dict(fields) if encoding == "json-dotted" else nested(fields)
-            body = httpx.Request("POST", "/", json=shaped).content
+            body = json.dumps(shaped).encode()  # ASCII: a lone surrogate travels escaped
             sent.setdefault("Content-Type", "application/json")
         return await self.http.post(self.url + path, content=body, headers=sent)
 
