@@ -3,7 +3,8 @@ one nested mapping (``card.number=…`` and ``{"card": {"number": …}}`` are th
 
 A body is read once per request and kept on it: authentication needs the member id before the
 handler validates the rest. Anything that is not a form or a JSON object, a name given twice
-with different values, or a name that is both a value and a group is a malformed body.
+with different values, or a name that is both a value and a group is a malformed body; a name
+with an empty part (``a..b``) names no parameter and is ignored, as unknown parameters are.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def nest(pairs: Iterable[tuple[str, Any]]) -> Body:
     for name, value in pairs:
         parts = name.split(".")
         if not all(parts):
-            raise Malformed(f"bad parameter name {name!r}")
+            continue  # not a parameter name (``a..b``, ``x.``): unknown, so ignored
         group = body
         for part in parts[:-1]:
             inner = group.setdefault(part, {})

@@ -47,10 +47,17 @@ def _flag(value: object) -> object:
 
 Text = Annotated[str, AfterValidator(_text), Field(max_length=255)]
 LongText = Annotated[str, AfterValidator(_text), Field(max_length=2048)]
+#: An amount to move: more than zero, as ``AMOUNT_PATTERN`` writes it (11 characters at most).
 Amount = Annotated[
     str,
-    Field(pattern=AMOUNT_PATTERN, description="Two decimals, as hashed: 50.00, never 50"),
+    Field(
+        pattern=r"^(0*[1-9][0-9]*\.[0-9]{2}|0+\.(0[1-9]|[1-9][0-9]))$",
+        max_length=11,
+        description="Two decimals, as hashed: 50.00, never 50",
+    ),
 ]
+#: An amount merely shown (tmpl_amount): zero allowed.
+AmountText = Annotated[str, Field(pattern=AMOUNT_PATTERN)]
 Currency = Annotated[
     str, AfterValidator(_currency), Field(json_schema_extra={"enum": sorted(EXPONENTS)})
 ]
@@ -125,7 +132,7 @@ class _Order(_Model):
     notificationUrl: Url | None = None
     merchantRedirectUrl: Url | None = None
     customer: Customer | None = None
-    tmpl_amount: Amount | None = None
+    tmpl_amount: AmountText | None = None
     tmpl_currency: Currency | None = None
 
 
@@ -135,7 +142,7 @@ class PaymentRequest(_Order):
     paymentType: Literal["DB", "PA"]
     paymentBrand: Text | None = None
     paymentMode: Text | None = Field(None, description="CC or DC (cards); others are refused")
-    card: Card | None = None
+    card: Card
     shipping: Shipping | None = None
     deviceDetails: DeviceDetails | None = None
     recurringType: Literal["INITIAL", "REPEATED"] | None = None
@@ -174,9 +181,15 @@ class InquiryRequest(_Model):
     paymentType: Literal["IN"] | None = None
 
 
+Day = Annotated[
+    str,
+    Field(pattern=r"^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4}$", description="dd/mm/yyyy"),
+]
+
+
 class Pagination(_Model):
-    fromdate: Annotated[str, Field(pattern=r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$")]
-    todate: Annotated[str, Field(pattern=r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$")]
+    fromdate: Day
+    todate: Day
 
 
 class ListAuthentication(_Model):
@@ -228,7 +241,7 @@ class CheckoutRequest(_Model):
     checksum: Checksum
     currency: Currency | None = None
     notificationUrl: Url | None = None
-    TMPL_AMOUNT: Amount | None = None
+    TMPL_AMOUNT: AmountText | None = None
     TMPL_CURRENCY: Currency | None = None
     terminalid: Text | None = None
     transactionType: Literal["PA", "DB"] = "DB"

@@ -46,7 +46,12 @@ def form_schema(schema: Mapping[str, Any], schemas: Mapping[str, Any]) -> dict[s
     properties: dict[str, Any] = {}
     required: list[str] = []
     _flatten(_resolve(schema, schemas), schemas, "", True, properties, required)
-    return {"type": "object", "properties": properties, "required": required}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": {"type": "string"},
+    }
 
 
 def _flatten(
