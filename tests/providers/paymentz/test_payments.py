@@ -234,3 +234,10 @@ async def test_an_unknown_endpoint_and_a_wrong_method_answer_in_the_envelope(raw
     wrong = await raw.http.delete(raw.url + "/payments", headers=raw.headers)
     assert result_of(missing) == (404, "11007")
     assert result_of(wrong) == (405, "11008")
+
+
+async def test_the_admin_api_lists_the_paymentz_test_cards_first(admin: AsyncSandboxAdmin) -> None:
+    listed = (await admin.magic())["paymentz"]
+    own = [c["card_number"] for c in listed if c["source"] == "provider"]
+    assert own == ["4111110000000021", "4000000000000051", "5105105105105100"]
+    assert {"4000000000003220", "4000000000000002"} <= {c["card_number"] for c in listed}
