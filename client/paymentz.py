@@ -466,7 +466,7 @@ class PaymentzApi:
         if method == "GET":
             return Request("GET", url, headers=headers, params=dict(fields))
         if self.encoding == "json":
-            return Request.with_json(method, url, _nested(fields), headers)
+            return Request.with_json(method, url, nested(fields), headers)
         body = urlencode(fields).encode()
         form = {"Content-Type": "application/x-www-form-urlencoded", **headers}
         return Request(method, url, body, form)
@@ -615,7 +615,7 @@ def _optional(notification_url: str | None, redirect_url: str | None) -> dict[st
     return fields
 
 
-def _nested(fields: Mapping[str, str]) -> dict[str, Any]:
+def nested(fields: Mapping[str, str]) -> dict[str, Any]:
     """Dotted names as nested JSON objects: ``card.number`` → ``{"card": {"number": …}}``."""
     body: dict[str, Any] = {}
     for name, value in fields.items():

@@ -10,14 +10,12 @@ import pytest
 from psp_sandbox.simulator.engine import (
     Capture,
     Intent,
-    Open,
     OperationKind,
     Payment,
     PaymentStatus,
     Policy,
     Refund,
     RuleViolation,
-    Start,
     Tick,
     Violation,
     Void,
@@ -26,15 +24,14 @@ from psp_sandbox.simulator.engine import (
     pending,
 )
 from psp_sandbox.simulator.engine.outcome import APPROVED, Outcome
+from tests.engine.test_decide import NOW, paid
 
-NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 POLICY = Policy(multiple_refunds=False, settles_daily=True)
 S = PaymentStatus
 
 
 def payout(outcome: Outcome = APPROVED, policy: Policy = POLICY) -> Payment:
-    opened = decide(None, Open("p1", "t", "x", "po-1", "EUR", 2_500, Intent.CREDIT), policy, NOW)
-    return decide(opened.payment, Start("op-1", outcome), policy, NOW).payment
+    return paid(Intent.CREDIT, 2_500, policy, outcome)
 
 
 def test_an_approved_payout_has_moved_its_whole_amount() -> None:

@@ -3,21 +3,17 @@ engine's rules, one behaviour per test."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from psp_sandbox.simulator.engine import (
     Capture,
     Intent,
-    Open,
     OperationKind,
     Payment,
     PaymentStatus,
     Policy,
     Refund,
     RuleViolation,
-    Start,
     Violation,
     Void,
     decide,
@@ -25,8 +21,9 @@ from psp_sandbox.simulator.engine import (
     pending,
 )
 from psp_sandbox.simulator.engine.outcome import APPROVED
+from tests.engine.test_decide import NOW
+from tests.engine.test_decide import paid as approved
 
-NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 ONE_REFUND = Policy(multiple_refunds=False)
 S = PaymentStatus
 
@@ -34,8 +31,7 @@ S = PaymentStatus
 def paid(
     intent: Intent = Intent.SALE, amount: int = 10_000, policy: Policy = ONE_REFUND
 ) -> Payment:
-    opened = decide(None, Open("p1", "t", "x", "order-1", "EUR", amount, intent), policy, NOW)
-    return decide(opened.payment, Start("op-1"), policy, NOW).payment
+    return approved(intent, amount, policy)
 
 
 def refused(payment: Payment, command: object, policy: Policy = ONE_REFUND) -> Violation:

@@ -44,8 +44,8 @@ class CustomerOut(BaseModel):
     id: str | None = None
 
 
-class PaymentAnswer(BaseModel):
-    """A debit, preauthorization, repeated charge or payout as it stands after the request."""
+class _Transaction(BaseModel):
+    """What every answer about a debit, preauthorization or payout starts with."""
 
     paymentId: str
     paymentType: Literal["DB", "PA", "PO"]
@@ -54,6 +54,11 @@ class PaymentAnswer(BaseModel):
     amount: str
     currency: str
     descriptor: str
+
+
+class PaymentAnswer(_Transaction):
+    """A debit, preauthorization, repeated charge or payout as it stands after the request."""
+
     result: Result
     card: CardOut | None = None
     timestamp: str
@@ -79,16 +84,9 @@ class OperationAnswer(BaseModel):
     transactionStatus: ShortStatus
 
 
-class Inquiry(BaseModel):
+class Inquiry(_Transaction):
     """A transaction as it is now (IN, the status GET, /inquiry)."""
 
-    paymentId: str
-    paymentType: Literal["DB", "PA", "PO"]
-    paymentBrand: str | None = None
-    paymentMode: str | None = None
-    amount: str
-    currency: str
-    descriptor: str
     merchantTransactionId: str
     status: str = Field(description="Long status: authsuccessful, capturesuccess, reversed …")
     transactionStatus: ShortStatus

@@ -6,7 +6,9 @@ Paths are the real ones under the mount (``/paymentz/transactionServices/REST/v1
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -18,7 +20,7 @@ from ..base import Principal, json_response, plugin_of
 from . import checksums, mapping
 from .answers import ErrorAnswer
 from .bodies import Body, Malformed, UnsupportedMediaType, body_of
-from .models import Authentication
+from .models import Authentication, ListAuthentication
 from .refusals import invalid, refused
 
 if TYPE_CHECKING:
@@ -84,14 +86,43 @@ def minor_amount(amount: str, currency: str) -> int:
     return minor
 
 
-def secure_key(principal: Principal) -> str:
-    return principal.credential.secret or ""
+@dataclass(frozen=True, slots=True)
+class Call(Generic[Model]):
+    """One authenticated request: the plugin serving it, who sent it, and what it asks."""
+
+    plugin: PaymentzPlugin
+    principal: Principal
+    asked: Model
+
+    @property
+    def member(self) -> str:
+        return self.principal.credential.key
+
+    @property
+    def key(self) -> str:
+        """The member's secure key (sKey), what its checksums end or begin with."""
+        return self.principal.credential.secret or ""
+
+    def now(self) -> datetime:
+        return self.plugin.context.clocks.now(self.principal.tenant)
 
 
-def verify(authentication: Authentication, expected: str) -> None:
+async def receive(request: web.Request, model: type[Model]) -> Call[Model]:
+    """The request's plugin, its (authenticated) sender and its body read as ``model``."""
+    plugin = paymentz(request)
+    return Call(plugin, plugin.principal(request), await read(request, model))
+
+
+def verify(authentication: Authentication | ListAuthentication, expected: str) -> None:
     """Refuse the request unless its checksum is the expected one (11006)."""
     if not checksums.matches(authentication.checksum, expected):
         raise refused(mapping.INVALID_CHECKSUM)
+
+
+def check_order(authentication: Authentication, expected: str, amount: str, currency: str) -> int:
+    """A money-moving request's checksum, then its amount: the amount in minor units."""
+    verify(authentication, expected)
+    return minor_amount(amount, currency)
 
 
 def answer(body: dict[str, Any], status: int = 200) -> web.Response:

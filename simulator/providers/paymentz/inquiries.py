@@ -24,9 +24,7 @@ from .endpoints import (
     api,
     find,
     find_by_reference,
-    paymentz,
-    read,
-    secure_key,
+    receive,
     verify,
 )
 from .models import InquiryRequest, TransactionListRequest
@@ -46,10 +44,10 @@ _SCAN = 100_000
 )
 async def inquiry(request: web.Request) -> web.StreamResponse:
     """One transaction, by merchantTransactionId (idType MID) or paymentId (idType PID)."""
-    plugin = paymentz(request)
-    principal = plugin.principal(request)
-    asked = await read(request, InquiryRequest)
-    member, key = principal.credential.key, secure_key(principal)
+    call = await receive(request, InquiryRequest)
+    plugin, principal, asked, member, key = (
+        call.plugin, call.principal, call.asked, call.member, call.key
+    )  # fmt: skip
     if asked.idType == "MID":
         if asked.merchantTransactionId is None:
             raise refused(mapping.MISSING_PARAMETER, "merchantTransactionId")
@@ -61,7 +59,7 @@ async def inquiry(request: web.Request) -> web.StreamResponse:
             raise refused(mapping.MISSING_PARAMETER, "paymentId")
         verify(asked.authentication, checksums.by_payment_id(member, key, asked.paymentId))
         payment = await find(plugin, principal, asked.paymentId)
-    return answer(render.inquiry(payment, plugin.context.clocks.now(principal.tenant)))
+    return answer(render.inquiry(payment, call.now()))
 
 
 @api.post(
@@ -75,13 +73,9 @@ async def inquiry(request: web.Request) -> web.StreamResponse:
 )
 async def transaction_list(request: web.Request) -> web.StreamResponse:
     """The member's transactions made between two days, optionally of one long status."""
-    plugin = paymentz(request)
-    principal = plugin.principal(request)
-    asked = await read(request, TransactionListRequest)
-    member, key = principal.credential.key, secure_key(principal)
-    auth = asked.authentication
-    if not checksums.matches(auth.checksum, checksums.transaction_list(member, key)):
-        raise refused(mapping.INVALID_CHECKSUM)
+    call = await receive(request, TransactionListRequest)
+    plugin, principal, asked, member = call.plugin, call.principal, call.asked, call.member
+    verify(asked.authentication, checksums.transaction_list(member, call.key))
     first = _day(asked.pagination.fromdate, "pagination.fromdate")
     last = _day(asked.pagination.todate, "pagination.todate")
     if last < first:

@@ -26,18 +26,7 @@ from ...openapi import Answer
 from ..base import origin_of
 from . import cards, checksums, mapping, render, threeds
 from .answers import PaymentAnswer
-from .endpoints import (
-    BASE,
-    ERRORS,
-    answer,
-    api,
-    find_registration,
-    minor_amount,
-    paymentz,
-    read,
-    secure_key,
-    verify,
-)
+from .endpoints import BASE, ERRORS, answer, api, check_order, find_registration, receive
 from .models import PaymentRequest, RepeatedPaymentRequest, _Order
 from .refusals import refused
 from .transactions import NewTransaction, open_and_start, outcome_for
@@ -56,15 +45,10 @@ _CHARGE_STATE = {
 @api.post(f"{BASE}/payments", name="payments", body=PaymentRequest, answers=_ANSWERS)
 async def payments(request: web.Request) -> web.StreamResponse:
     """Debit (DB) or preauthorize (PA) a card; 3-D Secure cards answer 3D with a redirect."""
-    plugin = paymentz(request)
-    principal = plugin.principal(request)
-    asked = await read(request, PaymentRequest)
-    member, key = principal.credential.key, secure_key(principal)
-    verify(
-        asked.authentication,
-        checksums.payment(member, key, asked.merchantTransactionId, asked.amount),
-    )
-    minor_amount(asked.amount, asked.currency)
+    call = await receive(request, PaymentRequest)
+    plugin, principal, asked, member = call.plugin, call.principal, call.asked, call.member
+    expected = checksums.payment(member, call.key, asked.merchantTransactionId, asked.amount)
+    check_order(asked.authentication, expected, asked.amount, asked.currency)
     if asked.recurringType == "REPEATED":
         raise refused(mapping.INVALID_PARAMETER, "recurringType")
     scope = principal.scope()
@@ -107,15 +91,10 @@ async def payments(request: web.Request) -> web.StreamResponse:
 )
 async def repeated_payment(request: web.Request) -> web.StreamResponse:
     """Charge a registered card again (REPEATED); sandbox-defined path, after OPPWA's."""
-    plugin = paymentz(request)
-    principal = plugin.principal(request)
-    asked = await read(request, RepeatedPaymentRequest)
-    member, key = principal.credential.key, secure_key(principal)
-    verify(
-        asked.authentication,
-        checksums.payment(member, key, asked.merchantTransactionId, asked.amount),
-    )
-    minor_amount(asked.amount, asked.currency)
+    call = await receive(request, RepeatedPaymentRequest)
+    plugin, principal, asked, member = call.plugin, call.principal, call.asked, call.member
+    expected = checksums.payment(member, call.key, asked.merchantTransactionId, asked.amount)
+    check_order(asked.authentication, expected, asked.amount, asked.currency)
     initial = await find_registration(plugin, principal, request.match_info["registrationId"])
     now = plugin.context.clocks.now(principal.tenant)
     _check_repeatable(initial, now)

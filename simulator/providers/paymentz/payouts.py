@@ -14,18 +14,7 @@ from ...engine import Intent
 from ...openapi import Answer
 from . import cards, checksums, mapping
 from .answers import PaymentAnswer
-from .endpoints import (
-    BASE,
-    ERRORS,
-    answer,
-    api,
-    find,
-    minor_amount,
-    paymentz,
-    read,
-    secure_key,
-    verify,
-)
+from .endpoints import BASE, ERRORS, answer, api, check_order, find, receive
 from .models import PayoutRequest
 from .payments import order_details, payment_body
 from .refusals import refused
@@ -43,16 +32,11 @@ from .transactions import NewTransaction, open_and_start
 )
 async def payout(request: web.Request) -> web.StreamResponse:
     """Pay out to a card, given in full or as the paymentId of a payment made with it."""
-    plugin = paymentz(request)
-    principal = plugin.principal(request)
-    asked = await read(request, PayoutRequest)
-    member, key = principal.credential.key, secure_key(principal)
-    verify(
-        asked.authentication,
-        checksums.payout(member, asked.merchantTransactionId, asked.amount, key),
-    )
-    minor_amount(asked.amount, asked.currency)
-    now = plugin.context.clocks.now(principal.tenant)
+    call = await receive(request, PayoutRequest)
+    plugin, principal, asked, member = call.plugin, call.principal, call.asked, call.member
+    expected = checksums.payout(member, asked.merchantTransactionId, asked.amount, call.key)
+    check_order(asked.authentication, expected, asked.amount, asked.currency)
+    now = call.now()
     details = order_details(request, asked)
     if asked.paymentId is not None:
         earlier = await find(plugin, principal, asked.paymentId)

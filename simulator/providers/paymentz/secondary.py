@@ -23,9 +23,7 @@ from .endpoints import (
     api,
     find,
     minor_amount,
-    paymentz,
-    read,
-    secure_key,
+    receive,
     verify,
 )
 from .models import PAYMENT_ID_DIGITS_MAX, OperationRequest, StatusQuery
@@ -56,11 +54,11 @@ _AUTHENTICATION_QUERY = [
 )
 async def payment_operation(request: web.Request) -> web.StreamResponse:
     """Capture, refund, reverse or inquire about a transaction."""
-    plugin = paymentz(request)
-    principal = plugin.principal(request)
     payment_id = _payment_id(request)
-    asked = await read(request, OperationRequest)
-    member, key = principal.credential.key, secure_key(principal)
+    call = await receive(request, OperationRequest)
+    plugin, principal, asked, member, key = (
+        call.plugin, call.principal, call.asked, call.member, call.key
+    )  # fmt: skip
     amount = asked.amount
     if asked.paymentType in (mapping.CAPTURE, mapping.REFUND):
         if amount is None:
@@ -99,14 +97,11 @@ async def payment_operation(request: web.Request) -> web.StreamResponse:
 )
 async def payment_status(request: web.Request) -> web.StreamResponse:
     """A transaction's status, as the merchant reads it after the customer's redirect."""
-    plugin = paymentz(request)
-    principal = plugin.principal(request)
     payment_id = _payment_id(request)
-    asked = await read(request, StatusQuery)
-    member, key = principal.credential.key, secure_key(principal)
-    verify(asked.authentication, checksums.by_payment_id(member, key, payment_id))
-    payment = await find(plugin, principal, payment_id)
-    return answer(render.inquiry(payment, plugin.context.clocks.now(principal.tenant)))
+    call = await receive(request, StatusQuery)
+    verify(call.asked.authentication, checksums.by_payment_id(call.member, call.key, payment_id))
+    payment = await find(call.plugin, call.principal, payment_id)
+    return answer(render.inquiry(payment, call.now()))
 
 
 def _payment_id(request: web.Request) -> str:

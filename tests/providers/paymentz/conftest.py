@@ -18,6 +18,7 @@ from psp_sandbox.client.paymentz import (
     PaymentzApiError,
     PaymentzCredentials,
     checksum,
+    nested,
     xml_to_dict,
 )
 from psp_sandbox.simulator.providers.paymentz import auth
@@ -59,17 +60,6 @@ def payment_fields(reference: str, amount: str = "50.00", **extra: str) -> dict[
         **VISA.fields(),
         **extra,
     }
-
-
-def nested(fields: Mapping[str, str]) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    for name, value in fields.items():
-        *groups, last = name.split(".")
-        target = body
-        for group in groups:
-            target = target.setdefault(group, {})
-        target[last] = value
-    return body
 
 
 class Raw:
