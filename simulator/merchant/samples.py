@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..services.credentials import Credential
+
 
 class Merchant(Protocol):
     """What a sample may do: call the provider, and act as the cardholder or as time."""
@@ -19,8 +21,8 @@ class Merchant(Protocol):
     #: Where the sample's notifications go (the sandbox sends them there, then trigger
     #: forwards the one asked for).
     hook: str
-    #: The provider credential's extra parts (POS id, store id ...).
-    extra: dict[str, str]
+    #: The credential the sample acts with (its key, secret, and extra parts: POS id ...).
+    credential: Credential
 
     async def call(self, method: str, path: str, body: Any = None) -> Any:
         """A signed provider call; its JSON answer (an error answer raises)."""

@@ -122,7 +122,7 @@ class _Merchant:
         self._caller = caller
         self._provider = provider
         self.hook = hook
-        self.extra = dict(caller.credential(provider).extra)
+        self.credential = caller.credential(provider)
 
     async def call(self, method: str, path: str, body: Any = None) -> Any:
         return _checked(await self._caller.provider(self._provider, method, path, body))

@@ -3,8 +3,9 @@ from them (``psp-sandbox scenario schema``, docs/scenario.schema.json).
 
 Every string in a step may use ``{{ name }}`` placeholders (Jinja2 expressions; a string that
 is one placeholder and nothing else takes the value's own type): ``webhook_url``, ``seed``,
-``credentials.<provider>.<part>`` (``key``, ``pos_id``, ``store_id`` ...), and every value
-saved by an earlier call.
+``credentials.<provider>.<part>`` (``key``, ``secret``, ``pos_id``, ``store_id`` ... of the
+provider's default test credential), and every value saved by an earlier call; the ``md5``
+filter makes checksums (``{{ (a ~ '|' ~ b) | md5 }}``).
 """
 
 from __future__ import annotations

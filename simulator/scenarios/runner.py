@@ -4,6 +4,7 @@ receiver of its own, step by step, stopping at the first step that fails."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import re
 import time
@@ -76,12 +77,13 @@ class _Run:
             "webhook_url": self.hook,
             "seed": seed,
             "credentials": {
-                p.name: {"key": c.key, **c.extra}
+                p.name: {"key": c.key, "secret": c.secret, **c.extra}
                 for p in PLUGINS
                 for c in p.default_credentials[:1]
             },
         }
         self.templates = Environment(undefined=StrictUndefined, autoescape=False)
+        self.templates.filters["md5"] = _md5
         self.operations: dict[str, dict[str, tuple[str, str]]] = {}
 
     async def all(self, on_step: OnStep | None) -> None:
@@ -307,6 +309,11 @@ class _Run:
         if answer.status >= 400:
             raise StepFailed(f"{method} /_sandbox{path}: HTTP {answer.status} {answer.text[:300]}")
         return answer.body
+
+
+def _md5(text: Any) -> str:
+    """``{{ (a ~ '|' ~ b) | md5 }}``: the lowercase hex MD5 a provider's checksum wants."""
+    return hashlib.md5(str(text).encode()).hexdigest()
 
 
 def _name_of(step: Any, provider: str | None) -> str:

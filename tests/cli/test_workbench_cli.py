@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from psp_sandbox.client.macropay import parse_notification
+from psp_sandbox.client.paymentz import PaymentzError, parse_callback
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient, decode_webhook
 from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.cases.conftest import fill_tenant
@@ -126,6 +127,25 @@ def test_trigger_sends_macropays_success_after_in_process(webhook_sink: WebhookS
     assert (message["transactionType"], message["transactionStatus"]) == ("payment", "success")
 
 
+def test_trigger_sends_a_paymentz_callback_y_with_its_checksum(webhook_sink: WebhookSink) -> None:
+    secure_key = "the-members-own-secure-key"
+    result = cli(
+        "trigger",
+        "paymentz",
+        "DB.Y",
+        "--forward-to",
+        webhook_sink.url_for(),
+        "--secret",
+        secure_key,
+    )
+    assert result.returncode == 0, result.stderr
+    [delivery] = webhook_sink.deliveries
+    callback = parse_callback(delivery.body, secure_key)
+    assert (callback["paymentType"], callback["transactionStatus"]) == ("DB", "Y")
+    with pytest.raises(PaymentzError):
+        parse_callback(delivery.body, "another-key")
+
+
 def test_trigger_fails_clearly_when_the_endpoint_refuses_or_the_event_is_unknown(
     webhook_sink: WebhookSink,
 ) -> None:
@@ -144,6 +164,10 @@ def test_trigger_fails_clearly_when_the_endpoint_refuses_or_the_event_is_unknown
 def test_trigger_lists_what_every_provider_can_send() -> None:
     result = cli("trigger", "--list")
     assert result.returncode == 0
-    for provider, event in (("tranzzo", "purchase.success"), ("macropay", "payment.success")):
+    for provider, event in (
+        ("tranzzo", "purchase.success"),
+        ("macropay", "payment.success"),
+        ("paymentz", "DB.Y"),
+    ):
         assert any(provider in line and event in line for line in result.stdout.splitlines())
     assert "sends no webhooks" in result.stdout

@@ -18,7 +18,7 @@ from psp_sandbox.simulator.testing.scenarios import run_scenario
 from tests.process import run_cli as cli
 
 ROOT = Path(__file__).resolve().parents[2]
-PROVIDERS_WITH_WEBHOOKS = ("tranzzo", "macropay")
+PROVIDERS_WITH_WEBHOOKS = ("tranzzo", "macropay", "paymentz")
 
 
 @pytest.mark.parametrize("name", shipped())
@@ -29,7 +29,7 @@ def test_every_shipped_scenario_passes(name: str, sandbox: Sandbox) -> None:
 
 def test_each_provider_ships_its_classic_edge_cases() -> None:
     names = shipped()
-    for provider in ("tranzzo", "fiserv", "macropay"):
+    for provider in ("tranzzo", "fiserv", "macropay", "paymentz"):
         assert f"{provider}/async-decline-after-timeout" in names
         assert any(n.startswith(f"{provider}/refund-after-partial") for n in names)
         assert any(n.startswith(f"{provider}/expired-") for n in names)

@@ -13,7 +13,7 @@ DECLINED = "4000000000000002"
 
 def _payment(merchant: Merchant, method: str, order: str, card: str) -> dict[str, Any]:
     return {
-        "pos_id": merchant.extra["pos_id"],
+        "pos_id": merchant.credential.extra["pos_id"],
         "mode": "direct",
         "method": method,
         "amount": 100,
@@ -41,7 +41,7 @@ def _after_auth(method: str, body: dict[str, Any]) -> Callable[[Merchant], Await
         first = "purchase" if method == "refund" else "auth"
         await merchant.call("POST", "/api/v1/payment", _payment(merchant, first, method, APPROVED))
         secondary = {
-            "pos_id": merchant.extra["pos_id"],
+            "pos_id": merchant.credential.extra["pos_id"],
             "order_id": method,
             "order_currency": "UAH",
             "server_url": merchant.hook,
