@@ -8,11 +8,13 @@ from aiohttp import web
 # Each resource module registers its endpoints in the table on import.
 from . import (  # noqa: F401
     clock,
+    events,
     execution,
     merchant_webhooks,
     payments,
     queues,
     sandbox,
+    tenants,
     webhooks,
 )
 from .endpoints import api
@@ -23,6 +25,7 @@ from .sandbox import document
 def create_control_app() -> web.Application:
     app = web.Application(middlewares=[admin_errors])
     api.register(app)
+    events.setup_feeds(app)
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .base import ProviderPlugin
 from .fiserv import FiservPlugin
 from .macropay import MacropayPlugin
+from .paymentz import PaymentzPlugin
 from .payworks import PayworksPlugin
 from .tranzzo import TranzzoPlugin
 
@@ -13,4 +14,5 @@ PLUGINS: tuple[type[ProviderPlugin], ...] = (
     FiservPlugin,
     MacropayPlugin,
     PayworksPlugin,
+    PaymentzPlugin,
 )
