@@ -3,17 +3,28 @@ exact-amount card-present refunds, refunds without the card, webhooks per mercha
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
 
 from ...context import SandboxContext
 from ...engine import Decision, Policy, RuleViolation
+from ...merchant.signing import MerchantRequest
 from ...services.counters import TenantCounter
+from ...services.credentials import Credential
 from ...services.payments import Notification
 from ..base import ApiError, FieldError, Principal, ProviderPlugin
-from . import auth, endpoints, magic, mapping, sessions, transactions, webhooks  # noqa: F401
+from . import (  # noqa: F401
+    auth,
+    endpoints,
+    magic,
+    mapping,
+    samples,
+    sessions,
+    transactions,
+    webhooks,
+)
 
 #: A session is valid 15 minutes (payworks.md §1.9: created 11:03:34, validUntil 11:18:34).
 SESSION_TTL_SECONDS = 900
@@ -32,6 +43,7 @@ class PayworksPlugin(ProviderPlugin):
     terminal = magic.PROFILE
     webhooks = webhooks.PROFILE
     default_credentials = (auth.DEFAULT,)
+    samples = samples.SAMPLES
     #: A registered transaction lapses after 15 minutes; card-present refunds return exactly
     #: the charge, refunds without the card any part of it while their sum stays within it;
     #: no voids; charges clear at the next UTC midnight (refunds before or after clearing).
@@ -48,6 +60,12 @@ class PayworksPlugin(ProviderPlugin):
         super().__init__(context)
         #: Transaction, session and group identifiers are named by a durable counter.
         self.numbers = TenantCounter(context.store, "payworks:transactions")
+
+    @classmethod
+    def merchant_headers(
+        cls, credential: Credential, request: MerchantRequest
+    ) -> Mapping[str, str]:
+        return auth.merchant_headers(credential, request)
 
     async def authenticate(self, request: web.Request) -> Principal:
         return await auth.authenticate(self, request)

@@ -17,6 +17,7 @@ import re
 
 from aiohttp import web
 
+from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
 from ..base import ApiError, Principal, ProviderPlugin
 from . import mapping
@@ -78,6 +79,14 @@ def merchant_of(plugin: ProviderPlugin, principal: Principal, merchant: str) -> 
     if merchant not in {m.strip().lower() for m in listed.split(",")}:
         raise merchant_not_found(merchant)
     return merchant
+
+
+def merchant_headers(credential: Credential, request: MerchantRequest) -> dict[str, str]:
+    """What a merchant's backend sends (scenario files, ``trigger``): the documented header."""
+    return {
+        "Authorization": f"{SCHEME} apiIdentifier={credential.key},"
+        f"apiSecretKey={credential.secret or ''}"
+    }
 
 
 def tenant_of(identifier: str) -> str:
