@@ -3,6 +3,7 @@ table, PIN entry, contactless, removing the card, aborting — through the admin
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -76,8 +77,11 @@ async def test_a_pin_amount_waits_pending_until_the_pin_is_entered(
     with pytest.raises(SandboxApiError) as refused:
         await executed(admin, payworks, waiting["identifier"])
     assert (refused.value.status, refused.value.code) == (409, "waiting_for_pin")
-    done = await executed(admin, payworks, waiting["identifier"], pin="4321")
+    done = await executed(admin, payworks, waiting["identifier"], pin="864209753186")
     assert outcome(done) == ("APPROVED", "APPROVED", "PIN")
+    view = await admin.payment((await payment_of(admin, waiting["identifier"]))["id"])
+    assert any(r["path"].endswith("/execute") and r["source"] == "admin" for r in view["requests"])
+    assert "864209753186" not in json.dumps(view)  # the PIN is kept nowhere, not in the journal
 
 
 async def test_a_wrong_offline_pin_declines_after_three_tries(

@@ -83,6 +83,9 @@ async def test_the_pin_is_asked_counted_and_then_accepted(
         "NFC_USING_EMV",
         "PIN",
     )
+    view = await admin.payment((await payment_of(admin, transaction))["id"])
+    typed = [r for r in view["requests"] if r["source"] == "page" and "action=pin" in r["request"]]
+    assert typed and all("1234" not in r["request"] for r in typed)  # journaled, PIN masked
 
 
 async def test_a_wrong_offline_pin_is_counted_down_to_a_decline(
