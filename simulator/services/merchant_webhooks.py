@@ -60,8 +60,9 @@ class MerchantWebhooks:
 
     async def listed(self, tenant: str | None, provider: str | None) -> list[MerchantWebhook]:
         """The registered ones (of one tenant, or all), then the configured ones."""
+        # A registration imported into another tenant (a case) names its first tenant inside.
         stored = [
-            MerchantWebhook(doc["provider"], doc["merchant"], doc["url"], doc["tenant"])
+            MerchantWebhook(doc["provider"], doc["merchant"], doc["url"], tenant or doc["tenant"])
             for doc in await self._store.list_documents(_KIND, tenant)
         ]
         found = [*stored, *self._configured.values()]
