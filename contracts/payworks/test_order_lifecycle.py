@@ -408,7 +408,7 @@ def test_payworks_transactions_follow_the_documented_rules(
     run_state_machine_as_test(
         lambda: PayworksTransactions(target, account, webhook_sink),
         settings=settings(
-            max_examples=40,
+            max_examples=30,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
