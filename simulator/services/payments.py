@@ -9,15 +9,18 @@ from typing import Any, Protocol
 
 from ..engine import (
     AdjustAuthorization,
+    Cancel,
     Capture,
     Command,
     Decision,
     Event,
+    Execute,
     Open,
     Outcome,
     Payment,
     Policy,
     Refund,
+    Register,
     Resolve,
     RuleViolation,
     Start,
@@ -245,10 +248,15 @@ class PaymentService:
     async def _with_queued_outcome(
         self, uow: UnitOfWork, scope: Scope, payment: Payment | None, command: Command
     ) -> Command:
-        if isinstance(command, (Open, Resolve, Tick)) or payment is None:
+        if isinstance(command, (Open, Resolve, Tick, Register, Cancel)) or payment is None:
             return command
         if isinstance(command, Start):
             kind = PRIMARY_KIND_OF[payment.intent].value
+        elif isinstance(command, Execute):
+            registered = payment.operation(command.operation_id)
+            if registered is None:
+                return command
+            kind = registered.kind.value
         else:
             kind = _KIND_OF[type(command)]
         queued = await self._outcomes.next_for(
