@@ -1,0 +1,297 @@
+"""PostgreSQL store (``postgresql://user:pass@host:5432/db``): one state for several processes.
+
+asyncpg with a connection pool. Point reads run on any pooled connection; a unit of work's
+writes run in one transaction at commit, where a row the unit read is updated only at the
+version it read (otherwise Conflict, and the caller runs the unit again). Claims of due
+deliveries run one at a time across every process (a transaction-scoped advisory lock), so the
+per-tenant caps hold exactly; a claimed row carries its owner and a lease. The schema is
+created or migrated on open, under an advisory lock, so processes starting together agree.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from ..engine import Payment
+from . import sql
+from .base import Claim, Conflict, DeliveryFilter, PaymentFilter, StoreError
+from .codec import (
+    decode_delivery,
+    decode_document,
+    decode_payment,
+    delivery_row,
+    encode_document,
+    encode_payment,
+    millis,
+)
+from .records import Delivery
+from .versions import ABSENT, UNREAD, ReadVersions
+
+_Write = tuple[str, tuple[Any, ...], bool]
+#: Advisory lock keys (any fixed numbers; they only have to differ from each other).
+_MIGRATION_LOCK = 0x7073_0001
+_CLAIM_LOCK = 0x7073_0002
+#: What a lost race looks like in PostgreSQL: the unit of work runs again.
+_RACES = (
+    asyncpg.UniqueViolationError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+)
+
+
+@functools.cache
+def _pg(statement: str) -> str:
+    return sql.numbered(statement)
+
+
+class PostgresUnitOfWork:
+    """Reads at once; writes staged until ``commit`` (``async with store.begin() as uow``)."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self._store = store
+        self._writes: list[_Write] = []
+        self._read = ReadVersions()
+
+    async def __aenter__(self) -> PostgresUnitOfWork:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def get_payment(self, payment_id: str) -> Payment | None:
+        return self._payment(await self._store.one(sql.PAYMENT_BY_ID, payment_id))
+
+    async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
+        row = await self._store.one(sql.PAYMENT_BY_REFERENCE, tenant, provider, reference)
+        return self._payment(row)
+
+    def _payment(self, row: Any) -> Payment | None:
+        if row is None:
+            return None
+        payment = decode_payment(row[0])
+        self._read.payment_read(payment.id, row[1])
+        return payment
+
+    async def resolve_alias(self, tenant: str, provider: str, alias: str) -> str | None:
+        row = await self._store.one(sql.ALIAS, tenant, provider, alias)
+        return row[0] if row else None
+
+    def save_payment(self, payment: Payment, aliases: Iterable[str] = ()) -> None:
+        due = millis(payment.due_at) if payment.due_at else None
+        body = encode_payment(payment)
+        version = self._read.payment(payment.id)
+        if version is UNREAD:
+            row = (payment.id, payment.tenant, payment.provider, payment.reference)
+            self._stage(sql.UPSERT_PAYMENT, (*row, millis(payment.created_at), due, body))
+        else:
+            self._stage(sql.UPDATE_PAYMENT, (due, body, payment.id, version), must_change=True)
+        self._read.payment_written(payment.id)
+        for alias in aliases:
+            self._stage(sql.UPSERT_ALIAS, (payment.tenant, payment.provider, alias, payment.id))
+
+    async def get_delivery(self, delivery_id: str) -> Delivery | None:
+        row = await self._store.one(sql.DELIVERY_BY_ID, delivery_id)
+        return decode_delivery(row[0], row[1]) if row else None
+
+    def save_delivery(self, delivery: Delivery) -> None:
+        self._stage(sql.UPSERT_DELIVERY, delivery_row(delivery))
+
+    async def get_document(self, kind: str, tenant: str, key: str) -> Any | None:
+        row = await self._store.one(sql.DOCUMENT, kind, tenant, key)
+        self._read.document_read((kind, tenant, key), row[1] if row else None)
+        return decode_document(row[0]) if row else None
+
+    def put_document(self, kind: str, tenant: str, key: str, value: Any) -> None:
+        body = encode_document(value)
+        version = self._read.document((kind, tenant, key))
+        if version is UNREAD:
+            self._stage(sql.UPSERT_DOCUMENT, (kind, tenant, key, body))
+        elif version == ABSENT:
+            self._stage(sql.INSERT_DOCUMENT, (kind, tenant, key, body))
+        else:
+            self._stage(sql.UPDATE_DOCUMENT, (body, kind, tenant, key, version), must_change=True)
+        self._read.document_written((kind, tenant, key))
+
+    def delete_document(self, kind: str, tenant: str, key: str) -> None:
+        version = self._read.document((kind, tenant, key))
+        if version is UNREAD:
+            self._stage(sql.DELETE_DOCUMENT, (kind, tenant, key))
+        elif version != ABSENT:
+            self._stage(sql.DELETE_DOCUMENT_VERSION, (kind, tenant, key, version), must_change=True)
+        self._read.document_written((kind, tenant, key), deleted=True)
+
+    def set_clock(self, tenant: str, offset_ms: int) -> None:
+        self._stage(sql.SET_CLOCK, (tenant, offset_ms))
+
+    def _stage(self, statement: str, params: tuple[Any, ...], must_change: bool = False) -> None:
+        self._writes.append((statement, params, must_change))
+
+    async def commit(self) -> None:
+        writes, self._writes = self._writes, []
+        if writes:
+            await self._store.write(writes)
+
+
+class PostgresStore:
+    def __init__(self, url: str, pool_size: int = 10) -> None:
+        self.url = url
+        self._pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+
+    async def open(self) -> None:
+        try:
+            self._pool = await asyncpg.create_pool(
+                self.url, min_size=1, max_size=self._pool_size, command_timeout=60
+            )
+        except (OSError, asyncpg.PostgresError) as error:
+            raise StoreError(f"cannot reach PostgreSQL at {_safe(self.url)}: {error}") from None
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+            await conn.execute(
+                "CREATE TABLE IF NOT EXISTS psp_sandbox_schema (version INTEGER NOT NULL)"
+            )
+            applied = await conn.fetchval("SELECT max(version) FROM psp_sandbox_schema") or 0
+            for version, script in enumerate(sql.MIGRATIONS, start=1):
+                if version > applied:
+                    await conn.execute(script.format(blob="BYTEA"))
+                    await conn.execute("INSERT INTO psp_sandbox_schema VALUES ($1)", version)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    def begin(self) -> PostgresUnitOfWork:
+        return PostgresUnitOfWork(self)
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise StoreError("the store is not open")
+        return self._pool
+
+    # --- reads --------------------------------------------------------------------------
+
+    async def one(self, statement: str, *params: Any) -> Any:
+        return await self.pool.fetchrow(_pg(statement), *params)
+
+    async def all(self, statement: str, *params: Any) -> list[Any]:
+        return list(await self.pool.fetch(_pg(statement), *params))
+
+    async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
+        statement, params = sql.payments_listing(where)
+        return [decode_payment(r[0]) for r in await self.all(statement, *params)]
+
+    async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
+        statement, params = sql.deliveries_listing(where)
+        return [decode_delivery(r[0], r[1]) for r in await self.all(statement, *params)]
+
+    async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]:
+        statement = "SELECT body FROM documents WHERE kind = ?"
+        params: tuple[Any, ...] = (kind,)
+        if tenant is not None:
+            statement, params = statement + " AND tenant = ?", (kind, tenant)
+        rows = await self.all(statement + " ORDER BY tenant, key", *params)
+        return [decode_document(r[0]) for r in rows]
+
+    async def clocks(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in await self.all("SELECT tenant, offset_ms FROM clocks")}
+
+    async def clock_offset(self, tenant: str) -> int:
+        row = await self.one(sql.CLOCK, tenant)
+        return int(row[0]) if row else 0
+
+    async def due_payments(
+        self, real_now: datetime, limit: int, tenant: str | None = None
+    ) -> Sequence[tuple[str, str]]:
+        statement = sql.with_tenant(sql.DUE_PAYMENTS, tenant)
+        rows = await self.all(statement, millis(real_now), *_tenant(tenant), limit)
+        return [(r[0], r[1]) for r in rows]
+
+    async def due_deliveries(
+        self, real_now: datetime, limit: int, tenant: str | None = None
+    ) -> Sequence[Delivery]:
+        statement = sql.with_tenant(sql.DUE_DELIVERIES, tenant)
+        rows = await self.all(statement, millis(real_now), *_tenant(tenant), limit)
+        return [decode_delivery(r[0], r[1]) for r in rows]
+
+    # --- atomic operations outside units of work ----------------------------------------
+
+    async def advance_clock(self, tenant: str, delta_ms: int, max_offset_ms: int) -> int | None:
+        if delta_ms > max_offset_ms:
+            return None
+        offset = await self.pool.fetchval(_pg(sql.ADVANCE_CLOCK), tenant, delta_ms, max_offset_ms)
+        return None if offset is None else int(offset)
+
+    async def claim_deliveries(self, claim: Claim) -> Sequence[Delivery]:
+        now = millis(claim.real_now)
+        statement = _pg(sql.with_tenant(sql.CLAIMABLE, claim.tenant, "d.tenant"))
+        params = (now, now, now, *_tenant(claim.tenant), claim.per_tenant, claim.limit)
+        claimed = []
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _CLAIM_LOCK)
+            for (delivery_id,) in await conn.fetch(statement, *params):
+                body = await conn.fetchval(
+                    _pg(sql.CLAIM_ONE), claim.owner, now + claim.lease_ms, delivery_id, now
+                )
+                if body is not None:
+                    claimed.append(decode_delivery(body, "in_flight"))
+        return claimed
+
+    async def settle_delivery(self, delivery: Delivery, owner: str) -> bool:
+        row = delivery_row(delivery)
+        status = await self.pool.execute(
+            _pg(sql.SETTLE_DELIVERY), row[4], row[5], row[7], delivery.id, owner
+        )
+        return _changed(status) == 1
+
+    async def try_lock(self, name: str, owner: str, real_now: datetime, ttl_ms: int) -> bool:
+        now = millis(real_now)
+        held = await self.pool.fetchval(_pg(sql.TRY_LOCK), name, owner, now + ttl_ms, now)
+        return held is not None
+
+    async def unlock(self, name: str, owner: str) -> None:
+        await self.pool.execute(_pg(sql.UNLOCK), name, owner)
+
+    async def reset(self, tenant: str | None = None) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            for table in sql.TABLES:
+                if tenant is None:
+                    await conn.execute(f"DELETE FROM {table}")
+                else:
+                    await conn.execute(f"DELETE FROM {table} WHERE tenant = $1", tenant)
+
+    async def write(self, writes: list[_Write]) -> None:
+        """One unit of work's writes in one transaction: all of them, or none."""
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                for statement, params, must_change in writes:
+                    status = await conn.execute(_pg(statement), *params)
+                    if must_change and _changed(status) != 1:
+                        raise Conflict("the row changed since it was read")
+        except _RACES as error:
+            raise Conflict(str(error)) from None
+        except (OSError, asyncpg.PostgresError) as error:
+            raise StoreError(f"commit failed: {error}") from None
+
+
+def _changed(status: str) -> int:
+    """Rows a command changed, from its status tag (``UPDATE 1``, ``INSERT 0 1``)."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+def _tenant(tenant: str | None) -> tuple[str, ...]:
+    return (tenant,) if tenant is not None else ()
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}{':***' if ':' in credentials else ''}{at}{host}"
