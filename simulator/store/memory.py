@@ -328,6 +328,16 @@ class MemoryStore:
         self._t.put_delivery(delivery)
         return True
 
+    async def release_claims(self, owner: str) -> int:
+        held = [
+            replace(decode_delivery(row.body), state=DeliveryState.PENDING)
+            for row in self._t.open.values()
+            if row.claim_owner == owner and row.state is DeliveryState.IN_FLIGHT
+        ]
+        for delivery in held:
+            self._t.put_delivery(delivery)
+        return len(held)
+
     async def try_lock(self, name: str, owner: str, real_now: datetime, ttl_ms: int) -> bool:
         now = millis(real_now)
         held = self._t.locks.get(name)

@@ -250,6 +250,9 @@ class PostgresStore:
         )
         return _changed(status) == 1
 
+    async def release_claims(self, owner: str) -> int:
+        return _changed(await self.pool.execute(_pg(sql.RELEASE_CLAIMS), owner))
+
     async def try_lock(self, name: str, owner: str, real_now: datetime, ttl_ms: int) -> bool:
         now = millis(real_now)
         held = await self.pool.fetchval(_pg(sql.TRY_LOCK), name, owner, now + ttl_ms, now)

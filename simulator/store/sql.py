@@ -141,6 +141,10 @@ SETTLE_DELIVERY = (
     "UPDATE deliveries SET state = ?, due_ms = ?, body = ?, claim_owner = NULL, "
     "claim_until_ms = NULL WHERE id = ? AND claim_owner = ? AND state = 'in_flight'"
 )
+RELEASE_CLAIMS = (
+    "UPDATE deliveries SET state = 'pending', claim_owner = NULL, claim_until_ms = NULL "
+    "WHERE claim_owner = ? AND state = 'in_flight'"
+)
 _TENANT_NOW = "(? + COALESCE((SELECT offset_ms FROM clocks c WHERE c.tenant = {t}.tenant), 0))"
 #: (real now, [tenant], limit)
 DUE_PAYMENTS = (

@@ -270,6 +270,9 @@ class SqliteStore:
         params = (row[4], row[5], row[7], delivery.id, owner)
         return self._immediate(lambda db: db.execute(sql.SETTLE_DELIVERY, params).rowcount == 1)
 
+    async def release_claims(self, owner: str) -> int:
+        return self._immediate(lambda db: db.execute(sql.RELEASE_CLAIMS, (owner,)).rowcount)
+
     async def try_lock(self, name: str, owner: str, real_now: datetime, ttl_ms: int) -> bool:
         now = millis(real_now)
         params = (name, owner, now + ttl_ms, now)

@@ -50,6 +50,7 @@ async def checkout_page(request: web.Request) -> web.StreamResponse:
                 "Payment finished",
                 f"The payment is now {decision.payment.status.value}.",
             )
+    await ctx.clocks.refresh(payment.tenant)
     today = ctx.clocks.now(payment.tenant).date()
     cards = ", ".join(
         c["card_number"] + " (" + c["description"] + ")" for c in catalog(plugin.magic_cards)[:6]

@@ -12,6 +12,8 @@ from ...engine import Intent, Open, OperationKind, Payment, Refund
 from ...engine.money import InvalidAmount, is_currency, to_minor
 from ...openapi import Answer, Api
 from ...services.payments import Scope
+from ...store import UnitOfWork
+from ...store.retry import retried
 from ..base import json_response, origin_of, plugin_of
 from . import mapping, pay, render
 from .cards import refused
@@ -101,12 +103,15 @@ async def create_order(request: web.Request) -> web.StreamResponse:
 
 async def _next_order_number(plugin: MacropayPlugin, scope: Scope) -> int:
     """A durable per-tenant counter: order ids repeat exactly in seeded runs."""
-    store = plugin.context.store
-    async with plugin.order_numbers.hold(scope.tenant), store.begin() as uow:
+
+    async def take(uow: UnitOfWork) -> int:
         number = int(await uow.get_document(_ORDER_COUNTER, scope.tenant, "next") or 1)
         uow.put_document(_ORDER_COUNTER, scope.tenant, "next", number + 1)
-        await uow.commit()
-    return number
+        await uow.commit()  # another process took the same number: Conflict, and again
+        return number
+
+    async with plugin.order_numbers.hold(scope.tenant):
+        return await retried(plugin.context.store, take)
 
 
 @api.post(
