@@ -29,7 +29,8 @@ class ResetRequest(_Body):
 
 class ClockRequest(_Body):
     tenant: str | None = Tenant
-    advance_seconds: float = Field(ge=0, le=10 * 366 * 86_400)
+    #: Any finite amount; the clock's own bound (year 9000) is checked against the store.
+    advance_seconds: float = Field(ge=0, le=10_000 * 366 * 86_400)
 
 
 class OutcomeRequest(_Body):
@@ -160,10 +161,13 @@ class PaymentView(BaseModel):
 
 class PaymentList(BaseModel):
     payments: list[PaymentView]
+    #: Pass as ?cursor= for the next page; null on the last one.
+    next_cursor: str | None = None
 
 
 class DeliveryList(BaseModel):
     webhooks: list[DeliveryView]
+    next_cursor: str | None = None
 
 
 class ClockView(BaseModel):

@@ -12,12 +12,12 @@ from ..store import DeliveryFilter, PaymentFilter
 from . import models as m
 from .arguments import (
     context_of,
-    limit_of,
     optional_tenant,
     payment_or_404,
     read_body,
 )
 from .endpoints import E400, E404, E409, LIMIT_PARAM, TENANT_PARAMS, api
+from .paging import CURSOR_PARAM, MAX_LIMIT, cursor_of, limit_of, next_cursor
 from .problems import AdminProblem
 from .views import payment_view
 
@@ -30,20 +30,27 @@ from .views import payment_view
         {"name": "provider", "in": "query", "schema": {"type": "string"}},
         {"name": "reference", "in": "query", "schema": {"type": "string"}},
         LIMIT_PARAM,
+        CURSOR_PARAM,
     ],
-    answers={200: Answer("Payments, newest first", m.PaymentList), 400: E400},
+    answers={200: Answer("Payments, newest first, one page", m.PaymentList), 400: E400},
 )
 async def list_payments(request: web.Request) -> web.StreamResponse:
-    """Payments, newest first, filtered by tenant, provider and merchant reference."""
+    """Payments, newest first, filtered by tenant, provider and merchant reference; a page
+    at a time (``next_cursor`` asks for the next)."""
     ctx = context_of(request)
     where = PaymentFilter(
         tenant=optional_tenant(request),
         provider=request.query.get("provider"),
         reference=request.query.get("reference"),
         limit=limit_of(request),
+        after=cursor_of(request),
     )
+    found = await ctx.store.list_payments(where)
     return json_response(
-        {"payments": [payment_view(p) for p in await ctx.store.list_payments(where)]}
+        {
+            "payments": [payment_view(p) for p in found],
+            "next_cursor": next_cursor([(p.created_at, p.id) for p in found], where.limit),
+        }
     )
 
 
@@ -60,7 +67,7 @@ async def get_payment(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
     payment = await payment_or_404(ctx, request.match_info["payment_id"])
     deliveries = await ctx.store.list_deliveries(
-        DeliveryFilter(payment_id=payment.id, limit=10_000)
+        DeliveryFilter(payment_id=payment.id, limit=MAX_LIMIT)
     )
     return json_response(payment_view(payment, list(reversed(deliveries))))
 

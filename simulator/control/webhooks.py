@@ -10,10 +10,10 @@ from ..store import DeliveryFilter
 from . import models as m
 from .arguments import (
     context_of,
-    limit_of,
     optional_tenant,
 )
 from .endpoints import E400, E404, LIMIT_PARAM, TENANT_PARAMS, api
+from .paging import CURSOR_PARAM, cursor_of, limit_of, next_cursor
 from .problems import AdminProblem
 from .views import delivery_view
 
@@ -26,9 +26,10 @@ from .views import delivery_view
         {"name": "provider", "in": "query", "schema": {"type": "string"}},
         {"name": "payment_id", "in": "query", "schema": {"type": "string"}},
         LIMIT_PARAM,
+        CURSOR_PARAM,
     ],
     answers={
-        200: Answer("Deliveries, newest first, with every attempt", m.DeliveryList),
+        200: Answer("Deliveries, newest first, with every attempt; one page", m.DeliveryList),
         400: E400,
     },
 )
@@ -40,9 +41,15 @@ async def list_webhooks(request: web.Request) -> web.StreamResponse:
         provider=request.query.get("provider"),
         payment_id=request.query.get("payment_id"),
         limit=limit_of(request),
+        after=cursor_of(request),
     )
     found = await ctx.store.list_deliveries(where)
-    return json_response({"webhooks": [delivery_view(d) for d in found]})
+    return json_response(
+        {
+            "webhooks": [delivery_view(d) for d in found],
+            "next_cursor": next_cursor([(d.created_at, d.id) for d in found], where.limit),
+        }
+    )
 
 
 @api.post(
