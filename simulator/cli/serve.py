@@ -15,6 +15,7 @@ from ..app import create_app
 from ..providers import PLUGINS
 from ..settings import Settings, load_settings
 from ..store import StoreError, shares_state, store_from_url
+from ..store.codec import masked
 from .workers import Supervisor, follow_supervisor, prepare_store, reserve_port
 
 
@@ -149,7 +150,7 @@ def serve_one(settings: Settings, worker: int | None) -> None:
 def _banner(settings: Settings, processes: str) -> None:
     base = f"http://{settings.host}:{settings.port}"
     click.echo(
-        f"psp-sandbox on {base}  (store {settings.store}, {processes}, auth {settings.auth}"
+        f"psp-sandbox on {base}  (store {masked(settings.store)}, {processes}, auth {settings.auth}"
         f"{f', seed {settings.seed}' if settings.seed is not None else ''})"
     )
     for plugin_class in PLUGINS:

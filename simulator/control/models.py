@@ -79,8 +79,12 @@ class ResolveRequest(_Body):
 
 class Health(BaseModel):
     status: Literal["ok"]
+    #: The store's URL, its password masked.
     store: str
     providers: list[str]
+    #: The name this process claims work under, and its process id (which of several answered).
+    instance: str
+    pid: int
 
 
 class ErrorDetail(BaseModel):

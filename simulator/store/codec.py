@@ -1,4 +1,5 @@
-"""JSON encoding of stored records (payments, deliveries, documents)."""
+"""How the stores write things down: records as JSON, times as milliseconds, their own URLs
+without passwords."""
 
 from __future__ import annotations
 
@@ -63,3 +64,12 @@ def delivery_row(delivery: Delivery) -> tuple[Any, ...]:
         millis(delivery.created_at),
         encode_delivery(delivery),
     )
+
+
+def masked(url: str) -> str:
+    """A store URL fit for logs and answers: its password replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    return f"{scheme}{sep}{credentials.split(':', 1)[0]}:***@{host}"

@@ -27,6 +27,7 @@ from .codec import (
     delivery_row,
     encode_document,
     encode_payment,
+    masked,
     millis,
 )
 from .records import Delivery
@@ -149,7 +150,7 @@ class PostgresStore:
                 self.url, min_size=1, max_size=self._pool_size, command_timeout=60
             )
         except (OSError, asyncpg.PostgresError) as error:
-            raise StoreError(f"cannot reach PostgreSQL at {_safe(self.url)}: {error}") from None
+            raise StoreError(f"cannot reach PostgreSQL at {masked(self.url)}: {error}") from None
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
             await conn.execute(
@@ -290,11 +291,3 @@ def _changed(status: str) -> int:
 
 def _tenant(tenant: str | None) -> tuple[str, ...]:
     return (tenant,) if tenant is not None else ()
-
-
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    scheme, _, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}{':***' if ':' in credentials else ''}{at}{host}"

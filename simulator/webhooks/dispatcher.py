@@ -87,6 +87,11 @@ class Dispatcher:
             await self._session.close()
             self._session = None
 
+    @property
+    def owner(self) -> str:
+        """The name this process claims deliveries under."""
+        return self._owner
+
     def wake(self) -> None:
         """New deliveries were committed: look for due work now rather than at the next poll."""
         self._wake.set()

@@ -13,7 +13,8 @@ import pytest
 from psp_sandbox.client.fiserv import AsyncFiservClient, FiservApiError
 from psp_sandbox.client.macropay import AsyncMacropayClient, MacropayApiError
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
-from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError
+from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError, decode_webhook
+from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.providers.fiserv.conftest import BASE as FISERV_BASE
 from tests.providers.fiserv.conftest import CREDENTIALS as FISERV
 from tests.providers.fiserv.conftest import VISA as FISERV_VISA
@@ -21,6 +22,7 @@ from tests.providers.macropay.conftest import API_KEY as MACROPAY
 from tests.providers.macropay.conftest import VISA as MACROPAY_VISA
 from tests.providers.tranzzo.conftest import CREDENTIALS as TRANZZO
 from tests.providers.tranzzo.conftest import VISA as TRANZZO_VISA
+from tests.waiting import eventually
 
 from .conftest import Pair
 
@@ -157,3 +159,39 @@ async def test_clock_advances_through_both_processes_add_up(pair: Pair) -> None:
         await asyncio.gather(*((a, b)[i % 2].advance_clock(1) for i in range(50)))
         assert (await a.clock())["offset_seconds"] == 50
         assert (await b.clock())["offset_seconds"] == 50
+
+
+async def test_every_webhook_attempt_is_sent_once_with_both_dispatchers_running(
+    pair: Pair, webhook_sink: WebhookSink
+) -> None:
+    headers = {"X-Sandbox-Tenant": "hooks"}
+    webhook_sink.respond_with(*[503] * 50)  # the first 50 answers refuse, later ones accept
+
+    def make(url: str) -> AsyncTranzzoClient:
+        return AsyncTranzzoClient(f"{url}/tranzzo", TRANZZO, headers=headers)
+
+    hook = webhook_sink.url_for()
+    answers = await split(
+        pair, make, lambda c, i: c.purchase(f"o-{i}", 1, "UAH", card=TRANZZO_VISA, server_url=hook)
+    )
+    assert all(isinstance(a, dict) for a in answers)
+    await webhook_sink.received(CONCURRENT, seconds=60)
+    async with AsyncSandboxAdmin(pair.a.url, "hooks") as admin:
+        await eventually(
+            lambda: admin.webhooks(limit=CONCURRENT),
+            lambda hooks: all(h["attempts"] and h["state"] != "in_flight" for h in hooks),
+            within=60,
+        )
+        await admin.advance_clock(10)  # every refused one is due again, once
+        hooks = await admin.webhooks(limit=CONCURRENT)
+    assert len(hooks) == CONCURRENT
+    assert {h["state"] for h in hooks} == {"delivered"}
+    assert Counter(tuple(a["status"] for a in h["attempts"]) for h in hooks) == {
+        (503, 200): 50,
+        (200,): CONCURRENT - 50,
+    }
+    sent = Counter(
+        decode_webhook(d.form, TRANZZO.api_secret)["order_id"] for d in webhook_sink.deliveries
+    )
+    assert len(sent) == CONCURRENT
+    assert sum(sent.values()) == CONCURRENT + 50
