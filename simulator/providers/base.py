@@ -239,7 +239,7 @@ class ProviderPlugin(ABC):
             if endpoint is not None and not endpoint.public:
                 principal = await self.authenticate(request)
                 request[PRINCIPAL] = principal
-                await self.context.clocks.refresh(principal.tenant)
+                await self.context.clocks.ensure(principal.tenant)
                 fault = await self._take_fault(principal, endpoint.name)
                 if fault is not None:
                     early = await self._inject(request, fault)
