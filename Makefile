@@ -50,9 +50,12 @@ postgres:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; }
 
-## Throughput and latency against a bare aiohttp baseline (needs wrk; installed if missing).
-bench: $(VENV)/.dev
+## Throughput and latency against a bare aiohttp baseline (needs wrk; installed if missing);
+## 1, 2 and 4 workers on SQLite and PostgreSQL; purchases while heavy admin reads run.
+bench: $(VENV)/.dev postgres
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.scale
+	$(BIN)/python -m benchmarks.heavy_reads
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

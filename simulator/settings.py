@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     webhook_per_tenant: int = Field(8, ge=1, le=1000)
     #: How long a process's claim on a webhook lasts (real seconds) before another may send it;
     #: a webhook attempt's timeout stays within a third of it.
-    lease_seconds: float = Field(30.0, ge=1, le=3600)
+    lease_seconds: float = Field(60.0, ge=1, le=3600)
     #: The name this process claims work under (default: host, port and worker number); a
     #: restarted instance takes back at once what its previous run held.
     instance: str | None = None

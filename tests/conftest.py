@@ -8,8 +8,8 @@ import pytest
 
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.testing.plugin import Sandbox
+from psp_sandbox.simulator.testing.postgres import PostgresServer, postgres_server
 from tests.browser import browser
-from tests.postgres import PostgresServer, postgres_server
 
 __all__ = ["admin", "browser"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from ..openapi import Answer
@@ -44,9 +46,10 @@ async def list_webhooks(request: web.Request) -> web.StreamResponse:
         after=cursor_of(request),
     )
     found = await ctx.store.list_deliveries(where)
+    views = await asyncio.to_thread(lambda: [delivery_view(d) for d in found])
     return json_response(
         {
-            "webhooks": [delivery_view(d) for d in found],
+            "webhooks": views,
             "next_cursor": next_cursor([(d.created_at, d.id) for d in found], where.limit),
         }
     )

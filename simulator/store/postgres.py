@@ -10,6 +10,7 @@ created or migrated on open, under an advisory lock, so processes starting toget
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -186,11 +187,13 @@ class PostgresStore:
 
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
         statement, params = sql.payments_listing(where)
-        return [decode_payment(r[0]) for r in await self.all(statement, *params)]
+        rows = await self.all(statement, *params)
+        return await asyncio.to_thread(lambda: [decode_payment(r[0]) for r in rows])
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
         statement, params = sql.deliveries_listing(where)
-        return [decode_delivery(r[0], r[1]) for r in await self.all(statement, *params)]
+        rows = await self.all(statement, *params)
+        return await asyncio.to_thread(lambda: [decode_delivery(r[0], r[1]) for r in rows])
 
     async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]:
         statement = "SELECT body FROM documents WHERE kind = ?"

@@ -188,25 +188,28 @@ class SqliteStore:
     def all(self, statement: str, params: tuple[Any, ...]) -> list[Any]:
         return self._conn.execute(statement, params).fetchall()
 
-    async def _all_off_loop(self, statement: str, params: tuple[Any, ...]) -> list[Any]:
-        """A read that may scan, on a worker thread's own connection."""
+    async def _off_loop(
+        self, statement: str, params: tuple[Any, ...], decode: Callable[[Any], T]
+    ) -> list[T]:
+        """A read that may scan, and the decoding of its rows, on a worker thread with a
+        connection of its own: the event loop goes on serving meanwhile."""
 
-        def read() -> list[Any]:
+        def read() -> list[T]:
             db: sqlite3.Connection | None = getattr(self._readers, "db", None)
             if db is None:
                 db = self._readers.db = self._connect()
                 self._reader_connections.append(db)
-            return db.execute(statement, params).fetchall()
+            return [decode(row) for row in db.execute(statement, params).fetchall()]
 
         return await asyncio.to_thread(read)
 
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
-        rows = await self._all_off_loop(*sql.payments_listing(where))
-        return [decode_payment(r[0]) for r in rows]
+        statement, params = sql.payments_listing(where)
+        return await self._off_loop(statement, params, lambda r: decode_payment(r[0]))
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
-        rows = await self._all_off_loop(*sql.deliveries_listing(where))
-        return [decode_delivery(r[0], r[1]) for r in rows]
+        statement, params = sql.deliveries_listing(where)
+        return await self._off_loop(statement, params, lambda r: decode_delivery(r[0], r[1]))
 
     async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]:
         statement = "SELECT body FROM documents WHERE kind = ?"

@@ -38,7 +38,7 @@ class Limits:
     #: Deliveries of one tenant in flight at once, across every process.
     per_tenant: int = 8
     #: How long a claim lasts (real seconds); an attempt's timeout stays well inside it.
-    lease_seconds: float = 30.0
+    lease_seconds: float = 60.0
 
 
 class Dispatcher:

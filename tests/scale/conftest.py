@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres import PostgresServer
+from psp_sandbox.simulator.testing.postgres import PostgresServer
 from tests.process import ServeProcess
 
 #: Claims run out fast here, so a killed process's deliveries move on within the test.

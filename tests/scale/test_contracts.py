@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres import PostgresServer
+from psp_sandbox.simulator.testing.postgres import PostgresServer
 from tests.process import ServeProcess
 
 pytestmark = pytest.mark.slow

@@ -1,5 +1,5 @@
-"""A real PostgreSQL server for the tests: started once per test process in a temporary
-directory (its own port and socket), one fresh database per test. Never a mock."""
+"""A real, throwaway PostgreSQL server for tests and benchmarks: Debian's ``initdb`` and
+``pg_ctl`` in a temporary directory, on a free port, one fresh database per ask."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ import contextlib
 import glob
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 
-from tests.process import free_port
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _bindir() -> Path:
