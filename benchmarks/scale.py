@@ -21,7 +21,16 @@ from tempfile import TemporaryDirectory
 
 from psp_sandbox.simulator.testing.postgres import PostgresServer
 
-from .run import HERE, Measurement, answer_size, ensure_wrk, free_port, measure, start, wait_ready
+from .run import (
+    Measurement,
+    answer_size,
+    ensure_wrk,
+    free_port,
+    measure,
+    measure_baseline,
+    start,
+    wait_ready,
+)
 
 
 def serve(store: str, workers: int, args: argparse.Namespace, name: str) -> Measurement:
@@ -57,15 +66,7 @@ def main() -> int:
         for workers in counts:
             store = postgres.fresh_database()
             results.append(serve(store, workers, args, f"{workers} worker(s), postgresql"))
-        size = _probe_size()
-        port = free_port()
-        baseline = start([sys.executable, str(HERE / "baseline.py"), str(port), str(size)])
-        try:
-            wait_ready(f"http://127.0.0.1:{port}/")
-            results.insert(0, measure("bare aiohttp baseline", f"http://127.0.0.1:{port}", args))
-        finally:
-            baseline.terminate()
-            baseline.wait(10)
+        results.insert(0, measure_baseline(_probe_size(), args))
     report(results, args)
     return 0
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,15 +26,12 @@ from .codec import (
     decode_document,
     decode_payment,
     delivery_row,
-    encode_document,
-    encode_payment,
     masked,
     millis,
 )
 from .records import Delivery
-from .versions import ABSENT, UNREAD, ReadVersions
+from .sqlunit import SqlUnitOfWork, Write
 
-_Write = tuple[str, tuple[Any, ...], bool]
 #: Advisory lock keys (any fixed numbers; they only have to differ from each other).
 _MIGRATION_LOCK = 0x7073_0001
 _CLAIM_LOCK = 0x7073_0002
@@ -49,94 +46,6 @@ _RACES = (
 @functools.cache
 def _pg(statement: str) -> str:
     return sql.numbered(statement)
-
-
-class PostgresUnitOfWork:
-    """Reads at once; writes staged until ``commit`` (``async with store.begin() as uow``)."""
-
-    def __init__(self, store: PostgresStore) -> None:
-        self._store = store
-        self._writes: list[_Write] = []
-        self._read = ReadVersions()
-
-    async def __aenter__(self) -> PostgresUnitOfWork:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    async def get_payment(self, payment_id: str) -> Payment | None:
-        return self._payment(await self._store.one(sql.PAYMENT_BY_ID, payment_id))
-
-    async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
-        row = await self._store.one(sql.PAYMENT_BY_REFERENCE, tenant, provider, reference)
-        return self._payment(row)
-
-    def _payment(self, row: Any) -> Payment | None:
-        if row is None:
-            return None
-        payment = decode_payment(row[0])
-        self._read.payment_read(payment.id, row[1])
-        return payment
-
-    async def resolve_alias(self, tenant: str, provider: str, alias: str) -> str | None:
-        row = await self._store.one(sql.ALIAS, tenant, provider, alias)
-        return row[0] if row else None
-
-    def save_payment(self, payment: Payment, aliases: Iterable[str] = ()) -> None:
-        due = millis(payment.due_at) if payment.due_at else None
-        body = encode_payment(payment)
-        version = self._read.payment(payment.id)
-        if version is UNREAD:
-            row = (payment.id, payment.tenant, payment.provider, payment.reference)
-            self._stage(sql.UPSERT_PAYMENT, (*row, millis(payment.created_at), due, body))
-        else:
-            self._stage(sql.UPDATE_PAYMENT, (due, body, payment.id, version), must_change=True)
-        self._read.payment_written(payment.id)
-        for alias in aliases:
-            self._stage(sql.UPSERT_ALIAS, (payment.tenant, payment.provider, alias, payment.id))
-
-    async def get_delivery(self, delivery_id: str) -> Delivery | None:
-        row = await self._store.one(sql.DELIVERY_BY_ID, delivery_id)
-        return decode_delivery(row[0], row[1]) if row else None
-
-    def save_delivery(self, delivery: Delivery) -> None:
-        self._stage(sql.UPSERT_DELIVERY, delivery_row(delivery))
-
-    async def get_document(self, kind: str, tenant: str, key: str) -> Any | None:
-        row = await self._store.one(sql.DOCUMENT, kind, tenant, key)
-        self._read.document_read((kind, tenant, key), row[1] if row else None)
-        return decode_document(row[0]) if row else None
-
-    def put_document(self, kind: str, tenant: str, key: str, value: Any) -> None:
-        body = encode_document(value)
-        version = self._read.document((kind, tenant, key))
-        if version is UNREAD:
-            self._stage(sql.UPSERT_DOCUMENT, (kind, tenant, key, body))
-        elif version == ABSENT:
-            self._stage(sql.INSERT_DOCUMENT, (kind, tenant, key, body))
-        else:
-            self._stage(sql.UPDATE_DOCUMENT, (body, kind, tenant, key, version), must_change=True)
-        self._read.document_written((kind, tenant, key))
-
-    def delete_document(self, kind: str, tenant: str, key: str) -> None:
-        version = self._read.document((kind, tenant, key))
-        if version is UNREAD:
-            self._stage(sql.DELETE_DOCUMENT, (kind, tenant, key))
-        elif version != ABSENT:
-            self._stage(sql.DELETE_DOCUMENT_VERSION, (kind, tenant, key, version), must_change=True)
-        self._read.document_written((kind, tenant, key), deleted=True)
-
-    def set_clock(self, tenant: str, offset_ms: int) -> None:
-        self._stage(sql.SET_CLOCK, (tenant, offset_ms))
-
-    def _stage(self, statement: str, params: tuple[Any, ...], must_change: bool = False) -> None:
-        self._writes.append((statement, params, must_change))
-
-    async def commit(self) -> None:
-        writes, self._writes = self._writes, []
-        if writes:
-            await self._store.write(writes)
 
 
 class PostgresStore:
@@ -168,8 +77,8 @@ class PostgresStore:
             await self._pool.close()
             self._pool = None
 
-    def begin(self) -> PostgresUnitOfWork:
-        return PostgresUnitOfWork(self)
+    def begin(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -178,6 +87,9 @@ class PostgresStore:
         return self._pool
 
     # --- reads --------------------------------------------------------------------------
+
+    async def fetch_one(self, statement: str, params: tuple[Any, ...]) -> Any:
+        return await self.pool.fetchrow(_pg(statement), *params)
 
     async def one(self, statement: str, *params: Any) -> Any:
         return await self.pool.fetchrow(_pg(statement), *params)
@@ -273,7 +185,7 @@ class PostgresStore:
                 else:
                     await conn.execute(f"DELETE FROM {table} WHERE tenant = $1", tenant)
 
-    async def write(self, writes: list[_Write]) -> None:
+    async def write(self, writes: list[Write]) -> None:
         """One unit of work's writes in one transaction: all of them, or none."""
         try:
             async with self.pool.acquire() as conn, conn.transaction():

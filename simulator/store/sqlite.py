@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,17 +31,12 @@ from .codec import (
     decode_document,
     decode_payment,
     delivery_row,
-    encode_document,
-    encode_payment,
     millis,
 )
 from .records import Delivery
-from .versions import ABSENT, UNREAD, ReadVersions
+from .sqlunit import SqlUnitOfWork, Write
 
 T = TypeVar("T")
-
-#: A staged write: statement, parameters, and whether it must change exactly one row.
-_Write = tuple[str, tuple[Any, ...], bool]
 
 
 def path_of(url: str) -> Path:
@@ -51,101 +46,12 @@ def path_of(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
-class SqliteUnitOfWork:
-    """Reads at once; writes staged until ``commit`` (``async with store.begin() as uow``)."""
-
-    async def __aenter__(self) -> SqliteUnitOfWork:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
-
-    def __init__(self, store: SqliteStore) -> None:
-        self._store = store
-        self._writes: list[_Write] = []
-        self._read = ReadVersions()
-
-    async def get_payment(self, payment_id: str) -> Payment | None:
-        return self._payment(self._store.one(sql.PAYMENT_BY_ID, (payment_id,)))
-
-    async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
-        return self._payment(
-            self._store.one(sql.PAYMENT_BY_REFERENCE, (tenant, provider, reference))
-        )
-
-    def _payment(self, row: Any) -> Payment | None:
-        if row is None:
-            return None
-        payment = decode_payment(row[0])
-        self._read.payment_read(payment.id, row[1])
-        return payment
-
-    async def resolve_alias(self, tenant: str, provider: str, alias: str) -> str | None:
-        row = self._store.one(sql.ALIAS, (tenant, provider, alias))
-        return row[0] if row else None
-
-    def save_payment(self, payment: Payment, aliases: Iterable[str] = ()) -> None:
-        due = millis(payment.due_at) if payment.due_at else None
-        body = encode_payment(payment)
-        version = self._read.payment(payment.id)
-        if version is UNREAD:
-            row = (payment.id, payment.tenant, payment.provider, payment.reference)
-            self._stage(sql.UPSERT_PAYMENT, (*row, millis(payment.created_at), due, body))
-        else:
-            self._stage(sql.UPDATE_PAYMENT, (due, body, payment.id, version), must_change=True)
-        self._read.payment_written(payment.id)
-        for alias in aliases:
-            self._stage(sql.UPSERT_ALIAS, (payment.tenant, payment.provider, alias, payment.id))
-
-    async def get_delivery(self, delivery_id: str) -> Delivery | None:
-        row = self._store.one(sql.DELIVERY_BY_ID, (delivery_id,))
-        return decode_delivery(row[0], row[1]) if row else None
-
-    def save_delivery(self, delivery: Delivery) -> None:
-        self._stage(sql.UPSERT_DELIVERY, delivery_row(delivery))
-
-    async def get_document(self, kind: str, tenant: str, key: str) -> Any | None:
-        row = self._store.one(sql.DOCUMENT, (kind, tenant, key))
-        self._read.document_read((kind, tenant, key), row[1] if row else None)
-        return decode_document(row[0]) if row else None
-
-    def put_document(self, kind: str, tenant: str, key: str, value: Any) -> None:
-        body = encode_document(value)
-        version = self._read.document((kind, tenant, key))
-        if version is UNREAD:
-            self._stage(sql.UPSERT_DOCUMENT, (kind, tenant, key, body))
-        elif version == ABSENT:
-            self._stage(sql.INSERT_DOCUMENT, (kind, tenant, key, body))
-        else:
-            self._stage(sql.UPDATE_DOCUMENT, (body, kind, tenant, key, version), must_change=True)
-        self._read.document_written((kind, tenant, key))
-
-    def delete_document(self, kind: str, tenant: str, key: str) -> None:
-        version = self._read.document((kind, tenant, key))
-        if version is UNREAD:
-            self._stage(sql.DELETE_DOCUMENT, (kind, tenant, key))
-        elif version != ABSENT:
-            self._stage(sql.DELETE_DOCUMENT_VERSION, (kind, tenant, key, version), must_change=True)
-        self._read.document_written((kind, tenant, key), deleted=True)
-
-    def set_clock(self, tenant: str, offset_ms: int) -> None:
-        self._stage(sql.SET_CLOCK, (tenant, offset_ms))
-
-    def _stage(self, statement: str, params: tuple[Any, ...], must_change: bool = False) -> None:
-        self._writes.append((statement, params, must_change))
-
-    async def commit(self) -> None:
-        writes, self._writes = self._writes, []
-        if writes:
-            await self._store.write(writes)
-
-
 class SqliteStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = path_of(url)
         self._db: sqlite3.Connection | None = None
-        self._queue: list[tuple[list[_Write], asyncio.Future[None]]] = []
+        self._queue: list[tuple[list[Write], asyncio.Future[None]]] = []
         self._flush_scheduled = False
         self._readers = threading.local()
         self._reader_connections: list[sqlite3.Connection] = []
@@ -177,10 +83,13 @@ class SqliteStore:
         self._reader_connections.clear()
         self._readers = threading.local()
 
-    def begin(self) -> SqliteUnitOfWork:
-        return SqliteUnitOfWork(self)
+    def begin(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self)
 
     # --- reads --------------------------------------------------------------------------
+
+    async def fetch_one(self, statement: str, params: tuple[Any, ...]) -> Any:
+        return self._conn.execute(statement, params).fetchone()
 
     def one(self, statement: str, params: tuple[Any, ...]) -> Any:
         return self._conn.execute(statement, params).fetchone()
@@ -286,7 +195,7 @@ class SqliteStore:
 
     async def reset(self, tenant: str | None = None) -> None:
         if tenant is None:
-            writes: list[_Write] = [(f"DELETE FROM {t}", (), False) for t in sql.TABLES]
+            writes: list[Write] = [(f"DELETE FROM {t}", (), False) for t in sql.TABLES]
         else:
             writes = [(f"DELETE FROM {t} WHERE tenant = ?", (tenant,), False) for t in sql.TABLES]
         await self.write(writes)
@@ -305,7 +214,7 @@ class SqliteStore:
 
     # --- group commit -------------------------------------------------------------------
 
-    def write(self, writes: list[_Write]) -> asyncio.Future[None]:
+    def write(self, writes: list[Write]) -> asyncio.Future[None]:
         """Queue one unit of work for the next group commit; the future ends when committed."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
@@ -348,7 +257,7 @@ class SqliteStore:
         return self._db
 
 
-def _apply_unit(db: sqlite3.Connection, writes: list[_Write]) -> BaseException | None:
+def _apply_unit(db: sqlite3.Connection, writes: list[Write]) -> BaseException | None:
     db.execute("SAVEPOINT unit")
     try:
         for statement, params, must_change in writes:
