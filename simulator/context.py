@@ -43,7 +43,7 @@ class SandboxContext:
     async def reset(self, tenant: str | None = None) -> None:
         """Forget one tenant's state (payments, webhooks, clock, queues) or everything."""
         await self.store.reset(tenant)
-        self.clocks.forget(tenant)
+        self.clocks.forget()
 
     async def run_due(self, tenant: str | None = None) -> tuple[int, int]:
         """Run everything due now, each piece at its own due time, until nothing is: payments

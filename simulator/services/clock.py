@@ -1,7 +1,9 @@
 """Virtual clocks: each tenant's time is real UTC time plus an offset that only moves forward.
 
 Offsets live in the store, so every process tells the same time. A request reads its tenant's
-offset once, when it starts (``refresh``); whatever it does then reads that time. Due work runs
+offset once, when it starts (``refresh``); whatever it does then reads that time. No process
+keeps offsets beyond the task that read them: asking the time of a tenant whose offset the
+task did not read is a programming error, and says so. Due work runs
 ``at`` its own moment: inside ``with clocks.at(tenant, moment)`` the tenant's time is that
 moment, whatever the offset says — a retry due at 10:00:10 is sent at 10:00:10 even when a clock
 advance jumped past it.
@@ -39,15 +41,12 @@ class Clocks:
 
     def __init__(self, store: Store, real_now: Callable[[], datetime] = utc_now) -> None:
         self._store = store
-        #: The offsets this process read last: for code that runs outside a refreshed request.
-        self._seen: dict[str, int] = {}
         self.real_now = real_now
 
     async def refresh(self, tenant: str) -> int:
         """Read the tenant's offset from the store for the rest of this task."""
         offset = await self._store.clock_offset(tenant)
         _OFFSET.set((tenant, offset))
-        self._seen[tenant] = offset
         return offset
 
     async def ensure(self, tenant: str) -> None:
@@ -58,9 +57,9 @@ class Clocks:
 
     def offset_ms(self, tenant: str) -> int:
         current = _OFFSET.get()
-        if current is not None and current[0] == tenant:
-            return current[1]
-        return self._seen.get(tenant, 0)
+        if current is None or current[0] != tenant:
+            raise RuntimeError(f"the clock of tenant {tenant!r} was not read in this task")
+        return current[1]
 
     def now(self, tenant: str) -> datetime:
         moment = _AT.get()
@@ -90,13 +89,8 @@ class Clocks:
         if offset is None:
             raise ClockOutOfRange(f"the clock cannot pass {LATEST.date().isoformat()}")
         _OFFSET.set((tenant, offset))
-        self._seen[tenant] = offset
         return self.now(tenant)
 
-    def forget(self, tenant: str | None = None) -> None:
-        """The store was reset: offsets this process saw are gone."""
-        if tenant is None:
-            self._seen.clear()
-        else:
-            self._seen.pop(tenant, None)
+    def forget(self) -> None:
+        """The store was reset: the offset this task read may be gone."""
         _OFFSET.set(None)

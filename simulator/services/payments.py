@@ -227,6 +227,7 @@ class PaymentService:
         if payment is None or payment.provider not in self._rules or payment.due_at is None:
             return None
         scope = Scope(tenant, payment.provider)
+        await self._clocks.refresh(tenant)
         with self._clocks.at(tenant, min(payment.due_at, self._clocks.now(tenant))):
             return await self.update(scope, payment.reference, lambda _p: [Tick()])
 

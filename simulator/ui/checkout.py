@@ -20,6 +20,7 @@ async def checkout_page(request: web.Request) -> web.StreamResponse:
         return not_found(request, "payment page")
     if payment.status is not PaymentStatus.CREATED:
         return result(request, payment, "This order is closed", f"It is {payment.status.value}.")
+    await ctx.clocks.refresh(payment.tenant)
     error = ""
     if request.method == "POST":
         form = await request.post()
@@ -50,7 +51,6 @@ async def checkout_page(request: web.Request) -> web.StreamResponse:
                 "Payment finished",
                 f"The payment is now {decision.payment.status.value}.",
             )
-    await ctx.clocks.refresh(payment.tenant)
     today = ctx.clocks.now(payment.tenant).date()
     cards = ", ".join(
         c["card_number"] + " (" + c["description"] + ")" for c in catalog(plugin.magic_cards)[:6]

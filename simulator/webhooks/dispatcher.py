@@ -138,8 +138,8 @@ class Dispatcher:
 
     async def _send(self, delivery: Delivery) -> Delivery:
         try:
-            at = min(delivery.due_at, self._clocks.now(delivery.tenant))
-            with self._clocks.at(delivery.tenant, at):
+            # Claimed because it is due: its own due time is the moment of the attempt.
+            with self._clocks.at(delivery.tenant, delivery.due_at):
                 settled = await self._attempt(delivery)
             if not await self._store.settle_delivery(settled, self._owner):
                 log.warning("webhook %s: claim ran out before its answer was stored", delivery.id)

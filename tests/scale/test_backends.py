@@ -22,6 +22,8 @@ from tests.providers.tranzzo.conftest import CREDENTIALS as TRANZZO
 from tests.providers.tranzzo.conftest import VISA as TRANZZO_VISA
 from tests.waiting import attempts_recorded
 
+pytestmark = pytest.mark.xdist_group("scale-backends")
+
 
 @pytest.fixture(scope="module", params=["memory", "sqlite", "postgresql"])
 def server(

