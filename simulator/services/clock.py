@@ -58,7 +58,10 @@ class Clocks:
     def offset_ms(self, tenant: str) -> int:
         current = _OFFSET.get()
         if current is None or current[0] != tenant:
-            raise RuntimeError(f"the clock of tenant {tenant!r} was not read in this task")
+            raise RuntimeError(
+                f"the clock of tenant {tenant!r} was not read in this task: "
+                "await clocks.ensure(tenant) first"
+            )
         return current[1]
 
     def now(self, tenant: str) -> datetime:
