@@ -9,6 +9,7 @@ import pytest
 
 from psp_sandbox.client.fiserv import AsyncFiservClient, FiservApiError
 from psp_sandbox.client.macropay import AsyncMacropayClient, MacropayApiError
+from psp_sandbox.client.paymentz import AsyncPaymentzClient, PaymentzApiError
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError
 from psp_sandbox.simulator.testing.server import SandboxServer
@@ -18,6 +19,8 @@ from tests.providers.fiserv.conftest import CREDENTIALS as FISERV
 from tests.providers.fiserv.conftest import VISA as FISERV_VISA
 from tests.providers.macropay.conftest import API_KEY as MACROPAY
 from tests.providers.macropay.conftest import VISA as MACROPAY_VISA
+from tests.providers.paymentz.conftest import CREDENTIALS as PAYMENTZ
+from tests.providers.paymentz.conftest import VISA as PAYMENTZ_VISA
 from tests.providers.tranzzo.conftest import CREDENTIALS as TRANZZO
 from tests.providers.tranzzo.conftest import VISA as TRANZZO_VISA
 from tests.waiting import attempts_recorded
@@ -101,6 +104,20 @@ async def test_macropay_order_is_paid_once_then_refunded(
         assert refused.value.body["error"]["code"] == "0906"
         refund = await m.refund(paid["transactionId"], "10.00", "EUR")
         assert refund["transactionStatus"] == "success"
+
+
+async def test_paymentz_debit_is_refunded_once(
+    server: SandboxServer, request: pytest.FixtureRequest
+) -> None:
+    headers = tenant_of(request)
+    async with AsyncPaymentzClient(f"{server.url}/paymentz", PAYMENTZ, headers=headers) as pz:
+        paid = await pz.debit("o-1", "50.00", "EUR", PAYMENTZ_VISA)
+        assert paid["transactionStatus"] == "Y"
+        assert (await pz.refund(paid["paymentId"], "20.00"))["transactionStatus"] == "Y"
+        with pytest.raises(PaymentzApiError) as refused:
+            await pz.refund(paid["paymentId"], "10.00")
+        assert (refused.value.status, refused.value.code) == (409, "13005")
+        assert (await pz.inquire(paid["paymentId"]))["refundedAmount"] == "20.00"
 
 
 async def test_queued_outcomes_faults_clock_and_reset_through_the_admin_api(

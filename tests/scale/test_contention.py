@@ -12,6 +12,7 @@ import pytest
 
 from psp_sandbox.client.fiserv import AsyncFiservClient, FiservApiError
 from psp_sandbox.client.macropay import AsyncMacropayClient, MacropayApiError
+from psp_sandbox.client.paymentz import AsyncPaymentzClient, PaymentzApiError
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError, decode_webhook
 from psp_sandbox.simulator.testing.sink import WebhookSink
@@ -20,6 +21,8 @@ from tests.providers.fiserv.conftest import CREDENTIALS as FISERV
 from tests.providers.fiserv.conftest import VISA as FISERV_VISA
 from tests.providers.macropay.conftest import API_KEY as MACROPAY
 from tests.providers.macropay.conftest import VISA as MACROPAY_VISA
+from tests.providers.paymentz.conftest import CREDENTIALS as PAYMENTZ
+from tests.providers.paymentz.conftest import VISA as PAYMENTZ_VISA
 from tests.providers.tranzzo.conftest import CREDENTIALS as TRANZZO
 from tests.providers.tranzzo.conftest import VISA as TRANZZO_VISA
 from tests.waiting import eventually
@@ -43,7 +46,7 @@ async def split(
         async def one(index: int) -> Any:
             try:
                 return await call(clients[index % 2], index)
-            except (TranzzoApiError, FiservApiError, MacropayApiError) as refused:
+            except (TranzzoApiError, FiservApiError, MacropayApiError, PaymentzApiError) as refused:
                 return refused
 
         return list(await asyncio.gather(*(one(i) for i in range(CONCURRENT))))
@@ -149,6 +152,25 @@ async def test_a_single_use_order_paid_by_two_hundred_callers_is_paid_once(pair:
         [stored] = await admin.payments()
     assert stored["captured"] == 1000
     assert [op["status"] for op in stored["operations"]] == ["succeeded"]
+
+
+async def test_one_refund_of_a_paymentz_payment_wins_of_two_hundred_racing(pair: Pair) -> None:
+    headers = {"X-Sandbox-Tenant": "paymentz-refunds"}
+
+    def make(url: str) -> AsyncPaymentzClient:
+        return AsyncPaymentzClient(f"{url}/paymentz", PAYMENTZ, headers=headers)
+
+    async with make(pair.a.url) as first:
+        payment_id = (await first.debit("o-1", "50.00", "EUR", PAYMENTZ_VISA))["paymentId"]
+    answers = await split(pair, make, lambda c, _i: c.refund(payment_id, "10.00"))
+    refunded = [a for a in answers if isinstance(a, dict)]
+    refused = [a for a in answers if isinstance(a, PaymentzApiError)]
+    assert [a["transactionStatus"] for a in refunded] == ["Y"]
+    assert {(r.status, r.code) for r in refused} == {(409, "13005")}
+    async with AsyncSandboxAdmin(pair.b.url, "paymentz-refunds") as admin:
+        [stored] = await admin.payments()
+    assert (stored["captured"], stored["refunded"]) == (5000, 1000)
+    assert sum(op["kind"] == "refund" for op in stored["operations"]) == 1
 
 
 async def test_clock_advances_through_both_processes_add_up(pair: Pair) -> None:
