@@ -1,27 +1,39 @@
-"""Keyset paging of the admin listings: a capped page size and an opaque cursor."""
+"""Listing page by page: a capped page size, the filters a request names, opaque keyset
+cursors."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Protocol
 
 from aiohttp import web
 
-from ..store import Cursor
-from ..store.codec import millis
+from ..engine import PaymentStatus
+from ..store import PaymentFilter
 from .problems import AdminProblem
 
+#: The query parameters the payment list takes (the admin API and the dashboard alike).
+FILTERS = ("provider", "reference", "status", "min_amount", "max_amount", "from", "to", "cursor")
+_STATUSES = frozenset(s.value for s in PaymentStatus)
 #: The most rows one page holds; more come page by page, each a cheap index walk.
 MAX_LIMIT = 1000
 
 CURSOR_PARAM = {
     "name": "cursor",
     "in": "query",
-    "description": "next_cursor of the previous page",
+    "description": "The next_cursor of the previous page",
     "schema": {"type": "string"},
 }
+
+
+class Listed(Protocol):
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def id(self) -> str: ...
 
 
 def limit_of(request: web.Request) -> int:
@@ -34,22 +46,66 @@ def limit_of(request: web.Request) -> int:
     return limit
 
 
-def cursor_of(request: web.Request) -> Cursor | None:
-    given = request.query.get("cursor")
+def payment_filter(query: Mapping[str, str], tenant: str | None, limit: int) -> PaymentFilter:
+    """The filter the query names; bad values are the caller's 400."""
+    status = query.get("status") or None
+    if status is not None and status not in _STATUSES:
+        raise AdminProblem(
+            400, "invalid_request", f"status must be one of {', '.join(sorted(_STATUSES))}"
+        )
+    return PaymentFilter(
+        tenant=tenant,
+        provider=query.get("provider") or None,
+        reference=query.get("reference") or None,
+        status=status,
+        min_amount=_whole(query, "min_amount"),
+        max_amount=_whole(query, "max_amount"),
+        created_from=_moment(query, "from"),
+        created_until=_moment(query, "to"),
+        before=cursor_of(query),
+        limit=limit,
+    )
+
+
+def next_cursor(page: Sequence[Listed], limit: int) -> str | None:
+    """Where the next page starts, when this one is full."""
+    if len(page) < limit:
+        return None
+    last = page[-1]
+    return base64.urlsafe_b64encode(f"{last.created_at.isoformat()}|{last.id}".encode()).decode()
+
+
+def cursor_of(query: Mapping[str, str]) -> tuple[datetime, str] | None:
+    given = query.get("cursor")
+    return decode_cursor(given) if given else None
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        at, _, row_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        moment = datetime.fromisoformat(at)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        moment, row_id = None, ""
+    if moment is None or moment.tzinfo is None or not row_id:
+        raise AdminProblem(400, "invalid_cursor", "cursor is not one this sandbox gave")
+    return moment, row_id
+
+
+def _whole(query: Mapping[str, str], name: str) -> int | None:
+    given = query.get(name)
+    if not given:
+        return None
+    if not given.lstrip("-").isdigit():
+        raise AdminProblem(400, "invalid_request", f"{name} must be a whole number of minor units")
+    return int(given)
+
+
+def _moment(query: Mapping[str, str], name: str) -> datetime | None:
+    given = query.get(name)
     if not given:
         return None
     try:
-        created, _, row_id = base64.urlsafe_b64decode(given.encode()).decode().partition(":")
-        if not row_id:
-            raise ValueError(given)
-        return int(created), row_id
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise AdminProblem(400, "invalid_cursor", "cursor is not one this API gave") from None
-
-
-def next_cursor(rows: Sequence[tuple[datetime, str]], limit: int) -> str | None:
-    """The cursor of the page after ``rows`` ((created_at, id) of each), if there may be one."""
-    if len(rows) < limit:
-        return None
-    created, row_id = rows[-1]
-    return base64.urlsafe_b64encode(f"{millis(created)}:{row_id}".encode()).decode()
+        moment = datetime.fromisoformat(given)
+    except ValueError:
+        raise AdminProblem(400, "invalid_request", f"{name} must be an ISO 8601 time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

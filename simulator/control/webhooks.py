@@ -43,14 +43,14 @@ async def list_webhooks(request: web.Request) -> web.StreamResponse:
         provider=request.query.get("provider"),
         payment_id=request.query.get("payment_id"),
         limit=limit_of(request),
-        after=cursor_of(request),
+        before=cursor_of(request.query),
     )
     found = await ctx.store.list_deliveries(where)
     views = await asyncio.to_thread(lambda: [delivery_view(d) for d in found])
     return json_response(
         {
             "webhooks": views,
-            "next_cursor": next_cursor([(d.created_at, d.id) for d in found], where.limit),
+            "next_cursor": next_cursor(found, where.limit),
         }
     )
 

@@ -13,7 +13,7 @@ from .base import (
 )
 from .memory import MemoryStore
 from .postgres import PostgresStore
-from .records import Attempt, Delivery, DeliveryState
+from .records import Attempt, Change, Delivery, DeliveryState, Exchange, TenantSummary
 from .sqlite import SqliteStore
 
 
@@ -38,18 +38,21 @@ def shares_state(url: str) -> bool:
 
 __all__ = [
     "Attempt",
+    "Change",
     "Claim",
     "Conflict",
     "Cursor",
     "Delivery",
     "DeliveryFilter",
     "DeliveryState",
+    "Exchange",
     "MemoryStore",
     "PaymentFilter",
     "PostgresStore",
     "SqliteStore",
     "Store",
     "StoreError",
+    "TenantSummary",
     "UnitOfWork",
     "shares_state",
     "store_from_url",

@@ -1,5 +1,5 @@
-"""How the stores write things down: records as JSON, times as milliseconds, their own URLs
-without passwords."""
+"""How the stores write things down: records (payments, deliveries, exchanges, documents)
+as JSON, times as milliseconds, their own URLs without passwords."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import orjson
 from pydantic import TypeAdapter
 
 from ..engine import Payment
-from .records import Delivery, DeliveryState
+from .records import Delivery, DeliveryState, Exchange
 
 _payment = TypeAdapter(Payment)
 _delivery = TypeAdapter(Delivery)
+_exchange = TypeAdapter(Exchange)
 
 
 def encode_payment(payment: Payment) -> bytes:
@@ -37,6 +38,14 @@ def decode_delivery(data: bytes | str, state: str | None = None) -> Delivery:
     if state is None or state == delivery.state.value:
         return delivery
     return replace(delivery, state=DeliveryState(state))
+
+
+def encode_exchange(exchange: Exchange) -> bytes:
+    return orjson.dumps(exchange)
+
+
+def decode_exchange(data: bytes | str) -> Exchange:
+    return _exchange.validate_json(data)
 
 
 def encode_document(value: Any) -> bytes:

@@ -8,23 +8,26 @@ a commit checks and applies without awaiting, so it is atomic on the event loop.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from ..engine import Payment
-from .base import Claim, Conflict, Cursor, DeliveryFilter, PaymentFilter
+from .base import Claim, Conflict, DeliveryFilter, PaymentFilter
 from .codec import (
     decode_delivery,
     decode_document,
+    decode_exchange,
     decode_payment,
     encode_delivery,
     encode_document,
+    encode_exchange,
     encode_payment,
     millis,
 )
-from .records import Delivery, DeliveryState
+from .records import Change, ChangeKind, Delivery, DeliveryState, Exchange, TenantSummary
 from .versions import ABSENT, UNREAD, ReadVersions
 
 _Key = tuple[str, str, str]
@@ -37,6 +40,8 @@ class _PaymentRow(NamedTuple):
     reference: str
     created_at: datetime
     due_at: datetime | None
+    status: str
+    amount: int
     version: int
 
 
@@ -64,6 +69,14 @@ class _Tables:
     #: Indexes of the due-work queries, so they never scan the whole store.
     timed: dict[str, _PaymentRow] = field(default_factory=dict)  # payments with a due_at
     open: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending or in flight
+    #: Payments by (created_at, id), for listing newest first page by page.
+    listing: list[tuple[datetime, str]] = field(default_factory=list)
+    #: Requests that acted on each payment: payment id -> (tenant, encoded exchanges).
+    exchanges: dict[str, tuple[str, list[bytes]]] = field(default_factory=dict)
+    #: The change feed: seq -> change, oldest first; and each record's current seq.
+    changes: dict[int, Change] = field(default_factory=dict)
+    latest: dict[tuple[str, str], int] = field(default_factory=dict)
+    seq: int = 0
 
     def put_payment(self, payment: Payment) -> None:
         old = self.payments.get(payment.id)
@@ -74,13 +87,47 @@ class _Tables:
             payment.reference,
             payment.created_at,
             payment.due_at,
+            payment.status.value,
+            payment.amount,
             old.version + 1 if old else 1,
         )
+        if old is None:
+            bisect.insort(self.listing, (payment.created_at, payment.id))
         self.payments[payment.id] = row
         if payment.due_at is None:
             self.timed.pop(payment.id, None)
         else:
             self.timed[payment.id] = row
+        self.touch(payment.tenant, "payment", payment.id)
+
+    def put_exchange(self, exchange: Exchange) -> None:
+        _tenant, kept = self.exchanges.setdefault(exchange.payment_id, (exchange.tenant, []))
+        kept.append(encode_exchange(exchange))
+
+    def touch(self, tenant: str, kind: ChangeKind, record_id: str) -> None:
+        self.seq += 1
+        previous = self.latest.pop((kind, record_id), None)
+        if previous is not None:
+            del self.changes[previous]
+        self.changes[self.seq] = Change(self.seq, tenant, kind, record_id)
+        self.latest[(kind, record_id)] = self.seq
+
+    def forget(self, tenant: str | None) -> None:
+        """Drop one tenant's records (or every record) in place, so units of work already
+        holding the tables see it; then record the reset in the change feed."""
+        _drop(self.payments, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.references, lambda k, v: tenant in (None, k[0]))
+        _drop(self.aliases, lambda k, v: tenant in (None, k[0]))
+        _drop(self.deliveries, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.documents, lambda k, v: tenant in (None, k[1]))
+        _drop(self.clocks, lambda k, v: tenant in (None, k))
+        _drop(self.timed, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.open, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.exchanges, lambda k, v: tenant in (None, v[0]))
+        _drop(self.changes, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.latest, lambda k, v: v not in self.changes)
+        self.listing[:] = [entry for entry in self.listing if entry[1] in self.payments]
+        self.touch(tenant or "*", "tenant", tenant or "*")
 
     def put_delivery(self, delivery: Delivery, owner: str | None = None, until: int = 0) -> None:
         row = _DeliveryRow(
@@ -99,6 +146,7 @@ class _Tables:
             self.open[delivery.id] = row
         else:
             self.open.pop(delivery.id, None)
+        self.touch(delivery.tenant, "delivery", delivery.id)
 
     def put_document(self, key: _Key, data: bytes) -> None:
         old = self.documents.get(key)
@@ -117,6 +165,7 @@ class MemoryUnitOfWork:
         self._staged: list[Callable[[], None]] = []
         #: (key, version the commit expects: None for "absent") of documents read then written.
         self._expected: list[tuple[_Key, int | None]] = []
+        self._forgotten: list[str] = []
         self._read = ReadVersions()
 
     async def __aenter__(self) -> MemoryUnitOfWork:
@@ -177,10 +226,17 @@ class MemoryUnitOfWork:
     def set_clock(self, tenant: str, offset_ms: int) -> None:
         self._staged.append(lambda: self._t.clocks.__setitem__(tenant, offset_ms))
 
+    def save_exchange(self, exchange: Exchange) -> None:
+        self._staged.append(lambda: self._t.put_exchange(exchange))
+
+    def forget_tenant(self, tenant: str) -> None:
+        self._forgotten.append(tenant)
+
     async def commit(self) -> None:
         payments, self._payments = self._payments, []
         staged, self._staged = self._staged, []
         expected, self._expected = self._expected, []
+        forgotten, self._forgotten = self._forgotten, []
         t = self._t
         # Check first, so that a conflict leaves nothing half-applied.
         seen: dict[_Key, int | None] = {}
@@ -191,12 +247,16 @@ class MemoryUnitOfWork:
                 raise Conflict(f"document {key} changed since it was read")
             seen[key] = None if version is None else version + 1
         for payment, _aliases, version in payments:
+            if payment.tenant in forgotten:
+                continue  # replaced wholesale (an import)
             owner = t.references.get((payment.tenant, payment.provider, payment.reference))
             if owner is not None and owner != payment.id:
                 raise Conflict(f"reference {payment.reference} belongs to payment {owner}")
             stored = t.payments.get(payment.id)
             if version is not None and (stored is None or stored.version != version):
                 raise Conflict(f"payment {payment.id} changed since it was read")
+        for tenant in forgotten:
+            t.forget(tenant)
         for payment, aliases, _version in payments:
             t.put_payment(payment)
             t.references[(payment.tenant, payment.provider, payment.reference)] = payment.id
@@ -221,26 +281,28 @@ class MemoryStore:
         return MemoryUnitOfWork(self._t)
 
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
-        found = [
-            (millis(row.created_at), payment_id, row)
-            for payment_id, row in self._t.payments.items()
-            if (where.tenant is None or row.tenant == where.tenant)
-            and (where.provider is None or row.provider == where.provider)
-            and (where.reference is None or row.reference == where.reference)
-            and _before(millis(row.created_at), payment_id, where.after)
-        ]
-        found.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [decode_payment(row.body) for _at, _id, row in found[: where.limit]]
+        listing, payments = self._t.listing, self._t.payments
+        end = len(listing) if where.before is None else bisect.bisect_left(listing, where.before)
+        found: list[Payment] = []
+        for index in range(end - 1, -1, -1):
+            row = payments[listing[index][1]]
+            if where.admits(
+                row.tenant, row.provider, row.reference, row.status, row.amount, row.created_at
+            ):
+                found.append(decode_payment(row.body))
+                if len(found) == where.limit:
+                    break
+        return found
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
         found = [
-            (millis(row.created_at), delivery_id, row)
+            (row.created_at, delivery_id, row)
             for delivery_id, row in self._t.deliveries.items()
             if (where.tenant is None or row.tenant == where.tenant)
             and (where.provider is None or row.provider == where.provider)
             and (where.payment_id is None or row.payment_id == where.payment_id)
             and (where.state is None or row.state is where.state)
-            and _before(millis(row.created_at), delivery_id, where.after)
+            and (where.before is None or (row.created_at, delivery_id) < where.before)
         ]
         found.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [
@@ -351,22 +413,55 @@ class MemoryStore:
             del self._t.locks[name]
 
     async def reset(self, tenant: str | None = None) -> None:
-        t = self._t
-        _drop(t.payments, lambda k, v: tenant in (None, v.tenant))
-        _drop(t.references, lambda k, v: tenant in (None, k[0]))
-        _drop(t.aliases, lambda k, v: tenant in (None, k[0]))
-        _drop(t.deliveries, lambda k, v: tenant in (None, v.tenant))
-        _drop(t.documents, lambda k, v: tenant in (None, k[1]))
-        _drop(t.clocks, lambda k, v: tenant in (None, k))
-        _drop(t.timed, lambda k, v: tenant in (None, v.tenant))
-        _drop(t.open, lambda k, v: tenant in (None, v.tenant))
+        self._t.forget(tenant)
+
+    async def list_exchanges(self, payment_id: str) -> Sequence[Exchange]:
+        _tenant, kept = self._t.exchanges.get(payment_id, ("", []))
+        return [decode_exchange(data) for data in kept]
+
+    async def tenants(self) -> Sequence[TenantSummary]:
+        counts: dict[str, list[Any]] = {}
+        for row in self._t.payments.values():
+            entry = counts.setdefault(row.tenant, [0, None])
+            entry[0] += 1
+            if entry[1] is None or row.created_at > entry[1]:
+                entry[1] = row.created_at
+        named = set(counts) | set(self._t.clocks) | {k[1] for k in self._t.documents}
+        return [
+            TenantSummary(tenant, *counts.get(tenant, (0, None))) for tenant in sorted(named - {""})
+        ]
+
+    async def list_aliases(self, tenant: str) -> Sequence[tuple[str, str, str]]:
+        return sorted(
+            (provider, alias, payment_id)
+            for (owner, provider, alias), payment_id in self._t.aliases.items()
+            if owner == tenant
+        )
+
+    async def documents_of(self, tenant: str) -> Sequence[tuple[str, str, Any]]:
+        return [
+            (kind, key, decode_document(data))
+            for (kind, owner, key), (data, _version) in sorted(self._t.documents.items())
+            if owner == tenant
+        ]
+
+    async def changes(
+        self, after: int, tenant: str | None = None, limit: int = 500
+    ) -> Sequence[Change]:
+        newer: list[Change] = []
+        for seq in reversed(self._t.changes):
+            if seq <= after:
+                break
+            change = self._t.changes[seq]
+            if tenant is None or change.tenant in (tenant, "*"):
+                newer.append(change)
+        return newer[::-1][:limit]
+
+    async def last_change(self) -> int:
+        return self._t.seq
 
     def _tenant_now(self, tenant: str, real_now: datetime) -> datetime:
         return real_now + timedelta(milliseconds=self._t.clocks.get(tenant, 0))
-
-
-def _before(created_ms: int, row_id: str, after: Cursor | None) -> bool:
-    return after is None or (created_ms, row_id) < after
 
 
 def _drop(table: dict[Any, Any], doomed: Callable[[Any, Any], bool]) -> None:

@@ -24,13 +24,14 @@ from .base import Claim, Conflict, DeliveryFilter, PaymentFilter, StoreError
 from .codec import (
     decode_delivery,
     decode_document,
+    decode_exchange,
     decode_payment,
     delivery_row,
     masked,
     millis,
 )
-from .records import Delivery
-from .sqlunit import SqlUnitOfWork, Write
+from .records import Change, Delivery, Exchange, TenantSummary
+from .sqlunit import SqlUnitOfWork, Write, summaries
 
 #: Advisory lock keys (any fixed numbers; they only have to differ from each other).
 _MIGRATION_LOCK = 0x7073_0001
@@ -49,6 +50,8 @@ def _pg(statement: str) -> str:
 
 
 class PostgresStore:
+    dialect = "postgresql"
+
     def __init__(self, url: str, pool_size: int = 10) -> None:
         self.url = url
         self._pool_size = pool_size
@@ -67,9 +70,9 @@ class PostgresStore:
                 "CREATE TABLE IF NOT EXISTS psp_sandbox_schema (version INTEGER NOT NULL)"
             )
             applied = await conn.fetchval("SELECT max(version) FROM psp_sandbox_schema") or 0
-            for version, script in enumerate(sql.MIGRATIONS, start=1):
+            for version, step in enumerate(sql.MIGRATIONS, start=1):
                 if version > applied:
-                    await conn.execute(script.format(blob="BYTEA"))
+                    await conn.execute(sql.migration(step, self.dialect, "BYTEA"))
                     await conn.execute("INSERT INTO psp_sandbox_schema VALUES ($1)", version)
 
     async def close(self) -> None:
@@ -178,12 +181,34 @@ class PostgresStore:
         await self.pool.execute(_pg(sql.UNLOCK), name, owner)
 
     async def reset(self, tenant: str | None = None) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            for table in sql.TABLES:
-                if tenant is None:
-                    await conn.execute(f"DELETE FROM {table}")
-                else:
-                    await conn.execute(f"DELETE FROM {table} WHERE tenant = $1", tenant)
+        await self.write(sql.forget(tenant, sql.TOUCH[self.dialect]))
+
+    # --- the journal, the change feed, tenants --------------------------------------------
+
+    async def list_exchanges(self, payment_id: str) -> Sequence[Exchange]:
+        return [decode_exchange(r[0]) for r in await self.all(sql.EXCHANGES, payment_id)]
+
+    async def tenants(self) -> Sequence[TenantSummary]:
+        counted = {r[0]: (r[1], r[2]) for r in await self.all(sql.TENANT_COUNTS)}
+        others = {r[0] for r in await self.all(sql.OTHER_TENANTS)}
+        return summaries(counted, others)
+
+    async def list_aliases(self, tenant: str) -> Sequence[tuple[str, str, str]]:
+        return [(r[0], r[1], r[2]) for r in await self.all(sql.ALIASES_OF, tenant)]
+
+    async def documents_of(self, tenant: str) -> Sequence[tuple[str, str, Any]]:
+        rows = await self.all(sql.DOCUMENTS_OF, tenant)
+        return [(r[0], r[1], decode_document(r[2])) for r in rows]
+
+    async def changes(
+        self, after: int, tenant: str | None = None, limit: int = 500
+    ) -> Sequence[Change]:
+        statement = sql.CHANGES.format(tenant=" AND tenant IN (?, '*')" if tenant else "")
+        rows = await self.all(statement, after, *((tenant,) if tenant else ()), limit)
+        return [Change(r[0], r[1], r[2], r[3]) for r in rows]
+
+    async def last_change(self) -> int:
+        return int(await self.pool.fetchval(sql.LAST_CHANGE[self.dialect]) or 0)
 
     async def write(self, writes: list[Write]) -> None:
         """One unit of work's writes in one transaction: all of them, or none."""

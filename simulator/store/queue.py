@@ -1,10 +1,11 @@
 """Per-tenant FIFO queues of scripted entries (queued outcomes, injected faults).
 
 Each entry is a JSON object with a ``remaining`` count; ``take`` finds the first entry a matcher
-accepts, uses it once, and stages the change in the caller's unit of work, so a consumed entry
-and the state change it caused commit together. The queue is read from the store every time
-(any process may have changed it); the unit of work's version check makes two processes that
-took the same entry conflict, and the loser runs again.
+accepts, uses it once (it may note what it was used for on the entry), and stages the change in
+the caller's unit of work, so a consumed entry and the state change it caused commit together.
+The queue is read from the store every time (any process may have changed it); the unit of
+work's version check makes two processes that took the same entry conflict, and the loser runs
+again.
 """
 
 from __future__ import annotations
@@ -44,23 +45,29 @@ class TenantQueue:
             await uow.commit()
 
     async def take(
-        self, uow: UnitOfWork, tenant: str, matches: Callable[[Entry], bool]
+        self,
+        uow: UnitOfWork,
+        tenant: str,
+        matches: Callable[[Entry], bool],
+        note: Callable[[Entry], Mapping[str, Any]] | None = None,
     ) -> Entry | None:
+        """Use the first entry ``matches`` accepts once: it is returned with what ``note``
+        adds to it and the ``remaining`` count left."""
         queue = await uow.get_document(self.kind, tenant, _KEY)
         if not queue:
             return None
         for index, entry in enumerate(queue):
             if matches(entry):
                 left = int(entry.get("remaining", 1)) - 1
+                used = {**entry, **(note(entry) if note else {}), "remaining": left}
                 rest = list(queue)
                 if left > 0:
-                    rest[index] = {**entry, "remaining": left}
+                    rest[index] = used
                 else:
                     del rest[index]
                 if rest:
                     uow.put_document(self.kind, tenant, _KEY, rest)
                 else:
                     uow.delete_document(self.kind, tenant, _KEY)
-                found: Entry = entry
-                return found
+                return used
         return None

@@ -10,9 +10,12 @@ import re
 from typing import Any
 
 from .base import Cursor, DeliveryFilter, PaymentFilter
+from .codec import millis
 
 #: Each entry moves the schema one version up; a store applies those it has not applied yet.
-MIGRATIONS: tuple[str, ...] = (
+#: An entry is one script for both dialects, or one per dialect. ``ADD COLUMN`` of a column a
+#: table has already (a file written by an older sandbox that had it) is skipped.
+MIGRATIONS: tuple[str | dict[str, str], ...] = (
     # 1: payments, aliases, deliveries, documents, clocks
     """
     CREATE TABLE IF NOT EXISTS payments (
@@ -83,9 +86,107 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS deliveries_tenant ON deliveries (tenant, created_ms, id);
     CREATE INDEX IF NOT EXISTS deliveries_payment ON deliveries (payment_id, created_ms, id);
     """,
+    # 3: listing columns (status, amount) filled from the stored bodies, the requests that acted
+    # on each payment, the change feed, and a per-tenant count kept by a trigger (so summing up
+    # the tenants never scans the payments).
+    {
+        "sqlite": """
+    ALTER TABLE payments ADD COLUMN status TEXT NOT NULL DEFAULT '';
+    ALTER TABLE payments ADD COLUMN amount BIGINT NOT NULL DEFAULT 0;
+    UPDATE payments SET status = json_extract(CAST(body AS TEXT), '$.status'),
+        amount = json_extract(CAST(body AS TEXT), '$.amount') WHERE status = '';
+    CREATE TABLE IF NOT EXISTS exchanges (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant TEXT NOT NULL,
+        payment_id TEXT NOT NULL,
+        body BLOB NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        UNIQUE (kind, ref)
+    );
+    CREATE TABLE IF NOT EXISTS tenant_payments (
+        tenant TEXT PRIMARY KEY,
+        payments BIGINT NOT NULL,
+        newest_ms BIGINT NOT NULL
+    );
+    CREATE TRIGGER IF NOT EXISTS payments_counted AFTER INSERT ON payments BEGIN
+        INSERT INTO tenant_payments (tenant, payments, newest_ms)
+        VALUES (NEW.tenant, 1, NEW.created_ms)
+        ON CONFLICT (tenant) DO UPDATE
+        SET payments = payments + 1, newest_ms = max(newest_ms, excluded.newest_ms);
+    END;
+    """,
+        "postgresql": """
+    ALTER TABLE payments ADD COLUMN IF NOT EXISTS status TEXT NOT NULL DEFAULT '';
+    ALTER TABLE payments ADD COLUMN IF NOT EXISTS amount BIGINT NOT NULL DEFAULT 0;
+    UPDATE payments SET status = convert_from(body, 'UTF8')::jsonb->>'status',
+        amount = (convert_from(body, 'UTF8')::jsonb->>'amount')::bigint WHERE status = '';
+    CREATE TABLE IF NOT EXISTS exchanges (
+        seq BIGSERIAL PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        payment_id TEXT NOT NULL,
+        body BYTEA NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS changes (
+        seq BIGSERIAL PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        UNIQUE (kind, ref)
+    );
+    CREATE TABLE IF NOT EXISTS tenant_payments (
+        tenant TEXT PRIMARY KEY,
+        payments BIGINT NOT NULL,
+        newest_ms BIGINT NOT NULL
+    );
+    CREATE OR REPLACE FUNCTION psp_sandbox_count_payment() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO tenant_payments (tenant, payments, newest_ms)
+        VALUES (NEW.tenant, 1, NEW.created_ms)
+        ON CONFLICT (tenant) DO UPDATE SET payments = tenant_payments.payments + 1,
+            newest_ms = GREATEST(tenant_payments.newest_ms, excluded.newest_ms);
+        RETURN NEW;
+    END $$;
+    DROP TRIGGER IF EXISTS payments_counted ON payments;
+    CREATE TRIGGER payments_counted AFTER INSERT ON payments
+        FOR EACH ROW EXECUTE FUNCTION psp_sandbox_count_payment();
+    """,
+    },
+    """
+    INSERT INTO tenant_payments (tenant, payments, newest_ms)
+        SELECT tenant, COUNT(*), MAX(created_ms) FROM payments WHERE true GROUP BY tenant
+        ON CONFLICT (tenant) DO NOTHING;
+    CREATE INDEX IF NOT EXISTS payments_status ON payments (status, created_ms, id);
+    CREATE INDEX IF NOT EXISTS documents_tenant ON documents (tenant);
+    CREATE INDEX IF NOT EXISTS exchanges_payment ON exchanges (payment_id, seq);
+    CREATE INDEX IF NOT EXISTS exchanges_tenant ON exchanges (tenant);
+    CREATE INDEX IF NOT EXISTS changes_tenant ON changes (tenant, seq);
+    """,
 )
 
-TABLES = ("payments", "aliases", "deliveries", "documents", "clocks")
+
+def migration(step: str | dict[str, str], dialect: str, blob: str) -> str:
+    """One migration's script in a dialect (``sqlite`` or ``postgresql``)."""
+    script = step if isinstance(step, str) else step[dialect]
+    return script.replace("{blob}", blob)
+
+
+#: What forgetting a tenant deletes (every table with a tenant column).
+TABLES = (
+    "payments",
+    "tenant_payments",
+    "aliases",
+    "deliveries",
+    "documents",
+    "clocks",
+    "exchanges",
+    "changes",
+)
 
 # --- payments ------------------------------------------------------------------------------
 
@@ -94,15 +195,17 @@ PAYMENT_BY_REFERENCE = (
     "SELECT body, version FROM payments WHERE tenant = ? AND provider = ? AND reference = ?"
 )
 ALIAS = "SELECT payment_id FROM aliases WHERE tenant = ? AND provider = ? AND alias = ?"
-#: (id, tenant, provider, reference, created_ms, due_ms, body)
+#: (id, tenant, provider, reference, created_ms, due_ms, status, amount, body)
 UPSERT_PAYMENT = (
-    "INSERT INTO payments (id, tenant, provider, reference, created_ms, due_ms, body) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET due_ms = excluded.due_ms, "
-    "body = excluded.body, version = payments.version + 1"
+    "INSERT INTO payments (id, tenant, provider, reference, created_ms, due_ms, status, amount, "
+    "body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+    "due_ms = excluded.due_ms, status = excluded.status, body = excluded.body, "
+    "version = payments.version + 1"
 )
-#: (due_ms, body, id, version read)
+#: (due_ms, status, body, id, version read)
 UPDATE_PAYMENT = (
-    "UPDATE payments SET due_ms = ?, body = ?, version = version + 1 WHERE id = ? AND version = ?"
+    "UPDATE payments SET due_ms = ?, status = ?, body = ?, version = version + 1 "
+    "WHERE id = ? AND version = ?"
 )
 UPSERT_ALIAS = (
     "INSERT INTO aliases (tenant, provider, alias, payment_id) VALUES (?, ?, ?, ?) "
@@ -178,6 +281,44 @@ CLAIM_ONE = (
     "RETURNING body"
 )
 
+# --- exchanges, the change feed, tenants ----------------------------------------------------
+
+#: (tenant, payment_id, body)
+INSERT_EXCHANGE = "INSERT INTO exchanges (tenant, payment_id, body) VALUES (?, ?, ?)"
+EXCHANGES = "SELECT body FROM exchanges WHERE payment_id = ? ORDER BY seq"
+#: (tenant, kind, ref): the record's one change moves to the end of the feed.
+TOUCH = {
+    "sqlite": "INSERT OR REPLACE INTO changes (tenant, kind, ref) VALUES (?, ?, ?)",
+    "postgresql": (
+        "INSERT INTO changes (tenant, kind, ref) VALUES (?, ?, ?) ON CONFLICT (kind, ref) DO "
+        "UPDATE SET seq = nextval(pg_get_serial_sequence('changes', 'seq')), "
+        "tenant = excluded.tenant"
+    ),
+}
+LAST_CHANGE = {
+    "sqlite": "SELECT seq FROM sqlite_sequence WHERE name = 'changes'",
+    "postgresql": ("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM changes_seq_seq"),
+}
+CHANGES = "SELECT seq, tenant, kind, ref FROM changes WHERE seq > ?{tenant} ORDER BY seq LIMIT ?"
+TENANT_COUNTS = "SELECT tenant, payments, newest_ms FROM tenant_payments"
+OTHER_TENANTS = "SELECT tenant FROM clocks UNION SELECT DISTINCT tenant FROM documents"
+ALIASES_OF = (
+    "SELECT provider, alias, payment_id FROM aliases WHERE tenant = ? ORDER BY provider, alias"
+)
+DOCUMENTS_OF = "SELECT kind, key, body FROM documents WHERE tenant = ? ORDER BY kind, key"
+
+
+def forget(tenant: str | None, touch: str) -> list[tuple[str, tuple[Any, ...], bool]]:
+    """Writes that forget one tenant (or everything) and record it in the change feed."""
+    writes: list[tuple[str, tuple[Any, ...], bool]]
+    if tenant is None:
+        writes = [(f"DELETE FROM {table}", (), False) for table in TABLES]
+    else:
+        writes = [(f"DELETE FROM {table} WHERE tenant = ?", (tenant,), False) for table in TABLES]
+    writes.append((touch, (tenant or "*", "tenant", tenant or "*"), False))
+    return writes
+
+
 # --- clocks and locks ----------------------------------------------------------------------
 
 CLOCK = "SELECT offset_ms FROM clocks WHERE tenant = ?"
@@ -205,39 +346,49 @@ def with_tenant(statement: str, tenant: str | None, column: str = "tenant") -> s
 
 
 def payments_listing(where: PaymentFilter) -> tuple[str, tuple[Any, ...]]:
-    return _listing(
-        "SELECT body, NULL FROM payments",
-        where.after,
-        where.limit,
-        tenant=where.tenant,
-        provider=where.provider,
-        reference=where.reference,
+    """Newest first; equality filters first, so the index they lead is the one used."""
+    terms, params = _equal(
+        tenant=where.tenant, status=where.status, provider=where.provider, reference=where.reference
+    )
+    bounds: tuple[tuple[str, int | None], ...] = (
+        ("amount >= ?", where.min_amount),
+        ("amount <= ?", where.max_amount),
+        ("created_ms >= ?", millis(where.created_from) if where.created_from else None),
+        ("created_ms < ?", millis(where.created_until) if where.created_until else None),
+    )
+    for term, bound in bounds:
+        if bound is not None:
+            terms.append(term)
+            params.append(bound)
+    return _newest_first(
+        "SELECT body, NULL FROM payments", terms, params, where.before, where.limit
     )
 
 
 def deliveries_listing(where: DeliveryFilter) -> tuple[str, tuple[Any, ...]]:
-    return _listing(
-        "SELECT body, state FROM deliveries",
-        where.after,
-        where.limit,
+    terms, params = _equal(
         tenant=where.tenant,
         provider=where.provider,
         payment_id=where.payment_id,
         state=where.state.value if where.state else None,
     )
+    select = "SELECT body, state FROM deliveries"
+    return _newest_first(select, terms, params, where.before, where.limit)
 
 
-def _listing(
-    select: str, after: Cursor | None, limit: int, **equal: object
+def _equal(**columns: object) -> tuple[list[str], list[Any]]:
+    pairs = [(column, value) for column, value in columns.items() if value is not None]
+    return [f"{column} = ?" for column, _ in pairs], [value for _, value in pairs]
+
+
+def _newest_first(
+    select: str, terms: list[str], params: list[Any], before: Cursor | None, limit: int
 ) -> tuple[str, tuple[Any, ...]]:
-    """Newest first, from a cursor on: ``(created_ms, id) < cursor`` walks an index."""
-    pairs = [(column, value) for column, value in equal.items() if value is not None]
-    conditions = [f"{column} = ?" for column, _ in pairs]
-    params: list[Any] = [value for _, value in pairs]
-    if after is not None:
-        conditions.append("(created_ms < ? OR (created_ms = ? AND id < ?))")
-        params.extend((after[0], after[0], after[1]))
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    """``(created_ms, id) < cursor`` walks the index newest first from the cursor on."""
+    if before is not None:
+        terms.append("(created_ms, id) < (?, ?)")
+        params.extend((millis(before[0]), before[1]))
+    where = f" WHERE {' AND '.join(terms)}" if terms else ""
     return f"{select}{where} ORDER BY created_ms DESC, id DESC LIMIT ?", (*params, limit)
 
 

@@ -16,6 +16,7 @@ ones may be lost on power failure, which a local sandbox accepts for ~10x the th
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -29,12 +30,13 @@ from .base import Claim, Conflict, DeliveryFilter, PaymentFilter, StoreError
 from .codec import (
     decode_delivery,
     decode_document,
+    decode_exchange,
     decode_payment,
     delivery_row,
     millis,
 )
-from .records import Delivery
-from .sqlunit import SqlUnitOfWork, Write
+from .records import Change, Delivery, Exchange, TenantSummary
+from .sqlunit import SqlUnitOfWork, Write, summaries
 
 T = TypeVar("T")
 
@@ -47,6 +49,8 @@ def path_of(url: str) -> Path:
 
 
 class SqliteStore:
+    dialect = "sqlite"
+
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = path_of(url)
@@ -194,11 +198,35 @@ class SqliteStore:
         self._immediate(lambda db: db.execute(sql.UNLOCK, (name, owner)))
 
     async def reset(self, tenant: str | None = None) -> None:
-        if tenant is None:
-            writes: list[Write] = [(f"DELETE FROM {t}", (), False) for t in sql.TABLES]
-        else:
-            writes = [(f"DELETE FROM {t} WHERE tenant = ?", (tenant,), False) for t in sql.TABLES]
-        await self.write(writes)
+        await self.write(sql.forget(tenant, sql.TOUCH[self.dialect]))
+
+    # --- the journal, the change feed, tenants --------------------------------------------
+
+    async def list_exchanges(self, payment_id: str) -> Sequence[Exchange]:
+        return [decode_exchange(r[0]) for r in self.all(sql.EXCHANGES, (payment_id,))]
+
+    async def tenants(self) -> Sequence[TenantSummary]:
+        counted = {t: (n, newest) for t, n, newest in self.all(sql.TENANT_COUNTS, ())}
+        others = {row[0] for row in self.all(sql.OTHER_TENANTS, ())}
+        return summaries(counted, others)
+
+    async def list_aliases(self, tenant: str) -> Sequence[tuple[str, str, str]]:
+        return [(p, a, i) for p, a, i in self.all(sql.ALIASES_OF, (tenant,))]
+
+    async def documents_of(self, tenant: str) -> Sequence[tuple[str, str, Any]]:
+        rows = self.all(sql.DOCUMENTS_OF, (tenant,))
+        return [(kind, key, decode_document(body)) for kind, key, body in rows]
+
+    async def changes(
+        self, after: int, tenant: str | None = None, limit: int = 500
+    ) -> Sequence[Change]:
+        statement = sql.CHANGES.format(tenant=" AND tenant IN (?, '*')" if tenant else "")
+        params = (after, *((tenant,) if tenant else ()), limit)
+        return [Change(seq, t, kind, ref) for seq, t, kind, ref in self.all(statement, params)]
+
+    async def last_change(self) -> int:
+        row = self.one(sql.LAST_CHANGE[self.dialect], ())
+        return int(row[0]) if row else 0
 
     def _immediate(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work`` in a transaction of its own that holds the write lock throughout."""
@@ -273,12 +301,32 @@ def _apply_unit(db: sqlite3.Connection, writes: list[Write]) -> BaseException | 
 
 def _migrate(db: sqlite3.Connection) -> None:
     applied = db.execute("PRAGMA user_version").fetchone()[0]
-    for version, script in enumerate(sql.MIGRATIONS, start=1):
+    for version, step in enumerate(sql.MIGRATIONS, start=1):
         if version > applied:
-            for statement in script.format(blob="BLOB").split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            for statement in _statements(sql.migration(step, "sqlite", "BLOB")):
+                added = _ADD_COLUMN.match(statement)
+                if added and _has_column(db, added["table"], added["column"]):
+                    continue  # a file written by an older sandbox that had it already
+                db.execute(statement)
             db.execute(f"PRAGMA user_version = {version}")
+
+
+_ADD_COLUMN = re.compile(r"\s*ALTER TABLE (?P<table>\w+) ADD COLUMN (?P<column>\w+)")
+
+
+def _statements(script: str) -> list[str]:
+    """A script's statements (a trigger's body holds semicolons of its own)."""
+    found, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            found.append(buffer.strip())
+            buffer = ""
+    return [statement for statement in found if statement.strip(" ;\n")]
+
+
+def _has_column(db: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in db.execute(f"PRAGMA table_info({table})"))
 
 
 def _with_tenant(

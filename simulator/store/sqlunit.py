@@ -4,6 +4,7 @@ of a row the unit read made conditional on the version it read."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Iterable
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from ..engine import Payment
@@ -14,10 +15,11 @@ from .codec import (
     decode_payment,
     delivery_row,
     encode_document,
+    encode_exchange,
     encode_payment,
     millis,
 )
-from .records import Delivery
+from .records import Delivery, Exchange, TenantSummary
 from .versions import ABSENT, UNREAD, ReadVersions
 
 #: A staged write: statement (``?`` placeholders), parameters, and whether it must change
@@ -26,6 +28,9 @@ Write = tuple[str, tuple[Any, ...], bool]
 
 
 class SqlBackend(Protocol):
+    #: ``sqlite`` or ``postgresql``: which of a statement's spellings it takes.
+    dialect: str
+
     async def fetch_one(self, statement: str, params: tuple[Any, ...]) -> Any: ...
     def write(self, writes: list[Write]) -> Awaitable[None]:
         """All of one unit's writes, atomically; Conflict if a checked write missed."""
@@ -68,12 +73,16 @@ class SqlUnitOfWork:
         due = millis(payment.due_at) if payment.due_at else None
         body = encode_payment(payment)
         version = self._read.payment(payment.id)
+        status = payment.status.value
         if version is UNREAD:
             row = (payment.id, payment.tenant, payment.provider, payment.reference)
-            self._stage(sql.UPSERT_PAYMENT, (*row, millis(payment.created_at), due, body))
+            created = millis(payment.created_at)
+            self._stage(sql.UPSERT_PAYMENT, (*row, created, due, status, payment.amount, body))
         else:
-            self._stage(sql.UPDATE_PAYMENT, (due, body, payment.id, version), must_change=True)
+            changed = (due, status, body, payment.id, version)
+            self._stage(sql.UPDATE_PAYMENT, changed, must_change=True)
         self._read.payment_written(payment.id)
+        self._touch(payment.tenant, "payment", payment.id)
         for alias in aliases:
             self._stage(sql.UPSERT_ALIAS, (payment.tenant, payment.provider, alias, payment.id))
 
@@ -83,6 +92,7 @@ class SqlUnitOfWork:
 
     def save_delivery(self, delivery: Delivery) -> None:
         self._stage(sql.UPSERT_DELIVERY, delivery_row(delivery))
+        self._touch(delivery.tenant, "delivery", delivery.id)
 
     async def get_document(self, kind: str, tenant: str, key: str) -> Any | None:
         row = await self._store.fetch_one(sql.DOCUMENT, (kind, tenant, key))
@@ -111,6 +121,16 @@ class SqlUnitOfWork:
     def set_clock(self, tenant: str, offset_ms: int) -> None:
         self._stage(sql.SET_CLOCK, (tenant, offset_ms))
 
+    def save_exchange(self, exchange: Exchange) -> None:
+        row = (exchange.tenant, exchange.payment_id, encode_exchange(exchange))
+        self._stage(sql.INSERT_EXCHANGE, row)
+
+    def forget_tenant(self, tenant: str) -> None:
+        self._writes.extend(sql.forget(tenant, sql.TOUCH[self._store.dialect]))
+
+    def _touch(self, tenant: str, kind: str, record_id: str) -> None:
+        self._stage(sql.TOUCH[self._store.dialect], (tenant, kind, record_id))
+
     def _stage(self, statement: str, params: tuple[Any, ...], must_change: bool = False) -> None:
         self._writes.append((statement, params, must_change))
 
@@ -118,3 +138,16 @@ class SqlUnitOfWork:
         writes, self._writes = self._writes, []
         if writes:
             await self._store.write(writes)
+
+
+def summaries(counted: dict[str, tuple[int, int]], others: set[str]) -> list[TenantSummary]:
+    """Every named tenant (but the credentials' ``""``), with its payment count and newest."""
+    named = (set(counted) | others) - {""}
+    return [
+        TenantSummary(
+            tenant,
+            counted[tenant][0] if tenant in counted else 0,
+            datetime.fromtimestamp(counted[tenant][1] / 1000, UTC) if tenant in counted else None,
+        )
+        for tenant in sorted(named)
+    ]
