@@ -87,7 +87,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         moment, row_id = None, ""
     if moment is None or moment.tzinfo is None or not row_id:
-        raise AdminProblem(400, "invalid_cursor", "cursor is not one this sandbox gave")
+        raise AdminProblem(400, "invalid_request", "cursor is not one this sandbox gave")
     return moment, row_id
 
 

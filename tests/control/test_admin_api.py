@@ -97,7 +97,7 @@ async def test_listings_come_a_capped_page_at_a_time_by_cursor(
     for query, code in (
         ({"limit": "1001"}, "invalid_request"),
         ({"limit": "0"}, "invalid_request"),
-        ({"cursor": "not-ours"}, "invalid_cursor"),
+        ({"cursor": "not-ours"}, "invalid_request"),
     ):
         with pytest.raises(SandboxApiError) as refused:
             await admin.call("GET", "/payments", params=query)

@@ -205,7 +205,11 @@ async def test_every_webhook_attempt_is_sent_once_with_both_dispatchers_running(
             within=60,
         )
         await admin.advance_clock(10)  # every refused one is due again, once
-        hooks = await admin.webhooks(limit=CONCURRENT)
+        hooks = await eventually(
+            lambda: admin.webhooks(limit=CONCURRENT),
+            lambda found: {h["state"] for h in found} == {"delivered"},
+            within=30,
+        )
     assert len(hooks) == CONCURRENT
     assert {h["state"] for h in hooks} == {"delivered"}
     # Each attempt the sandbox recorded reached the receiver once, and nothing else did.
