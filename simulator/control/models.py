@@ -29,7 +29,8 @@ class ResetRequest(_Body):
 
 class ClockRequest(_Body):
     tenant: str | None = Tenant
-    advance_seconds: float = Field(ge=0, le=10 * 366 * 86_400)
+    #: Any finite amount; the clock's own bound (year 9000) is checked against the store.
+    advance_seconds: float = Field(ge=0, le=10_000 * 366 * 86_400)
 
 
 class OutcomeRequest(_Body):
@@ -128,8 +129,12 @@ class ResolveRequest(_Body):
 
 class Health(BaseModel):
     status: Literal["ok"]
+    #: The store's URL, its password masked.
     store: str
     providers: list[str]
+    #: The name this process claims work under, and its process id (which of several answered).
+    instance: str
+    pid: int
 
 
 class ErrorDetail(BaseModel):
@@ -234,6 +239,7 @@ class PaymentList(BaseModel):
 
 class DeliveryList(BaseModel):
     webhooks: list[DeliveryView]
+    next_cursor: str | None = None
 
 
 class MerchantWebhookView(BaseModel):

@@ -75,6 +75,7 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
         raise e.edge(
             401, e.NOT_AUTHORIZED, response_type="Unauthorized", with_client_request_id=False
         )
+    await plugin.context.clocks.refresh(tenant)
     now_ms = int(plugin.context.clocks.now(tenant).timestamp() * 1000)
     if abs(now_ms - int(timestamp)) > TIMESTAMP_WINDOW_MS:
         raise expired()
