@@ -24,6 +24,16 @@ from ._transport import AsyncClient, Flow, NotJson, Request, SyncClient, awaitin
 TENANT_HEADER = "X-Sandbox-Tenant"
 #: Sent instead of the client's tenant where a call must name none (a reset of every tenant).
 _NO_TENANT = {TENANT_HEADER: ""}
+#: Carries the admin token of a sandbox that has one.
+TOKEN_HEADER = "Authorization"
+
+
+def admin_headers(tenant: str | None, token: str | None) -> dict[str, str]:
+    """Headers every admin call of a client sends: its tenant and the admin token."""
+    headers = {TENANT_HEADER: tenant} if tenant else {}
+    if token:
+        headers[TOKEN_HEADER] = f"Bearer {token}"
+    return headers
 
 
 class SandboxError(Exception):
@@ -62,15 +72,29 @@ class SandboxAdminApi:
         return (yield from self.call("POST", "/reset", {"tenant": self.tenant}))
 
     def payments(
-        self, *, provider: str | None = None, reference: str | None = None, limit: int = 100
+        self,
+        *,
+        provider: str | None = None,
+        reference: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
     ) -> Flow[list[Any]]:
-        params = {"limit": str(limit)}
-        if provider:
-            params["provider"] = provider
-        if reference:
-            params["reference"] = reference
-        answer = yield from self.call("GET", "/payments", params=params)
+        """One page of payments, newest first (``payments_page`` tells the next cursor)."""
+        answer = yield from self.payments_page(provider, reference, limit, cursor)
         return list(answer["payments"])
+
+    def payments_page(
+        self,
+        provider: str | None = None,
+        reference: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Flow[Any]:
+        """``{"payments": [...], "next_cursor": ...}``: pass the cursor for the next page."""
+        params = _present(
+            {"provider": provider, "reference": reference, "limit": str(limit), "cursor": cursor}
+        )
+        return (yield from self.call("GET", "/payments", params=params))
 
     def payment(self, payment_id: str) -> Flow[Any]:
         return self.call("GET", f"/payments/{payment_id}")
@@ -85,6 +109,29 @@ class SandboxAdminApi:
 
     def complete_challenge(self, payment_id: str, choice: str = "approve") -> Flow[Any]:
         return self.call("POST", f"/payments/{payment_id}/challenge", {"choice": choice})
+
+    def execute(
+        self,
+        payment_id: str,
+        *,
+        contactless: bool = False,
+        card_number: str | None = None,
+        pin: str | None = None,
+        remove_card: bool = False,
+        abort: bool = False,
+        operation_id: str | None = None,
+    ) -> Flow[Any]:
+        """Act at a card-present terminal: with no arguments, insert the provider's test card;
+        a ``pin`` is entered once the card asks for one."""
+        body = {
+            "contactless": contactless or None,
+            "card_number": card_number,
+            "pin": pin,
+            "remove_card": remove_card or None,
+            "abort": abort or None,
+            "operation_id": operation_id,
+        }
+        return self.call("POST", f"/payments/{payment_id}/execute", _present(body))
 
     def resolve(self, payment_id: str, outcome: str, operation_id: str | None = None) -> Flow[Any]:
         body = {"outcome": outcome, **({"operation_id": operation_id} if operation_id else {})}
@@ -156,19 +203,81 @@ class SandboxAdminApi:
         return self.call("POST", "/faults", _present(body))
 
     def webhooks(
-        self, *, payment_id: str | None = None, provider: str | None = None
+        self,
+        *,
+        payment_id: str | None = None,
+        provider: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
     ) -> Flow[list[Any]]:
-        params = _present({"payment_id": payment_id, "provider": provider})
-        return list((yield from self.call("GET", "/webhooks", params=params))["webhooks"])
+        """One page of deliveries, newest first (``webhooks_page`` tells the next cursor)."""
+        return list(
+            (yield from self.webhooks_page(payment_id, provider, limit, cursor))["webhooks"]
+        )
+
+    def webhooks_page(
+        self,
+        payment_id: str | None = None,
+        provider: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Flow[Any]:
+        """``{"webhooks": [...], "next_cursor": ...}``: pass the cursor for the next page."""
+        params = _present(
+            {"payment_id": payment_id, "provider": provider, "limit": str(limit), "cursor": cursor}
+        )
+        return (yield from self.call("GET", "/webhooks", params=params))
 
     def replay_webhook(self, delivery_id: str) -> Flow[Any]:
         return self.call("POST", f"/webhooks/{delivery_id}/replay")
 
+    def merchant_webhooks(self, *, provider: str | None = None) -> Flow[list[Any]]:
+        params = _present({"provider": provider})
+        answer = yield from self.call("GET", "/merchant-webhooks", params=params)
+        return list(answer["merchant_webhooks"])
+
+    def set_merchant_webhook(self, provider: str, merchant: str, url: str) -> Flow[Any]:
+        """Where this tenant's ``merchant`` (``*``: every merchant) gets its webhooks."""
+        return self.call("PUT", f"/merchant-webhooks/{provider}/{merchant}", {"url": url})
+
+    def remove_merchant_webhook(self, provider: str, merchant: str) -> Flow[Any]:
+        return self.call("DELETE", f"/merchant-webhooks/{provider}/{merchant}")
+
     def magic(self) -> Flow[Any]:
         return self.call("GET", "/magic")
 
+    def tenants(self) -> Flow[list[Any]]:
+        """Every tenant with state: payments, newest payment, clock offset."""
+        return list((yield from self.call("GET", "/tenants"))["tenants"])
+
+    def export_case(self, tenant: str | None = None, *, with_secrets: bool = False) -> Flow[str]:
+        """The tenant's whole state as a case document, exactly as the sandbox wrote it."""
+        params = {"secrets": "include"} if with_secrets else None
+        answer = yield Request("GET", f"/tenants/{self._named(tenant)}/export", params=params)
+        if answer.status >= 400:
+            raise SandboxApiError(answer.status, _json_or_text(answer.text))
+        return answer.text
+
+    def import_case(self, case: str | bytes, tenant: str | None = None) -> Flow[Any]:
+        """Replace the tenant's state with a case document (the case's own tenant unless
+        ``tenant`` or the client's tenant names another)."""
+        data = case.encode() if isinstance(case, str) else case
+        target = tenant or self.tenant or _case_tenant(data)
+        headers = {"Content-Type": "application/json"}
+        answer = yield Request("POST", f"/tenants/{target}/import", data, headers)
+        result = _json_or_text(answer.text)
+        if answer.status >= 400:
+            raise SandboxApiError(answer.status, result)
+        return result
+
     def providers(self) -> Flow[Any]:
         return self.call("GET", "/providers")
+
+    def _named(self, tenant: str | None) -> str:
+        named = tenant or self.tenant
+        if not named:
+            raise ValueError("name the tenant (here or when making the client)")
+        return named
 
     def call(
         self,
@@ -205,7 +314,7 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
         timeout: float = 60.0,
         http: httpx.Client | None = None,
     ) -> None:
-        headers = _headers(tenant, token)
+        headers = admin_headers(tenant, token)
         url = base_url.rstrip("/") + "/_sandbox"
         api = SandboxAdminApi(tenant)
         super().__init__(api, url, headers=headers, timeout=timeout, http=http)
@@ -214,9 +323,11 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
     health = blocking(SandboxAdminApi.health)
     reset = blocking(SandboxAdminApi.reset)
     payments = blocking(SandboxAdminApi.payments)
+    payments_page = blocking(SandboxAdminApi.payments_page)
     payment = blocking(SandboxAdminApi.payment)
     find_payment = blocking(SandboxAdminApi.find_payment)
     complete_challenge = blocking(SandboxAdminApi.complete_challenge)
+    execute = blocking(SandboxAdminApi.execute)
     resolve = blocking(SandboxAdminApi.resolve)
     clock = blocking(SandboxAdminApi.clock)
     advance_clock = blocking(SandboxAdminApi.advance_clock)
@@ -224,9 +335,16 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
     queue_script = blocking(SandboxAdminApi.queue_script)
     inject_fault = blocking(SandboxAdminApi.inject_fault)
     webhooks = blocking(SandboxAdminApi.webhooks)
+    webhooks_page = blocking(SandboxAdminApi.webhooks_page)
     replay_webhook = blocking(SandboxAdminApi.replay_webhook)
+    merchant_webhooks = blocking(SandboxAdminApi.merchant_webhooks)
+    set_merchant_webhook = blocking(SandboxAdminApi.set_merchant_webhook)
+    remove_merchant_webhook = blocking(SandboxAdminApi.remove_merchant_webhook)
     magic = blocking(SandboxAdminApi.magic)
     providers = blocking(SandboxAdminApi.providers)
+    tenants = blocking(SandboxAdminApi.tenants)
+    export_case = blocking(SandboxAdminApi.export_case)
+    import_case = blocking(SandboxAdminApi.import_case)
     call = blocking(SandboxAdminApi.call)
 
 
@@ -243,7 +361,7 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
         timeout: float = 60.0,
         http: httpx.AsyncClient | None = None,
     ) -> None:
-        headers = _headers(tenant, token)
+        headers = admin_headers(tenant, token)
         url = base_url.rstrip("/") + "/_sandbox"
         api = SandboxAdminApi(tenant)
         super().__init__(api, url, headers=headers, timeout=timeout, http=http)
@@ -252,9 +370,11 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     health = awaiting(SandboxAdminApi.health)
     reset = awaiting(SandboxAdminApi.reset)
     payments = awaiting(SandboxAdminApi.payments)
+    payments_page = awaiting(SandboxAdminApi.payments_page)
     payment = awaiting(SandboxAdminApi.payment)
     find_payment = awaiting(SandboxAdminApi.find_payment)
     complete_challenge = awaiting(SandboxAdminApi.complete_challenge)
+    execute = awaiting(SandboxAdminApi.execute)
     resolve = awaiting(SandboxAdminApi.resolve)
     clock = awaiting(SandboxAdminApi.clock)
     advance_clock = awaiting(SandboxAdminApi.advance_clock)
@@ -262,17 +382,33 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     queue_script = awaiting(SandboxAdminApi.queue_script)
     inject_fault = awaiting(SandboxAdminApi.inject_fault)
     webhooks = awaiting(SandboxAdminApi.webhooks)
+    webhooks_page = awaiting(SandboxAdminApi.webhooks_page)
     replay_webhook = awaiting(SandboxAdminApi.replay_webhook)
+    merchant_webhooks = awaiting(SandboxAdminApi.merchant_webhooks)
+    set_merchant_webhook = awaiting(SandboxAdminApi.set_merchant_webhook)
+    remove_merchant_webhook = awaiting(SandboxAdminApi.remove_merchant_webhook)
     magic = awaiting(SandboxAdminApi.magic)
     providers = awaiting(SandboxAdminApi.providers)
+    tenants = awaiting(SandboxAdminApi.tenants)
+    export_case = awaiting(SandboxAdminApi.export_case)
+    import_case = awaiting(SandboxAdminApi.import_case)
     call = awaiting(SandboxAdminApi.call)
 
 
-def _headers(tenant: str | None, token: str | None) -> dict[str, str]:
-    headers = {TENANT_HEADER: tenant} if tenant else {}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    return headers
+def _case_tenant(case: bytes) -> str:
+    """The tenant a case was exported from ("-" when unreadable: the sandbox says why)."""
+    try:
+        named = json.loads(case).get("tenant")
+    except (ValueError, AttributeError):
+        return "-"
+    return named if isinstance(named, str) and named else "-"
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"error": {"code": "", "message": text}}
 
 
 def _present(values: Mapping[str, Any]) -> dict[str, Any]:

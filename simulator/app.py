@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
@@ -18,12 +19,15 @@ from .context import SandboxContext
 from .control import create_control_app
 from .faults.injection import QueuedFaults
 from .ids import Ids
+from .journal.middleware import record_exchanges
 from .outcomes.processor import ProcessorData
 from .outcomes.scripted import QueuedOutcomes
 from .providers import PLUGINS
 from .providers.base import ProviderPlugin, json_response, origin_of
 from .services.clock import Clocks, utc_now
 from .services.credentials import Credential, Credentials
+from .services.merchant_webhooks import MerchantWebhook, MerchantWebhooks
+from .services.mutex import process_owner
 from .services.payments import PaymentService
 from .services.scheduler import Scheduler
 from .services.tenancy import own_tenant
@@ -31,8 +35,13 @@ from .services.tokens import CardTokens
 from .settings import Settings
 from .store import store_from_url
 from .ui import create_pages_app
+from .ui.dashboard import create_dashboard_app
 from .ui.pages import setup_templates
 from .webhooks import Dispatcher, WebhookProfile
+from .webhooks.dispatcher import Limits
+
+#: Apps made in this process (tests run several): each dispatcher claims under its own name.
+_apps = itertools.count(1)
 
 
 def create_app(
@@ -45,7 +54,13 @@ def create_app(
     plugins: dict[str, ProviderPlugin] = {}
     profiles: dict[str, WebhookProfile] = {}
     dispatcher = Dispatcher(
-        store, clocks, credentials, profiles, poll_interval=settings.poll_interval
+        store,
+        clocks,
+        credentials,
+        profiles,
+        owner=settings.instance or f"{process_owner()}/{next(_apps)}",
+        limits=Limits(per_tenant=settings.webhook_per_tenant, lease_seconds=settings.lease_seconds),
+        poll_interval=settings.poll_interval,
     )
     outcomes, faults = QueuedOutcomes(), QueuedFaults()
     payments = PaymentService(
@@ -65,6 +80,7 @@ def create_app(
         outcomes=outcomes,
         faults=faults,
         plugins=plugins,
+        merchant_webhooks=MerchantWebhooks(store, _configured_webhooks(settings)),
     )
     for plugin_class in PLUGINS:
         plugin = plugin_class(context)
@@ -72,7 +88,7 @@ def create_app(
         if plugin.webhooks is not None:
             profiles[plugin.name] = plugin.webhooks
 
-    app = web.Application()
+    app = web.Application(middlewares=[record_exchanges])
     app[CONTEXT] = context
     app.cleanup_ctx.append(_lifecycle)
     setup_templates(app)
@@ -80,6 +96,8 @@ def create_app(
     # The hosted pages share the /_sandbox prefix with the admin API: mount them first.
     app.add_subapp("/_sandbox/acs", create_pages_app("acs"))
     app.add_subapp("/_sandbox/checkout", create_pages_app("checkout"))
+    app.add_subapp("/_sandbox/terminal", create_pages_app("terminal"))
+    app.add_subapp("/_sandbox/ui", create_dashboard_app())
     app.add_subapp("/_sandbox", create_control_app())
     for plugin in plugins.values():
         app.add_subapp(f"/{plugin.name}", plugin.create_app())
@@ -91,7 +109,6 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     shutdown (aiohttp cleanup_ctx)."""
     context = app[CONTEXT]
     await context.store.open()
-    await context.clocks.load()
     await context.dispatcher.start()
     interval = context.settings.poll_interval
     tasks = [
@@ -144,3 +161,11 @@ def _configured_credentials(settings: Settings) -> list[Credential]:
             for e in entries
         )
     return configured
+
+
+def _configured_webhooks(settings: Settings) -> list[MerchantWebhook]:
+    return [
+        MerchantWebhook(provider, entry.merchant, entry.url)
+        for provider, entries in settings.merchant_webhooks.items()
+        for entry in entries
+    ]

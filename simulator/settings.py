@@ -10,6 +10,13 @@ A TOML file (``--config``) may add credentials per provider::
     secret = "..."                # what signs them
     tenant = "team-a"             # optional; defaults to the key
     extra = { pos_id = "...", endpoints_key = "AIza..." }
+
+and webhook URLs registered per merchant, for providers whose merchants register them in a
+dashboard rather than per request (payworks' Gateway Manager)::
+
+    [[merchant_webhooks.payworks]]
+    merchant = "4b3c5d6e-..."     # the provider's merchant id; "*" for every merchant
+    url = "https://shop.example/payworks/webhooks"
 """
 
 from __future__ import annotations
@@ -33,20 +40,40 @@ class CredentialConfig(BaseModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
+class MerchantWebhookConfig(BaseModel):
+    #: The provider's merchant id, or "*" for every merchant of that provider.
+    merchant: str = "*"
+    url: str = Field(pattern=r"^https?://\S+$")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PSP_SANDBOX_", extra="forbid")
 
     host: str = "127.0.0.1"
     port: int = Field(8480, ge=0, le=65535)
     store: str = "sqlite:///./psp-sandbox.db"
+    #: Processes serving one port (``serve --workers``); more than one needs a shared store.
+    workers: int = Field(1, ge=1, le=64)
     seed: int | None = None
     auth: Literal["open", "strict"] = "open"
     #: Credentials per provider name, in addition to each provider's documented defaults.
     credentials: dict[str, list[CredentialConfig]] = Field(default_factory=dict)
+    #: Webhook URLs per provider and merchant, for every tenant (the admin API adds more).
+    merchant_webhooks: dict[str, list[MerchantWebhookConfig]] = Field(default_factory=dict)
     #: Background work: how often due payments and webhooks are looked for (real seconds).
     poll_interval: float = Field(0.2, gt=0)
+    #: Webhooks of one tenant in flight at once, across every process sharing the store.
+    webhook_per_tenant: int = Field(8, ge=1, le=1000)
+    #: How long a process's claim on a webhook lasts (real seconds) before another may send it;
+    #: a webhook attempt's timeout stays within a third of it.
+    lease_seconds: float = Field(60.0, ge=1, le=3600)
+    #: The name this process claims work under (default: host, port and worker number); a
+    #: restarted instance takes back at once what its previous run held.
+    instance: str | None = None
     #: Log every request (slower; for debugging).
     access_log: bool = False
+    #: Log webhook attempts, injected faults and worker restarts.
+    verbose: bool = False
 
     # --- exposure (docs/security.md) -------------------------------------------------------
     #: What the admin API (/_sandbox) asks for as ``Authorization: Bearer <token>``. Required

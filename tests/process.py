@@ -33,7 +33,7 @@ class ServeProcess:
         self.cwd = cwd
         self.process: subprocess.Popen[str] | None = None
 
-    def start(self, timeout: float = 20.0) -> ServeProcess:
+    def start(self, timeout: float = 60.0) -> ServeProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "psp_sandbox.simulator.cli", *self.args],
             cwd=self.cwd,
@@ -81,3 +81,17 @@ class ServeProcess:
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
             self.kill()
+
+
+def run_cli(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``psp-sandbox ARGS`` as a real process (``env`` added to this one's); its exit code
+    and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "psp_sandbox.simulator.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "160", **(env or {})},
+    )

@@ -6,7 +6,17 @@ One module per resource registers its endpoints in the shared table (``endpoints
 from aiohttp import web
 
 # Each resource module registers its endpoints in the table on import.
-from . import clock, payments, queues, sandbox, webhooks  # noqa: F401
+from . import (  # noqa: F401
+    clock,
+    events,
+    execution,
+    merchant_webhooks,
+    payments,
+    queues,
+    sandbox,
+    tenants,
+    webhooks,
+)
 from .access import require_admin_token
 from .endpoints import api
 from .problems import admin_errors
@@ -16,6 +26,7 @@ from .sandbox import document
 def create_control_app() -> web.Application:
     app = web.Application(middlewares=[admin_errors, require_admin_token])
     api.register(app)
+    events.setup_feeds(app)
     return app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from ..faults.injection import FaultKind
 from ..outcomes.challenge import Choice
@@ -31,7 +31,8 @@ class ResetRequest(_Body):
 
 class ClockRequest(_Body):
     tenant: str | None = Tenant
-    advance_seconds: float = Field(ge=0, le=10 * 366 * 86_400)
+    #: Any finite amount; the clock's own bound (year 9000) is checked against the store.
+    advance_seconds: float = Field(ge=0, le=10_000 * 366 * 86_400)
 
 
 class OutcomeRequest(_Body):
@@ -52,7 +53,8 @@ class OutcomeRequest(_Body):
 
 class FaultRequest(_Body):
     """Inject faults: the next ``count`` calls of ``operation`` (a provider route name, or
-    any) fail as ``kind`` says; webhook kinds act on the next notifications."""
+    any) fail as ``kind`` says; webhook kinds (drop, delay, duplicate, reorder, timeout) act
+    on the next notifications."""
 
     tenant: str | None = Tenant
     provider: str | None = None
@@ -61,11 +63,60 @@ class FaultRequest(_Body):
     status: int | None = Field(None, ge=400, le=599, description="For kind=error")
     latency_ms: int | None = Field(None, ge=0, le=120_000, description="For kind=latency")
     seconds: int | None = Field(None, ge=0, le=30 * 86_400, description="For kind=delay")
-    count: int = Field(1, ge=1, le=10_000)
+    order: Literal["reverse", "shuffle"] | None = Field(
+        None, description="For kind=reorder: how the group goes out (default reverse)"
+    )
+    seed: int | None = Field(None, description="For kind=reorder with order=shuffle")
+    spacing_seconds: float | None = Field(
+        None, gt=0, le=3600, description="For kind=reorder: tenant time between sends (1)"
+    )
+    hold_seconds: int | None = Field(
+        None,
+        ge=1,
+        le=30 * 86_400,
+        description="For kind=reorder: a delivery waits at most this long for its group (300)",
+    )
+    attempts: int | None = Field(
+        None, ge=1, le=100, description="For kind=timeout: attempts whose answer is ignored (1)"
+    )
+    count: int = Field(
+        1, ge=1, le=10_000, description="How many calls or webhooks; for reorder, the group size"
+    )
 
 
 class ChallengeRequest(_Body):
     choice: Choice
+
+
+class ExecuteRequest(_Body):
+    """What the person at a card-present terminal does. An empty body presents (inserts) the
+    provider's test card; a ``pin`` is entered once the card asks for one."""
+
+    operation_id: str | None = Field(
+        None, description="Defaults to the operation waiting at the terminal"
+    )
+    contactless: bool = Field(False, description="Tap the card instead of inserting it")
+    card_number: str | None = Field(
+        None,
+        pattern=r"^[0-9]{12,19}$",
+        description="Present this card (a neutral magic card ...) instead of the test card",
+    )
+    pin: str | None = Field(
+        None, pattern=r"^[0-9]{4,12}$", description="The PIN, if the card asks (never stored)"
+    )
+    remove_card: bool = Field(False, description="Take the card out while the PIN is asked")
+    abort: bool = Field(False, description="Abort the transaction")
+
+    @model_validator(mode="after")
+    def _one_ending(self) -> ExecuteRequest:
+        if self.abort and self.remove_card:
+            raise ValueError("abort or remove_card, not both")
+        return self
+
+
+class MerchantWebhookRequest(_Body):
+    tenant: str | None = Tenant
+    url: str = Field(pattern=r"^https?://\S+$", max_length=2048)
 
 
 class ResolveRequest(_Body):
@@ -80,8 +131,12 @@ class ResolveRequest(_Body):
 
 class Health(BaseModel):
     status: Literal["ok"]
+    #: The store's URL, its password masked.
     store: str
     providers: list[str]
+    #: The name this process claims work under, and its process id (which of several answered).
+    instance: str
+    pid: int
 
 
 class ErrorDetail(BaseModel):
@@ -119,6 +174,9 @@ class AttemptView(BaseModel):
     latency_ms: int
     error: str | None
     response: str
+    request: str = Field(description="The first bytes sent, card numbers masked")
+    signature: str | None = Field(description="The provider's signature on it, if it signs")
+    timed_out: bool = Field(description="No answer counted within the provider's time limit")
 
 
 class DeliveryView(BaseModel):
@@ -133,8 +191,23 @@ class DeliveryView(BaseModel):
     due_at: str
     created_at: str
     copy_of: str | None
+    faults: list[dict[str, Any]] = Field(description="Webhook chaos applied to it, as queued")
     payload: dict[str, Any]
     attempts: list[AttemptView]
+    timeouts: int = Field(description="Attempts whose answer did not come in time")
+
+
+class ExchangeView(BaseModel):
+    """One request that acted on the payment, as answered (card numbers masked)."""
+
+    at: str
+    method: str
+    path: str
+    status: int
+    latency_ms: int
+    source: str = Field(description="A provider's name, admin, or page (a hosted page)")
+    request: str
+    response: str
 
 
 class PaymentView(BaseModel):
@@ -158,14 +231,28 @@ class PaymentView(BaseModel):
     history: list[StatusChangeView]
     details: dict[str, Any]
     webhooks: list[DeliveryView] | None = None
+    requests: list[ExchangeView] | None = None
 
 
 class PaymentList(BaseModel):
     payments: list[PaymentView]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: last")
 
 
 class DeliveryList(BaseModel):
     webhooks: list[DeliveryView]
+    next_cursor: str | None = None
+
+
+class MerchantWebhookView(BaseModel):
+    provider: str
+    merchant: str
+    url: str
+    tenant: str | None = Field(description="None: configured, for every tenant")
+
+
+class MerchantWebhookList(BaseModel):
+    merchant_webhooks: list[MerchantWebhookView]
 
 
 class ClockView(BaseModel):
@@ -183,6 +270,8 @@ class QueueView(BaseModel):
 
 class MagicCardView(BaseModel):
     card_number: str
+    #: The amounts this row is about, for cards whose outcome the amount decides.
+    amount: str | None = None
     result: str
     reason: str
     description: str
@@ -196,3 +285,37 @@ class ProviderView(BaseModel):
     base_paths: list[str]
     operations: list[str]
     sends_webhooks: bool
+
+
+class TenantView(BaseModel):
+    tenant: str
+    payments: int
+    last_payment_at: str | None
+    offset_seconds: float
+
+
+class TenantList(BaseModel):
+    tenants: list[TenantView]
+
+
+class CaseView(BaseModel):
+    """A case document (docs/cases.md): format, version, tenant, clock, payments, deliveries,
+    documents, credentials."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: Literal["psp-sandbox/case"]
+    version: int
+    tenant: str
+
+
+class ImportView(BaseModel):
+    tenant: str
+    from_tenant: str
+    payments: int
+    deliveries: int
+    documents: int
+    credentials: int = Field(description="Provisioned credentials restored")
+    credentials_skipped: int = Field(
+        description="Credentials left as the sandbox has them (configured, known, or masked)"
+    )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aiohttp import web
-from yarl import URL
 
 from ..openapi import Answer
 from ..outcomes.magic import catalog
 from ..providers.base import TENANT_HEADER, json_response
+from ..store.codec import masked
 from . import models as m
 from .arguments import (
     context_of,
@@ -32,14 +33,14 @@ async def health(request: web.Request) -> web.StreamResponse:
     """Readiness: 200 once the store is open and background work runs."""
     ctx = context_of(request)
     return json_response(
-        {"status": "ok", "store": _without_password(ctx.store.url), "providers": list(ctx.plugins)}
+        {
+            "status": "ok",
+            "store": masked(ctx.store.url),
+            "providers": list(ctx.plugins),
+            "instance": ctx.dispatcher.owner,
+            "pid": os.getpid(),
+        }
     )
-
-
-def _without_password(url: str) -> str:
-    """A store URL fit for anyone who can reach the port (no database password)."""
-    parsed = URL(url)
-    return str(parsed.with_password("***")) if parsed.password else url
 
 
 @api.get(
@@ -141,6 +142,9 @@ async def providers(request: web.Request) -> web.StreamResponse:
     answers={200: Answer("Magic cards per provider", dict[str, list[m.MagicCardView]])},
 )
 async def magic(request: web.Request) -> web.StreamResponse:
-    """Every magic card number and the outcome it calls for, per provider."""
+    """Every magic card number and the outcome it calls for (per amount, for cards whose
+    outcome the amount decides), per provider."""
     plugins = context_of(request).plugins
-    return json_response({name: catalog(p.magic_cards) for name, p in plugins.items()})
+    return json_response(
+        {name: catalog(p.magic_cards, p.magic_amounts) for name, p in plugins.items()}
+    )

@@ -2,10 +2,13 @@
 
 from .commands import (
     AdjustAuthorization,
+    Cancel,
     Capture,
     Command,
+    Execute,
     Open,
     Refund,
+    Register,
     Resolve,
     Start,
     Tick,
@@ -13,7 +16,17 @@ from .commands import (
 )
 from .decide import Decision, InvariantBroken, check_invariants, decide
 from .events import Event, OperationUpdated, StatusChanged
-from .outcome import APPROVED, CHALLENGE, Outcome, Reason, Result, declined, failed, pending
+from .outcome import (
+    APPROVED,
+    CHALLENGE,
+    Outcome,
+    Reason,
+    Result,
+    cancelled,
+    declined,
+    failed,
+    pending,
+)
 from .payment import (
     Intent,
     Operation,
@@ -33,10 +46,12 @@ __all__ = [
     "TRANSITIONS",
     "UNRESOLVED",
     "AdjustAuthorization",
+    "Cancel",
     "Capture",
     "Command",
     "Decision",
     "Event",
+    "Execute",
     "Intent",
     "InvariantBroken",
     "Open",
@@ -50,6 +65,7 @@ __all__ = [
     "Policy",
     "Reason",
     "Refund",
+    "Register",
     "Resolve",
     "Result",
     "RuleViolation",
@@ -59,6 +75,7 @@ __all__ = [
     "Tick",
     "Violation",
     "Void",
+    "cancelled",
     "check_invariants",
     "decide",
     "declined",

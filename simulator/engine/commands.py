@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .outcome import APPROVED, Outcome
-from .payment import Intent
+from .outcome import APPROVED, Outcome, Reason
+from .payment import Intent, OperationKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,9 @@ class Void:
     currency: str | None = None
     outcome: Outcome = APPROVED
     details: Mapping[str, Any] = field(default_factory=dict)
+    #: What the merchant says it cancels; None for "all of it". A void always cancels the whole
+    #: operation, so a named amount must be exactly what it holds.
+    amount: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +90,45 @@ class Resolve:
 
 
 @dataclass(frozen=True, slots=True)
+class Register:
+    """Record an operation that runs later, once it is executed (``Execute``): a card-present
+    session that a terminal runs when the card is presented. The order's primary operation
+    (its amount) or a refund (checked as a refund is, and reserved); it lapses unexecuted after
+    the policy's ``order_ttl_seconds``."""
+
+    operation_id: str
+    kind: OperationKind
+    #: A refund's amount (None: everything still refundable); a primary takes the order's.
+    amount: int | None = None
+    currency: str | None = None
+    target_id: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Execute:
+    """Run a registered operation, once, with the outcome the presented card calls for (a
+    challenge outcome leaves a primary operation waiting for the cardholder's verification)."""
+
+    operation_id: str
+    outcome: Outcome = APPROVED
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """End a registered operation before it is executed (a merchant abort)."""
+
+    operation_id: str
+    reason: Reason = Reason.CANCELLED_BY_MERCHANT
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
-    """Let time act: due resolutions, order expiry, daily settlement."""
+    """Let time act: due resolutions, order expiry, lapsed registrations, daily settlement."""
 
 
-Command = Open | Start | Capture | Void | Refund | AdjustAuthorization | Resolve | Tick
+Command = (
+    Open | Start | Capture | Void | Refund | AdjustAuthorization | Resolve
+    | Register | Execute | Cancel | Tick
+)  # fmt: skip

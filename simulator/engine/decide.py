@@ -14,17 +14,20 @@ from typing import Any
 
 from .commands import (
     AdjustAuthorization,
+    Cancel,
     Capture,
     Command,
+    Execute,
     Open,
     Refund,
+    Register,
     Resolve,
     Start,
     Tick,
     Void,
 )
 from .events import Event, OperationUpdated, StatusChanged
-from .outcome import Outcome, Result
+from .outcome import Outcome, Reason, Result
 from .payment import (
     PRIMARY_KIND_OF,
     Intent,
@@ -44,6 +47,8 @@ OS = OperationStatus
 V = Violation
 
 _REFUNDABLE = frozenset({S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED})
+#: Refunds that count against "one refund only": done, or on their way.
+_REFUNDS_THAT_COUNT = frozenset({OS.SUCCEEDED, OS.PENDING, OS.REGISTERED})
 _MONEY_MOVING = (K.SALE, K.CAPTURE, K.CREDIT)
 
 
@@ -80,6 +85,12 @@ def decide(payment: Payment | None, command: Command, policy: Policy, now: datet
             operation = _adjust(draft, command)
         case Resolve():
             operation = _resolve(draft, command)
+        case Register():
+            operation = _register(draft, command)
+        case Execute():
+            operation = _execute(draft, command)
+        case Cancel():
+            operation = _cancel(draft, command)
         case Tick():
             operation = None
     return draft.finish(operation)
@@ -143,12 +154,17 @@ def _open(existing: Payment | None, cmd: Open, policy: Policy, now: datetime) ->
 
 
 def _start(d: _Draft, cmd: Start) -> Operation:
-    if d.p.status is S.EXPIRED:
-        raise RuleViolation(V.ORDER_EXPIRED)
-    if d.p.status is not S.CREATED:
-        raise RuleViolation(V.ORDER_ALREADY_PROCESSED)
+    _check_startable(d.p)
     op = d.new_operation(cmd.operation_id, PRIMARY_KIND_OF[d.p.intent], d.p.amount, cmd.details)
     return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+
+
+def _check_startable(p: Payment) -> None:
+    """An order runs its primary operation once, before it lapses."""
+    if p.status is S.EXPIRED:
+        raise RuleViolation(V.ORDER_EXPIRED)
+    if p.status is not S.CREATED or p.primary is not None:
+        raise RuleViolation(V.ORDER_ALREADY_PROCESSED)
 
 
 def _capture(d: _Draft, cmd: Capture) -> Operation:
@@ -194,12 +210,30 @@ def _void(d: _Draft, cmd: Void) -> Operation:
     if cmd.outcome.result not in (Result.APPROVED, Result.DECLINED, Result.FAILED):
         raise ValueError("a void resolves at once: approved, declined or failed")
     amount = p.authorized if target.kind is K.AUTH else target.amount
+    _check_whole(cmd.amount, amount)
     op = d.new_operation(cmd.operation_id, K.VOID, amount, cmd.details, target_id=target.id)
     return d.record(_resolved(op, cmd.outcome, d.now), new=True)
 
 
 def _refund(d: _Draft, cmd: Refund) -> Operation:
+    amount = _refund_amount(d, cmd.amount, cmd.currency, cmd.target_id, exact=False)
+    _only_final_or_pending(cmd.outcome)
+    op = d.new_operation(cmd.operation_id, K.REFUND, amount, cmd.details, target_id=cmd.target_id)
+    return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+
+
+def _refund_amount(
+    d: _Draft, amount: int | None, currency: str | None, target_id: str | None, *, exact: bool
+) -> int:
+    """What a refund may return now, or the rule it breaks. ``exact``: the refund must return
+    the whole captured amount in one piece."""
     p = d.p
+    # A refund that succeeded, is still in flight or is registered to run uses up a one-refund
+    # policy's only refund (a declined, failed, lapsed or cancelled one does not): that is the
+    # reason a second one is refused.
+    refunds = [op for op in p.of_kind(K.REFUND) if op.status in _REFUNDS_THAT_COUNT]
+    if refunds and not d.policy.multiple_refunds:
+        raise RuleViolation(V.MULTIPLE_REFUNDS_NOT_ALLOWED)
     if p.status is S.REFUNDED:
         raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, "everything captured is refunded")
     if p.status not in _REFUNDABLE or p.intent is Intent.CREDIT:
@@ -207,27 +241,26 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
     if p.in_flight(K.CAPTURE) > 0:
         # Its result could land after the refund's and move REFUNDED back to CAPTURED.
         raise RuleViolation(V.NOT_REFUNDABLE, "a capture is still in flight")
-    _check_currency(p, cmd.currency)
-    refunds = [op for op in p.of_kind(K.REFUND) if op.status in (OS.SUCCEEDED, OS.PENDING)]
-    if refunds and not d.policy.multiple_refunds:
-        raise RuleViolation(V.MULTIPLE_REFUNDS_NOT_ALLOWED)
+    _check_currency(p, currency)
     remaining = p.captured - p.refunded - p.in_flight(K.REFUND)
-    if cmd.target_id is not None:
-        target = p.operation(cmd.target_id)
+    if target_id is not None:
+        target = p.operation(target_id)
         if target is None:
-            raise RuleViolation(V.OPERATION_NOT_FOUND, cmd.target_id)
+            raise RuleViolation(V.OPERATION_NOT_FOUND, target_id)
         if target.kind not in _MONEY_MOVING or target.status is not OS.SUCCEEDED:
             raise RuleViolation(V.NOT_REFUNDABLE, f"{target.kind} is {target.status}")
         already = sum(op.amount for op in refunds if op.target_id == target.id)
         remaining = min(remaining, target.amount - already)
-    amount = _requested(cmd.amount, remaining, V.REFUND_EXCEEDS_CAPTURED)
-    if amount > remaining:
-        raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, f"{amount} > {remaining}")
-    if not d.policy.partial_refund and amount != remaining:
+    wanted = _requested(amount, remaining, V.REFUND_EXCEEDS_CAPTURED)
+    if exact and wanted < p.captured:
+        raise RuleViolation(
+            V.PARTIAL_REFUND_NOT_ALLOWED, f"the refund must return exactly {p.captured}"
+        )
+    if wanted > remaining:
+        raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, f"{wanted} > {remaining}")
+    if not d.policy.partial_refund and wanted != remaining:
         raise RuleViolation(V.PARTIAL_REFUND_NOT_ALLOWED)
-    _only_final_or_pending(cmd.outcome)
-    op = d.new_operation(cmd.operation_id, K.REFUND, amount, cmd.details, target_id=cmd.target_id)
-    return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+    return wanted
 
 
 def _adjust(d: _Draft, cmd: AdjustAuthorization) -> Operation:
@@ -254,14 +287,61 @@ def _adjust(d: _Draft, cmd: AdjustAuthorization) -> Operation:
 
 
 def _resolve(d: _Draft, cmd: Resolve) -> Operation:
-    op = d.p.operation(cmd.target_id)
-    if op is None:
-        raise RuleViolation(V.OPERATION_NOT_FOUND, cmd.target_id)
+    op = _operation(d.p, cmd.target_id)
     if op.status.is_final:
         raise RuleViolation(V.NOT_PENDING, f"{op.kind} is already {op.status}")
+    if op.status is OS.REGISTERED:
+        raise RuleViolation(V.NOT_PENDING, f"{op.kind} waits to be executed")
     if cmd.details:
         op = replace(op, details={**op.details, **cmd.details})
     return d.record(_resolved(op, cmd.outcome, d.now))
+
+
+def _register(d: _Draft, cmd: Register) -> Operation:
+    p = d.p
+    if cmd.kind is K.REFUND:
+        exact = d.policy.exact_registered_refunds
+        amount = _refund_amount(d, cmd.amount, cmd.currency, cmd.target_id, exact=exact)
+    elif cmd.kind is PRIMARY_KIND_OF[p.intent]:
+        _check_startable(p)
+        _check_currency(p, cmd.currency)
+        if cmd.amount not in (None, p.amount):
+            raise RuleViolation(V.INVALID_AMOUNT, "a primary operation takes the order's amount")
+        amount = p.amount
+    else:
+        raise ValueError(f"a {cmd.kind} is not registered for later execution")
+    ttl = d.policy.order_ttl_seconds
+    op = d.new_operation(cmd.operation_id, cmd.kind, amount, cmd.details, target_id=cmd.target_id)
+    lapses_at = d.now + timedelta(seconds=ttl) if ttl is not None else None
+    return d.record(replace(op, status=OS.REGISTERED, due_at=lapses_at), new=True)
+
+
+def _execute(d: _Draft, cmd: Execute) -> Operation:
+    """A registered operation runs at most once, and only before it lapses."""
+    op = _operation(d.p, cmd.operation_id)
+    if op.status is OS.EXPIRED:
+        raise RuleViolation(V.ORDER_EXPIRED, f"the {op.kind} lapsed unexecuted")
+    if op.status is not OS.REGISTERED:
+        raise RuleViolation(V.ORDER_ALREADY_PROCESSED, f"the {op.kind} is {op.status}")
+    if cmd.details:
+        op = replace(op, details={**op.details, **cmd.details})
+    return d.record(_resolved(op, cmd.outcome, d.now))
+
+
+def _cancel(d: _Draft, cmd: Cancel) -> Operation:
+    """Only an operation nobody has started executing can be cancelled."""
+    op = _operation(d.p, cmd.operation_id)
+    if op.status is not OS.REGISTERED:
+        raise RuleViolation(V.NOT_CANCELLABLE, f"the {op.kind} is {op.status}")
+    ended = replace(op, status=OS.CANCELLED, reason=cmd.reason.value, updated_at=d.now, due_at=None)
+    return d.record(ended)
+
+
+def _operation(p: Payment, operation_id: str) -> Operation:
+    op = p.operation(operation_id)
+    if op is None:
+        raise RuleViolation(V.OPERATION_NOT_FOUND, operation_id)
+    return op
 
 
 # --- time -----------------------------------------------------------------------------------
@@ -271,12 +351,16 @@ def _advance(d: _Draft) -> None:
     due = [
         op
         for op in d.p.operations
-        if op.status is OS.PENDING and op.due_at is not None and op.due_at <= d.now
+        if op.status.holds_amount and op.due_at is not None and op.due_at <= d.now
     ]
     # In the order their results arrive (ties: in the order they were made).
     for op in sorted(due, key=lambda o: o.due_at or d.now):
-        assert op.resolution is not None and op.due_at is not None
-        d.record(_resolved(op, op.resolution, op.due_at))
+        assert op.due_at is not None
+        if op.status is OS.REGISTERED:
+            d.record(_lapsed(op, op.due_at))
+        else:
+            assert op.resolution is not None
+            d.record(_resolved(op, op.resolution, op.due_at))
     p = d.p
     if p.status is S.CREATED and p.expires_at is not None and p.expires_at <= d.now:
         d.set_status(S.EXPIRED, None)
@@ -296,7 +380,7 @@ def _settlement_time(p: Payment, policy: Policy) -> datetime | None:
 
 
 def _next_due(p: Payment, policy: Policy) -> datetime | None:
-    moments = [op.due_at for op in p.operations if op.status is OS.PENDING and op.due_at]
+    moments = [op.due_at for op in p.operations if op.status.holds_amount and op.due_at]
     if p.status is S.CREATED and p.expires_at is not None:
         moments.append(p.expires_at)
     settles_at = _settlement_time(p, policy)
@@ -321,6 +405,8 @@ def _resolved(op: Operation, outcome: Outcome, now: datetime) -> Operation:
             if not op.kind.is_primary:
                 raise ValueError("only a primary operation can ask for authentication")
             status = OS.ACTION_REQUIRED
+        case Result.CANCELLED:
+            status = OS.CANCELLED
         case Result.PENDING:
             return replace(
                 op,
@@ -335,6 +421,12 @@ def _resolved(op: Operation, outcome: Outcome, now: datetime) -> Operation:
     )
 
 
+def _lapsed(op: Operation, at: datetime) -> Operation:
+    """A registered operation nobody executed in time."""
+    reason = Reason.SESSION_EXPIRED.value
+    return replace(op, status=OS.EXPIRED, reason=reason, updated_at=at, due_at=None)
+
+
 def _requested(amount: int | None, remaining: int, nothing_left: Violation) -> int:
     if amount is None:
         if remaining <= 0:
@@ -343,6 +435,17 @@ def _requested(amount: int | None, remaining: int, nothing_left: Violation) -> i
     if amount <= 0:
         raise RuleViolation(V.INVALID_AMOUNT, "amount must be positive")
     return amount
+
+
+def _check_whole(named: int | None, whole: int) -> None:
+    """A void cancels all of what its target holds; an amount it names must be exactly that."""
+    if named is None or named == whole:
+        return
+    if named <= 0:
+        raise RuleViolation(V.INVALID_AMOUNT, "amount must be positive")
+    if named > whole:
+        raise RuleViolation(V.VOID_EXCEEDS_AMOUNT, f"{named} > {whole}")
+    raise RuleViolation(V.PARTIAL_VOID_NOT_ALLOWED, f"{named} < {whole}")
 
 
 def _check_currency(p: Payment, currency: str | None) -> None:
@@ -492,6 +595,8 @@ _PRIMARY_STATUS: Mapping[OperationStatus, PaymentStatus] = {
     OS.ACTION_REQUIRED: S.ACTION_REQUIRED,
     OS.DECLINED: S.DECLINED,
     OS.FAILED: S.FAILED,
+    OS.EXPIRED: S.EXPIRED,
+    OS.CANCELLED: S.CANCELLED,
 }
 
 

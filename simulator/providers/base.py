@@ -26,13 +26,18 @@ from ..connections import read_body_in_time
 from ..context import SandboxContext
 from ..engine import Decision, Operation, Payment, Policy, RuleViolation
 from ..faults.injection import Fault
+from ..merchant.samples import Sample
+from ..merchant.signing import MerchantRequest
 from ..openapi import Api
 from ..origins import public_origin
 from ..outcomes.challenge import outcome_of_choice
 from ..outcomes.magic import MagicCard
+from ..outcomes.terminal import TerminalProfile
 from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
 from ..services.tenancy import TenantRefused, chosen_tenant
+from ..store import UnitOfWork
+from ..store.retry import retried
 from ..webhooks import WebhookProfile
 from . import bodies
 
@@ -63,6 +68,8 @@ class FieldError:
 
     field: str
     message: str
+    #: pydantic's error type (``missing``, ``extra_forbidden``, ``float_type`` …).
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +112,19 @@ class ProviderPlugin(ABC):
     api: ClassVar[Api]
     #: The provider's own documented test cards; they win over the neutral table.
     magic_cards: ClassVar[Mapping[str, MagicCard]] = {}
+    #: Test cards whose outcome the amount decides, one row per amount pattern (listed by
+    #: ``GET /_sandbox/magic``; the provider applies them itself).
+    magic_amounts: ClassVar[Sequence[MagicCard]] = ()
+    #: Card-present providers: how presented cards read on the terminal (None: no terminal).
+    terminal: ClassVar[TerminalProfile | None] = None
     #: How its webhooks are encoded, signed and retried (None: it sends none).
     webhooks: ClassVar[WebhookProfile | None] = None
     #: Path prefixes under the mount where the real API lives (for the banner and docs).
     base_paths: ClassVar[Sequence[str]] = ()
     #: The sandbox's documented test credentials for this provider.
     default_credentials: ClassVar[Sequence[Credential]] = ()
+    #: The webhooks ``psp-sandbox trigger`` can make it send, by event name.
+    samples: ClassVar[Mapping[str, Sample]] = {}
 
     def __init__(self, context: SandboxContext) -> None:
         self.context = context
@@ -161,6 +175,14 @@ class ProviderPlugin(ABC):
         raise self.error(404, f"{self.title} has no hosted payment page")
 
     # --- credentials --------------------------------------------------------------------
+
+    @classmethod
+    def merchant_headers(
+        cls, credential: Credential, request: MerchantRequest
+    ) -> Mapping[str, str]:
+        """The headers a merchant's request carries to authenticate with ``credential`` (for
+        scenario files and ``trigger``, which act as the merchant)."""
+        return {}
 
     @abstractmethod
     async def authenticate(self, request: web.Request) -> Principal:
@@ -246,6 +268,7 @@ class ProviderPlugin(ABC):
                 principal = await self.authenticate(request)
                 principal = self._in_reach(request, principal)
                 request[PRINCIPAL] = principal
+                await self.context.clocks.ensure(principal.tenant)
                 fault = await self._take_fault(principal, endpoint.name)
                 if fault is not None:
                     early = await self._inject(request, fault)
@@ -280,13 +303,15 @@ class ProviderPlugin(ABC):
         return principal if principal.tenant == tenant else Principal(tenant, principal.credential)
 
     async def _take_fault(self, principal: Principal, operation: str) -> Fault | None:
-        async with self.context.store.begin() as uow:
+        async def take(uow: UnitOfWork) -> Fault | None:
             fault = await self.context.faults.next_request_fault(
                 uow, principal.tenant, self.name, operation
             )
             if fault is not None:
                 await uow.commit()
-        return fault
+            return fault
+
+        return await retried(self.context.store, take)
 
     async def _inject(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
         log.info("injecting %s fault into %s %s", fault.kind, request.method, request.path)
@@ -314,9 +339,22 @@ def json_response(
     )
 
 
+#: Bodies are validated from parsed JSON (``bodies.py``): say what pydantic says of JSON text,
+#: not of Python objects ("a valid dictionary or instance of OrderRequest").
+_JSON_WORDING = {
+    "model_type": "Input should be an object",
+    "dict_type": "Input should be an object",
+    "list_type": "Input should be a valid array",
+}
+
+
 def field_errors(invalid: ValidationError) -> list[FieldError]:
     return [
-        FieldError(".".join(str(part) for part in e["loc"]) or "body", e["msg"])
+        FieldError(
+            ".".join(str(part) for part in e["loc"]) or "body",
+            _JSON_WORDING.get(e["type"], e["msg"]),
+            e["type"],
+        )
         for e in invalid.errors(include_url=False)
     ]
 

@@ -4,9 +4,10 @@ pydantic's JSON parser reads every number with a fraction or an exponent as a do
 ``1.0000000000000001`` becomes ``1``, ``1e999999999`` infinity, and ``NaN`` is let in. A
 payment API must judge the amount the merchant wrote, so provider bodies are parsed here
 first — numbers with a fraction or exponent as exact ``Decimal``, integers as ``int``; ``NaN``
-and ``Infinity`` (not JSON), nesting deeper than ``MAX_DEPTH``, integers of more than 4300 digits
-and numbers beyond ``10**±MAX_EXPONENT`` (whose conversion to an integer alone would take
-minutes) refused as malformed — and then validated from those Python values. Money fields use
+and ``Infinity`` (not JSON), strings with a lone surrogate (no UTF-8 can carry them), nesting
+deeper than ``MAX_DEPTH``, integers of more than 4300 digits and numbers beyond
+``10**±MAX_EXPONENT`` (whose conversion to an integer alone would take minutes) refused as
+malformed — and then validated from those Python values. Money fields use
 ``amounts.Amount``; free-form objects ``JsonObject``, which turns exact numbers back into the
 plain JSON numbers stored and echoed.
 """
@@ -14,6 +15,7 @@ plain JSON numbers stored and echoed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -26,12 +28,15 @@ MAX_DEPTH = 32
 #: for an integer (``sys.get_int_max_str_digits``), for the same reason.
 MAX_EXPONENT = 4300
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 Model = TypeVar("Model", bound=BaseModel)
 T = TypeVar("T")
 
 
 class MalformedBody(ValueError):
-    """Not JSON, or JSON no provider accepts (NaN, Infinity, absurd nesting or integers)."""
+    """Not JSON, or JSON no provider accepts (NaN, Infinity, lone surrogates, absurd nesting or
+    integers)."""
 
 
 def load(raw: bytes) -> Any:
@@ -42,6 +47,11 @@ def load(raw: bytes) -> Any:
         raise MalformedBody(str(error)) from None
     if _depth(value) > MAX_DEPTH:
         raise MalformedBody(f"nested deeper than {MAX_DEPTH} levels")
+    # Only an escape can make one; no text of it can be stored, echoed or sent as UTF-8.
+    if b"\\ud" in raw.lower() and _SURROGATE.search(
+        json.dumps(value, ensure_ascii=False, default=str)
+    ):
+        raise MalformedBody("a string holds a lone surrogate (\\ud800-\\udfff)")
     return value
 
 

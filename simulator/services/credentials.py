@@ -1,4 +1,8 @@
-"""Credentials: the configured ones, and (in ``open`` mode) those provisioned on first use."""
+"""Credentials: the configured ones, and (in ``open`` mode) those provisioned on first use.
+
+Provisioned credentials live in the store only (any process may have provisioned one, and a
+reset in any process forgets them), so a lookup of one reads the store.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..store import Store
+from ..store import Store, UnitOfWork
 
 AuthMode = Literal["open", "strict"]
 
@@ -33,21 +37,16 @@ class Credentials:
         self._store = store
         self.mode = mode
         self._configured = {(c.provider, c.key): c for c in configured}
-        self._provisioned: dict[tuple[str, str], Credential] = {}
 
     async def lookup(self, provider: str, key: str) -> Credential | None:
-        found = self._configured.get((provider, key)) or self._provisioned.get((provider, key))
+        found = self._configured.get((provider, key))
         if found is not None or self.mode == "strict":
             return found
         async with self._store.begin() as uow:
             doc = await uow.get_document(_KIND, _GLOBAL, f"{provider}:{key}")
         if doc is None:
             return None
-        credential = Credential(
-            provider, key, doc["secret"], doc["tenant"], doc.get("extra", {}), False
-        )
-        self._provisioned[(provider, key)] = credential
-        return credential
+        return Credential(provider, key, doc["secret"], doc["tenant"], doc.get("extra", {}), False)
 
     async def provision(self, credential: Credential) -> Credential:
         """Remember a credential seen for the first time (open mode only)."""
@@ -57,11 +56,25 @@ class Credentials:
         async with self._store.begin() as uow:
             uow.put_document(_KIND, _GLOBAL, f"{credential.provider}:{credential.key}", doc)
             await uow.commit()
-        self._provisioned[(credential.provider, credential.key)] = credential
         return credential
+
+    def remember(self, uow: UnitOfWork, credential: Credential) -> None:
+        """Stage a provisioned credential in ``uow`` (an imported case brings it along)."""
+        doc = {"secret": credential.secret, "tenant": credential.tenant, "extra": credential.extra}
+        uow.put_document(_KIND, _GLOBAL, f"{credential.provider}:{credential.key}", doc)
 
     def configured(self, provider: str) -> list[Credential]:
         return [c for c in self._configured.values() if c.provider == provider]
 
-    def forget_provisioned(self) -> None:
-        self._provisioned.clear()
+    async def of_tenant(self, tenant: str) -> list[Credential]:
+        """Every credential whose requests land in ``tenant``: configured, then provisioned."""
+        found = [c for c in self._configured.values() if c.tenant == tenant]
+        for kind, name, doc in await self._store.documents_of(_GLOBAL):
+            provider, _, key = name.partition(":")
+            if (
+                kind == _KIND
+                and doc["tenant"] == tenant
+                and (provider, key) not in self._configured
+            ):
+                found.append(Credential(provider, key, doc["secret"], tenant, doc.get("extra", {})))
+        return found

@@ -5,33 +5,35 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import Any, Protocol
 
 from ..engine import (
     AdjustAuthorization,
+    Cancel,
     Capture,
     Command,
     Decision,
     Event,
+    Execute,
     Open,
     Outcome,
     Payment,
     Policy,
     Refund,
+    Register,
     Resolve,
-    RuleViolation,
     Start,
     Tick,
-    Violation,
     Void,
     decide,
 )
 from ..engine.payment import PRIMARY_KIND_OF
 from ..faults.injection import QueuedFaults
 from ..ids import Ids
+from ..journal import touched
 from ..outcomes.scripted import QueuedOutcomes
-from ..store import Conflict, Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
+from ..store import Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
+from ..store.retry import retried
 from . import requests
 from .clock import Clocks
 from .locks import KeyedLocks
@@ -161,36 +163,52 @@ class PaymentService:
         aliases: Iterable[str],
         request: KeyedRequest | None = None,
     ) -> Decision:
-        rules = self._rules[scope.provider]
-        lock = self._locks.hold((scope.tenant, scope.provider, reference))
-        async with lock, self._store.begin() as uow:
-            if request is not None:
-                answer = await requests.recall(uow, request.key, self._clocks.now(scope.tenant))
-                if answer is not None:
-                    raise requests.AnsweredBefore(answer)
-            payment = await uow.find_payment(scope.tenant, scope.provider, reference)
-            commands = build(payment)
-            decision = await self._decide(uow, scope, payment, commands, rules.policy)
-            deliveries = await self._deliveries(
-                uow, decision.payment, rules.notifications(decision)
+        # The store serializes conflicting commands, in this process and between processes:
+        # a unit of work that read a payment another one changed meanwhile fails at commit,
+        # and runs again on the new state. The in-process lock only spares those reruns.
+        async with self._locks.hold((scope.tenant, scope.provider, reference)):
+            await self._clocks.ensure(scope.tenant)
+            decision, deliveries = await retried(
+                self._store, lambda uow: self._once(uow, scope, reference, build, aliases, request)
             )
-            new_ids = _new_operation_ids(payment, decision.payment)
-            uow.save_payment(decision.payment, aliases=[*new_ids, *aliases])
-            for delivery in deliveries:
-                uow.save_delivery(delivery)
-            if request is not None:
-                now = self._clocks.now(scope.tenant)
-                requests.remember(uow, request.key, request.answer(decision), now)
-            try:
-                await uow.commit()
-            except Conflict:
-                raise RuleViolation(Violation.DUPLICATE_REFERENCE, reference) from None
         if deliveries:
             self._on_deliveries()
         return decision
 
+    async def _once(
+        self,
+        uow: UnitOfWork,
+        scope: Scope,
+        reference: str,
+        build: BuildCommands,
+        aliases: Iterable[str],
+        request: KeyedRequest | None,
+    ) -> tuple[Decision, list[Delivery]]:
+        rules = self._rules[scope.provider]
+        if request is not None:
+            answer = await requests.recall(uow, request.key, self._clocks.now(scope.tenant))
+            if answer is not None:
+                raise requests.AnsweredBefore(answer)
+        payment = await uow.find_payment(scope.tenant, scope.provider, reference)
+        if payment is not None:
+            touched.note(scope.tenant, payment.id)  # refused or not, it was acted on
+        commands = build(payment)
+        decision = await self._decide(uow, scope, payment, commands, rules.policy)
+        touched.note(scope.tenant, decision.payment.id)
+        deliveries = await self._deliveries(uow, decision.payment, rules.notifications(decision))
+        new_ids = _new_operation_ids(payment, decision.payment)
+        uow.save_payment(decision.payment, aliases=[*new_ids, *aliases])
+        for delivery in deliveries:
+            uow.save_delivery(delivery)
+        if request is not None:
+            now = self._clocks.now(scope.tenant)
+            requests.remember(uow, request.key, request.answer(decision), now)
+        await uow.commit()
+        return decision, deliveries
+
     async def send(self, payment: Payment, notifications: Iterable[Notification]) -> list[Delivery]:
         """Queue webhooks outside any decision (a merchant asked for a resend)."""
+        touched.note(payment.tenant, payment.id)
         async with self._store.begin() as uow:
             known = await self._store.list_deliveries(
                 DeliveryFilter(tenant=payment.tenant, payment_id=payment.id, limit=100_000)
@@ -210,12 +228,15 @@ class PaymentService:
         )
 
     async def tick(self, tenant: str, payment_id: str) -> Decision | None:
-        """Let time act on one payment (its due moment has come on the tenant clock)."""
+        """Let time act on one payment at its due moment on the tenant clock (which may have
+        moved past it: a clock advance runs each payment's due work at its own time)."""
         payment = await self.get(payment_id)
-        if payment is None or payment.provider not in self._rules:
+        if payment is None or payment.provider not in self._rules or payment.due_at is None:
             return None
         scope = Scope(tenant, payment.provider)
-        return await self.update(scope, payment.reference, lambda _p: [Tick()])
+        await self._clocks.refresh(tenant)
+        with self._clocks.at(tenant, min(payment.due_at, self._clocks.now(tenant))):
+            return await self.update(scope, payment.reference, lambda _p: [Tick()])
 
     # --- internals --------------------------------------------------------------------------
 
@@ -241,10 +262,15 @@ class PaymentService:
     async def _with_queued_outcome(
         self, uow: UnitOfWork, scope: Scope, payment: Payment | None, command: Command
     ) -> Command:
-        if isinstance(command, (Open, Resolve, Tick)) or payment is None:
+        if isinstance(command, (Open, Resolve, Tick, Register, Cancel)) or payment is None:
             return command
         if isinstance(command, Start):
             kind = PRIMARY_KIND_OF[payment.intent].value
+        elif isinstance(command, Execute):
+            registered = payment.operation(command.operation_id)
+            if registered is None:
+                return command
+            kind = registered.kind.value
         else:
             kind = _KIND_OF[type(command)]
         queued = await self._outcomes.next_for(
@@ -281,24 +307,8 @@ class PaymentService:
                 operation_id=n.operation_id,
                 signing_key=n.signing_key,
             )
-            deliveries.extend(await self._with_webhook_faults(uow, delivery))
+            deliveries.extend(await self._faults.with_webhook_faults(uow, delivery))
         return deliveries
-
-    async def _with_webhook_faults(self, uow: UnitOfWork, delivery: Delivery) -> list[Delivery]:
-        fault = await self._faults.next_webhook_fault(uow, delivery.tenant, delivery.provider)
-        if fault is None:
-            return [delivery]
-        match fault.kind:
-            case "drop":
-                return [replace(delivery, state=DeliveryState.DROPPED)]
-            case "delay":
-                return [
-                    replace(delivery, due_at=delivery.due_at + timedelta(seconds=fault.seconds))
-                ]
-            case "duplicate":
-                copy = replace(delivery, id=f"{delivery.id}-dup", copy_of=delivery.id)
-                return [delivery, copy]
-        return [delivery]
 
 
 _KIND_OF: Mapping[type, str] = {

@@ -3,7 +3,8 @@ synchronous tests (Hypothesis state machines) and async tests can both talk to i
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ from ..app import create_app
 from ..appkeys import CONTEXT
 from ..connections import server_options
 from ..context import SandboxContext
+from ..services.clock import utc_now
 from ..settings import Settings
 from .threaded import ThreadedApp
 
@@ -18,12 +20,21 @@ T = TypeVar("T")
 
 
 class SandboxServer:
-    def __init__(self, settings: Settings | None = None, **overrides: object) -> None:
+    """``real_now`` replaces the real clock the sandbox runs on (a pinned one makes every
+    time it writes repeat from run to run)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        real_now: Callable[[], datetime] = utc_now,
+        **overrides: object,
+    ) -> None:
         base = settings or Settings(store="memory://", port=0)
         # Validated again, so that overrides meet the same rules as a served configuration.
         self.settings = Settings.model_validate({**base.model_dump(), **overrides, "port": 0})
         self._app = ThreadedApp(
-            lambda: create_app(self.settings),
+            lambda: create_app(self.settings, real_now=real_now),
             "psp-sandbox",
             self.settings.host,
             **server_options(self.settings),

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from tests.process import ServeProcess
+from tests.process import run_cli as cli
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 
 pytestmark = pytest.mark.slow
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "psp_sandbox.simulator.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def test_serve_prints_one_line_per_provider_and_stops_cleanly_on_ctrl_c() -> None:
@@ -41,7 +29,7 @@ def test_serve_prints_one_line_per_provider_and_stops_cleanly_on_ctrl_c() -> Non
     [
         (["serve", "--auth", "lax"], "'lax' is not one of 'open', 'strict'"),
         (["serve", "--port", "99999"], "99999 is not in the range"),
-        (["serve", "--store", "postgres://db"], "unknown store URL"),
+        (["serve", "--store", "mysql://db"], "unknown store URL"),
         (["serve", "--config", "/no/such/file.toml"], "does not exist"),
         (["serve", "--auth", "strict"], "strict mode needs an admin token"),
     ],
@@ -87,7 +75,7 @@ def test_reset_sends_the_admin_token_from_the_environment() -> None:
     with ServeProcess("--store", "memory://", env={"PSP_SANDBOX_ADMIN_TOKEN": token}) as server:
         refused = cli("reset", "--url", server.url, "--all", env={"PSP_SANDBOX_ADMIN_TOKEN": ""})
         assert refused.returncode == 1
-        assert "the sandbox refused: this sandbox's admin API needs its admin token" in (
+        assert "admin_token_required: this sandbox's admin API needs its admin token" in (
             refused.stderr
         )
         done = cli("reset", "--url", server.url, "--all", env={"PSP_SANDBOX_ADMIN_TOKEN": token})

@@ -25,6 +25,14 @@ def guarded() -> Iterator[SandboxServer]:
         yield server
 
 
+@pytest.fixture
+def own() -> Iterator[SandboxServer]:
+    """A sandbox of the test's own, for resets of every tenant (the session's sandbox serves
+    other tests' tenants)."""
+    with SandboxServer() as server:
+        yield server
+
+
 async def call(
     url: str, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
 ) -> tuple[int, Any, aiohttp.typedefs.LooseHeaders]:
@@ -133,12 +141,12 @@ async def test_a_reset_that_names_no_tenant_is_refused_and_forgets_nothing(
     [("/reset", {"all": True}), ("/reset?all=true", None), ("/reset?all=true", {})],
 )
 async def test_reset_everything_is_an_explicit_request(
-    sandbox: Sandbox, path: str, body: Any
+    own: SandboxServer, path: str, body: Any
 ) -> None:
-    paid = await pay(sandbox.url, sandbox.tenant, "o-1")
-    status, answer, _ = await call(sandbox.url, "POST", path, body)
+    paid = await pay(own.url, "t-1", "o-1")
+    status, answer, _ = await call(own.url, "POST", path, body)
     assert (status, answer) == (200, {"reset": "all"})
-    async with AsyncSandboxAdmin(sandbox.url) as admin:
+    async with AsyncSandboxAdmin(own.url) as admin:
         with pytest.raises(SandboxApiError) as raised:
             await admin.payment(paid)
     assert raised.value.status == 404
@@ -160,9 +168,9 @@ async def test_an_ambiguous_reset_is_400(sandbox: Sandbox, path: str, body: Any)
     assert answer["error"]["code"] == "invalid_request"
 
 
-async def test_the_client_resets_everything_only_when_told(sandbox: Sandbox) -> None:
-    paid = await pay(sandbox.url, sandbox.tenant, "o-1")
-    async with AsyncSandboxAdmin(sandbox.url) as anyone:
+async def test_the_client_resets_everything_only_when_told(own: SandboxServer) -> None:
+    paid = await pay(own.url, "t-1", "o-1")
+    async with AsyncSandboxAdmin(own.url) as anyone:
         with pytest.raises(SandboxApiError) as raised:
             await anyone.reset()
         assert (raised.value.status, raised.value.code) == (400, "tenant_required")

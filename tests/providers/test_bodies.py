@@ -47,6 +47,9 @@ def test_numbers_keep_every_digit_they_were_written_with() -> None:
         b"[" * 33 + b"]" * 33,
         b"[" * 100_000,
         b'{"a": "\xff"}',
+        b'{"a": "tea\\ud800"}',
+        b'{"a": ["\\uDFFF"]}',
+        b'{"\\ud800": 1}',
         b"",
         b'{"a": 1} trailing',
     ],
@@ -58,6 +61,13 @@ def test_what_no_provider_takes_is_malformed(raw: bytes) -> None:
 
 def test_thirty_two_levels_of_nesting_still_parse() -> None:
     assert bodies.load(b"[" * 32 + b"]" * 32) is not None
+
+
+def test_an_escaped_surrogate_pair_is_one_character() -> None:
+    assert bodies.load(b'{"a": "\\ud83d\\ude00", "b": 1.5}') == {
+        "a": "\U0001f600",
+        "b": Decimal("1.5"),
+    }
 
 
 def test_free_form_objects_hold_plain_json_numbers_again() -> None:

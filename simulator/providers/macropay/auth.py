@@ -12,6 +12,7 @@ import re
 
 from aiohttp import web
 
+from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
 from ...services.tenancy import own_tenant
 from ..base import ApiError, Principal, ProviderPlugin
@@ -49,3 +50,7 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
 
 def denied() -> ApiError:
     return ApiError(403, mapping.gateway_body(mapping.EXPLICIT_DENY))
+
+
+def merchant_headers(credential: Credential, request: MerchantRequest) -> dict[str, str]:
+    return {HEADER: credential.key}
