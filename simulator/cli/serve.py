@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 from aiohttp import web
-from pydantic import ValidationError
 
 from ..app import create_app
 from ..appkeys import CONTEXT
 from ..settings import load_settings
-from ..store import store_from_url
+from .invalid import check_store, settings_problems
+from .logs import configure_logging
 
 
 @click.command()
@@ -39,7 +39,14 @@ from ..store import store_from_url
     help="TOML file with settings and credentials.",
 )
 @click.option("--access-log/--no-access-log", default=None, help="Log every request.")
-@click.option("-v", "--verbose", is_flag=True, help="Log webhook attempts and injected faults.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["plain", "json"]),
+    default=None,
+    help="plain lines for people, json (one object per line) for machines.  [default: plain]",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging detail too.")
+@click.option("-q", "--quiet", is_flag=True, help="Log warnings and errors only.")
 def serve(
     host: str | None,
     port: int | None,
@@ -48,20 +55,26 @@ def serve(
     auth: str | None,
     config: Path | None,
     access_log: bool | None,
+    log_format: str | None,
     verbose: bool,
+    quiet: bool,
 ) -> None:
     """Serve every provider and the admin API until interrupted (Ctrl-C)."""
-    try:
-        settings = load_settings(
-            config, host=host, port=port, store=store, seed=seed, auth=auth, access_log=access_log
-        )
-        store_from_url(settings.store)
-    except (ValidationError, ValueError) as invalid:
-        raise click.UsageError(str(invalid)) from None
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    log_level = "warning" if quiet else "debug" if verbose else None
+    flags = {
+        "host": host,
+        "port": port,
+        "store": store,
+        "seed": seed,
+        "auth": auth,
+        "access_log": access_log,
+        "log_format": log_format,
+        "log_level": log_level,
+    }
+    with settings_problems(flags, config):
+        settings = load_settings(config, **flags)
+    check_store(settings, flags, config)
+    configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings)
     app.on_startup.append(_freeze_gc)
     base = f"http://{settings.host}:{settings.port}"

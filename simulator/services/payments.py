@@ -33,6 +33,7 @@ from ..ids import Ids
 from ..outcomes.scripted import QueuedOutcomes
 from ..store import Conflict, Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
 from . import requests
+from .activity import log_changes
 from .clock import Clocks
 from .locks import KeyedLocks
 from .requests import KeyedRequest
@@ -185,6 +186,7 @@ class PaymentService:
                 await uow.commit()
             except Conflict:
                 raise RuleViolation(Violation.DUPLICATE_REFERENCE, reference) from None
+        log_changes(decision)
         if deliveries:
             self._on_deliveries()
         return decision

@@ -1,6 +1,14 @@
 """Persistence behind one small protocol: ``memory://`` and ``sqlite:///path`` backends."""
 
-from .base import Conflict, DeliveryFilter, PaymentFilter, Store, StoreError, UnitOfWork
+from .base import (
+    Conflict,
+    DeliveryFilter,
+    PaymentFilter,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    UnitOfWork,
+)
 from .memory import MemoryStore
 from .records import Attempt, Delivery, DeliveryState
 from .sqlite import SqliteStore
@@ -26,6 +34,7 @@ __all__ = [
     "SqliteStore",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "UnitOfWork",
     "store_from_url",
 ]

@@ -22,6 +22,10 @@ class StoreError(Exception):
     """Base of the store's errors."""
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be opened; the message says why, in words a person can act on."""
+
+
 class Conflict(StoreError):
     """A write broke a uniqueness rule (another writer won the race)."""
 

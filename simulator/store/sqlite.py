@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Payment
-from .base import Conflict, DeliveryFilter, PaymentFilter, StoreError
+from .base import Conflict, DeliveryFilter, PaymentFilter, StoreError, StoreUnavailable
 from .codec import (
     decode_delivery,
     decode_document,
@@ -216,13 +216,20 @@ class SqliteStore:
         self.stats = {"transactions": 0, "units": 0}
 
     async def open(self) -> None:
-        if self.path.parent != Path():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA busy_timeout = 5000")
-        db.executescript(SCHEMA)
+        """Open the file (created if missing, in a directory that must exist) and its schema;
+        StoreUnavailable says why it cannot be."""
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("PRAGMA busy_timeout = 5000")
+                db.executescript(SCHEMA)
+            except sqlite3.Error:
+                db.close()
+                raise
+        except sqlite3.Error as error:
+            raise StoreUnavailable(_why_not(self.path, error)) from error
         self._db = db
 
     async def close(self) -> None:
@@ -339,6 +346,28 @@ class SqliteStore:
         if self._db is None:
             raise StoreError("the store is not open")
         return self._db
+
+
+def _why_not(path: Path, error: sqlite3.Error) -> str:
+    """What keeps ``path`` from being the store, in words a person can act on."""
+    if path.is_dir():
+        return f"{path} is a directory; name a database file inside it"
+    if not path.parent.is_dir():
+        return f"directory {path.parent} does not exist; create it first"
+    if error.sqlite_errorname == "SQLITE_NOTADB":
+        return f"{path} is not a SQLite database"
+    for target in (path, path.with_name(path.name + "-wal")):
+        existed = target.exists()
+        try:  # the operating system's own reason (permissions, read-only file system ...)
+            with target.open("ab"):
+                pass
+        except OSError as denied:
+            return f"cannot write {target}: {denied.strerror}"
+        if not existed:
+            target.unlink()
+    if error.sqlite_errorname == "SQLITE_READONLY":
+        return f"{path} is read-only"
+    return f"cannot open {path}: {error}"
 
 
 def _apply_unit(db: sqlite3.Connection, writes: list[_Write]) -> BaseException | None:

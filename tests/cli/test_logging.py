@@ -1,0 +1,55 @@
+"""What ``serve`` tells while it runs: a line per payment state change and per webhook
+attempt at INFO, JSON lines with ``--log-format json``, silence with ``-q`` — never a card
+number."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from psp_sandbox.client.tranzzo import TranzzoClient
+from psp_sandbox.simulator.testing import WebhookSink
+from tests.process import ServeProcess
+from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
+
+pytestmark = pytest.mark.slow
+
+
+def run_a_purchase(*flags: str) -> list[str]:
+    """Serve with ``flags``, make one purchase with a webhook, stop; the log lines."""
+    with WebhookSink() as sink, ServeProcess("--store", "memory://", *flags) as server:
+        with TranzzoClient(f"{server.url}/tranzzo", CREDENTIALS) as tranzzo:
+            tranzzo.purchase("log-1", 12.5, "UAH", card=VISA, server_url=sink.url_for())
+        sink.wait_for(1)
+        assert server.interrupt() == 0
+        output = server.output()
+    assert VISA.number not in output
+    return [line for line in output.splitlines() if not line.startswith(("psp-sandbox on", " "))]
+
+
+def test_payment_changes_and_webhook_attempts_are_logged_one_line_each() -> None:
+    lines = run_a_purchase()
+    changes = [line for line in lines if " payment tranzzo log-1 " in line]
+    assert [line.split(" payment tranzzo log-1 ")[1].split(" (")[0] for line in changes] == [
+        "new -> CREATED",
+        "CREATED -> CAPTURED",
+    ]
+    assert all(" INFO " in line and "12.50 UAH" in line for line in changes)
+    [attempt] = [line for line in lines if " webhook " in line]
+    assert "-> 200" in attempt
+
+
+def test_json_logs_are_one_object_per_line_with_the_fields_spelt_out() -> None:
+    lines = [line for line in run_a_purchase("--log-format", "json") if line.startswith("{")]
+    records = [json.loads(line) for line in lines]
+    [captured] = [r for r in records if r.get("status") == "CAPTURED"]
+    assert captured["level"] == "INFO"
+    assert captured["reference"] == "log-1"
+    assert (captured["amount_minor"], captured["currency"]) == (1250, "UAH")
+    assert "timestamp" in captured
+    assert any(r["message"].startswith("webhook ") for r in records)
+
+
+def test_quiet_serve_logs_nothing_while_all_goes_well() -> None:
+    assert run_a_purchase("-q") == ["Press Ctrl-C to stop."]
