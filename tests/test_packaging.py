@@ -71,11 +71,14 @@ def test_the_wheel_puts_exactly_one_top_level_package_on_the_path(tmp_path: Path
     for package in ("simulator", "client", "contracts"):
         assert f"psp_sandbox/{package}/__init__.py" in names
     assert "psp_sandbox/simulator/ui/templates/acs.html" in names
+    assert "psp_sandbox/simulator/ui/templates/explorer.html" in names
+    assert "psp_sandbox/docs/providers/tranzzo.md" in names  # served at /_sandbox/docs/
     assert b"psp_sandbox.simulator.testing.plugin" in entry_points
     assert b"psp_sandbox.simulator.cli:main" in entry_points
 
 
 _FOLDERS = {"simulator", "client", "contracts"}
+_LINKED = {*_FOLDERS, "docs"}
 
 
 def _absolute_imports(path: Path) -> Iterator[tuple[int, str]]:
@@ -99,7 +102,7 @@ def test_code_imports_the_installed_names_never_the_checkout_folders() -> None:
 
 
 def test_the_namespace_links_point_at_the_checkout_folders() -> None:
-    for folder in _FOLDERS:
+    for folder in _LINKED:
         link = ROOT / "psp_sandbox" / folder
         assert link.is_symlink()
         assert link.resolve() == ROOT / folder

@@ -88,7 +88,7 @@ def serve(
         for plugin in context.plugins.values():
             for path in plugin.base_paths:
                 click.echo(f"  {plugin.title:<12} {base}/{plugin.name}{path}")
-        click.echo(f"  {'admin API':<12} {base}/_sandbox  (docs: {base}/_sandbox/openapi.json)")
+        click.echo(f"  {'admin API':<12} {base}/_sandbox  (API explorer: {base}/_sandbox/explorer)")
         click.echo("Press Ctrl-C to stop.")
 
     try:
