@@ -95,3 +95,19 @@ def test_an_unreachable_sandbox_url_fails_with_a_clear_message(tmp_path: Path) -
     )
     assert code == 1
     assert "no psp-sandbox answers at --sandbox-url http://127.0.0.1:9" in output
+
+
+def test_a_contract_suite_runs_by_module_name_against_the_target_it_is_given(
+    tmp_path: Path,
+) -> None:
+    """``pytest --pyargs psp_sandbox.contracts.<provider> --target-url …`` from a project that
+    is not psp-sandbox: the options come from the installed plugin, not a conftest."""
+    where = project(tmp_path, [])
+    suite = ("--pyargs", "psp_sandbox.contracts.tranzzo", "-k", "health", "--target-is-sandbox")
+    with ServeProcess("--store", "memory://", "--access-log") as server:
+        code, output = pytest_in(where, *suite, "--target-url", server.url)
+        server.interrupt()
+        served = server.output()
+    assert code == 0, output
+    assert re.search(r"\b1 passed\b", output), output
+    assert "GET /tranzzo/health" in served  # the target given is the one checked
