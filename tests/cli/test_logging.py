@@ -48,7 +48,9 @@ def test_json_logs_are_one_object_per_line_with_the_fields_spelt_out() -> None:
     assert captured["reference"] == "log-1"
     assert (captured["amount_minor"], captured["currency"]) == (1250, "UAH")
     assert "timestamp" in captured
-    assert any(r["message"].startswith("webhook ") for r in records)
+    [attempt] = [r for r in records if r["message"].startswith("webhook ")]
+    assert (attempt["provider"], attempt["http_status"], attempt["attempt"]) == ("tranzzo", 200, 1)
+    assert attempt["payment_id"] == captured["payment_id"]
 
 
 def test_quiet_serve_logs_nothing_while_all_goes_well() -> None:
