@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import mimeparse  # type: ignore[import-untyped]
 from aiohttp import web
 
 from psp_sandbox import __version__
@@ -15,10 +16,13 @@ from .explorer import EXPLORER_PREFIX, documents
 from .guides import GUIDES_PREFIX
 from .pages import page
 
+#: What the front door offers; on a tie (``*/*``, as curl sends) the later one, JSON, wins.
+_OFFERED = ["text/html", "application/json"]
+
 
 async def index(request: web.Request) -> web.StreamResponse:
     listing = describe(request)
-    if "text/html" in request.headers.get("Accept", ""):
+    if mimeparse.best_match(_OFFERED, request.headers.get("Accept") or "*/*") == "text/html":
         return page(request, "psp-sandbox", "index", listing=listing)
     return json_response(listing)
 

@@ -69,10 +69,6 @@ def _id(document: Path) -> str:
     return str(document.relative_to(ROOT))
 
 
-def test_every_document_with_shell_examples_is_found() -> None:
-    assert {d.name for d in DOCUMENTS} >= {"README.md", "tranzzo.md", "fiserv.md", "macropay.md"}
-
-
 @pytest.mark.parametrize("document", DOCUMENTS, ids=_id)
 def test_blocks_that_do_not_run_say_why(document: Path) -> None:
     for block in shell_blocks(document):
@@ -103,13 +99,18 @@ def strict_tools(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("document", DOCUMENTS, ids=_id)
+RUNNABLE = [d for d in DOCUMENTS if any(block.runs for block in shell_blocks(d))]
+
+
+def test_the_readme_and_each_guide_with_commands_have_examples_to_run() -> None:
+    assert {d.name for d in RUNNABLE} >= {"README.md", "tranzzo.md", "fiserv.md", "macropay.md"}
+
+
+@pytest.mark.parametrize("document", RUNNABLE, ids=_id)
 def test_the_shell_examples_run_as_written_twice(
     document: Path, tmp_path: Path, strict_tools: Path
 ) -> None:
     blocks = [block for block in shell_blocks(document) if block.runs]
-    if not blocks:
-        pytest.skip(f"{_id(document)} has no shell example to run")
     with ServeProcess("--store", f"sqlite:///{tmp_path}/sandbox.db", cwd=tmp_path) as server:
         address = server.url.removeprefix("http://")
         script = PRELUDE + "".join(

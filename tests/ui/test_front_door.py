@@ -14,7 +14,7 @@ BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.
 
 @pytest.mark.parametrize("path", ["/", "/_sandbox", "/_sandbox/"])
 def test_a_client_gets_json_naming_every_provider_and_document(sandbox: Sandbox, path: str) -> None:
-    answer = httpx.get(sandbox.url + path)
+    answer = httpx.get(sandbox.url + path)  # Accept: */*
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("application/json")
     listing = answer.json()
@@ -33,6 +33,21 @@ def test_a_browser_gets_a_page(sandbox: Sandbox, path: str) -> None:
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
     assert '<tr id="provider-tranzzo">' in answer.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "served"),
+    [
+        ("application/json, text/html;q=0.5", "application/json"),
+        ("text/html;q=0.9, application/json;q=0.1", "text/html"),
+        ("text/*", "text/html"),
+    ],
+)
+def test_the_front_door_honours_the_preference_of_the_accept_header(
+    sandbox: Sandbox, accept: str, served: str
+) -> None:
+    answer = httpx.get(sandbox.url, headers={"Accept": accept})
+    assert answer.headers["content-type"].startswith(served)
 
 
 def test_every_link_of_the_front_door_answers(sandbox: Sandbox) -> None:
