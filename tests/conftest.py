@@ -9,8 +9,9 @@ import pytest
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from tests.browser import browser
+from tests.wheel import built_wheel
 
-__all__ = ["admin", "browser"]
+__all__ = ["admin", "browser", "built_wheel"]
 
 
 @pytest.fixture
