@@ -18,6 +18,7 @@ from .context import SandboxContext
 from .control import create_control_app
 from .faults.injection import QueuedFaults
 from .ids import Ids
+from .journal.middleware import record_exchanges
 from .outcomes.processor import ProcessorData
 from .outcomes.scripted import QueuedOutcomes
 from .providers import PLUGINS
@@ -33,6 +34,7 @@ from .ui import create_pages_app
 from .ui.explorer import EXPLORER_PREFIX, create_explorer_app
 from .ui.guides import GUIDES_PREFIX, create_guides_app
 from .ui.index import index
+from .ui.dashboard import create_dashboard_app
 from .ui.pages import setup_templates
 from .webhooks import Dispatcher, WebhookProfile
 
@@ -74,7 +76,7 @@ def create_app(
         if plugin.webhooks is not None:
             profiles[plugin.name] = plugin.webhooks
 
-    app = web.Application()
+    app = web.Application(middlewares=[record_exchanges])
     app[CONTEXT] = context
     app.cleanup_ctx.append(_lifecycle)
     setup_templates(app)
@@ -85,6 +87,7 @@ def create_app(
     app.add_subapp("/_sandbox/checkout", create_pages_app("checkout"))
     app.add_subapp(EXPLORER_PREFIX, create_explorer_app())
     app.add_subapp(GUIDES_PREFIX, create_guides_app())
+    app.add_subapp("/_sandbox/ui", create_dashboard_app())
     app.add_subapp("/_sandbox", create_control_app())
     for plugin in plugins.values():
         app.add_subapp(f"/{plugin.name}", plugin.create_app())

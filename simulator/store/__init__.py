@@ -10,7 +10,7 @@ from .base import (
     UnitOfWork,
 )
 from .memory import MemoryStore
-from .records import Attempt, Delivery, DeliveryState
+from .records import Attempt, Change, Delivery, DeliveryState, Exchange, TenantSummary
 from .sqlite import SqliteStore
 
 
@@ -25,16 +25,19 @@ def store_from_url(url: str) -> Store:
 
 __all__ = [
     "Attempt",
+    "Change",
     "Conflict",
     "Delivery",
     "DeliveryFilter",
     "DeliveryState",
+    "Exchange",
     "MemoryStore",
     "PaymentFilter",
     "SqliteStore",
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "TenantSummary",
     "UnitOfWork",
     "store_from_url",
 ]

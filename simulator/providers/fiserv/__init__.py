@@ -3,13 +3,15 @@ payment tokens and 3-D Secure, under ``/gateway/v2`` and ``/ipp/payments-gateway
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
 
 from ...appkeys import PLUGIN
 from ...engine import Decision, Operation, OperationKind, Payment, Policy, Resolve, RuleViolation
+from ...merchant.signing import MerchantRequest
+from ...services.credentials import Credential
 from ...services.payments import Scope
 from ..base import ApiError, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
@@ -75,6 +77,12 @@ class FiservPlugin(ProviderPlugin):
         seed = self.context.ids.uuid("fiserv-trace", request.headers.get("Client-Request-Id"))
         envelope.begin(request, bytes.fromhex(seed.replace("-", "")))
         return await handler(request)
+
+    @classmethod
+    def merchant_headers(
+        cls, credential: Credential, request: MerchantRequest
+    ) -> Mapping[str, str]:
+        return auth.merchant_headers(credential, request)
 
     async def authenticate(self, request: web.Request) -> Principal:
         return await auth.authenticate(self, request)
