@@ -31,10 +31,10 @@ from .services.tokens import CardTokens
 from .settings import Settings
 from .store import store_from_url
 from .ui import create_pages_app
+from .ui.dashboard import create_dashboard_app
 from .ui.explorer import EXPLORER_PREFIX, create_explorer_app
 from .ui.guides import GUIDES_PREFIX, create_guides_app
 from .ui.index import index
-from .ui.dashboard import create_dashboard_app
 from .ui.pages import setup_templates
 from .webhooks import Dispatcher, WebhookProfile
 

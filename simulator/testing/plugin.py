@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # imported when first used: a test run without the fixtures s
     from .sink import WebhookSink
 
 URL_VARIABLE = "PSP_SANDBOX_URL"
+TOKEN_VARIABLE = "PSP_SANDBOX_ADMIN_TOKEN"
 WEBHOOK_HOST_VARIABLE = "PSP_SANDBOX_WEBHOOK_HOST"
 
 
@@ -43,6 +44,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--sandbox-url",
         default=os.environ.get(URL_VARIABLE),
         help=f"use the sandbox running at this URL instead of an in-process one (${URL_VARIABLE})",
+    )
+    group.addoption(
+        "--sandbox-token",
+        default=os.environ.get(TOKEN_VARIABLE),
+        help=f"admin token of the sandbox at --sandbox-url, if it has one (${TOKEN_VARIABLE})",
     )
     group.addoption(
         "--webhook-host",
@@ -73,11 +79,13 @@ class Sandbox:
     tenant: str
     #: The in-process server, when the sandbox runs in-process (for white-box checks).
     server: SandboxServer | None = None
+    #: The sandbox's admin token, when it has one (``--sandbox-token``).
+    token: str | None = None
     #: Blocking admin client acting on the test's tenant: ``sandbox.admin.payments()``.
     admin: SandboxAdmin = field(init=False)
 
     def __post_init__(self) -> None:
-        self.admin = SandboxAdmin(self.url, self.tenant)
+        self.admin = SandboxAdmin(self.url, self.tenant, token=self.token)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -105,7 +113,7 @@ def sandbox_url(request: pytest.FixtureRequest) -> str:
         server: SandboxServer = request.getfixturevalue("sandbox_server")
         return server.url
     url = url.rstrip("/")
-    with SandboxAdmin(url, timeout=10) as admin:
+    with SandboxAdmin(url, timeout=10, token=request.config.getoption("--sandbox-token")) as admin:
         try:
             admin.health()
         except SandboxError as error:
@@ -118,7 +126,8 @@ def sandbox(sandbox_url: str, request: pytest.FixtureRequest) -> Iterator[Sandbo
     tenant = "t-" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
     in_process = not request.config.getoption("--sandbox-url")
     server = request.getfixturevalue("sandbox_server") if in_process else None
-    view = Sandbox(sandbox_url, tenant, server)
+    token = None if in_process else request.config.getoption("--sandbox-token")
+    view = Sandbox(sandbox_url, tenant, server, token)
     with view.admin:
         view.admin.reset()
         yield view

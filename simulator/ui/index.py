@@ -51,6 +51,7 @@ def describe(request: web.Request) -> dict[str, Any]:
         "admin_explorer": f"{explorer}?doc=admin",
         "explorer": explorer,
         "documents": {name: f"{origin}{url}" for name, (_title, url) in documents(context).items()},
+        "dashboard": f"{origin}/_sandbox/ui/",
         "health": f"{origin}/_sandbox/health",
         "magic_values": f"{origin}/_sandbox/magic",
         "admin_guide": f"{origin}{GUIDES_PREFIX}/admin-api.md",

@@ -61,6 +61,7 @@ def test_every_link_of_the_front_door_answers(sandbox: Sandbox) -> None:
         listing["testing_guide"],
         listing["health"],
         listing["magic_values"],
+        listing["dashboard"],
     ]
     assert {url: httpx.get(url).status_code for url in links} == dict.fromkeys(links, 200)
 
