@@ -5,9 +5,11 @@ number."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
+from psp_sandbox.client.sandbox import SandboxAdmin
 from psp_sandbox.client.tranzzo import TranzzoClient
 from psp_sandbox.simulator.testing import WebhookSink
 from tests.process import ServeProcess
@@ -16,12 +18,22 @@ from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 pytestmark = pytest.mark.slow
 
 
+def settled(url: str, within: float = 10.0) -> None:
+    """Wait until the sandbox has recorded its webhook attempt (the receiver sees a delivery a
+    moment before the sandbox records, then logs, its answer)."""
+    deadline = time.monotonic() + within
+    with SandboxAdmin(url) as admin:
+        while not any(d["attempts"] and d["state"] != "in_flight" for d in admin.webhooks()):
+            assert time.monotonic() < deadline, "the webhook attempt was never recorded"
+
+
 def run_a_purchase(*flags: str) -> list[str]:
     """Serve with ``flags``, make one purchase with a webhook, stop; the log lines."""
     with WebhookSink() as sink, ServeProcess("--store", "memory://", *flags) as server:
         with TranzzoClient(f"{server.url}/tranzzo", CREDENTIALS) as tranzzo:
             tranzzo.purchase("log-1", 12.5, "UAH", card=VISA, server_url=sink.url_for())
         sink.wait_for(1)
+        settled(server.url)
         assert server.interrupt() == 0
         output = server.output()
     assert VISA.number not in output
