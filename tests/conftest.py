@@ -10,13 +10,14 @@ from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from psp_sandbox.simulator.testing.postgres import PostgresServer, postgres_server
 from tests.browser import browser
+from tests.wheel import built_wheel
 
-__all__ = ["admin", "browser"]
+__all__ = ["admin", "browser", "built_wheel"]
 
 
 @pytest.fixture
 async def admin(sandbox: Sandbox) -> AsyncIterator[AsyncSandboxAdmin]:
-    async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant, token=sandbox.admin_token) as client:
+    async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant, token=sandbox.token) as client:
         yield client
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ def test_serve_prints_one_line_per_provider_and_stops_cleanly_on_ctrl_c() -> Non
     assert server.interrupt() == 0
     output = server.output()
     assert f"psp-sandbox on {server.url}" in output
-    assert f"Tranzzo      {server.url}/tranzzo/api/v1" in output
+    assert re.search(rf"^  Tranzzo +{server.url}/tranzzo/api/v1$", output, re.MULTILINE)
     assert f"{server.url}/_sandbox" in output
     assert "Traceback" not in output
 
@@ -39,6 +40,33 @@ def test_bad_flags_give_a_clear_message(args: list[str], message: str) -> None:
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "config", "line"),
+    [
+        (
+            {},
+            'auth = "strict"\n',
+            "Error: strict mode needs an admin token: set PSP_SANDBOX_ADMIN_TOKEN (or admin_token "
+            "in the --config file), e.g. to the output of `openssl rand -hex 32`",
+        ),
+        (
+            {"PSP_SANDBOX_AUTH": "strict", "PSP_SANDBOX_ADMIN_TOKEN": "too-short-015"},
+            "",
+            "Error: admin_token (environment PSP_SANDBOX_ADMIN_TOKEN): an admin token has at "
+            "least 16 characters",
+        ),
+    ],
+)
+def test_strict_mode_without_a_usable_admin_token_is_refused_at_start_in_one_line(
+    tmp_path: Path, env: dict[str, str], config: str, line: str
+) -> None:
+    settings = tmp_path / "sandbox.toml"
+    settings.write_text(config)
+    result = cli("serve", "--config", str(settings), env={"PSP_SANDBOX_ADMIN_TOKEN": "", **env})
+    assert (result.returncode, result.stderr.strip()) == (2, line)
+    assert "too-short-015" not in result.stdout + result.stderr
 
 
 def test_a_config_file_with_an_unknown_setting_is_refused(tmp_path: Path) -> None:

@@ -8,10 +8,12 @@ from typing import Any
 
 import aiohttp
 import pytest
+from multidict import CIMultiDictProxy
 
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin, SandboxApiError
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from psp_sandbox.contracts.target import Target
+from psp_sandbox.simulator.control.access import REALM
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from psp_sandbox.simulator.testing.server import SandboxServer
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
@@ -35,7 +37,7 @@ def own() -> Iterator[SandboxServer]:
 
 async def call(
     url: str, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
-) -> tuple[int, Any, aiohttp.typedefs.LooseHeaders]:
+) -> tuple[int, Any, CIMultiDictProxy[str]]:
     async with (
         aiohttp.ClientSession() as http,
         http.request(method, f"{url}/_sandbox{path}", json=body, headers=headers) as answer,
@@ -73,7 +75,10 @@ async def test_every_admin_call_without_the_token_is_401(
             "send Authorization: Bearer <token>",
         }
     }
-    assert headers["WWW-Authenticate"] == 'Bearer realm="psp-sandbox admin API"'
+    assert headers.getall("WWW-Authenticate") == [
+        f'Bearer realm="{REALM}"',
+        f'Basic realm="{REALM}", charset="UTF-8"',
+    ]
 
 
 @pytest.mark.parametrize(

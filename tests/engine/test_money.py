@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from psp_sandbox.simulator.engine.money import (
     EXPONENTS,
+    NUMERIC_CODES,
     InvalidAmount,
     UnknownCurrency,
     decimals,
@@ -72,3 +73,14 @@ def test_amounts_no_store_can_hold_exactly_are_refused_not_rounded(amount: str) 
 def test_the_largest_amount_a_store_holds_still_converts() -> None:
     assert to_minor(Decimal("92233720368547758.07"), "EUR") == 2**63 - 1
     assert to_minor(Decimal("1.000000000000000000000000000000000000000"), "EUR") == 100
+
+
+def test_exponents_follow_the_iso_4217_table_of_the_iso4217_package() -> None:
+    from iso4217 import Currency
+
+    assert EXPONENTS["CLF"] == Currency.clf.exponent == 4
+    assert EXPONENTS["XCG"] == 2  # the Caribbean guilder, in ISO 4217 since 2025
+    assert "XAU" not in EXPONENTS  # gold has no minor unit: not money here
+    assert EXPONENTS["XTS"] == 2  # ISO's test code: the sandbox gives it two decimals
+    assert NUMERIC_CODES["978"] == "EUR"
+    assert NUMERIC_CODES["392"] == "JPY"
