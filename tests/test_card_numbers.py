@@ -14,11 +14,14 @@ from psp_sandbox.client.fiserv import AsyncFiservClient
 from psp_sandbox.client.fiserv import Card as FiservCard
 from psp_sandbox.client.macropay import AsyncMacropayClient
 from psp_sandbox.client.macropay import Card as MacropayCard
+from psp_sandbox.client.paymentz import AsyncPaymentzClient
+from psp_sandbox.client.paymentz import Card as PaymentzCard
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from psp_sandbox.client.tranzzo import Card as TranzzoCard
 from psp_sandbox.simulator.testing.server import SandboxServer
 from tests.providers.fiserv.conftest import CREDENTIALS as FISERV
 from tests.providers.macropay.conftest import API_KEY as MACROPAY
+from tests.providers.paymentz.conftest import CREDENTIALS as PAYMENTZ
 from tests.providers.tranzzo.conftest import CREDENTIALS as TRANZZO
 
 #: Luhn-valid numbers no other test uses, so that finding one means this test stored it.
@@ -58,6 +61,12 @@ async def test_no_full_card_number_reaches_the_store_or_the_log(
                 order = await macropay.create_order(3, "EUR", generate_token=True)
                 card = MacropayCard(number, "Ana Test", 12, 2030, CVV)
                 await macropay.pay_with_card(order["orderId"], card, as_base64=True)
+        async with AsyncPaymentzClient(f"{server.url}/paymentz", PAYMENTZ) as paymentz:
+            for number, order in ((APPROVED, "o-1"), (CHALLENGED, "o-2")):
+                card = PaymentzCard(number, 12, 2030, CVV, "Ana Test")
+                await paymentz.debit(
+                    order, "4.00", "EUR", card, notification_url=SINK, create_registration=True
+                )
     stored = everything_in(tmp_path)
     assert len(stored) > 10_000  # the payments are there
     logged = caplog.text.encode()
