@@ -2,6 +2,7 @@
 
 from .commands import (
     AdjustAuthorization,
+    AdvanceDispute,
     Capture,
     Command,
     Open,
@@ -12,7 +13,8 @@ from .commands import (
     Void,
 )
 from .decide import Decision, InvariantBroken, check_invariants, decide
-from .events import Event, OperationUpdated, StatusChanged
+from .disputes import DISPUTE_MOVES, Dispute, DisputeChange, DisputeStage
+from .events import DisputeUpdated, Event, OperationUpdated, StatusChanged
 from .outcome import APPROVED, CHALLENGE, Outcome, Reason, Result, declined, failed, pending
 from .payment import (
     Intent,
@@ -29,13 +31,19 @@ from .violations import RuleViolation, Violation
 __all__ = [
     "APPROVED",
     "CHALLENGE",
+    "DISPUTE_MOVES",
     "FINAL",
     "TRANSITIONS",
     "UNRESOLVED",
     "AdjustAuthorization",
+    "AdvanceDispute",
     "Capture",
     "Command",
     "Decision",
+    "Dispute",
+    "DisputeChange",
+    "DisputeStage",
+    "DisputeUpdated",
     "Event",
     "Intent",
     "InvariantBroken",

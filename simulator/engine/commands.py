@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# Issued by the cardholder's bank rather than the merchant: defined with the dispute rules.
+from .disputes import AdvanceDispute as AdvanceDispute
 from .outcome import APPROVED, Outcome
 from .payment import Intent
 
@@ -91,4 +93,6 @@ class Tick:
     """Let time act: due resolutions, order expiry, daily settlement."""
 
 
-Command = Open | Start | Capture | Void | Refund | AdjustAuthorization | Resolve | Tick
+Command = (
+    Open | Start | Capture | Void | Refund | AdjustAuthorization | Resolve | AdvanceDispute | Tick
+)

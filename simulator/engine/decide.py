@@ -14,6 +14,7 @@ from typing import Any
 
 from .commands import (
     AdjustAuthorization,
+    AdvanceDispute,
     Capture,
     Command,
     Open,
@@ -23,7 +24,8 @@ from .commands import (
     Tick,
     Void,
 )
-from .events import Event, OperationUpdated, StatusChanged
+from .disputes import DISPUTE_MOVES, Dispute, advance
+from .events import DisputeUpdated, Event, OperationUpdated, StatusChanged
 from .outcome import Outcome, Result
 from .payment import (
     PRIMARY_KIND_OF,
@@ -80,6 +82,9 @@ def decide(payment: Payment | None, command: Command, policy: Policy, now: datet
             operation = _adjust(draft, command)
         case Resolve():
             operation = _resolve(draft, command)
+        case AdvanceDispute():
+            _dispute(draft, command)
+            operation = None
         case Tick():
             operation = None
     return draft.finish(operation)
@@ -96,6 +101,11 @@ def check_invariants(p: Payment) -> None:
 
     need(0 <= p.captured <= p.authorized, "0 <= captured <= authorized")
     need(0 <= p.refunded <= p.captured, "0 <= refunded <= captured")
+    need(0 <= p.disputed <= p.captured - p.refunded, "disputed <= captured - refunded")
+    need(sum(d.is_open for d in p.disputes) <= 1, "at most one open dispute")
+    for dispute in p.disputes:
+        for change in dispute.history:
+            need(change.new in DISPUTE_MOVES[change.old], f"illegal dispute move {change.old}")
     if p.status is S.VOIDED:
         need(p.captured == 0 and p.refunded == 0, "a voided payment holds no captured money")
     if p.status is S.REFUNDED:
@@ -182,13 +192,13 @@ def _void(d: _Draft, cmd: Void) -> Operation:
     same_day_rule = d.policy.void_same_day_only and target.kind not in d.policy.void_any_day
     if same_day_rule and target.updated_at.date() != d.now.date():
         raise RuleViolation(V.VOID_WINDOW_CLOSED, "voids are accepted on the same day only")
-    refunds_exist = p.refunded > 0 or p.in_flight(K.REFUND) > 0
+    returned = p.refunded > 0 or p.in_flight(K.REFUND) > 0 or bool(p.disputes)
     if target.kind is K.AUTH:
         ok = p.status is S.AUTHORIZED and p.in_flight(K.CAPTURE) == 0
     elif target.kind is K.CAPTURE:
-        ok = d.policy.void_reopens_authorization and p.status is S.CAPTURED and not refunds_exist
+        ok = d.policy.void_reopens_authorization and p.status is S.CAPTURED and not returned
     else:  # SALE, CREDIT
-        ok = p.status is S.CAPTURED and not refunds_exist
+        ok = p.status is S.CAPTURED and not returned
     if not ok:
         raise RuleViolation(V.NOT_VOIDABLE, f"payment is {p.status}")
     if cmd.outcome.result not in (Result.APPROVED, Result.DECLINED, Result.FAILED):
@@ -211,7 +221,8 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
     refunds = [op for op in p.of_kind(K.REFUND) if op.status in (OS.SUCCEEDED, OS.PENDING)]
     if refunds and not d.policy.multiple_refunds:
         raise RuleViolation(V.MULTIPLE_REFUNDS_NOT_ALLOWED)
-    remaining = p.captured - p.refunded - p.in_flight(K.REFUND)
+    # Disputed money is the cardholder bank's to return, not the merchant's.
+    remaining = p.captured - p.refunded - p.in_flight(K.REFUND) - p.disputed
     if cmd.target_id is not None:
         target = p.operation(cmd.target_id)
         if target is None:
@@ -264,6 +275,21 @@ def _resolve(d: _Draft, cmd: Resolve) -> Operation:
     return d.record(_resolved(op, cmd.outcome, d.now))
 
 
+def _dispute(d: _Draft, cmd: AdvanceDispute) -> None:
+    """Open a dispute on captured, settled money, or move the open one (engine/disputes.py)."""
+    p = d.p
+    current = p.open_dispute
+    if current is None:
+        if p.intent is Intent.CREDIT or p.status not in _REFUNDABLE:
+            raise RuleViolation(V.NOT_DISPUTABLE, f"payment is {p.status}")
+        last = _last_money_movement(p)
+        if d.policy.settles_daily and (last is None or last.date() >= d.now.date()):
+            raise RuleViolation(V.NOT_DISPUTABLE, "the payment has not settled yet")
+    held = current.disputed if current is not None else 0
+    available = p.captured - p.refunded - p.in_flight(K.REFUND) - (p.disputed - held)
+    d.record_dispute(advance(current, cmd, available, d.now))
+
+
 # --- time -----------------------------------------------------------------------------------
 
 
@@ -288,11 +314,15 @@ def _advance(d: _Draft) -> None:
 def _settlement_time(p: Payment, policy: Policy) -> datetime | None:
     if not policy.settles_daily or p.status is not S.CAPTURED or p.capture_open:
         return None
-    moved = [op.updated_at for op in p.of_kind(*_MONEY_MOVING) if op.status is OS.SUCCEEDED]
-    if not moved:
+    last = _last_money_movement(p)
+    if last is None:
         return None
-    last = max(moved)
     return datetime.combine(last.date() + timedelta(days=1), datetime.min.time(), last.tzinfo)
+
+
+def _last_money_movement(p: Payment) -> datetime | None:
+    moved = [op.updated_at for op in p.of_kind(*_MONEY_MOVING) if op.status is OS.SUCCEEDED]
+    return max(moved, default=None)
 
 
 def _next_due(p: Payment, policy: Policy) -> datetime | None:
@@ -363,8 +393,8 @@ class _Draft:
     """
 
     __slots__ = (
-        "_base", "_view", "authorized", "capture_open", "captured", "events", "history", "now",
-        "operations", "policy", "refunded", "status",
+        "_base", "_view", "authorized", "capture_open", "captured", "disputes", "events",
+        "history", "now", "operations", "policy", "refunded", "status",
     )  # fmt: skip
 
     def __init__(self, payment: Payment, policy: Policy, now: datetime) -> None:
@@ -380,6 +410,7 @@ class _Draft:
         self.capture_open = payment.capture_open
         self.operations = list(payment.operations)
         self.history = list(payment.history)
+        self.disputes = list(payment.disputes)
 
     @property
     def p(self) -> Payment:
@@ -413,6 +444,19 @@ class _Draft:
         self._apply(op)
         return op
 
+    def record_dispute(self, dispute: Dispute) -> None:
+        """Store a new or moved dispute."""
+        known = [x.id for x in self.disputes]
+        if dispute.id in known and len(dispute.history) == 1:
+            raise ValueError(f"dispute id {dispute.id} is already used")
+        if dispute.id in known:
+            self.disputes[known.index(dispute.id)] = dispute
+        else:
+            self.disputes.append(dispute)
+        self._view = None
+        old = dispute.history[-1].old
+        self.events.append(DisputeUpdated(self._base.id, dispute.id, old, dispute.stage))
+
     def set_status(self, new: PaymentStatus, operation_id: str | None) -> None:
         old = self.status
         if new == old:
@@ -436,7 +480,7 @@ class _Draft:
             b.id, b.tenant, b.provider, b.reference, b.currency, b.amount, b.intent,
             self.status, b.created_at, updated_at, self.authorized, self.captured, self.refunded,
             self.capture_open, b.expires_at, due_at, tuple(self.operations), tuple(self.history),
-            b.details,
+            b.details, tuple(self.disputes),
         )  # fmt: skip
 
     def _apply(self, op: Operation) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from .disputes import Dispute
 from .outcome import Outcome
 from .states import PaymentStatus
 
@@ -109,6 +110,8 @@ class Payment:
     operations: tuple[Operation, ...] = ()
     history: tuple[StatusChange, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
+    #: Disputes raised by the cardholder, oldest first (at most one open).
+    disputes: tuple[Dispute, ...] = ()
 
     def operation(self, operation_id: str) -> Operation | None:
         for op in self.operations:
@@ -122,6 +125,15 @@ class Payment:
     @property
     def primary(self) -> Operation | None:
         return next((op for op in self.operations if op.kind.is_primary), None)
+
+    @property
+    def disputed(self) -> int:
+        """Minor units under dispute or lost to one (never above captured less refunded)."""
+        return sum(d.disputed for d in self.disputes)
+
+    @property
+    def open_dispute(self) -> Dispute | None:
+        return next((d for d in self.disputes if d.is_open), None)
 
     def in_flight(self, kind: OperationKind) -> int:
         """Minor units held by unresolved operations of ``kind`` (reserved against limits)."""

@@ -27,6 +27,10 @@ class Violation(StrEnum):
     RECURRENCE_NOT_AVAILABLE = "recurrence_not_available"
     RECURRENCE_CLOSED = "recurrence_closed"
     RECURRENCE_TOO_SOON = "recurrence_too_soon"
+    #: Disputes (engine/disputes.py).
+    NOT_DISPUTABLE = "not_disputable"
+    DISPUTE_EXCEEDS_AVAILABLE = "dispute_exceeds_available"
+    DISPUTE_STAGE_NOT_ALLOWED = "dispute_stage_not_allowed"
 
 
 class RuleViolation(Exception):

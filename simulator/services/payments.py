@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from ..engine import (
     AdjustAuthorization,
+    AdvanceDispute,
     Capture,
     Command,
     Decision,
@@ -241,7 +242,7 @@ class PaymentService:
     async def _with_queued_outcome(
         self, uow: UnitOfWork, scope: Scope, payment: Payment | None, command: Command
     ) -> Command:
-        if isinstance(command, (Open, Resolve, Tick)) or payment is None:
+        if isinstance(command, (Open, Resolve, Tick, AdvanceDispute)) or payment is None:
             return command
         if isinstance(command, Start):
             kind = PRIMARY_KIND_OF[payment.intent].value

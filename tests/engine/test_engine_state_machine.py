@@ -16,8 +16,11 @@ from hypothesis.stateful import (
 )
 
 from psp_sandbox.simulator.engine import (
+    DISPUTE_MOVES,
     AdjustAuthorization,
+    AdvanceDispute,
     Capture,
+    DisputeStage,
     Intent,
     Open,
     OperationKind,
@@ -43,6 +46,7 @@ from psp_sandbox.simulator.engine import (
 from psp_sandbox.simulator.engine.outcome import APPROVED, CHALLENGE
 
 S = PaymentStatus
+D = DisputeStage
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 final_outcomes = st.sampled_from([APPROVED, APPROVED, APPROVED, declined(), failed()])
@@ -96,6 +100,12 @@ class PendingOp:
 
 
 @dataclass
+class ModelDispute:
+    stage: DisputeStage
+    amount: int
+
+
+@dataclass
 class Model:
     """What the documented rules say the payment should look like."""
 
@@ -115,6 +125,21 @@ class Model:
     live: dict[str, tuple[str, int, datetime]] = field(default_factory=dict)
     refunds: int = 0
     last_money_at: datetime | None = None
+    disputes: list[ModelDispute] = field(default_factory=list)
+
+    @property
+    def disputed(self) -> int:
+        held = (D.INQUIRY, D.CHARGEBACK, D.LOST)
+        return sum(d.amount for d in self.disputes if d.stage in held)
+
+    @property
+    def open_dispute(self) -> ModelDispute | None:
+        return next((d for d in self.disputes if d.stage in (D.INQUIRY, D.CHARGEBACK)), None)
+
+    def last_live_money(self) -> datetime | None:
+        """When the newest money movement that still stands was made."""
+        moved = [at for kind, _, at in self.live.values() if kind in ("sale", "capture", "credit")]
+        return max(moved, default=None)
 
     def pending_count(self, kind: str) -> int:
         return sum(1 for p in self.pending if p.kind == kind)
@@ -261,7 +286,7 @@ class EngineMachine(RuleBasedStateMachine):
     def refund(self, percent: int | None, outcome: Outcome, wrong_currency: bool) -> None:
         m = self.model
         assert m is not None
-        remaining = m.captured - m.refunded - m.reserved("refund")
+        remaining = m.captured - m.refunded - m.reserved("refund") - m.disputed
         amount = share_of(remaining, percent)
         want = remaining if amount is None else amount
         ok = (
@@ -296,7 +321,7 @@ class EngineMachine(RuleBasedStateMachine):
                 or OperationKind(kind) in m.policy.void_any_day
                 or at.date() == self.now.date()
             )
-            no_refunds = m.refunded == 0 and m.reserved("refund") == 0
+            no_refunds = m.refunded == 0 and m.reserved("refund") == 0 and not m.disputes
             if kind == "auth":
                 state_ok = m.status is S.AUTHORIZED and m.reserved("capture") == 0
             elif kind == "capture":
@@ -336,6 +361,58 @@ class EngineMachine(RuleBasedStateMachine):
         self.run(AdjustAuthorization(self.next_id(), delta, "EUR", outcome), ok)
         if ok and outcome.result is Result.APPROVED:
             m.authorized = new_total
+
+    @rule(stage=st.sampled_from(list(DisputeStage)), percent=shares)
+    def dispute(self, stage: DisputeStage, percent: int | None) -> None:
+        """The cardholder's bank opens a dispute, or moves the open one — in any state."""
+        self.advance_dispute(stage, percent)
+
+    @precondition(
+        lambda self: (
+            self.model is not None
+            and self.model.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED, S.REFUNDED)
+        )
+    )
+    @rule(data=st.data(), percent=shares)
+    def dispute_captured_money(self, data: st.DataObject, percent: int | None) -> None:
+        """Mostly legal moves, where disputes matter: captured money."""
+        m = self.model
+        assert m is not None
+        current = m.open_dispute
+        legal = sorted(DISPUTE_MOVES[current.stage if current is not None else None])
+        stage = data.draw(st.sampled_from(legal) if legal else st.sampled_from(list(D)))
+        self.advance_dispute(stage, percent)
+
+    def advance_dispute(self, stage: DisputeStage, percent: int | None) -> None:
+        m = self.model
+        assert m is not None
+        current = m.open_dispute
+        held = current.amount if current is not None else 0
+        available = m.captured - m.refunded - m.reserved("refund") - (m.disputed - held)
+        amount = share_of(available, percent)
+        old = current.stage if current is not None else None
+        if current is None:
+            last = m.last_live_money()
+            settled = not m.policy.settles_daily or (
+                last is not None and last.date() < self.now.date()
+            )
+            want = available if amount is None else amount
+            ok = (
+                m.intent is not Intent.CREDIT
+                and m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
+                and settled
+            )
+        else:
+            escalates = (old, stage) == (D.INQUIRY, D.CHARGEBACK)
+            ok = amount in (None, held) or escalates
+            want = held if amount is None else amount
+        ok = ok and stage in DISPUTE_MOVES[old] and 0 < want <= available
+        self.run(AdvanceDispute(self.next_id(), stage, amount, "10.4"), ok)
+        if ok:
+            if current is None:
+                m.disputes.append(ModelDispute(stage, want))
+            else:
+                current.stage, current.amount = stage, want
 
     @precondition(lambda self: self.model is not None and self.model.challenge is not None)
     @rule(outcome=st.one_of(final_outcomes, st.builds(pending, final_outcomes, st.integers(1, 99))))
@@ -384,18 +461,28 @@ class EngineMachine(RuleBasedStateMachine):
         if self.payment is None or self.model is None:
             return
         p, m = self.payment, self.model
-        assert (p.status, p.authorized, p.captured, p.refunded) == (
+        assert (p.status, p.authorized, p.captured, p.refunded, p.disputed) == (
             m.status,
             m.authorized,
             m.captured,
             m.refunded,
+            m.disputed,
         )
+        assert [(d.stage, d.amount) for d in p.disputes] == [
+            (d.stage, d.amount) for d in m.disputes
+        ]
 
     @invariant()
     def totals_and_history_are_consistent(self) -> None:
         if self.payment is not None:
             check_invariants(self.payment)
             assert self.payment.history[-1].new is self.payment.status
+
+    @invariant()
+    def disputed_money_never_exceeds_captured_less_refunded(self) -> None:
+        if self.payment is not None:
+            p = self.payment
+            assert 0 <= p.disputed <= p.captured - p.refunded
 
     @invariant()
     def a_voided_payment_holds_nothing(self) -> None:

@@ -186,6 +186,12 @@ _VIOLATIONS: Mapping[Violation, ErrorSpec] = {
     Violation.RECURRENCE_NOT_AVAILABLE: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
     Violation.RECURRENCE_CLOSED: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
     Violation.RECURRENCE_TOO_SOON: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
+    # Disputes come from the card schemes, never from a merchant request (admin API only).
+    Violation.NOT_DISPUTABLE: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
+    Violation.DISPUTE_EXCEEDS_AVAILABLE: ErrorSpec(
+        400, AMOUNT_EXCEEDED, "Amount exceeds the available amount"
+    ),
+    Violation.DISPUTE_STAGE_NOT_ALLOWED: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
 }
 
 
