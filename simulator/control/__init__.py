@@ -6,7 +6,7 @@ One module per resource registers its endpoints in the shared table (``endpoints
 from aiohttp import web
 
 # Each resource module registers its endpoints in the table on import.
-from . import clock, payments, queues, sandbox, webhooks  # noqa: F401
+from . import clock, disputes, payments, queues, sandbox, webhooks  # noqa: F401
 from .endpoints import api
 from .problems import admin_errors
 from .sandbox import document

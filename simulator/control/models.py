@@ -73,6 +73,28 @@ class ResolveRequest(_Body):
     operation_id: str | None = Field(None, description="Defaults to the pending operation")
 
 
+class DisputeRequest(_Body):
+    """Open a dispute (stage ``inquiry`` or ``chargeback``) or move the payment's open one
+    (``chargeback``, ``reversed``, ``won``, ``lost``)."""
+
+    stage: Literal["inquiry", "chargeback", "reversed", "won", "lost"]
+    amount: int | None = Field(
+        None,
+        ge=1,
+        le=10**15,
+        description="Minor units, as payment views show amounts (1250 = 12.50 EUR); opening: "
+        "default everything not yet refunded or disputed; escalating an inquiry may change it",
+    )
+    reason: str | None = Field(
+        None,
+        min_length=1,
+        max_length=20,
+        description="The scheme's reason code (10.4, 13.1, 4837 ...); opening: default 10.4",
+    )
+    category: str | None = Field(None, max_length=100)
+    description: str | None = Field(None, max_length=400)
+
+
 # --- answers ----------------------------------------------------------------------------------
 
 
@@ -135,6 +157,25 @@ class DeliveryView(BaseModel):
     attempts: list[AttemptView]
 
 
+class DisputeChangeView(BaseModel):
+    at: str
+    old: str | None
+    new: str
+    amount: int
+
+
+class DisputeView(BaseModel):
+    id: str
+    stage: str
+    amount: int
+    reason: str
+    category: str | None
+    description: str | None
+    opened_at: str
+    updated_at: str
+    history: list[DisputeChangeView]
+
+
 class PaymentView(BaseModel):
     id: str
     tenant: str
@@ -148,12 +189,15 @@ class PaymentView(BaseModel):
     captured: int
     refunded: int
     capture_open: bool
+    #: Minor units under dispute or lost to one.
+    disputed: int
     created_at: str
     updated_at: str
     expires_at: str | None
     due_at: str | None
     operations: list[OperationView]
     history: list[StatusChangeView]
+    disputes: list[DisputeView]
     details: dict[str, Any]
     webhooks: list[DeliveryView] | None = None
 
