@@ -305,6 +305,8 @@ def parse_notification(body: bytes) -> dict[str, Any]:
         _check_action(message.get("action"))
     if "error" in message:
         _check_error(message["error"])
+    if "chargebackInfo" in message:
+        _check_chargeback_info(message["chargebackInfo"])
     return message
 
 
@@ -373,6 +375,19 @@ def _check_error(value: Any) -> None:
         isinstance(value.get(k), str) for k in ("code", "message")
     ):
         raise InvalidMessage("error needs code and message")
+
+
+#: ``chargebackInfo`` fields and their documented maximum lengths.
+_CHARGEBACK_INFO = {"reasonCode": 20, "category": 100, "description": 400}
+
+
+def _check_chargeback_info(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise InvalidMessage("chargebackInfo is an object")
+    for key, longest in _CHARGEBACK_INFO.items():
+        field = value.get(key)
+        if field is not None and (not isinstance(field, str) or len(field) > longest):
+            raise InvalidMessage(f"chargebackInfo.{key} is a string of at most {longest}")
 
 
 def _result(answer: Answer) -> Any:

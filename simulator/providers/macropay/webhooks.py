@@ -6,6 +6,12 @@ a payment or refund transaction takes (``waiting_user_interaction`` with its ``a
 No signature is documented, so none is sent. Retry schedule: not documented; the sandbox's
 default one applies.
 
+Disputes (sandbox-defined mapping of the documented ``chargeback`` and ``rdr`` types): an
+inquiry is a pre-dispute, reported as ``rdr``; a chargeback as ``chargeback``. Opening or
+escalating is ``in_process``; losing is ``success`` (the money goes back to the cardholder);
+winning or a reversal is ``failed``. ``transactionId`` is the original payment's, and
+``chargebackInfo`` carries the reason code, category and description.
+
 Callback (§2.9): once the pay request is answered — and, for a 3-D Secure payment, once the
 challenge is over — a JSON array of the payment's attempts is POSTed to ``redirectUrl.success``
 (success or in_process) or ``redirectUrl.fail`` (failed); delivered and retried as notifications
@@ -20,6 +26,7 @@ import orjson
 
 from ...engine import (
     Decision,
+    DisputeUpdated,
     OperationKind,
     OperationStatus,
     OperationUpdated,
@@ -53,6 +60,7 @@ def notifications(decision: Decision) -> Iterator[Notification]:
     url = payment.details.get("notificationUrl")
     if url:
         yield from _notifications(decision, url)
+        yield from _disputes(decision, url)
     yield from _callback(decision)
 
 
@@ -74,6 +82,19 @@ def _notifications(decision: Decision, url: str) -> Iterator[Notification]:
         body = render.notification(payment, op, event.status, at)
         yield Notification(
             url, f"{body['transactionType']}.{body['transactionStatus']}", body, op.id
+        )
+
+
+def _disputes(decision: Decision, url: str) -> Iterator[Notification]:
+    payment = decision.payment
+    primary = payment.primary
+    for event in decision.events:
+        if not isinstance(event, DisputeUpdated) or primary is None:
+            continue
+        dispute = next(d for d in payment.disputes if d.id == event.dispute_id)
+        body = render.dispute_notification(payment, primary, dispute, event.old)
+        yield Notification(
+            url, f"{body['transactionType']}.{body['transactionStatus']}", body, primary.id
         )
 
 
