@@ -116,6 +116,8 @@ def check_invariants(p: Payment) -> None:
         need(p.refunded == 0, "a captured payment has no refunds yet")
     if p.status is S.AUTHORIZED:
         need(p.captured == 0 and p.refunded == 0, "an authorization has nothing captured")
+    if p.status is S.VERIFIED:
+        need(p.authorized == 0 and p.captured == 0, "a verification holds nothing")
     for old, new in zip(p.history, p.history[1:], strict=False):
         need(
             new.old == old.new and new.old is not None and is_legal(new.old, new.new),
@@ -502,6 +504,8 @@ class _Draft:
                 self.set_status(S.AUTHORIZED, op.id)
             case K.ADJUSTMENT:
                 self.authorized += op.amount
+            case K.VERIFICATION:
+                self.set_status(S.VERIFIED, op.id)
             case K.CAPTURE:
                 self.captured += op.amount
                 self.capture_open = (

@@ -17,6 +17,7 @@ class Intent(StrEnum):
     SALE = "sale"  # authorize and capture at once
     AUTH = "auth"  # authorize now, capture later
     CREDIT = "credit"  # pay money out to the card
+    VERIFY = "verify"  # check the card (account verification); nothing is held
 
 
 class OperationKind(StrEnum):
@@ -27,18 +28,22 @@ class OperationKind(StrEnum):
     VOID = "void"
     REFUND = "refund"
     ADJUSTMENT = "adjustment"  # incremental (+) or decremental (-) authorization
+    VERIFICATION = "verification"
 
     @property
     def is_primary(self) -> bool:
         return self in PRIMARY_KINDS
 
 
-PRIMARY_KINDS = frozenset({OperationKind.SALE, OperationKind.AUTH, OperationKind.CREDIT})
+PRIMARY_KINDS = frozenset(
+    {OperationKind.SALE, OperationKind.AUTH, OperationKind.CREDIT, OperationKind.VERIFICATION}
+)
 
 PRIMARY_KIND_OF: Mapping[Intent, OperationKind] = {
     Intent.SALE: OperationKind.SALE,
     Intent.AUTH: OperationKind.AUTH,
     Intent.CREDIT: OperationKind.CREDIT,
+    Intent.VERIFY: OperationKind.VERIFICATION,
 }
 
 

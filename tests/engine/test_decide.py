@@ -280,3 +280,22 @@ def test_a_refund_after_everything_is_refunded_exceeds_the_captured_amount() -> 
     with pytest.raises(RuleViolation) as raised:
         decide(p, Refund("r2", 1), PLAIN, NOW)
     assert raised.value.code is Violation.REFUND_EXCEEDS_CAPTURED
+
+
+def test_a_verification_checks_the_card_and_holds_nothing() -> None:
+    p = paid(Intent.VERIFY, amount=100)
+    assert (p.status, p.authorized, p.captured) == (S.VERIFIED, 0, 0)
+    assert p.primary is not None and p.primary.kind is OperationKind.VERIFICATION
+    for command, code in (
+        (Capture("c1", 100), Violation.NOT_CAPTURABLE),
+        (Refund("r1", 100), Violation.NOT_REFUNDABLE),
+        (Void("v1"), Violation.NOT_VOIDABLE),
+    ):
+        with pytest.raises(RuleViolation) as raised:
+            decide(p, command, Policy(voidable=frozenset({OperationKind.AUTH})), NOW)
+        assert raised.value.code is code
+
+
+def test_a_declined_verification_is_declined() -> None:
+    p = paid(Intent.VERIFY, outcome=declined(Reason.EXPIRED_CARD))
+    assert (p.status, p.primary and p.primary.reason) == (S.DECLINED, "expired_card")

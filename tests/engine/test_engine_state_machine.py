@@ -181,7 +181,7 @@ class EngineMachine(RuleBasedStateMachine):
     ) -> None:
         m = self.model
         assert m is not None
-        primary = kind in ("sale", "auth", "credit")
+        primary = kind in ("sale", "auth", "credit", "verify")
         if outcome.result is Result.PENDING:
             assert outcome.then is not None
             due = self.now + timedelta(seconds=outcome.delay_seconds)
@@ -210,6 +210,8 @@ class EngineMachine(RuleBasedStateMachine):
         elif kind == "auth":
             m.authorized = amount
             m.status = S.AUTHORIZED
+        elif kind == "verify":
+            m.status = S.VERIFIED
         elif kind == "capture":
             m.captured += amount
             m.capture_open = m.policy.multiple_captures and not final and m.captured < m.authorized
@@ -227,7 +229,9 @@ class EngineMachine(RuleBasedStateMachine):
 
     @initialize(
         policy=policies,
-        intent=st.sampled_from([Intent.AUTH] * 3 + [Intent.SALE] * 2 + [Intent.CREDIT]),
+        intent=st.sampled_from(
+            [Intent.AUTH] * 3 + [Intent.SALE] * 2 + [Intent.CREDIT, Intent.VERIFY]
+        ),
         amount=st.sampled_from([100, 1000, 2500, 10_000]) | st.integers(1, 100_000),
         outcome=primary_outcomes,
         deferred=rarely,
