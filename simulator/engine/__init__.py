@@ -11,6 +11,8 @@ from .commands import (
     Start,
     Tick,
     Void,
+    WakeAt,
+    Woken,
 )
 from .decide import Decision, InvariantBroken, check_invariants, decide
 from .disputes import DISPUTE_MOVES, Dispute, DisputeChange, DisputeStage
@@ -67,6 +69,8 @@ __all__ = [
     "Tick",
     "Violation",
     "Void",
+    "WakeAt",
+    "Woken",
     "check_invariants",
     "decide",
     "declined",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 # Issued by the cardholder's bank rather than the merchant: defined with the dispute rules.
@@ -89,10 +90,35 @@ class Resolve:
 
 
 @dataclass(frozen=True, slots=True)
+class WakeAt:
+    """Wake the payment's provider at ``at`` on the tenant clock (None: never). The scheduler
+    calls the provider when the moment comes, then sends ``Woken``."""
+
+    at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Woken:
+    """The provider's work due at ``at`` is done: forget that wake-up (unless it was moved)."""
+
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """Let time act: due resolutions, order expiry, daily settlement."""
 
 
 Command = (
-    Open | Start | Capture | Void | Refund | AdjustAuthorization | Resolve | AdvanceDispute | Tick
+    Open
+    | Start
+    | Capture
+    | Void
+    | Refund
+    | AdjustAuthorization
+    | Resolve
+    | AdvanceDispute
+    | WakeAt
+    | Woken
+    | Tick
 )

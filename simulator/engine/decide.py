@@ -23,6 +23,8 @@ from .commands import (
     Start,
     Tick,
     Void,
+    WakeAt,
+    Woken,
 )
 from .disputes import DISPUTE_MOVES, Dispute, advance
 from .events import DisputeUpdated, Event, OperationUpdated, StatusChanged
@@ -84,6 +86,13 @@ def decide(payment: Payment | None, command: Command, policy: Policy, now: datet
             operation = _resolve(draft, command)
         case AdvanceDispute():
             _dispute(draft, command)
+            operation = None
+        case WakeAt():
+            draft.set_wake_at(command.at)
+            operation = None
+        case Woken():
+            if draft.wake_at == command.at:
+                draft.set_wake_at(None)
             operation = None
         case Tick():
             operation = None
@@ -334,6 +343,8 @@ def _next_due(p: Payment, policy: Policy) -> datetime | None:
     settles_at = _settlement_time(p, policy)
     if settles_at is not None:
         moments.append(settles_at)
+    if p.wake_at is not None:
+        moments.append(p.wake_at)
     return min(moments, default=None)
 
 
@@ -396,7 +407,7 @@ class _Draft:
 
     __slots__ = (
         "_base", "_view", "authorized", "capture_open", "captured", "disputes", "events",
-        "history", "now", "operations", "policy", "refunded", "status",
+        "history", "now", "operations", "policy", "refunded", "status", "wake_at",
     )  # fmt: skip
 
     def __init__(self, payment: Payment, policy: Policy, now: datetime) -> None:
@@ -413,6 +424,7 @@ class _Draft:
         self.operations = list(payment.operations)
         self.history = list(payment.history)
         self.disputes = list(payment.disputes)
+        self.wake_at = payment.wake_at
 
     @property
     def p(self) -> Payment:
@@ -445,6 +457,10 @@ class _Draft:
         self.events.append(OperationUpdated(self._base.id, op.id, op.kind, op.status))
         self._apply(op)
         return op
+
+    def set_wake_at(self, at: datetime | None) -> None:
+        self.wake_at = at
+        self._view = None
 
     def record_dispute(self, dispute: Dispute) -> None:
         """Store a new or moved dispute."""
@@ -482,7 +498,7 @@ class _Draft:
             b.id, b.tenant, b.provider, b.reference, b.currency, b.amount, b.intent,
             self.status, b.created_at, updated_at, self.authorized, self.captured, self.refunded,
             self.capture_open, b.expires_at, due_at, tuple(self.operations), tuple(self.history),
-            b.details, tuple(self.disputes),
+            b.details, tuple(self.disputes), self.wake_at,
         )  # fmt: skip
 
     def _apply(self, op: Operation) -> None:

@@ -117,6 +117,8 @@ class Payment:
     details: Mapping[str, Any] = field(default_factory=dict)
     #: Disputes raised by the cardholder, oldest first (at most one open).
     disputes: tuple[Dispute, ...] = ()
+    #: When time wakes the payment's provider for work of its own (a scheduled charge ...).
+    wake_at: datetime | None = None
 
     def operation(self, operation_id: str) -> Operation | None:
         for op in self.operations:

@@ -140,6 +140,11 @@ class ProviderPlugin(ABC):
         """The webhooks a decision causes (none unless the provider sends webhooks)."""
         return ()
 
+    async def wake(self, payment: Payment) -> None:
+        """Work of the provider's own that falls due at ``payment.wake_at`` (a scheduled
+        charge, a plan's next rebill). Idempotent: it may run again after a crash."""
+        return None
+
     async def finish_challenge(
         self, payment: Payment, operation: Operation, choice: str
     ) -> Decision:

@@ -10,12 +10,10 @@ from typing import Any, Protocol
 
 from ..engine import (
     AdjustAuthorization,
-    AdvanceDispute,
     Capture,
     Command,
     Decision,
     Event,
-    Open,
     Outcome,
     Payment,
     Policy,
@@ -26,6 +24,7 @@ from ..engine import (
     Tick,
     Violation,
     Void,
+    Woken,
     decide,
 )
 from ..engine.payment import PRIMARY_KIND_OF
@@ -62,13 +61,18 @@ class Notification:
 
 
 class ProviderRules(Protocol):
-    """What the service needs from a provider: its rules and the webhooks a decision causes."""
+    """What the service needs from a provider: its rules, the webhooks a decision causes, and
+    its own work when a payment's wake-up time (``WakeAt``) comes."""
 
     @property
     def name(self) -> str: ...
     @property
     def policy(self) -> Policy: ...
     def notifications(self, decision: Decision) -> Iterable[Notification]: ...
+    async def wake(self, payment: Payment) -> None:
+        """Run the provider's work due at ``payment.wake_at``. Called before the tick that
+        moves time past it, so a crash in between calls it again: it must be idempotent."""
+        ...
 
 
 class PaymentNotFound(LookupError):
@@ -211,12 +215,18 @@ class PaymentService:
         )
 
     async def tick(self, tenant: str, payment_id: str) -> Decision | None:
-        """Let time act on one payment (its due moment has come on the tenant clock)."""
+        """Let time act on one payment (its due moment has come on the tenant clock); when its
+        wake-up time has come, its provider works first."""
         payment = await self.get(payment_id)
         if payment is None or payment.provider not in self._rules:
             return None
+        commands: list[Command] = [Tick()]
+        wake_at = payment.wake_at
+        if wake_at is not None and wake_at <= self._clocks.now(tenant):
+            await self._rules[payment.provider].wake(payment)
+            commands.append(Woken(wake_at))
         scope = Scope(tenant, payment.provider)
-        return await self.update(scope, payment.reference, lambda _p: [Tick()])
+        return await self.update(scope, payment.reference, lambda _p: commands)
 
     # --- internals --------------------------------------------------------------------------
 
@@ -242,7 +252,7 @@ class PaymentService:
     async def _with_queued_outcome(
         self, uow: UnitOfWork, scope: Scope, payment: Payment | None, command: Command
     ) -> Command:
-        if isinstance(command, (Open, Resolve, Tick, AdvanceDispute)) or payment is None:
+        if not isinstance(command, _TAKES_OUTCOME) or payment is None:
             return command
         if isinstance(command, Start):
             kind = PRIMARY_KIND_OF[payment.intent].value
@@ -302,6 +312,8 @@ class PaymentService:
         return [delivery]
 
 
+#: Commands whose outcome a queued outcome may replace.
+_TAKES_OUTCOME = (Start, Capture, Void, Refund, AdjustAuthorization)
 _KIND_OF: Mapping[type, str] = {
     Capture: "capture",
     Void: "void",

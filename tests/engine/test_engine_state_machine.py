@@ -36,6 +36,8 @@ from psp_sandbox.simulator.engine import (
     Start,
     Tick,
     Void,
+    WakeAt,
+    Woken,
     check_invariants,
     decide,
     declined,
@@ -126,6 +128,7 @@ class Model:
     refunds: int = 0
     last_money_at: datetime | None = None
     disputes: list[ModelDispute] = field(default_factory=list)
+    wake_at: datetime | None = None
 
     @property
     def disputed(self) -> int:
@@ -418,6 +421,25 @@ class EngineMachine(RuleBasedStateMachine):
             else:
                 current.stage, current.amount = stage, want
 
+    @rule(seconds=st.one_of(st.none(), st.integers(-60, 90_000)))
+    def wake_the_provider_at(self, seconds: int | None) -> None:
+        m = self.model
+        assert m is not None
+        at = None if seconds is None else self.now + timedelta(seconds=seconds)
+        self.run(WakeAt(at), True)
+        m.wake_at = at
+
+    @precondition(lambda self: self.model is not None and self.model.wake_at is not None)
+    @rule(moved=rarely)
+    def provider_woke(self, moved: bool) -> None:
+        """The scheduler reports the wake-up done; one the provider moved since stays."""
+        m = self.model
+        assert m is not None and m.wake_at is not None
+        reported = m.wake_at - timedelta(seconds=1) if moved else m.wake_at
+        self.run(Woken(reported), True)
+        if not moved:
+            m.wake_at = None
+
     @precondition(lambda self: self.model is not None and self.model.challenge is not None)
     @rule(outcome=st.one_of(final_outcomes, st.builds(pending, final_outcomes, st.integers(1, 99))))
     def finish_challenge(self, outcome: Outcome) -> None:
@@ -475,6 +497,9 @@ class EngineMachine(RuleBasedStateMachine):
         assert [(d.stage, d.amount) for d in p.disputes] == [
             (d.stage, d.amount) for d in m.disputes
         ]
+        assert p.wake_at == m.wake_at
+        if p.wake_at is not None:
+            assert p.due_at is not None and p.due_at <= p.wake_at
 
     @invariant()
     def totals_and_history_are_consistent(self) -> None:
