@@ -10,14 +10,18 @@ from aiohttp import web
 from ...engine import Decision, Operation, OperationKind, Payment, Policy, RuleViolation
 from ...services.payments import Notification
 from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
-from . import auth, magic, mapping, routes, webhooks
+from . import auth, magic, mapping, orders, payments, secondary, webhooks
+from .endpoints import api
+
+#: Loaded for their endpoints (each module adds its own to ``api``).
+_ROUTES = (payments, secondary, orders)
 
 
 class TranzzoPlugin(ProviderPlugin):
     name = "tranzzo"
     title = "Tranzzo"
     base_paths = ("/api/v1",)
-    api = routes.api
+    api = api
     magic_cards = magic.CARDS
     webhooks = webhooks.PROFILE
     default_credentials = (auth.DEFAULT,)
@@ -79,7 +83,7 @@ class TranzzoPlugin(ProviderPlugin):
         return Redirect(url) if url else None
 
     async def pay_hosted(self, payment: Payment, card: CardForm) -> Decision:
-        return await routes.pay_hosted(self, payment, card)
+        return await payments.pay_hosted(self, payment, card)
 
     @classmethod
     def openapi(cls) -> dict[str, Any]:
