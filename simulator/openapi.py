@@ -98,13 +98,24 @@ class Api:
     def delete(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
         return self.route("DELETE", path, **kw)
 
-    def register(self, app: web.Application, prefix: str = "", *, alias: str = "") -> None:
+    def register(
+        self,
+        app: web.Application,
+        prefix: str = "",
+        *,
+        alias: str = "",
+        only: Mapping[str, str] | None = None,
+    ) -> None:
         """Add every endpoint's route under ``prefix``. To serve the same table under a second
         prefix, register it again with an ``alias`` (route names must be unique); the
-        aliased routes still resolve to their endpoints."""
+        aliased routes still resolve to their endpoints. ``only`` serves just the endpoints it
+        names, each at the path it gives (a legacy path of one operation)."""
         for e in self.endpoints:
+            if only is not None and e.name not in only:
+                continue
             name = f"{e.name}{_ALIAS}{alias}" if alias else e.name
-            app.router.add_route(e.method, prefix + e.path, e.handler, name=name)
+            path = only[e.name] if only is not None else e.path
+            app.router.add_route(e.method, prefix + path, e.handler, name=name)
             self._by_name[name] = e
 
     def endpoint(self, name: str) -> Endpoint | None:

@@ -1,5 +1,6 @@
 """Fiserv IPG / First Data Gateway REST API v2 — payments, secondary transactions, orders,
-payment tokens and 3-D Secure, under ``/gateway/v2`` and ``/ipp/payments-gateway/v2``."""
+payment tokens and 3-D Secure, under ``/gateway/v2``, ``/ipp/payments-gateway/v2`` and the EMEA
+sandbox's ``/sandbox/ipp/payments-gateway/v2``."""
 
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ K = OperationKind
 #: Loaded for their endpoints (each module adds its own to ``api``).
 _ROUTES = (authentication, inquiry, payments, secondary, tokens)
 
-BASE_PATHS = ("/gateway/v2", "/ipp/payments-gateway/v2")
+BASE_PATHS = ("/gateway/v2", "/ipp/payments-gateway/v2", "/sandbox/ipp/payments-gateway/v2")
+#: The 3-D Secure 1 update at its legacy path (LATAM 3DS fallback docs).
+LEGACY_PATHS = {"finalizeSecureTransaction": "/ipgrestapi/v2/services/payments/{transaction_id}"}
 
 
 class FiservPlugin(ProviderPlugin):
@@ -63,6 +66,8 @@ class FiservPlugin(ProviderPlugin):
         app[PLUGIN] = self
         self.api.register(app, BASE_PATHS[0])
         self.api.register(app, BASE_PATHS[1], alias="ipp")
+        self.api.register(app, BASE_PATHS[2], alias="emea")
+        self.api.register(app, alias="ipgrestapi", only=LEGACY_PATHS)
         self.add_documents(app)
         app.router.add_post("/3ds-method", public.three_ds_method)
         return app
