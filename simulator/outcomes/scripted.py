@@ -21,7 +21,8 @@ from .magic import PENDING_DELAY_SECONDS
 
 OutcomeName = Literal[
     "approved", "declined", "insufficient_funds", "expired_card", "invalid_cvv",
-    "processor_error", "challenge", "pending_approved", "pending_declined",
+    "processor_error", "duplicate_transaction", "challenge", "pending_approved",
+    "pending_declined",
 ]  # fmt: skip
 OperationName = Literal[
     "payment",
@@ -43,6 +44,7 @@ NAMED: Mapping[str, Outcome] = {
     "expired_card": declined(Reason.EXPIRED_CARD),
     "invalid_cvv": declined(Reason.INVALID_CVV),
     "processor_error": failed(Reason.PROCESSOR_ERROR),
+    "duplicate_transaction": declined(Reason.DUPLICATE_TRANSACTION),
     "challenge": CHALLENGE,
     "pending_approved": pending(APPROVED, PENDING_DELAY_SECONDS),
     "pending_declined": pending(declined(), PENDING_DELAY_SECONDS),

@@ -13,17 +13,18 @@ from typing import Any
 
 from ...engine import Operation, OperationKind, OperationStatus, Payment
 from ...engine.money import to_decimal
+from ...outcomes.issuers import issuer_of
 from ...services.tokens import StoredCard
 from ...ui.links import acs_url
 from . import envelope, threeds
 from .mapping import (
-    TRANSACTION_TYPE,
     GatewayError,
     decline_of,
     http_status,
     transaction_result,
     transaction_state,
     transaction_status,
+    transaction_type,
 )
 
 K = OperationKind
@@ -57,8 +58,10 @@ def transaction(
         **(envelope.head() if echo else {}),
         "ipgTransactionId": op.id,
         "orderId": payment.reference,
-        "transactionType": TRANSACTION_TYPE[op.kind],
     }
+    kind = transaction_type(payment, op)
+    if kind is not None:
+        body["transactionType"] = kind
     token = d.get("token")
     if token and op.kind.is_primary and op.status in (OS.SUCCEEDED, OS.VOIDED):
         body["paymentToken"] = token
@@ -66,6 +69,8 @@ def transaction(
     card = card_details(payment)
     if card is not None:
         body["paymentMethodDetails"] = card
+        kept = payment.details["card"]
+        body["country"] = issuer_of(kept["bin"], kept["brand"]).country.name
     body["terminalId"] = d.get("terminal_id")
     body["merchantId"] = d.get("merchant_id")
     if od.get("merchant_transaction_id"):
@@ -136,9 +141,7 @@ def order(payment: Payment, now: datetime) -> dict[str, Any]:
         if payment.details.get(part):
             body[part] = payment.details[part]
     body["transactions"] = [
-        transaction(payment, op, now, processing=False, echo=False)
-        for op in payment.operations
-        if op.kind in TRANSACTION_TYPE
+        transaction(payment, op, now, processing=False, echo=False) for op in payment.operations
     ]
     return body
 
@@ -156,6 +159,7 @@ def token(stored: StoredCard, status: str, now: datetime) -> dict[str, Any]:
         "requestStatus": status,
         "requestTime": int(now.timestamp() * 1000),
         "brand": stored.brand,
+        "country": issuer_of(stored.bin, stored.brand).country.name,
         "paymentToken": token_details(stored),
         "paymentCard": card,
     }
