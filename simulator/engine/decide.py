@@ -234,6 +234,7 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
         raise RuleViolation(V.MULTIPLE_REFUNDS_NOT_ALLOWED)
     # Disputed money is the cardholder bank's to return, not the merchant's.
     remaining = p.captured - p.refunded - p.in_flight(K.REFUND) - p.disputed
+    moved = _last_money_movement(p)
     if cmd.target_id is not None:
         target = p.operation(cmd.target_id)
         if target is None:
@@ -242,6 +243,9 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
             raise RuleViolation(V.NOT_REFUNDABLE, f"{target.kind} is {target.status}")
         already = sum(op.amount for op in refunds if op.target_id == target.id)
         remaining = min(remaining, target.amount - already)
+        moved = target.updated_at
+    if d.policy.refund_next_day_only and (moved is None or moved.date() >= d.now.date()):
+        raise RuleViolation(V.REFUND_WINDOW_NOT_OPEN, "refunds come after the day of payment")
     amount = _requested(cmd.amount, remaining, V.REFUND_EXCEEDS_CAPTURED)
     if amount > remaining:
         raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, f"{amount} > {remaining}")

@@ -19,6 +19,7 @@ class Violation(StrEnum):
     REFUND_EXCEEDS_CAPTURED = "refund_exceeds_captured"
     PARTIAL_REFUND_NOT_ALLOWED = "partial_refund_not_allowed"
     MULTIPLE_REFUNDS_NOT_ALLOWED = "multiple_refunds_not_allowed"
+    REFUND_WINDOW_NOT_OPEN = "refund_window_not_open"
     NOT_ADJUSTABLE = "not_adjustable"
     CURRENCY_MISMATCH = "currency_mismatch"
     INVALID_AMOUNT = "invalid_amount"

@@ -299,3 +299,14 @@ def test_a_verification_checks_the_card_and_holds_nothing() -> None:
 def test_a_declined_verification_is_declined() -> None:
     p = paid(Intent.VERIFY, outcome=declined(Reason.EXPIRED_CARD))
     assert (p.status, p.primary and p.primary.reason) == (S.DECLINED, "expired_card")
+
+
+def test_where_refunds_wait_a_day_they_are_refused_on_the_day_of_payment() -> None:
+    policy = Policy(refund_next_day_only=True)
+    p = paid(policy=policy)
+    evening = NOW.replace(hour=23, minute=59)
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Refund("r1", 100), policy, evening)
+    assert raised.value.code is Violation.REFUND_WINDOW_NOT_OPEN
+    refunded = decide(p, Refund("r1", 100), policy, NOW + timedelta(days=1)).payment
+    assert refunded.refunded == 100

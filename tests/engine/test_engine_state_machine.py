@@ -88,6 +88,7 @@ policies = st.builds(
     incremental_authorization=st.booleans(),
     order_ttl_seconds=st.one_of(st.none(), st.integers(60, 7200)),
     settles_daily=st.booleans(),
+    refund_next_day_only=st.booleans(),
 )
 
 
@@ -296,9 +297,14 @@ class EngineMachine(RuleBasedStateMachine):
         remaining = m.captured - m.refunded - m.reserved("refund") - m.disputed
         amount = share_of(remaining, percent)
         want = remaining if amount is None else amount
+        last = m.last_live_money()
         ok = (
             m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
             and m.intent is not Intent.CREDIT
+            and (
+                not m.policy.refund_next_day_only
+                or (last is not None and last.date() < self.now.date())
+            )
             and not wrong_currency
             and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
             and m.reserved("capture") == 0

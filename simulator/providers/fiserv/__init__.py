@@ -45,9 +45,10 @@ class FiservPlugin(ProviderPlugin):
     magic_cards = magic.CARDS
     webhooks = None  # the REST API has no merchant notifications (fiserv.md §1.9)
     default_credentials = (auth.DEFAULT,)
-    #: Partial and split postAuths; partial, repeated returns within what was captured; voids
-    #: on the same (tenant-clock) day, a preauth's on any day; a voided postAuth re-opens its
-    #: preauth; preauths raised or lowered; captured money settles at the end of the day.
+    #: Partial and split postAuths; partial, repeated returns within what was captured, from
+    #: the day after the money moved (seed 003); voids on the same (tenant-clock) day, a
+    #: preauth's on any day; a voided postAuth re-opens its preauth; preauths raised or
+    #: lowered; captured money settles at the end of the day.
     policy = Policy(
         partial_capture=True,
         multiple_captures=True,
@@ -59,6 +60,7 @@ class FiservPlugin(ProviderPlugin):
         void_reopens_authorization=True,
         incremental_authorization=True,
         settles_daily=True,
+        refund_next_day_only=True,
     )
 
     def create_app(self) -> web.Application:

@@ -184,6 +184,9 @@ _VIOLATIONS: Mapping[Violation, ErrorSpec] = {
     Violation.MULTIPLE_REFUNDS_NOT_ALLOWED: ErrorSpec(
         400, NOT_ALLOWED, "Only one refund is allowed"
     ),
+    Violation.REFUND_WINDOW_NOT_OPEN: ErrorSpec(
+        400, NOT_ALLOWED, "Refund is not possible on the day of payment"
+    ),
     Violation.NOT_ADJUSTABLE: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
     Violation.CURRENCY_MISMATCH: ErrorSpec(
         400, CURRENCY_MISMATCH, "order_currency does not match the order currency"

@@ -24,6 +24,7 @@ from openapi_client.api.payment_api import PaymentApi
 from openapi_client.rest import ApiException, RESTClientObject
 
 from psp_sandbox.client.fiserv import signature
+from psp_sandbox.client.sandbox import SandboxAdmin
 from psp_sandbox.simulator.testing.plugin import Sandbox
 
 from .conformance import Recorded
@@ -36,6 +37,9 @@ class Sdk:
     """The SDK's API objects plus the headers it wants from its caller."""
 
     def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        #: Seconds the tenant's clock is ahead of real time (Timestamps follow it).
+        self.offset = 0.0
         config = Configuration(host=sandbox.base_url("fiserv") + "/gateway/v2")
         self.client = ApiClient(config)
         for name, value in sandbox.headers.items():
@@ -50,7 +54,7 @@ class Sdk:
             if body is None
             else json.dumps(self.client.sanitize_for_serialization(body)).encode()
         )
-        cid, ts = str(uuid.uuid4()), int(time.time() * 1000)
+        cid, ts = str(uuid.uuid4()), int((time.time() + self.offset) * 1000)
         assert CREDENTIALS.api_secret is not None
         return {
             "content_type": "application/json",
@@ -61,6 +65,11 @@ class Sdk:
                 CREDENTIALS.api_key, CREDENTIALS.api_secret, cid, str(ts), data
             ),
         }
+
+    def advance_clock(self, seconds: float) -> None:
+        with SandboxAdmin(self.sandbox.url, self.sandbox.tenant) as admin:
+            admin.advance_clock(seconds)
+        self.offset += seconds
 
     def call(self, method: Callable[..., Any], *args: Any, body: Any = None) -> Any:
         headers = self.signed(body)
@@ -142,6 +151,7 @@ def test_preauth_partial_postauths_and_a_return(sdk: Sdk) -> None:
         )
         assert (answer.transaction_type, answer.transaction_state) == ("POSTAUTH", "CAPTURED")
         captured.append(answer)
+    sdk.advance_clock(86_400)  # returns are for transactions of an earlier day (seed 003)
     back = models.ReturnTransaction(request_type="ReturnTransaction", transaction_amount=amount(20))
     returned = sdk.call(
         sdk.payments.submit_secondary_transaction, captured[0].ipg_transaction_id, body=back
