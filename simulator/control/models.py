@@ -7,7 +7,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..faults.injection import FaultKind
-from ..outcomes.challenge import Choice
 from ..outcomes.scripted import OperationName, OutcomeName
 
 Tenant = Field(
@@ -63,7 +62,12 @@ class FaultRequest(_Body):
 
 
 class ChallengeRequest(_Body):
-    choice: Choice
+    choice: str = Field(
+        min_length=1,
+        max_length=32,
+        description="approve, decline or abandon — or a choice the provider's page offers "
+        "for the card (Fiserv's configurable cards: Y, A, U, N, R)",
+    )
 
 
 class ResolveRequest(_Body):

@@ -27,7 +27,7 @@ from ..context import SandboxContext
 from ..engine import Decision, Operation, Payment, Policy, RuleViolation
 from ..faults.injection import Fault
 from ..openapi import Api
-from ..outcomes.challenge import outcome_of_choice
+from ..outcomes.challenge import STANDARD_CHOICES, ChallengeChoice, outcome_of_choice
 from ..outcomes.magic import MagicCard
 from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
@@ -154,6 +154,14 @@ class ProviderPlugin(ABC):
         records the result here and finishes the operation in that call."""
         outcome = outcome_of_choice(operation, choice)
         return await self.context.payments.resolve(payment, operation.id, outcome)
+
+    def challenge_choices(
+        self, payment: Payment, operation: Operation
+    ) -> Sequence[ChallengeChoice]:
+        """The buttons of the hosted 3-D Secure page for this challenge. A provider whose
+        test cards let the tester pick the authentication result offers more than Approve /
+        Decline / Abandon; those three are accepted by every page anyway."""
+        return STANDARD_CHOICES
 
     def browser_return(self, payment: Payment, operation: Operation) -> Redirect | None:
         """Where a hosted page (3-D Secure challenge, checkout) sends the browser when done."""

@@ -1,4 +1,5 @@
-"""The hosted 3-D Secure challenge (ACS) page: Approve / Decline / Abandon.
+"""The hosted 3-D Secure challenge (ACS) page: Approve / Decline / Abandon, or the choices the
+provider offers for the card (ProviderPlugin.challenge_choices).
 
 GET (or a POST without a choice, as an ACS receives ``creq``/``PaReq`` from the browser) shows
 the page; the POSTed choice finishes the challenged operation through the payment service and
@@ -11,7 +12,7 @@ from aiohttp import web
 
 from ..appkeys import CONTEXT
 from ..engine import OperationStatus
-from ..outcomes.challenge import CHOICES
+from ..outcomes.challenge import accepted
 from .links import split_challenge_id
 from .pages import follow, money, not_found, page, result
 
@@ -33,7 +34,8 @@ async def challenge_page(request: web.Request) -> web.StreamResponse:
             "Verification already completed",
             f"This challenge ended as {op.status.value}.",
         )
-    if choice not in CHOICES:
+    offered = plugin.challenge_choices(payment, op)
+    if choice not in accepted(offered):
         passed_on = {k: str(v) for k, v in form.items() if k != "choice"}
         return page(
             request,
@@ -45,6 +47,7 @@ async def challenge_page(request: web.Request) -> web.StreamResponse:
             card=str(op.details.get("cc_mask") or op.details.get("card_mask") or "•••• test card"),
             action=request.path,
             hidden=passed_on,
+            choices=offered,
         )
     decision = await plugin.finish_challenge(payment, op, choice)
     finished = decision.payment.operation(op.id)

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from ...appkeys import PLUGIN
 from ...engine import Decision, Operation, OperationKind, Payment, Policy, Resolve, RuleViolation
+from ...outcomes.challenge import ChallengeChoice
 from ...services.payments import Scope
 from ..base import ApiError, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
@@ -139,6 +140,12 @@ class FiservPlugin(ProviderPlugin):
 
         scope = Scope(payment.tenant, payment.provider)
         return await self.context.payments.update(scope, payment.reference, build)
+
+    def challenge_choices(
+        self, payment: Payment, operation: Operation
+    ) -> Sequence[ChallengeChoice]:
+        """ "Challenge configurable" test cards let the tester choose Y, A, U, N or R."""
+        return threeds.choices(operation)
 
     def browser_return(self, payment: Payment, operation: Operation) -> Redirect | None:
         """The ACS posts ``cres`` (3DS 2) or ``PaRes`` and ``MD`` (3DS 1.0) to termURL."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...engine import (
@@ -35,7 +35,12 @@ from ...engine import (
     declined,
     pending,
 )
-from ...outcomes.challenge import AFTER_AUTHENTICATION, remember_issuer_answer
+from ...outcomes.challenge import (
+    AFTER_AUTHENTICATION,
+    STANDARD_CHOICES,
+    ChallengeChoice,
+    remember_issuer_answer,
+)
 from ...outcomes.codec import outcome_from_json, outcome_to_json
 from .magic import PASSING, PROFILES, RESPONSE_CODE, Profile
 
@@ -132,6 +137,29 @@ def after_method(op: Operation) -> tuple[Outcome, Details]:
     return _without_method(profile, _after(op), state, {})
 
 
+#: What a configurable card's page choice authenticates as (Approve and Decline stand for Y, N).
+_STATUS_OF_CHOICE: Mapping[str, str] = {
+    "approve": "Y", "decline": "N", "Y": "Y", "A": "A", "U": "U", "N": "N", "R": "R",
+}  # fmt: skip
+
+#: The hosted ACS page of a "challenge configurable" card: the tester picks the transStatus.
+CONFIGURABLE_CHOICES = (
+    ChallengeChoice("approve", "Authenticated (Y)", "approve"),
+    ChallengeChoice("A", "Attempted (A)", "approve"),
+    ChallengeChoice("U", "Unavailable (U)", "approve"),
+    ChallengeChoice("decline", "Not authenticated (N)", "decline"),
+    ChallengeChoice("R", "Rejected (R)", "decline"),
+    ChallengeChoice("abandon", "Abandon", "abandon"),
+)
+
+
+def choices(op: Operation) -> Sequence[ChallengeChoice]:
+    """The ACS page's buttons: the transStatus itself for configurable cards."""
+    profile = PROFILES.get(_state(op).get("profile", ""))
+    configurable = profile is not None and profile.status is None
+    return CONFIGURABLE_CHOICES if configurable else STANDARD_CHOICES
+
+
 def authenticated(op: Operation, choice: str) -> tuple[Outcome, Details]:
     """The cardholder finished the hosted ACS page: remember the result for the PATCH."""
     state = _state(op)
@@ -140,7 +168,7 @@ def authenticated(op: Operation, choice: str) -> tuple[Outcome, Details]:
         status, final = "N", TIMED_OUT
     else:
         fixed = profile.status if profile is not None else None
-        status = fixed or ("Y" if choice == "approve" else "N")
+        status = fixed or _STATUS_OF_CHOICE.get(choice, "N")
         final = _result(status, _after(op))
     state.update(phase=AUTHENTICATED, status=status, final=outcome_to_json(final))
     return pending(TIMED_OUT, FINALIZE_WAIT_SECONDS), {"threeds": state}
