@@ -15,6 +15,7 @@ from ...outcomes.challenge import ChallengeChoice
 from ...services.payments import Scope
 from ..base import ApiError, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
+    access,
     auth,
     authentication,
     envelope,
@@ -31,7 +32,7 @@ from .mapping import Asked, gateway_error
 
 K = OperationKind
 #: Loaded for their endpoints (each module adds its own to ``api``).
-_ROUTES = (authentication, inquiry, payments, secondary, tokens)
+_ROUTES = (access, authentication, inquiry, payments, secondary, tokens)
 
 BASE_PATHS = ("/gateway/v2", "/ipp/payments-gateway/v2", "/sandbox/ipp/payments-gateway/v2")
 #: The 3-D Secure 1 update at its legacy path (LATAM 3DS fallback docs).

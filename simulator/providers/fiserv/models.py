@@ -404,3 +404,29 @@ class PaymentCardPaymentTokenizationRequest(_Open):
     accountVerification: bool = False
     storeId: Annotated[str, Field(max_length=20)] | None = None
     merchantTransactionId: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+
+
+class UpdatePaymentToken(_Open):
+    value: Annotated[str, Field(min_length=1, max_length=64)]
+    reusable: bool = True
+    declineDuplicates: bool = False
+    paymentCard: PaymentCard
+
+
+class PaymentCardPaymentTokenUpdateRequest(_Open):
+    """PATCH /payment-tokens: new cards behind existing tokens (a renewed expiry, say)."""
+
+    requestType: Literal["PaymentCardPaymentTokenUpdateRequest"]
+    storeId: Annotated[str, Field(max_length=20)] | None = None
+    paymentTokens: Annotated[list[UpdatePaymentToken], Field(min_length=1, max_length=1000)]
+
+
+# --- access tokens ----------------------------------------------------------------------------
+
+
+class AccessTokenRequest(_Open):
+    """POST /authentication/access-tokens (all three fields required by the spec)."""
+
+    domain: Annotated[str, Field(min_length=1, max_length=255)]
+    token: Annotated[str, Field(min_length=1, max_length=255)]
+    publicKeyRequired: bool
