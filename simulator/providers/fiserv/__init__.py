@@ -26,13 +26,14 @@ from . import (
     secondary,
     threeds,
     tokens,
+    verification,
 )
 from .endpoints import SECURITY, SECURITY_SCHEMES, api, refused
 from .mapping import Asked, gateway_error
 
 K = OperationKind
 #: Loaded for their endpoints (each module adds its own to ``api``).
-_ROUTES = (access, authentication, inquiry, payments, secondary, tokens)
+_ROUTES = (access, authentication, inquiry, payments, secondary, tokens, verification)
 
 BASE_PATHS = ("/gateway/v2", "/ipp/payments-gateway/v2", "/sandbox/ipp/payments-gateway/v2")
 #: The 3-D Secure 1 update at its legacy path (LATAM 3DS fallback docs).

@@ -421,6 +421,27 @@ class PaymentCardPaymentTokenUpdateRequest(_Open):
     paymentTokens: Annotated[list[UpdatePaymentToken], Field(min_length=1, max_length=1000)]
 
 
+# --- verification and card information ---------------------------------------------------------
+
+
+class CardVerificationRequest(_Open):
+    """POST /card-verification (older SDKs send a ``requestType``; it is not checked)."""
+
+    requestType: str = "CardVerificationRequest"
+    paymentCard: PaymentCard
+    billingAddress: dict[str, Any] | None = None
+    storeId: Annotated[str, Field(max_length=20)] | None = None
+    transactionOrigin: TransactionOrigin | None = None
+    merchantTransactionId: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+
+
+class CardInfoLookupRequest(_Open):
+    """POST /card-information: only the card number is needed."""
+
+    paymentCard: PaymentCard
+    storeId: Annotated[str, Field(max_length=20)] | None = None
+
+
 # --- access tokens ----------------------------------------------------------------------------
 
 

@@ -112,7 +112,7 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
     _check_authentication(tx)
     # A retry is answered before its card is looked at (a single-use token is used up by then).
     await answered_before(plugin.context.store, key, now)
-    order_id = (tx.order.orderId if tx.order else None) or _generated_order_id(plugin, who, key)
+    order_id = (tx.order.orderId if tx.order else None) or generated_order_id(plugin, who, key)
     card = await _card(plugin, who, tx, now, order_id)
     referenced = await _payer_authentication(plugin, who, tx, card, now, order_id)
     scope = who.scope()
@@ -133,7 +133,7 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
         currency,
         minor,
         intent,
-        _order_details(plugin, request, who, tx, card, order_id),
+        order_details(plugin, request, who, tx, card, order_id),
     )
     outcome, op_details = _authentication(plugin, tx, card, op_id, referenced)
     start = Start(op_id, outcome, {**operation_details(plugin, tx, op_id), **op_details})
@@ -197,7 +197,7 @@ def operation_details(plugin: ProviderPlugin, tx: Any, op_id: str) -> dict[str, 
     return details
 
 
-def _generated_order_id(plugin: ProviderPlugin, who: Principal, key: RequestKey) -> str:
+def generated_order_id(plugin: ProviderPlugin, who: Principal, key: RequestKey) -> str:
     """``R-<uuid>`` as IPG generates them; named by the request (its Client-Request-Id and
     content), so a retry finds its order and its first answer."""
     return "R-" + plugin.context.ids.uuid("fiserv-order", who.tenant, key.key, key.fingerprint)
@@ -256,7 +256,7 @@ async def _payer_authentication(
     raise refused(REFERENCED_NOT_FOUND, now, order_id=order_id, transaction_type=_type(tx))
 
 
-def _order_details(
+def order_details(
     plugin: ProviderPlugin,
     request: web.Request,
     who: Principal,
@@ -276,8 +276,9 @@ def _order_details(
         "terminal_id": ids.digits(8, "fiserv-terminal", key),
         "merchant_id": ids.digits(15, "fiserv-merchant", key),
     }
-    if tx.order is not None:
-        details.update(billing=tx.order.billing, shipping=tx.order.shipping)
+    order = getattr(tx, "order", None)
+    if order is not None:
+        details.update(billing=order.billing, shipping=order.shipping)
     split = getattr(tx, "splitShipment", None)
     if split is not None and split.totalCount:
         details["split_total"] = split.totalCount

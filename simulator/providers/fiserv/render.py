@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ...engine import Operation, OperationKind, OperationStatus, Payment
-from ...engine.money import to_decimal
+from ...engine.money import is_currency, to_decimal
 from ...outcomes.issuers import issuer_of
 from ...services.tokens import StoredCard
 from ...ui.links import acs_url
@@ -76,11 +76,12 @@ def transaction(
     if od.get("merchant_transaction_id"):
         body["merchantTransactionId"] = od["merchant_transaction_id"]
     body["transactionTime"] = int(op.created_at.timestamp())
-    money = amount(op.amount, payment.currency, od.get("components"))
     result = transaction_result(op)
-    if result in ("APPROVED", "WAITING"):
-        body["approvedAmount"] = money
-    body["transactionAmount"] = money
+    if is_currency(payment.currency):  # a card verification moves no money and has none
+        money = amount(op.amount, payment.currency, od.get("components"))
+        if result in ("APPROVED", "WAITING"):
+            body["approvedAmount"] = money
+        body["transactionAmount"] = money
     if processing:
         body["transactionStatus"] = transaction_status(op)
     body["transactionResult"] = result
@@ -244,9 +245,10 @@ def _processor(payment: Payment, op: Operation) -> dict[str, Any] | None:
             responseMessage=decline.message,
         )
     if op.kind.is_primary:
+        address = payment.details.get("avs_address") or {}
         processor["avsResponse"] = {
-            "streetMatch": "NO_INPUT_DATA",
-            "postalCodeMatch": "NO_INPUT_DATA",
+            "streetMatch": "Y" if address.get("address1") else "NO_INPUT_DATA",
+            "postalCodeMatch": "Y" if address.get("postalCode") else "NO_INPUT_DATA",
         }
         processor["securityCodeResponse"] = (
             "MATCHED" if payment.details.get("cvv_given") else "NOT_PRESENT"
