@@ -3,6 +3,7 @@
 from .commands import (
     AdjustAuthorization,
     AdvanceDispute,
+    Cancel,
     Capture,
     Command,
     Open,
@@ -39,6 +40,7 @@ __all__ = [
     "UNRESOLVED",
     "AdjustAuthorization",
     "AdvanceDispute",
+    "Cancel",
     "Capture",
     "Command",
     "Decision",

@@ -25,6 +25,13 @@ class Open:
     amount: int
     intent: Intent
     details: Mapping[str, Any] = field(default_factory=dict)
+    #: When this order lapses unpaid, instead of the policy's order lifetime.
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """Withdraw an order nobody has paid: CREATED becomes CANCELLED."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +118,7 @@ class Tick:
 
 Command = (
     Open
+    | Cancel
     | Start
     | Capture
     | Void

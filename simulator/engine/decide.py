@@ -15,6 +15,7 @@ from typing import Any
 from .commands import (
     AdjustAuthorization,
     AdvanceDispute,
+    Cancel,
     Capture,
     Command,
     Open,
@@ -72,6 +73,9 @@ def decide(payment: Payment | None, command: Command, policy: Policy, now: datet
     _advance(draft)  # time acts first: a command always meets the payment as of `now`
     operation: Operation | None
     match command:
+        case Cancel():
+            _cancel(draft)
+            operation = None
         case Start():
             operation = _start(draft, command)
         case Capture():
@@ -143,6 +147,7 @@ def _open(existing: Payment | None, cmd: Open, policy: Policy, now: datetime) ->
     if cmd.amount < 0:
         raise RuleViolation(V.INVALID_AMOUNT, "amount must not be negative")
     ttl = policy.order_ttl_seconds
+    expires_at = cmd.expires_at or (now + timedelta(seconds=ttl) if ttl is not None else None)
     payment = Payment(
         id=cmd.payment_id,
         tenant=cmd.tenant,
@@ -154,13 +159,21 @@ def _open(existing: Payment | None, cmd: Open, policy: Policy, now: datetime) ->
         status=S.CREATED,
         created_at=now,
         updated_at=now,
-        expires_at=now + timedelta(seconds=ttl) if ttl is not None else None,
+        expires_at=expires_at,
         history=(StatusChange(now, None, S.CREATED),),
         details=cmd.details,
     )
     payment = _with_due(payment, _next_due(payment, policy))
     check_invariants(payment)
     return Decision(payment, None, (StatusChanged(payment.id, None, S.CREATED),))
+
+
+def _cancel(d: _Draft) -> None:
+    if d.p.status is S.EXPIRED:
+        raise RuleViolation(V.ORDER_EXPIRED)
+    if d.p.status is not S.CREATED:
+        raise RuleViolation(V.ORDER_ALREADY_PROCESSED)
+    d.set_status(S.CANCELLED, None)
 
 
 def _start(d: _Draft, cmd: Start) -> Operation:

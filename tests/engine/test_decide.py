@@ -8,6 +8,7 @@ import pytest
 
 from psp_sandbox.simulator.engine import (
     AdjustAuthorization,
+    Cancel,
     Capture,
     Intent,
     Open,
@@ -310,3 +311,25 @@ def test_where_refunds_wait_a_day_they_are_refused_on_the_day_of_payment() -> No
     assert raised.value.code is Violation.REFUND_WINDOW_NOT_OPEN
     refunded = decide(p, Refund("r1", 100), policy, NOW + timedelta(days=1)).payment
     assert refunded.refunded == 100
+
+
+def test_an_unpaid_order_can_be_cancelled_and_then_never_paid() -> None:
+    opened = decide(None, Open("p1", "t", "x", "o", "EUR", 100, Intent.SALE), PLAIN, NOW).payment
+    cancelled = decide(opened, Cancel(), PLAIN, NOW).payment
+    assert cancelled.status is S.CANCELLED
+    for command in (Start("op-1"), Cancel()):
+        with pytest.raises(RuleViolation) as raised:
+            decide(cancelled, command, PLAIN, NOW)
+        assert raised.value.code is Violation.ORDER_ALREADY_PROCESSED
+    with pytest.raises(RuleViolation):
+        decide(paid(), Cancel(), PLAIN, NOW)
+
+
+def test_an_order_may_carry_its_own_lifetime() -> None:
+    lapse = NOW + timedelta(minutes=5)
+    opened = decide(
+        None, Open("p1", "t", "x", "o", "EUR", 100, Intent.SALE, expires_at=lapse), PLAIN, NOW
+    ).payment
+    assert (opened.expires_at, opened.due_at) == (lapse, lapse)
+    later = decide(opened, Tick(), PLAIN, lapse).payment
+    assert later.status is S.EXPIRED

@@ -19,6 +19,7 @@ from psp_sandbox.simulator.engine import (
     DISPUTE_MOVES,
     AdjustAuthorization,
     AdvanceDispute,
+    Cancel,
     Capture,
     DisputeStage,
     Intent,
@@ -252,6 +253,16 @@ class EngineMachine(RuleBasedStateMachine):
             self.model.expires_at = self.now + timedelta(seconds=policy.order_ttl_seconds)
         if not deferred:
             self.start(outcome)
+
+    @rule()
+    def cancel(self) -> None:
+        """The merchant withdraws the order: only while nobody has paid it."""
+        m = self.model
+        assert m is not None
+        ok = m.status is S.CREATED
+        self.run(Cancel(), ok)
+        if ok:
+            m.status = S.CANCELLED
 
     @rule(outcome=primary_outcomes)
     def start(self, outcome: Outcome) -> None:

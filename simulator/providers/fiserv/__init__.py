@@ -5,6 +5,7 @@ sandbox's ``/sandbox/ipp/payments-gateway/v2``."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -13,7 +14,7 @@ from ...appkeys import PLUGIN
 from ...engine import Decision, Operation, OperationKind, Payment, Policy, Resolve, RuleViolation
 from ...outcomes.challenge import ChallengeChoice
 from ...services.payments import Scope
-from ..base import ApiError, FieldError, Principal, ProviderPlugin, Redirect
+from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
     access,
     auth,
@@ -21,6 +22,7 @@ from . import (
     envelope,
     inquiry,
     magic,
+    payment_url,
     payments,
     public,
     secondary,
@@ -33,7 +35,16 @@ from .mapping import Asked, gateway_error
 
 K = OperationKind
 #: Loaded for their endpoints (each module adds its own to ``api``).
-_ROUTES = (access, authentication, inquiry, payments, secondary, tokens, verification)
+_ROUTES = (
+    access,
+    authentication,
+    inquiry,
+    payment_url,
+    payments,
+    secondary,
+    tokens,
+    verification,
+)
 
 BASE_PATHS = ("/gateway/v2", "/ipp/payments-gateway/v2", "/sandbox/ipp/payments-gateway/v2")
 #: The 3-D Secure 1 update at its legacy path (LATAM 3DS fallback docs).
@@ -138,6 +149,8 @@ class FiservPlugin(ProviderPlugin):
         def build(current: Payment) -> list[Resolve]:
             op = current.operation(operation.id) or operation
             outcome, details = threeds.authenticated(op, choice)
+            if threeds.is_hosted(op):  # the gateway's own page: no merchant PATCH follows
+                outcome, details = threeds.finalize(replace(op, details={**op.details, **details}))
             return [Resolve(op.id, outcome, details)]
 
         scope = Scope(payment.tenant, payment.provider)
@@ -148,6 +161,10 @@ class FiservPlugin(ProviderPlugin):
     ) -> Sequence[ChallengeChoice]:
         """ "Challenge configurable" test cards let the tester choose Y, A, U, N or R."""
         return threeds.choices(operation)
+
+    async def pay_hosted(self, payment: Payment, card: CardForm) -> Decision:
+        """A payment link paid on the hosted checkout page (payment_url.py)."""
+        return await payment_url.pay_hosted(self, payment, card)
 
     def browser_return(self, payment: Payment, operation: Operation) -> Redirect | None:
         """The ACS posts ``cres`` (3DS 2) or ``PaRes`` and ``MD`` (3DS 1.0) to termURL."""

@@ -442,6 +442,32 @@ class CardInfoLookupRequest(_Open):
     storeId: Annotated[str, Field(max_length=20)] | None = None
 
 
+# --- payment links ----------------------------------------------------------------------------
+
+
+class PaymentUrlRequest(_Open):
+    """POST /payment-url: an order to be paid on the hosted page."""
+
+    transactionAmount: Amount
+    transactionType: Literal[
+        "SALE", "PREAUTH", "CREDIT", "FORCED_TICKET", "VOID", "RETURN", "POSTAUTH",
+        "PAYER_AUTH", "DISBURSEMENT",
+    ]  # fmt: skip
+    storeId: Annotated[str, Field(max_length=20)] | None = None
+    orderId: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    billing: dict[str, Any] | None = None
+    shipping: dict[str, Any] | None = None
+    transactionNotificationURL: Url | None = None
+    #: When the link expires, in epoch seconds.
+    expiration: Annotated[int, Field(ge=0)] | None = None
+    authenticateTransaction: bool = False
+    dynamicMerchantName: str | None = None
+    invoiceNumber: str | None = None
+    purchaseOrderNumber: str | None = None
+    hostedPaymentPageText: Annotated[str, Field(max_length=255)] | None = None
+    ip: str | None = None
+
+
 # --- access tokens ----------------------------------------------------------------------------
 
 

@@ -179,12 +179,7 @@ def transaction_id(plugin: ProviderPlugin, payment_id: str, position: int) -> st
 
 def operation_details(plugin: ProviderPlugin, tx: Any, op_id: str) -> dict[str, Any]:
     """What every Fiserv transaction keeps: merchant ids, amount parts, processor numbers."""
-    ids = plugin.context.ids
-    details: dict[str, Any] = {
-        "auth_code": ids.digits(6, op_id, "authorization"),
-        "rrn": ids.digits(12, op_id, "reference"),
-        "scheme_id": ids.digits(15, op_id, "scheme"),
-    }
+    details = processor_numbers(plugin, op_id)
     if tx.merchantTransactionId:
         details["merchant_transaction_id"] = tx.merchantTransactionId
     amount = getattr(tx, "transactionAmount", None)
@@ -195,6 +190,16 @@ def operation_details(plugin: ProviderPlugin, tx: Any, op_id: str) -> dict[str, 
     if getattr(tx, "comments", None):
         details["comments"] = tx.comments
     return details
+
+
+def processor_numbers(plugin: ProviderPlugin, op_id: str) -> dict[str, Any]:
+    """The approval code, reference number and scheme id a transaction is answered with."""
+    ids = plugin.context.ids
+    return {
+        "auth_code": ids.digits(6, op_id, "authorization"),
+        "rrn": ids.digits(12, op_id, "reference"),
+        "scheme_id": ids.digits(15, op_id, "scheme"),
+    }
 
 
 def generated_order_id(plugin: ProviderPlugin, who: Principal, key: RequestKey) -> str:

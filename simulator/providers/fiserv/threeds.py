@@ -174,6 +174,27 @@ def authenticated(op: Operation, choice: str) -> tuple[Outcome, Details]:
     return pending(TIMED_OUT, FINALIZE_WAIT_SECONDS), {"threeds": state}
 
 
+def hosted(profile: Profile, after: Outcome) -> tuple[Outcome, Details]:
+    """3-D Secure run by the gateway's own hosted payment page (a payment link): no method step
+    and no merchant PATCH — a challenge ends when the cardholder leaves the ACS page."""
+    version = "1.0" if profile.flow in ("fallback", "not_enrolled") else "2.1"
+    state: Details = {"profile": profile.name, "version": version, "hosted": True}
+    details: Details = {**remember_issuer_answer(after)}
+    if profile.flow == "not_enrolled":
+        return after, {**details, "threeds": {**state, "status": profile.status}}
+    if profile.flow == "frictionless":
+        assert profile.status is not None
+        return _result(profile.status, after), {
+            **details,
+            "threeds": {**state, "status": profile.status},
+        }
+    return CHALLENGE, {**details, "threeds": {**state, "phase": CHALLENGED}}
+
+
+def is_hosted(op: Operation) -> bool:
+    return bool(_state(op).get("hosted"))
+
+
 def finalize(op: Operation) -> tuple[Outcome, Details]:
     """The merchant sent the ACS result (cRes or PaRes): the authorization happens now."""
     state = _state(op)
