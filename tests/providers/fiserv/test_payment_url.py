@@ -3,7 +3,6 @@ asked for), listed, expired on the tenant clock, cancelled."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
