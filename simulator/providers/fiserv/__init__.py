@@ -11,8 +11,10 @@ from typing import Any
 from aiohttp import web
 
 from ...appkeys import PLUGIN
+from ...context import SandboxContext
 from ...engine import Decision, Operation, OperationKind, Payment, Policy, Resolve, RuleViolation
 from ...outcomes.challenge import ChallengeChoice
+from ...services.locks import KeyedLocks
 from ...services.payments import Scope
 from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
@@ -25,6 +27,7 @@ from . import (
     payment_url,
     payments,
     public,
+    schedules,
     secondary,
     threeds,
     tokens,
@@ -41,6 +44,7 @@ _ROUTES = (
     inquiry,
     payment_url,
     payments,
+    schedules,
     secondary,
     tokens,
     verification,
@@ -76,6 +80,10 @@ class FiservPlugin(ProviderPlugin):
         settles_daily=True,
         refund_next_day_only=True,
     )
+
+    def __init__(self, context: SandboxContext) -> None:
+        super().__init__(context)
+        self.schedule_runs = KeyedLocks()
 
     def create_app(self) -> web.Application:
         app = web.Application(middlewares=[self._echo, self._pipeline])
@@ -161,6 +169,11 @@ class FiservPlugin(ProviderPlugin):
     ) -> Sequence[ChallengeChoice]:
         """ "Challenge configurable" test cards let the tester choose Y, A, U, N or R."""
         return threeds.choices(operation)
+
+    async def wake(self, payment: Payment) -> None:
+        """A payment schedule's next run is due (schedules.py)."""
+        if payment.details.get("schedule"):
+            await schedules.run_due(self, self.schedule_runs, payment)
 
     async def pay_hosted(self, payment: Payment, card: CardForm) -> Decision:
         """A payment link paid on the hosted checkout page (payment_url.py)."""

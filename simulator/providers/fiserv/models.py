@@ -7,6 +7,7 @@ objects are open. Amount totals are numbers or numeric strings (the docs send ``
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -466,6 +467,63 @@ class PaymentUrlRequest(_Open):
     purchaseOrderNumber: str | None = None
     hostedPaymentPageText: Annotated[str, Field(max_length=255)] | None = None
     ip: str | None = None
+
+
+# --- payment schedules ------------------------------------------------------------------------
+
+
+class Frequency(_Open):
+    every: Annotated[int, Field(ge=1, le=1000)]
+    unit: Literal["DAY", "WEEK", "MONTH", "YEAR"]
+
+
+class _Schedule(_Open):
+    storeId: Annotated[str, Field(max_length=20)] | None = None
+    transactionAmount: Amount
+    frequency: Frequency
+    numberOfPayments: Annotated[int, Field(ge=1, le=999)] | None = None
+    maximumFailures: Annotated[int, Field(ge=1, le=999)] | None = None
+    orderId: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    invoiceNumber: str | None = None
+    purchaseOrderNumber: str | None = None
+    transactionOrigin: TransactionOrigin | None = None
+    comments: Annotated[str, Field(max_length=1024)] | None = None
+
+
+class PaymentMethodPaymentSchedulesRequest(_Schedule):
+    requestType: Literal["PaymentMethodPaymentSchedulesRequest"]
+    startDate: date
+    paymentMethod: PaymentCardPaymentMethod
+
+
+class ReferencedOrderPaymentSchedulesRequest(_Schedule):
+    requestType: Literal["ReferencedOrderPaymentSchedulesRequest"]
+    startDate: date
+    referencedOrderId: Annotated[str, Field(min_length=1)]
+
+
+PaymentSchedulesRequest = Annotated[
+    PaymentMethodPaymentSchedulesRequest | ReferencedOrderPaymentSchedulesRequest,
+    Field(discriminator="requestType"),
+]
+
+
+class PaymentMethodPaymentSchedulesPatchRequest(_Schedule):
+    requestType: Literal["PaymentMethodPaymentSchedulesPatchRequest"]
+    nextAttemptDate: date | None = None
+    paymentMethod: PaymentCardPaymentMethod
+
+
+class ReferencedOrderPaymentSchedulesPatchRequest(_Schedule):
+    requestType: Literal["ReferencedOrderPaymentSchedulesPatchRequest"]
+    nextAttemptDate: date | None = None
+    referencedOrderId: Annotated[str, Field(min_length=1)]
+
+
+PaymentSchedulesPatchRequest = Annotated[
+    PaymentMethodPaymentSchedulesPatchRequest | ReferencedOrderPaymentSchedulesPatchRequest,
+    Field(discriminator="requestType"),
+]
 
 
 # --- access tokens ----------------------------------------------------------------------------
