@@ -19,6 +19,7 @@ from ...services.payments import Scope
 from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
     access,
+    apm,
     auth,
     authentication,
     envelope,
@@ -40,6 +41,7 @@ K = OperationKind
 #: Loaded for their endpoints (each module adds its own to ``api``).
 _ROUTES = (
     access,
+    apm,
     authentication,
     inquiry,
     payment_url,
