@@ -18,7 +18,7 @@ from ...services.requests import answered_before, remember_now
 from ..base import ApiError, ProviderPlugin, json_response
 from . import envelope
 from .endpoints import api, errors, keyed, now_of, parse, principal, request_key
-from .models import AccessTokenRequest
+from .resources import AccessTokenRequest
 
 #: "expiresInSeconds": "899" (the spec's and the docs' value).
 LIFETIME_SECONDS = 899

@@ -44,8 +44,8 @@ from .endpoints import (
 )
 from .magic import PROFILES
 from .mapping import WRONG_STATE, Asked
-from .models import PaymentUrlRequest
 from .payments import generated_order_id, money, processor_numbers, transaction_id
+from .resources import PaymentUrlRequest
 
 CREATE: TypeAdapter[Any] = TypeAdapter(PaymentUrlRequest)
 #: How long a link lives without ``expiration`` (sandbox-defined).

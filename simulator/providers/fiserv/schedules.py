@@ -48,19 +48,19 @@ from .endpoints import (
     violation,
 )
 from .mapping import ORDER_EXISTS, REFERENCED_NOT_FOUND, WRONG_STATE, Asked
-from .models import (
-    Frequency,
-    PaymentMethodPaymentSchedulesPatchRequest,
-    PaymentMethodPaymentSchedulesRequest,
-    PaymentSchedulesPatchRequest,
-    PaymentSchedulesRequest,
-)
 from .payments import (
     generated_order_id,
     money,
     order_details,
     processor_numbers,
     transaction_id,
+)
+from .resources import (
+    Frequency,
+    PaymentMethodPaymentSchedulesPatchRequest,
+    PaymentMethodPaymentSchedulesRequest,
+    PaymentSchedulesPatchRequest,
+    PaymentSchedulesRequest,
 )
 
 CREATE: TypeAdapter[Any] = TypeAdapter(PaymentSchedulesRequest)

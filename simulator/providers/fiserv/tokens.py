@@ -32,7 +32,7 @@ from .endpoints import (
     request_key,
 )
 from .mapping import GATEWAY, ISSUER
-from .models import PaymentCardPaymentTokenizationRequest, PaymentCardPaymentTokenUpdateRequest
+from .resources import PaymentCardPaymentTokenizationRequest, PaymentCardPaymentTokenUpdateRequest
 
 TOKENIZE: TypeAdapter[Any] = TypeAdapter(PaymentCardPaymentTokenizationRequest)
 UPDATE: TypeAdapter[Any] = TypeAdapter(PaymentCardPaymentTokenUpdateRequest)

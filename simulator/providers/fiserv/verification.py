@@ -28,8 +28,8 @@ from .endpoints import (
     violation,
 )
 from .mapping import Asked
-from .models import CardInfoLookupRequest, CardVerificationRequest
 from .payments import generated_order_id, operation_details, order_details, transaction_id
+from .resources import CardInfoLookupRequest, CardVerificationRequest
 
 VERIFY: TypeAdapter[Any] = TypeAdapter(CardVerificationRequest)
 LOOKUP: TypeAdapter[Any] = TypeAdapter(CardInfoLookupRequest)
