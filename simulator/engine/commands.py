@@ -63,6 +63,9 @@ class Void:
     currency: str | None = None
     outcome: Outcome = APPROVED
     details: Mapping[str, Any] = field(default_factory=dict)
+    #: What the merchant says it cancels; None for "all of it". A void always cancels the whole
+    #: operation, so a named amount must be exactly what it holds.
+    amount: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

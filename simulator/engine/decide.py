@@ -228,12 +228,18 @@ def _void(d: _Draft, cmd: Void) -> Operation:
     if cmd.outcome.result not in (Result.APPROVED, Result.DECLINED, Result.FAILED):
         raise ValueError("a void resolves at once: approved, declined or failed")
     amount = p.authorized if target.kind is K.AUTH else target.amount
+    _check_whole(cmd.amount, amount)
     op = d.new_operation(cmd.operation_id, K.VOID, amount, cmd.details, target_id=target.id)
     return d.record(_resolved(op, cmd.outcome, d.now), new=True)
 
 
 def _refund(d: _Draft, cmd: Refund) -> Operation:
     p = d.p
+    # A refund that succeeded or is still in flight uses up a one-refund policy's only refund
+    # (a declined or failed one does not): that is the reason a second one is refused.
+    refunds = [op for op in p.of_kind(K.REFUND) if op.status in (OS.SUCCEEDED, OS.PENDING)]
+    if refunds and not d.policy.multiple_refunds:
+        raise RuleViolation(V.MULTIPLE_REFUNDS_NOT_ALLOWED)
     if p.status is S.REFUNDED:
         raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, "everything captured is refunded")
     if p.status not in _REFUNDABLE or p.intent is Intent.CREDIT:
@@ -242,9 +248,6 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
         # Its result could land after the refund's and move REFUNDED back to CAPTURED.
         raise RuleViolation(V.NOT_REFUNDABLE, "a capture is still in flight")
     _check_currency(p, cmd.currency)
-    refunds = [op for op in p.of_kind(K.REFUND) if op.status in (OS.SUCCEEDED, OS.PENDING)]
-    if refunds and not d.policy.multiple_refunds:
-        raise RuleViolation(V.MULTIPLE_REFUNDS_NOT_ALLOWED)
     # Disputed money is the cardholder bank's to return, not the merchant's.
     remaining = p.captured - p.refunded - p.in_flight(K.REFUND) - p.disputed
     moved = _last_money_movement(p)
@@ -403,6 +406,17 @@ def _requested(amount: int | None, remaining: int, nothing_left: Violation) -> i
     if amount <= 0:
         raise RuleViolation(V.INVALID_AMOUNT, "amount must be positive")
     return amount
+
+
+def _check_whole(named: int | None, whole: int) -> None:
+    """A void cancels all of what its target holds; an amount it names must be exactly that."""
+    if named is None or named == whole:
+        return
+    if named <= 0:
+        raise RuleViolation(V.INVALID_AMOUNT, "amount must be positive")
+    if named > whole:
+        raise RuleViolation(V.VOID_EXCEEDS_AMOUNT, f"{named} > {whole}")
+    raise RuleViolation(V.PARTIAL_VOID_NOT_ALLOWED, f"{named} < {whole}")
 
 
 def _check_currency(p: Payment, currency: str | None) -> None:

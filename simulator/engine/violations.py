@@ -15,6 +15,8 @@ class Violation(StrEnum):
     PARTIAL_CAPTURE_NOT_ALLOWED = "partial_capture_not_allowed"
     NOT_VOIDABLE = "not_voidable"
     VOID_WINDOW_CLOSED = "void_window_closed"
+    PARTIAL_VOID_NOT_ALLOWED = "partial_void_not_allowed"
+    VOID_EXCEEDS_AMOUNT = "void_exceeds_amount"
     NOT_REFUNDABLE = "not_refundable"
     REFUND_EXCEEDS_CAPTURED = "refund_exceeds_captured"
     PARTIAL_REFUND_NOT_ALLOWED = "partial_refund_not_allowed"

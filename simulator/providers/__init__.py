@@ -5,6 +5,12 @@ from __future__ import annotations
 from .base import ProviderPlugin
 from .fiserv import FiservPlugin
 from .macropay import MacropayPlugin
+from .paymentz import PaymentzPlugin
 from .tranzzo import TranzzoPlugin
 
-PLUGINS: tuple[type[ProviderPlugin], ...] = (TranzzoPlugin, FiservPlugin, MacropayPlugin)
+PLUGINS: tuple[type[ProviderPlugin], ...] = (
+    TranzzoPlugin,
+    FiservPlugin,
+    MacropayPlugin,
+    PaymentzPlugin,
+)

@@ -327,8 +327,12 @@ class EngineMachine(RuleBasedStateMachine):
         if ok:
             self.apply_outcome(f"op-{self.counter}", "refund", want, outcome)
 
-    @rule(data=st.data(), outcome=final_outcomes)
-    def void(self, data: st.DataObject, outcome: Outcome) -> None:
+    @rule(
+        data=st.data(),
+        outcome=final_outcomes,
+        named=st.sampled_from(["nothing", "nothing", "whole", "less", "more"]),
+    )
+    def void(self, data: st.DataObject, outcome: Outcome, named: str) -> None:
         m = self.model
         assert m is not None and self.payment is not None
         choices = [None, *m.live.keys(), "op-unknown"]
@@ -337,8 +341,11 @@ class EngineMachine(RuleBasedStateMachine):
         key = primary.id if (target is None and primary) else target
         entry = m.live.get(key) if key else None
         ok = False
+        amount: int | None = None
         if entry is not None:
-            kind, _amount, at = entry
+            kind, held, at = entry
+            whole = m.authorized if kind == "auth" else held
+            amount = {"nothing": None, "whole": whole, "less": whole - 1, "more": whole + 1}[named]
             in_policy = OperationKind(kind) in m.policy.voidable
             same_day = (
                 not m.policy.void_same_day_only
@@ -354,8 +361,9 @@ class EngineMachine(RuleBasedStateMachine):
                 )
             else:
                 state_ok = m.status is S.CAPTURED and no_refunds
-            ok = in_policy and same_day and state_ok
-        self.run(Void(self.next_id(), target, "EUR", outcome), ok)
+            # A void cancels all of its target: an amount it names must be exactly that.
+            ok = in_policy and same_day and state_ok and amount in (None, whole)
+        self.run(Void(self.next_id(), target, "EUR", outcome, amount=amount), ok)
         if ok and outcome.result is Result.APPROVED:
             assert key is not None and entry is not None
             kind, amount, _at = m.live.pop(key)

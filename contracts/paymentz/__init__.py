@@ -1,0 +1,1 @@
+"""Contract suites for Paymentz transactionServices REST v1."""
