@@ -9,8 +9,7 @@ schedule's wake-up time, and each due run is a SALE on an order of its own
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 from aiohttp import web
@@ -28,6 +27,7 @@ from ...engine import (
     Start,
     WakeAt,
 )
+from ...engine.recurrence import Period
 from ...openapi import Answer
 from ...services.locks import KeyedLocks
 from ...services.payments import Scope
@@ -56,7 +56,6 @@ from .payments import (
     transaction_id,
 )
 from .resources import (
-    Frequency,
     PaymentMethodPaymentSchedulesPatchRequest,
     PaymentMethodPaymentSchedulesRequest,
     PaymentSchedulesPatchRequest,
@@ -284,9 +283,8 @@ async def _run_due(plugin: ProviderPlugin, scope: Scope, mandate: Payment) -> No
     ):
         schedule["state"] = INACTIVATED
     else:
-        schedule["next_at"] = _after(
-            due, Frequency(every=schedule["every"], unit=schedule["unit"])
-        ).isoformat()
+        period = Period(schedule["every"], schedule["unit"])
+        schedule["next_at"] = period.after(due).isoformat()
     await _save(plugin, scope.tenant, mandate.reference, schedule)
     wake = datetime.fromisoformat(schedule["next_at"]) if schedule["state"] == INSTALLED else None
     await plugin.context.payments.update(scope, mandate.reference, lambda _p: [WakeAt(wake)])
@@ -328,20 +326,6 @@ async def _charge(
 
 
 # --- parts ----------------------------------------------------------------------------------
-
-
-def _after(moment: datetime, frequency: Frequency) -> datetime:
-    """``moment`` plus ``every`` units (months and years on the calendar, end of month kept)."""
-    every = frequency.every
-    if frequency.unit == "DAY":
-        return moment + timedelta(days=every)
-    if frequency.unit == "WEEK":
-        return moment + timedelta(weeks=every)
-    months = every * (12 if frequency.unit == "YEAR" else 1)
-    year, month = divmod(moment.month - 1 + months, 12)
-    year += moment.year
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
 
 
 def _day(value: date) -> str:

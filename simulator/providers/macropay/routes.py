@@ -15,6 +15,7 @@ from ...services.payments import Scope
 from ..base import json_response, origin_of, plugin_of
 from . import mapping, pay, render
 from .cards import refused
+from .mids import Mids
 from .models import (
     UUID_PATTERN,
     ErrorBody,
@@ -125,8 +126,9 @@ async def pay_order(request: web.Request) -> web.StreamResponse:
     plugin = _plugin(request)
     order_id = _uuid_param(request, "orderId")
     body = await plugin.read(request, PayRequest)
-    scope = plugin.principal(request).scope()
-    decision = await pay.pay(plugin, scope, order_id, body)
+    principal = plugin.principal(request)
+    mids = Mids.of(principal.credential.extra)
+    decision = await pay.pay(plugin, principal.scope(), order_id, body, mids)
     assert decision.operation is not None
     return json_response(render.pay_answer(decision.payment, decision.operation))
 
