@@ -25,6 +25,7 @@ from ...engine import (
     Result,
     RuleViolation,
     Start,
+    Violation,
     WakeAt,
 )
 from ...engine.recurrence import Period
@@ -317,9 +318,9 @@ async def _charge(
     start = Start(op_id, outcome, {**processor_numbers(plugin, op_id), "card_mask": facts.masked})
     try:
         decision = await plugin.context.payments.create(scope, reference, [opened, start])
-    except RuleViolation:  # charged by another worker a moment ago: not twice
+    except RuleViolation as broken:  # charged by another worker a moment ago: not twice
         charged = await plugin.context.payments.find(scope, reference)
-        if charged is None:
+        if broken.code is not Violation.DUPLICATE_REFERENCE or charged is None:
             raise
         return charged
     return decision.payment

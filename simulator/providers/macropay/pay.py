@@ -70,11 +70,13 @@ async def pay(
     if sequence in _MIT:
         assert sequence is not None
         return await _pay_recurrence(plugin, scope, payment, stored, sequence, now, mids)
-    if not await _token_usable(plugin, scope, stored):
+    if not await token_usable(plugin, scope, stored):
         raise refused(mapping.TOKEN_NOT_FOUND)
     _check_not_expired(stored.facts, now.date())
     mids.check(payment.currency, stored.brand)
-    start = _start(plugin, payment, stored.facts, _holder(stored), now, token_used=stored.token)
+    start = start_payment(
+        plugin, payment, stored.facts, holder_of(stored), now, token_used=stored.token
+    )
     return await ctx.payments.update(scope, order_id, lambda _p: [start])
 
 
@@ -104,7 +106,7 @@ async def _pay_with_card(
     token = (
         ctx.ids.uuid("macropay-token", payment.id) if payment.details.get("generateToken") else None
     )
-    start = _start(plugin, payment, card.facts, card.holder, now, token_made=token)
+    start = start_payment(plugin, payment, card.facts, card.holder, now, token_made=token)
     aliases: list[str] = []
     if card.fallback:
         start = _with_fallback(plugin, payment, start, now)
@@ -150,7 +152,9 @@ async def _pay_recurrence(
         _check_not_expired(stored.facts, now.date())
         mids.check(payment.currency, stored.brand)
         # A merchant-initiated charge is out of scope of 3-D Secure: no challenge.
-        start = _start(plugin, payment, stored.facts, _holder(stored), now, token_used=stored.token)
+        start = start_payment(
+            plugin, payment, stored.facts, holder_of(stored), now, token_used=stored.token
+        )
         if start.outcome.result is Result.CHALLENGE:
             start = Start(start.operation_id, APPROVED, start.details)
         decision: Decision = await ctx.payments.update(scope, payment.reference, lambda _p: [start])
@@ -159,7 +163,7 @@ async def _pay_recurrence(
     return decision
 
 
-async def _token_usable(plugin: MacropayPlugin, scope: Scope, stored: StoredCard) -> bool:
+async def token_usable(plugin: MacropayPlugin, scope: Scope, stored: StoredCard) -> bool:
     """A token works once the payment that made it succeeded, until its chain is closed."""
     if not stored.active:
         return False
@@ -179,11 +183,11 @@ def _check_not_expired(card: CardFacts, today: date) -> None:
         raise refused(mapping.EXPIRED_CARD)
 
 
-def _holder(stored: StoredCard) -> str:
+def holder_of(stored: StoredCard) -> str:
     return str(stored.extra.get("holder", ""))
 
 
-def _start(
+def start_payment(
     plugin: ProviderPlugin,
     payment: Payment,
     card: CardFacts,

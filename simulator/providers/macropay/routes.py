@@ -36,7 +36,7 @@ api = Api()
 
 _UUID = re.compile(UUID_PATTERN)
 _ORDER_COUNTER = "macropay:orders"
-_ERRORS = {
+ERRORS = {
     400: Answer("Revup refused the request: see error.code and error.message", ErrorBody),
     403: Answer(
         "x-api-key missing or refused (or no such path and method, as API Gateway answers)",
@@ -64,7 +64,7 @@ def _uuid_param(request: web.Request, name: str) -> str:
     "/v2/orders",
     name="create_order",
     body=OrderRequest,
-    answers={200: Answer("The order, valid for one hour", Order), **_ERRORS},
+    answers={200: Answer("The order, valid for one hour", Order), **ERRORS},
 )
 async def create_order(request: web.Request) -> web.StreamResponse:
     """Create an order: everything about the payment but the card. It lives one hour."""
@@ -73,7 +73,7 @@ async def create_order(request: web.Request) -> web.StreamResponse:
     body = await plugin.read(request, OrderRequest)
     scope = plugin.principal(request).scope()
     minor = to_minor(Decimal(str(body.money.amount)), body.money.currency)
-    order_id = ctx.ids.uuid("macropay-order", scope.tenant, await _next_order_number(plugin, scope))
+    order_id = ctx.ids.uuid("macropay-order", scope.tenant, await next_order_number(plugin, scope))
     details: dict[str, Any] = {
         "origin": origin_of(request),
         "order": body.model_dump(mode="json", exclude_none=True),
@@ -100,7 +100,7 @@ async def create_order(request: web.Request) -> web.StreamResponse:
     return json_response(render.order(decision.payment))
 
 
-async def _next_order_number(plugin: MacropayPlugin, scope: Scope) -> int:
+async def next_order_number(plugin: MacropayPlugin, scope: Scope) -> int:
     """A durable per-tenant counter: order ids repeat exactly in seeded runs."""
     store = plugin.context.store
     async with plugin.order_numbers.hold(scope.tenant), store.begin() as uow:
@@ -118,7 +118,7 @@ async def _next_order_number(plugin: MacropayPlugin, scope: Scope) -> int:
         200: Answer(
             "The request reached the processor; transactionStatus tells the outcome", PayAnswer
         ),
-        **_ERRORS,
+        **ERRORS,
     },
 )
 async def pay_order(request: web.Request) -> web.StreamResponse:
@@ -140,7 +140,7 @@ async def pay_order(request: web.Request) -> web.StreamResponse:
     "/v2/transactions/{transactionId}/refund",
     name="refund",
     body=RefundRequest,
-    answers={200: Answer("The refund transaction", RefundAnswer), **_ERRORS},
+    answers={200: Answer("The refund transaction", RefundAnswer), **ERRORS},
 )
 async def refund(request: web.Request) -> web.StreamResponse:
     """Refund a successful payment, fully or in part; refunds never exceed what was paid."""
@@ -178,7 +178,7 @@ async def refund(request: web.Request) -> web.StreamResponse:
     name="transaction",
     answers={
         200: Answer("The transaction as it is now (sandbox-defined path and shape)", Transaction),
-        **_ERRORS,
+        **ERRORS,
     },
 )
 async def transaction(request: web.Request) -> web.StreamResponse:

@@ -36,9 +36,10 @@ from ...engine import (
 from ...services.payments import Notification
 from ...store import Delivery
 from ...webhooks import EncodedWebhook, WebhookProfile
-from . import mapping, render
+from . import mapping, render, subscriptions
 
 CALLBACK = "callback"
+_FINAL = frozenset({OperationStatus.SUCCEEDED, OperationStatus.DECLINED, OperationStatus.FAILED})
 _NOTIFIED = (OperationKind.SALE, OperationKind.REFUND)
 #: Payment moves after which the callback is sent: the pay answer, the end of a challenge.
 _ANSWERED_FROM = (PaymentStatus.CREATED, PaymentStatus.ACTION_REQUIRED)
@@ -61,6 +62,7 @@ def notifications(decision: Decision) -> Iterator[Notification]:
     if url:
         yield from _notifications(decision, url)
         yield from _disputes(decision, url)
+    yield from _subscription_events(decision)
     yield from _callback(decision)
 
 
@@ -96,6 +98,32 @@ def _disputes(decision: Decision, url: str) -> Iterator[Notification]:
         yield Notification(
             url, f"{body['transactionType']}.{body['transactionStatus']}", body, primary.id
         )
+
+
+def _subscription_events(decision: Decision) -> Iterator[Notification]:
+    """Events of a subscription's payment to its ``eventSubscriptionUrl`` (subscriptions.py)."""
+    payment = decision.payment
+    sub = payment.details.get("subscription")
+    primary = payment.primary
+    if not sub:
+        return
+    at = payment.updated_at
+    found: list[tuple[str, dict[str, object]]] = []
+    for event in decision.events:
+        if (
+            isinstance(event, OperationUpdated)
+            and primary is not None
+            and event.operation_id == primary.id
+            and event.status in _FINAL
+        ):
+            found.extend(subscriptions.events(payment, at))
+        elif isinstance(event, StatusChanged) and event.new is PaymentStatus.EXPIRED:
+            expired = subscriptions.expired_event(payment, at)
+            if expired is not None:
+                found.append(expired)
+    for kind, body in found:
+        yield Notification(sub["eventUrl"], f"subscription.{kind.lower()}", body,
+                           primary.id if primary else None)  # fmt: skip
 
 
 def _callback(decision: Decision) -> Iterator[Notification]:
