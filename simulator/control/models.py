@@ -232,6 +232,8 @@ class MagicCardView(BaseModel):
     result: str
     reason: str
     description: str
+    #: The request the outcome needs ("" for any request with the card).
+    condition: str = ""
     source: Literal["provider", "neutral"]
 
 

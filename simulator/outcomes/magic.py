@@ -14,8 +14,14 @@ PENDING_DELAY_SECONDS = 5
 @dataclass(frozen=True, slots=True)
 class MagicCard:
     number: str
+    #: The outcome the card calls for when it is authorized.
     outcome: Outcome
     description: str
+    #: What the API answers when the request meets ``condition``, where that is not
+    #: ``outcome`` (a 3-D Secure test card asked to authenticate fails before authorization).
+    answered: Outcome | None = None
+    #: The request the listed outcome needs (empty: any request with the card).
+    condition: str = ""
 
 
 NEUTRAL: tuple[MagicCard, ...] = (
@@ -75,10 +81,12 @@ def catalog(provider_cards: Mapping[str, MagicCard]) -> list[dict[str, str]]:
 
 
 def _describe(card: MagicCard, source: str) -> dict[str, str]:
+    listed = card.answered or card.outcome
     return {
         "card_number": card.number,
-        "result": card.outcome.result.value,
-        "reason": card.outcome.reason.value,
+        "result": listed.result.value,
+        "reason": listed.reason.value,
         "description": card.description,
+        "condition": card.condition,
         "source": source,
     }
