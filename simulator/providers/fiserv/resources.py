@@ -134,13 +134,18 @@ PaymentSchedulesRequest = Annotated[
 
 
 class PaymentMethodPaymentSchedulesPatchRequest(_Schedule):
-    requestType: Literal["PaymentMethodPaymentSchedulesPatchRequest"]
+    #: 24.2 names it ...PatchRequest; 21.4 (and its SDK) sends the create request's name.
+    requestType: Literal[
+        "PaymentMethodPaymentSchedulesPatchRequest", "PaymentMethodPaymentSchedulesRequest"
+    ]
     nextAttemptDate: date | None = None
     paymentMethod: PaymentCardPaymentMethod
 
 
 class ReferencedOrderPaymentSchedulesPatchRequest(_Schedule):
-    requestType: Literal["ReferencedOrderPaymentSchedulesPatchRequest"]
+    requestType: Literal[
+        "ReferencedOrderPaymentSchedulesPatchRequest", "ReferencedOrderPaymentSchedulesRequest"
+    ]
     nextAttemptDate: date | None = None
     referencedOrderId: Annotated[str, Field(min_length=1)]
 
