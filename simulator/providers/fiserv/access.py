@@ -13,11 +13,9 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from ...openapi import Answer
-from ...services.requests import Answer as StoredAnswer
-from ...services.requests import answered_before, remember_now
-from ..base import ApiError, ProviderPlugin, json_response
+from ..base import ApiError, ProviderPlugin
 from . import envelope
-from .endpoints import api, errors, keyed, now_of, parse, principal, request_key
+from .endpoints import api, errors, keyed, keyed_call, parse
 from .resources import AccessTokenRequest
 
 #: "expiresInSeconds": "899" (the spec's and the docs' value).
@@ -70,11 +68,9 @@ class AccessTokenResponse(BaseModel):
 @keyed
 async def access_token(request: web.Request) -> web.StreamResponse:
     """Generate an access token for the web client's payment-token calls."""
-    plugin, who = principal(request)
+    call = await keyed_call(request)
+    plugin, who, now, key = call.plugin, call.who, call.now, call.key
     body = await parse(request, REQUEST)
-    now = now_of(plugin, who)
-    key = request_key(request, who, await request.read())
-    await answered_before(plugin.context.store, key, now)
     ids = plugin.context.ids
     token_id = _token_id(
         ids.uuid("fiserv-access-token", who.tenant, key.key, 1)
@@ -95,8 +91,7 @@ async def access_token(request: web.Request) -> web.StreamResponse:
     }
     if body.publicKeyRequired:
         answer["publicKeyBase64"] = base64.b64encode(PUBLIC_KEY_PEM.encode()).decode()
-    await remember_now(plugin.context.store, key, StoredAnswer(200, answer), now)
-    return json_response(answer)
+    return await call.answer(answer)
 
 
 async def check(

@@ -10,8 +10,6 @@ from aiohttp import web
 from pydantic import TypeAdapter
 
 from ...openapi import Answer
-from ..base import json_response
-from . import render
 from .answers import TransactionResponse
 from .endpoints import (
     STORE_ID,
@@ -24,6 +22,7 @@ from .endpoints import (
     principal,
     refused,
 )
+from .inquiry import transaction_inquiry
 from .mapping import WRONG_STATE, transaction_type
 from .models import _Open
 
@@ -42,23 +41,17 @@ class ApmAction(_Open):
 ACTION: TypeAdapter[Any] = TypeAdapter(ApmAction)
 
 
-@api.get(
+# The APM inquiry answers as the transaction inquiry does (a GetTransaction body is not needed).
+api.get(
     "/payments/apm/{transaction_id}",
     name="apmTransactionInquiry",
+    summary="The state of a transaction, asked on the APM path",
     parameters=[STORE_ID],
     answers={
         200: Answer("The transaction", TransactionResponse),
         **errors(400, 401, 403, 404, 500),
     },
-)
-async def apm_transaction_inquiry(request: web.Request) -> web.StreamResponse:
-    """The state of a transaction, asked on the APM path (a body, if sent, is not needed)."""
-    plugin, who = principal(request)
-    found = await locate(plugin, who, request.match_info["transaction_id"])
-    if found is None:
-        raise not_found()
-    payment, op = found
-    return json_response(render.transaction(payment, op, now_of(plugin, who), processing=False))
+)(transaction_inquiry)
 
 
 @api.patch(

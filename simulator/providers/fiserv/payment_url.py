@@ -34,6 +34,7 @@ from .endpoints import (
     api,
     errors,
     keyed,
+    keyed_call,
     not_found,
     now_of,
     parse,
@@ -184,8 +185,8 @@ async def payment_url_detail(request: web.Request) -> web.StreamResponse:
 @keyed
 async def delete_payment_url(request: web.Request) -> web.StreamResponse:
     """Cancel an unpaid payment link (by orderId, paymentUrlId or transactionId)."""
-    plugin, who = principal(request)
-    now = now_of(plugin, who)
+    call = await keyed_call(request)
+    plugin, who, now = call.plugin, call.who, call.now
     payment = await _find_link(plugin, who, request)
     try:
         decision = await plugin.context.payments.update(
@@ -194,7 +195,7 @@ async def delete_payment_url(request: web.Request) -> web.StreamResponse:
     except RuleViolation:
         raise refused(WRONG_STATE, now, order_id=payment.reference) from None
     first = transaction_id(plugin, payment.id, 1)
-    return json_response(_link(decision.payment, first))
+    return await call.answer(_link(decision.payment, first))
 
 
 # --- the hosted page ------------------------------------------------------------------------

@@ -40,12 +40,12 @@ from .endpoints import (
     api,
     errors,
     keyed,
+    keyed_call,
     not_found,
     now_of,
     parse,
     principal,
     refused,
-    request_key,
     violation,
 )
 from .mapping import ORDER_EXISTS, REFERENCED_NOT_FOUND, WRONG_STATE, Asked
@@ -94,10 +94,9 @@ class RecurringPaymentDetailsResponse(OrderResponse):
 async def create_payment_schedule(request: web.Request) -> web.StreamResponse:
     """Install a schedule: a sale of ``transactionAmount`` every ``frequency`` from
     ``startDate`` (today: the first run is charged at once)."""
-    plugin, who = principal(request)
+    call = await keyed_call(request)
+    plugin, who, now, key = call.plugin, call.who, call.now, call.key
     tx = await parse(request, CREATE)
-    now = now_of(plugin, who)
-    key = request_key(request, who, await request.read())
     currency, minor = money(tx.transactionAmount, now, "SALE")
     if tx.startDate < now.date():
         raise envelope.bad_request(envelope.field("startDate", "must not be in the past"))
@@ -135,7 +134,7 @@ async def create_payment_schedule(request: web.Request) -> web.StreamResponse:
         await plugin.context.payments.create(who.scope(), order_id, [opened, WakeAt(first)])
     except RuleViolation as broken:
         raise violation(broken, Asked.PRIMARY, now, order_id=order_id) from None
-    return json_response(_answer(order_id, INSTALLED))
+    return await call.answer(_answer(order_id, INSTALLED))
 
 
 @api.get(
@@ -197,16 +196,16 @@ async def inquiry_payment_schedule(request: web.Request) -> web.StreamResponse:
 @keyed
 async def cancel_payment_schedule(request: web.Request) -> web.StreamResponse:
     """Cancel a schedule: no run is charged any more."""
-    plugin, who = principal(request)
+    call = await keyed_call(request)
+    plugin, who, now = call.plugin, call.who, call.now
     order_id = request.match_info["order_id"]
     schedule, _mandate = await _load(plugin, who, order_id)
-    now = now_of(plugin, who)
     if schedule["state"] == CANCELLED:
         raise refused(WRONG_STATE, now, order_id=order_id)
     schedule["state"] = CANCELLED
     await _save(plugin, who.tenant, order_id, schedule)
     await plugin.context.payments.update(who.scope(), order_id, lambda _p: [WakeAt(None), Cancel()])
-    return json_response(_answer(order_id, CANCELLED))
+    return await call.answer(_answer(order_id, CANCELLED))
 
 
 @api.patch(
@@ -221,11 +220,11 @@ async def cancel_payment_schedule(request: web.Request) -> web.StreamResponse:
 @keyed
 async def update_payment_schedule(request: web.Request) -> web.StreamResponse:
     """Change a schedule's amount, frequency, count, card or next attempt."""
-    plugin, who = principal(request)
+    call = await keyed_call(request)
+    plugin, who, now = call.plugin, call.who, call.now
     order_id = request.match_info["order_id"]
     tx = await parse(request, UPDATE)
     schedule, mandate = await _load(plugin, who, order_id)
-    now = now_of(plugin, who)
     if schedule["state"] != INSTALLED:
         raise refused(WRONG_STATE, now, order_id=order_id)
     currency, minor = money(tx.transactionAmount, now, "SALE")

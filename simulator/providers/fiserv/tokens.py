@@ -13,8 +13,6 @@ from pydantic import BaseModel, TypeAdapter
 from ...engine import Result
 from ...openapi import Answer
 from ...outcomes.card import CardFacts
-from ...services.requests import Answer as StoredAnswer
-from ...services.requests import answered_before, remember_now
 from ...services.tokens import StoredCard
 from ..base import ApiError, json_response
 from . import cards, envelope, render
@@ -25,11 +23,11 @@ from .endpoints import (
     api,
     errors,
     keyed,
+    keyed_call,
     not_found,
     now_of,
     parse,
     principal,
-    request_key,
 )
 from .mapping import GATEWAY, ISSUER
 from .resources import PaymentCardPaymentTokenizationRequest, PaymentCardPaymentTokenUpdateRequest
@@ -59,11 +57,9 @@ class PaymentTokenUpdateResponse(BaseModel):
 @keyed
 async def create_payment_token(request: web.Request) -> web.StreamResponse:
     """Store a card behind a payment token (client-supplied value, or one the gateway makes)."""
-    plugin, who = principal(request)
+    call = await keyed_call(request)
+    plugin, who, now, key = call.plugin, call.who, call.now, call.key
     body = await parse(request, TOKENIZE)
-    now = now_of(plugin, who)
-    key = request_key(request, who, await request.read())
-    await answered_before(plugin.context.store, key, now)
     card = cards.read(body.paymentCard, now.date())
     _refuse_unusable(card.facts, now)
     value = (
@@ -80,8 +76,7 @@ async def create_payment_token(request: web.Request) -> web.StreamResponse:
         decline_duplicates=body.createToken.declineDuplicates,
     )
     answer = render.token(stored, "SUCCESS", now)
-    await remember_now(plugin.context.store, key, StoredAnswer(200, answer), now)
-    return json_response(answer)
+    return await call.answer(answer)
 
 
 @api.patch(
@@ -99,11 +94,9 @@ async def create_payment_token(request: web.Request) -> web.StreamResponse:
 @keyed
 async def update_payment_token(request: web.Request) -> web.StreamResponse:
     """Put new cards behind existing payment tokens (one request, up to 1000 tokens)."""
-    plugin, who = principal(request)
+    call = await keyed_call(request)
+    plugin, who, now = call.plugin, call.who, call.now
     body = await parse(request, UPDATE)
-    now = now_of(plugin, who)
-    key = request_key(request, who, await request.read())
-    await answered_before(plugin.context.store, key, now)
     tokens = plugin.context.tokens
     problems: list[dict[str, str]] = []
     for item in body.paymentTokens:
@@ -135,8 +128,7 @@ async def update_payment_token(request: web.Request) -> web.StreamResponse:
     }
     if problems:
         answer["errors"] = problems
-    await remember_now(plugin.context.store, key, StoredAnswer(200, answer), now)
-    return json_response(answer)
+    return await call.answer(answer)
 
 
 def _update_problem(stored: StoredCard | None, facts: CardFacts) -> str | None:
@@ -179,18 +171,15 @@ async def get_payment_token_details(request: web.Request) -> web.StreamResponse:
 @keyed
 async def delete_payment_token(request: web.Request) -> web.StreamResponse:
     """Delete a payment token: later payments with it are refused."""
-    plugin, who = principal(request)
-    now = now_of(plugin, who)
-    key = request_key(request, who, await request.read())
-    await answered_before(plugin.context.store, key, now)
+    call = await keyed_call(request)
+    plugin, who, now = call.plugin, call.who, call.now
     tokens = plugin.context.tokens
     stored = await tokens.get(who.scope(), request.match_info["token_id"])
     if stored is None or not stored.active:
         raise not_found()
     await tokens.delete(who.scope(), stored.token)
     answer = render.token(stored, "DELETED", now)
-    await remember_now(plugin.context.store, key, StoredAnswer(200, answer), now)
-    return json_response(answer)
+    return await call.answer(answer)
 
 
 def _refuse_unusable(facts: CardFacts, now: datetime) -> None:

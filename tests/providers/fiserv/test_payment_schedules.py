@@ -190,3 +190,22 @@ async def test_a_schedule_the_spec_forbids_is_a_400(
 async def test_an_unknown_schedule_is_404(fiserv: AsyncFiservClient) -> None:
     with pytest.raises(FiservNotFound):
         await runs(fiserv, "no-such-plan")
+
+
+async def test_a_retried_request_gets_its_first_answer_and_installs_one_schedule(
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
+) -> None:
+    tomorrow = (today(clock) + timedelta(days=1)).isoformat()
+    body = schedule(clock, orderId="plan-retry", startDate=tomorrow)
+    first = await fiserv.send("POST", "/payment-schedules", body, client_request_id="cid-plan")
+    again = await fiserv.send("POST", "/payment-schedules", body, client_request_id="cid-plan")
+    assert again == first
+    cancelled = await fiserv.send(
+        "DELETE", "/payment-schedules/plan-retry", client_request_id="cid-x"
+    )
+    assert (
+        await fiserv.send("DELETE", "/payment-schedules/plan-retry", client_request_id="cid-x")
+        == cancelled
+    )
+    await clock.advance(admin, DAY)
+    assert (await runs(fiserv, "plan-retry"))["transactions"] == []
