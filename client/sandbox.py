@@ -19,6 +19,16 @@ import httpx
 from ._transport import AsyncClient, Flow, NotJson, Request, SyncClient, awaiting, blocking
 
 TENANT_HEADER = "X-Sandbox-Tenant"
+#: Carries the admin token of a sandbox that has one.
+TOKEN_HEADER = "Authorization"
+
+
+def admin_headers(tenant: str | None, token: str | None) -> dict[str, str]:
+    """Headers every admin call of a client sends: its tenant and the admin token."""
+    headers = {TENANT_HEADER: tenant} if tenant else {}
+    if token:
+        headers[TOKEN_HEADER] = f"Bearer {token}"
+    return headers
 
 
 class SandboxError(Exception):
@@ -185,8 +195,38 @@ class SandboxAdminApi:
     def magic(self) -> Flow[Any]:
         return self.call("GET", "/magic")
 
+    def tenants(self) -> Flow[list[Any]]:
+        """Every tenant with state: payments, newest payment, clock offset."""
+        return list((yield from self.call("GET", "/tenants"))["tenants"])
+
+    def export_case(self, tenant: str | None = None, *, with_secrets: bool = False) -> Flow[str]:
+        """The tenant's whole state as a case document, exactly as the sandbox wrote it."""
+        params = {"secrets": "include"} if with_secrets else None
+        answer = yield Request("GET", f"/tenants/{self._named(tenant)}/export", params=params)
+        if answer.status >= 400:
+            raise SandboxApiError(answer.status, _json_or_text(answer.text))
+        return answer.text
+
+    def import_case(self, case: str | bytes, tenant: str | None = None) -> Flow[Any]:
+        """Replace the tenant's state with a case document (the case's own tenant unless
+        ``tenant`` or the client's tenant names another)."""
+        data = case.encode() if isinstance(case, str) else case
+        target = tenant or self.tenant or _case_tenant(data)
+        headers = {"Content-Type": "application/json"}
+        answer = yield Request("POST", f"/tenants/{target}/import", data, headers)
+        result = _json_or_text(answer.text)
+        if answer.status >= 400:
+            raise SandboxApiError(answer.status, result)
+        return result
+
     def providers(self) -> Flow[Any]:
         return self.call("GET", "/providers")
+
+    def _named(self, tenant: str | None) -> str:
+        named = tenant or self.tenant
+        if not named:
+            raise ValueError("name the tenant (here or when making the client)")
+        return named
 
     def call(
         self,
@@ -212,17 +252,18 @@ class SandboxAdminApi:
 
 class SandboxAdmin(SyncClient[SandboxAdminApi]):
     """Blocking. ``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant``
-    every call acts on that tenant."""
+    every call acts on that tenant; ``token`` is the sandbox's admin token, if it has one."""
 
     def __init__(
         self,
         base_url: str,
         tenant: str | None = None,
         *,
+        token: str | None = None,
         timeout: float = 60.0,
         http: httpx.Client | None = None,
     ) -> None:
-        headers = {TENANT_HEADER: tenant} if tenant else {}
+        headers = admin_headers(tenant, token)
         url = base_url.rstrip("/") + "/_sandbox"
         api = SandboxAdminApi(tenant)
         super().__init__(api, url, headers=headers, timeout=timeout, http=http)
@@ -245,22 +286,26 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
     replay_webhook = blocking(SandboxAdminApi.replay_webhook)
     magic = blocking(SandboxAdminApi.magic)
     providers = blocking(SandboxAdminApi.providers)
+    tenants = blocking(SandboxAdminApi.tenants)
+    export_case = blocking(SandboxAdminApi.export_case)
+    import_case = blocking(SandboxAdminApi.import_case)
     call = blocking(SandboxAdminApi.call)
 
 
 class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     """Awaiting. ``base_url`` is the sandbox root (``http://127.0.0.1:8480``). With ``tenant``
-    every call acts on that tenant."""
+    every call acts on that tenant; ``token`` is the sandbox's admin token, if it has one."""
 
     def __init__(
         self,
         base_url: str,
         tenant: str | None = None,
         *,
+        token: str | None = None,
         timeout: float = 60.0,
         http: httpx.AsyncClient | None = None,
     ) -> None:
-        headers = {TENANT_HEADER: tenant} if tenant else {}
+        headers = admin_headers(tenant, token)
         url = base_url.rstrip("/") + "/_sandbox"
         api = SandboxAdminApi(tenant)
         super().__init__(api, url, headers=headers, timeout=timeout, http=http)
@@ -283,7 +328,26 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     replay_webhook = awaiting(SandboxAdminApi.replay_webhook)
     magic = awaiting(SandboxAdminApi.magic)
     providers = awaiting(SandboxAdminApi.providers)
+    tenants = awaiting(SandboxAdminApi.tenants)
+    export_case = awaiting(SandboxAdminApi.export_case)
+    import_case = awaiting(SandboxAdminApi.import_case)
     call = awaiting(SandboxAdminApi.call)
+
+
+def _case_tenant(case: bytes) -> str:
+    """The tenant a case was exported from ("-" when unreadable: the sandbox says why)."""
+    try:
+        named = json.loads(case).get("tenant")
+    except (ValueError, AttributeError):
+        return "-"
+    return named if isinstance(named, str) and named else "-"
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"error": {"code": "", "message": text}}
 
 
 def _present(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from .context import SandboxContext
 from .control import create_control_app
 from .faults.injection import QueuedFaults
 from .ids import Ids
+from .journal.middleware import record_exchanges
 from .outcomes.processor import ProcessorData
 from .outcomes.scripted import QueuedOutcomes
 from .providers import PLUGINS
@@ -30,6 +31,7 @@ from .services.tokens import CardTokens
 from .settings import Settings
 from .store import store_from_url
 from .ui import create_pages_app
+from .ui.dashboard import create_dashboard_app
 from .ui.pages import setup_templates
 from .webhooks import Dispatcher, WebhookProfile
 
@@ -71,7 +73,7 @@ def create_app(
         if plugin.webhooks is not None:
             profiles[plugin.name] = plugin.webhooks
 
-    app = web.Application()
+    app = web.Application(middlewares=[record_exchanges])
     app[CONTEXT] = context
     app.cleanup_ctx.append(_lifecycle)
     setup_templates(app)
@@ -79,6 +81,7 @@ def create_app(
     # The hosted pages share the /_sandbox prefix with the admin API: mount them first.
     app.add_subapp("/_sandbox/acs", create_pages_app("acs"))
     app.add_subapp("/_sandbox/checkout", create_pages_app("checkout"))
+    app.add_subapp("/_sandbox/ui", create_dashboard_app())
     app.add_subapp("/_sandbox", create_control_app())
     for plugin in plugins.values():
         app.add_subapp(f"/{plugin.name}", plugin.create_app())

@@ -74,3 +74,14 @@ class ServeProcess:
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
             self.kill()
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``psp-sandbox ARGS`` as a real process; its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "psp_sandbox.simulator.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "160"},
+    )

@@ -6,7 +6,7 @@ One module per resource registers its endpoints in the shared table (``endpoints
 from aiohttp import web
 
 # Each resource module registers its endpoints in the table on import.
-from . import clock, disputes, payments, queues, sandbox, webhooks  # noqa: F401
+from . import clock, disputes, events, payments, queues, sandbox, tenants, webhooks  # noqa: F401
 from .endpoints import api
 from .problems import admin_errors
 from .sandbox import document
@@ -15,6 +15,7 @@ from .sandbox import document
 def create_control_app() -> web.Application:
     app = web.Application(middlewares=[admin_errors])
     api.register(app)
+    events.setup_feeds(app)
     return app
 
 

@@ -49,7 +49,8 @@ class OutcomeRequest(_Body):
 
 class FaultRequest(_Body):
     """Inject faults: the next ``count`` calls of ``operation`` (a provider route name, or
-    any) fail as ``kind`` says; webhook kinds act on the next notifications."""
+    any) fail as ``kind`` says; webhook kinds (drop, delay, duplicate, reorder, timeout) act
+    on the next notifications."""
 
     tenant: str | None = Tenant
     provider: str | None = None
@@ -58,7 +59,25 @@ class FaultRequest(_Body):
     status: int | None = Field(None, ge=400, le=599, description="For kind=error")
     latency_ms: int | None = Field(None, ge=0, le=120_000, description="For kind=latency")
     seconds: int | None = Field(None, ge=0, le=30 * 86_400, description="For kind=delay")
-    count: int = Field(1, ge=1, le=10_000)
+    order: Literal["reverse", "shuffle"] | None = Field(
+        None, description="For kind=reorder: how the group goes out (default reverse)"
+    )
+    seed: int | None = Field(None, description="For kind=reorder with order=shuffle")
+    spacing_seconds: float | None = Field(
+        None, gt=0, le=3600, description="For kind=reorder: tenant time between sends (1)"
+    )
+    hold_seconds: int | None = Field(
+        None,
+        ge=1,
+        le=30 * 86_400,
+        description="For kind=reorder: a delivery waits at most this long for its group (300)",
+    )
+    attempts: int | None = Field(
+        None, ge=1, le=100, description="For kind=timeout: attempts whose answer is ignored (1)"
+    )
+    count: int = Field(
+        1, ge=1, le=10_000, description="How many calls or webhooks; for reorder, the group size"
+    )
 
 
 class ChallengeRequest(_Body):
@@ -143,6 +162,9 @@ class AttemptView(BaseModel):
     latency_ms: int
     error: str | None
     response: str
+    request: str = Field(description="The first bytes sent, card numbers masked")
+    signature: str | None = Field(description="The provider's signature on it, if it signs")
+    timed_out: bool = Field(description="No answer counted within the provider's time limit")
 
 
 class DeliveryView(BaseModel):
@@ -157,8 +179,23 @@ class DeliveryView(BaseModel):
     due_at: str
     created_at: str
     copy_of: str | None
+    faults: list[dict[str, Any]] = Field(description="Webhook chaos applied to it, as queued")
     payload: dict[str, Any]
     attempts: list[AttemptView]
+    timeouts: int = Field(description="Attempts whose answer did not come in time")
+
+
+class ExchangeView(BaseModel):
+    """One request that acted on the payment, as answered (card numbers masked)."""
+
+    at: str
+    method: str
+    path: str
+    status: int
+    latency_ms: int
+    source: str = Field(description="A provider's name, admin, or page (a hosted page)")
+    request: str
+    response: str
 
 
 class DisputeChangeView(BaseModel):
@@ -204,10 +241,12 @@ class PaymentView(BaseModel):
     disputes: list[DisputeView]
     details: dict[str, Any]
     webhooks: list[DeliveryView] | None = None
+    requests: list[ExchangeView] | None = None
 
 
 class PaymentList(BaseModel):
     payments: list[PaymentView]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: last")
 
 
 class DeliveryList(BaseModel):
@@ -244,3 +283,37 @@ class ProviderView(BaseModel):
     base_paths: list[str]
     operations: list[str]
     sends_webhooks: bool
+
+
+class TenantView(BaseModel):
+    tenant: str
+    payments: int
+    last_payment_at: str | None
+    offset_seconds: float
+
+
+class TenantList(BaseModel):
+    tenants: list[TenantView]
+
+
+class CaseView(BaseModel):
+    """A case document (docs/cases.md): format, version, tenant, clock, payments, deliveries,
+    documents, credentials."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: Literal["psp-sandbox/case"]
+    version: int
+    tenant: str
+
+
+class ImportView(BaseModel):
+    tenant: str
+    from_tenant: str
+    payments: int
+    deliveries: int
+    documents: int
+    credentials: int = Field(description="Provisioned credentials restored")
+    credentials_skipped: int = Field(
+        description="Credentials left as the sandbox has them (configured, known, or masked)"
+    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..engine import OperationStatus
+from ..engine import OperationStatus, PaymentStatus
 from ..openapi import Answer
 from ..outcomes import scripted
 from ..outcomes.challenge import accepted
 from ..providers.base import json_response
-from ..store import DeliveryFilter, PaymentFilter
+from ..store import DeliveryFilter
 from . import models as m
 from .arguments import (
     context_of,
@@ -19,8 +19,12 @@ from .arguments import (
     read_body,
 )
 from .endpoints import E400, E404, E409, LIMIT_PARAM, TENANT_PARAMS, api
+from .paging import next_cursor, payment_filter
 from .problems import AdminProblem
 from .views import payment_view
+
+_MINOR = "Requested amount, minor units (cents), bounds included"
+_CURSOR = "The next_cursor of the previous page"
 
 
 @api.get(
@@ -30,21 +34,25 @@ from .views import payment_view
         *TENANT_PARAMS,
         {"name": "provider", "in": "query", "schema": {"type": "string"}},
         {"name": "reference", "in": "query", "schema": {"type": "string"}},
+        {"name": "status", "in": "query", "schema": {"enum": [s.value for s in PaymentStatus]}},
+        {"name": "min_amount", "in": "query", "schema": {"type": "integer"}, "description": _MINOR},
+        {"name": "max_amount", "in": "query", "schema": {"type": "integer"}, "description": _MINOR},
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+        {"name": "cursor", "in": "query", "schema": {"type": "string"}, "description": _CURSOR},
         LIMIT_PARAM,
     ],
     answers={200: Answer("Payments, newest first", m.PaymentList), 400: E400},
 )
 async def list_payments(request: web.Request) -> web.StreamResponse:
-    """Payments, newest first, filtered by tenant, provider and merchant reference."""
+    """Payments, newest first, filtered by tenant, provider, reference, status, amount and
+    creation time (tenant clock), a page at a time (``next_cursor``)."""
     ctx = context_of(request)
-    where = PaymentFilter(
-        tenant=optional_tenant(request),
-        provider=request.query.get("provider"),
-        reference=request.query.get("reference"),
-        limit=limit_of(request),
-    )
+    limit = limit_of(request)
+    where = payment_filter(request.query, optional_tenant(request), limit)
+    page = await ctx.store.list_payments(where)
     return json_response(
-        {"payments": [payment_view(p) for p in await ctx.store.list_payments(where)]}
+        {"payments": [payment_view(p) for p in page], "next_cursor": next_cursor(page, limit)}
     )
 
 
@@ -52,18 +60,20 @@ async def list_payments(request: web.Request) -> web.StreamResponse:
     "/payments/{payment_id}",
     name="get_payment",
     answers={
-        200: Answer("The payment, its operations, history and webhooks", m.PaymentView),
+        200: Answer("The payment, its operations, history, webhooks and requests", m.PaymentView),
         404: E404,
     },
 )
 async def get_payment(request: web.Request) -> web.StreamResponse:
-    """One payment with its operations, status history and webhook attempts."""
+    """One payment with its operations, status history, webhook attempts and the requests
+    that acted on it."""
     ctx = context_of(request)
     payment = await payment_or_404(ctx, request.match_info["payment_id"])
     deliveries = await ctx.store.list_deliveries(
         DeliveryFilter(payment_id=payment.id, limit=10_000)
     )
-    return json_response(payment_view(payment, list(reversed(deliveries))))
+    exchanges = await ctx.store.list_exchanges(payment.id)
+    return json_response(payment_view(payment, list(reversed(deliveries)), list(exchanges)))
 
 
 @api.post(

@@ -89,7 +89,7 @@ async def clear_outcomes(request: web.Request) -> web.StreamResponse:
 )
 async def inject_faults(request: web.Request) -> web.StreamResponse:
     """Queue faults: HTTP errors in the provider's envelope, latency, resets, malformed bodies,
-    or webhook drops, delays and duplicates."""
+    or webhook chaos: drops, delays, duplicates, reordered groups and answer timeouts."""
     ctx = context_of(request)
     body = await read_body(request, m.FaultRequest)
     tenant = tenant_of(request, body.tenant)
@@ -102,7 +102,11 @@ async def inject_faults(request: web.Request) -> web.StreamResponse:
             )
     if body.kind == "error" and body.status is None:
         raise AdminProblem(400, "invalid_request", "kind=error needs a status (400-599)")
-    entry = {**body.model_dump(exclude={"tenant", "count"}), "remaining": body.count}
+    if body.kind == "reorder" and body.count < 2:
+        raise AdminProblem(400, "invalid_request", "kind=reorder needs a count of 2 or more")
+    given = body.model_dump(exclude={"tenant", "count"}, exclude_none=True)
+    entry = {"provider": body.provider, "operation": body.operation, **given}
+    entry["remaining"] = body.count
     if body.kind in injection.WEBHOOK_KINDS:
         entry["operation"] = injection.WEBHOOK
     queue = await ctx.faults.add(ctx.store, tenant, [entry])

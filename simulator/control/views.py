@@ -6,14 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from ..engine import Payment
-from ..store import Delivery
+from ..store import Delivery, Exchange
 
 
 def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def payment_view(p: Payment, deliveries: list[Delivery] | None = None) -> dict[str, Any]:
+def payment_view(
+    p: Payment,
+    deliveries: list[Delivery] | None = None,
+    exchanges: list[Exchange] | None = None,
+) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": p.id,
         "tenant": p.tenant,
@@ -82,7 +86,22 @@ def payment_view(p: Payment, deliveries: list[Delivery] | None = None) -> dict[s
     }
     if deliveries is not None:
         view["webhooks"] = [delivery_view(d) for d in deliveries]
+    if exchanges is not None:
+        view["requests"] = [exchange_view(e) for e in exchanges]
     return view
+
+
+def exchange_view(e: Exchange) -> dict[str, Any]:
+    return {
+        "at": iso(e.at),
+        "method": e.method,
+        "path": e.path,
+        "status": e.status,
+        "latency_ms": e.latency_ms,
+        "source": e.source,
+        "request": e.request,
+        "response": e.response,
+    }
 
 
 def delivery_view(d: Delivery) -> dict[str, Any]:
@@ -98,6 +117,7 @@ def delivery_view(d: Delivery) -> dict[str, Any]:
         "due_at": iso(d.due_at),
         "created_at": iso(d.created_at),
         "copy_of": d.copy_of,
+        "faults": [dict(f) for f in d.faults],
         "payload": dict(d.payload),
         "attempts": [
             {
@@ -106,7 +126,50 @@ def delivery_view(d: Delivery) -> dict[str, Any]:
                 "latency_ms": a.latency_ms,
                 "error": a.error,
                 "response": a.response,
+                "request": a.request,
+                "signature": a.signature,
+                "timed_out": a.timed_out,
             }
             for a in d.attempts
         ],
+        "timeouts": sum(1 for a in d.attempts if a.timed_out),
+    }
+
+
+def payment_summary(p: Payment) -> dict[str, Any]:
+    """A payment in one line: what the live feed sends."""
+    return {
+        "id": p.id,
+        "tenant": p.tenant,
+        "provider": p.provider,
+        "reference": p.reference,
+        "status": p.status.value,
+        "currency": p.currency,
+        "amount": p.amount,
+        "authorized": p.authorized,
+        "captured": p.captured,
+        "refunded": p.refunded,
+        "created_at": iso(p.created_at),
+        "updated_at": iso(p.updated_at),
+    }
+
+
+def delivery_summary(d: Delivery) -> dict[str, Any]:
+    """A webhook delivery in one line: what the live feed sends."""
+    last = d.attempts[-1] if d.attempts else None
+    return {
+        "id": d.id,
+        "tenant": d.tenant,
+        "provider": d.provider,
+        "payment_id": d.payment_id,
+        "event": d.event,
+        "url": d.url,
+        "state": d.state.value,
+        "due_at": iso(d.due_at),
+        "attempts": len(d.attempts),
+        "last_status": last.status if last else None,
+        "last_error": last.error if last else None,
+        "timeouts": sum(1 for a in d.attempts if a.timed_out),
+        "copy_of": d.copy_of,
+        "faults": [f["kind"] for f in d.faults],
     }

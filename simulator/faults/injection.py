@@ -7,11 +7,8 @@ Request faults (checked before a provider's handler runs):
 - ``reset``     drop the connection without an answer
 - ``malformed`` answer 200 with a truncated JSON body
 
-Webhook faults (applied when a notification is queued):
-
-- ``drop``      record the delivery as dropped; it is never sent
-- ``delay``     send it ``seconds`` later on the tenant clock
-- ``duplicate`` send it twice
+Webhook faults (applied when a notification is queued; see ``chaos``): ``drop``, ``delay``,
+``duplicate``, ``reorder`` and ``timeout``.
 """
 
 from __future__ import annotations
@@ -20,14 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from ..store import UnitOfWork
-from ..store.queue import TenantQueue
+from ..store import Delivery, UnitOfWork
+from ..store.queue import Entry, TenantQueue
+from . import chaos
 
 RequestFaultKind = Literal["error", "latency", "reset", "malformed"]
-WebhookFaultKind = Literal["drop", "delay", "duplicate"]
+WebhookFaultKind = Literal["drop", "delay", "duplicate", "reorder", "timeout"]
 FaultKind = RequestFaultKind | WebhookFaultKind
 REQUEST_KINDS: tuple[str, ...] = get_args(RequestFaultKind)
 WEBHOOK_KINDS: tuple[str, ...] = get_args(WebhookFaultKind)
+FAULT_KINDS: tuple[str, ...] = REQUEST_KINDS + WEBHOOK_KINDS
 
 #: The operation name webhook faults are queued under.
 WEBHOOK = "webhook"
@@ -69,9 +68,18 @@ class QueuedFaults(TenantQueue):
         entry = await self.take(uow, tenant, fits)
         return Fault.of(entry) if entry else None
 
-    async def next_webhook_fault(self, uow: UnitOfWork, tenant: str, provider: str) -> Fault | None:
-        def fits(entry: Mapping[str, Any]) -> bool:
-            return entry["kind"] in WEBHOOK_KINDS and entry.get("provider") in (None, provider)
+    async def with_webhook_faults(self, uow: UnitOfWork, delivery: Delivery) -> list[Delivery]:
+        """The deliveries to save for a new notification: itself, or what the next queued
+        webhook fault of its tenant makes of it."""
 
-        entry = await self.take(uow, tenant, fits)
-        return Fault.of(entry) if entry else None
+        def fits(entry: Mapping[str, Any]) -> bool:
+            return entry["kind"] in WEBHOOK_KINDS and entry.get("provider") in (
+                None,
+                delivery.provider,
+            )
+
+        def note(entry: Entry) -> Mapping[str, Any]:
+            return chaos.take_note(entry, delivery)
+
+        entry = await self.take(uow, delivery.tenant, fits, note)
+        return [delivery] if entry is None else await chaos.apply(uow, entry, delivery)

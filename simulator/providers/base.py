@@ -26,6 +26,8 @@ from ..appkeys import CONTEXT, PLUGIN, PRINCIPAL
 from ..context import SandboxContext
 from ..engine import Decision, Operation, Payment, Policy, RuleViolation
 from ..faults.injection import Fault
+from ..merchant.samples import Sample
+from ..merchant.signing import MerchantRequest
 from ..openapi import Api
 from ..outcomes.challenge import STANDARD_CHOICES, ChallengeChoice, outcome_of_choice
 from ..outcomes.magic import MagicCard
@@ -109,6 +111,8 @@ class ProviderPlugin(ABC):
     base_paths: ClassVar[Sequence[str]] = ()
     #: The sandbox's documented test credentials for this provider.
     default_credentials: ClassVar[Sequence[Credential]] = ()
+    #: The webhooks ``psp-sandbox trigger`` can make it send, by event name.
+    samples: ClassVar[Mapping[str, Sample]] = {}
 
     def __init__(self, context: SandboxContext) -> None:
         self.context = context
@@ -172,6 +176,14 @@ class ProviderPlugin(ABC):
         raise self.error(404, f"{self.title} has no hosted payment page")
 
     # --- credentials --------------------------------------------------------------------
+
+    @classmethod
+    def merchant_headers(
+        cls, credential: Credential, request: MerchantRequest
+    ) -> Mapping[str, str]:
+        """The headers a merchant's request carries to authenticate with ``credential`` (for
+        scenario files and ``trigger``, which act as the merchant)."""
+        return {}
 
     @abstractmethod
     async def authenticate(self, request: web.Request) -> Principal:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..store import Store
+from ..store import Store, UnitOfWork
 
 AuthMode = Literal["open", "strict"]
 
@@ -60,8 +60,26 @@ class Credentials:
         self._provisioned[(credential.provider, credential.key)] = credential
         return credential
 
+    def remember(self, uow: UnitOfWork, credential: Credential) -> None:
+        """Stage a provisioned credential in ``uow`` (an imported case brings it along)."""
+        doc = {"secret": credential.secret, "tenant": credential.tenant, "extra": credential.extra}
+        uow.put_document(_KIND, _GLOBAL, f"{credential.provider}:{credential.key}", doc)
+
     def configured(self, provider: str) -> list[Credential]:
         return [c for c in self._configured.values() if c.provider == provider]
+
+    async def of_tenant(self, tenant: str) -> list[Credential]:
+        """Every credential whose requests land in ``tenant``: configured, then provisioned."""
+        found = [c for c in self._configured.values() if c.tenant == tenant]
+        for kind, name, doc in await self._store.documents_of(_GLOBAL):
+            provider, _, key = name.partition(":")
+            if (
+                kind == _KIND
+                and doc["tenant"] == tenant
+                and (provider, key) not in self._configured
+            ):
+                found.append(Credential(provider, key, doc["secret"], tenant, doc.get("extra", {})))
+        return found
 
     def forget_provisioned(self) -> None:
         self._provisioned.clear()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import Any, Protocol
 
 from ..engine import (
@@ -30,6 +29,7 @@ from ..engine import (
 from ..engine.payment import PRIMARY_KIND_OF
 from ..faults.injection import QueuedFaults
 from ..ids import Ids
+from ..journal import touched
 from ..outcomes.scripted import QueuedOutcomes
 from ..store import Conflict, Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
 from . import requests
@@ -174,8 +174,11 @@ class PaymentService:
                 if answer is not None:
                     raise requests.AnsweredBefore(answer)
             payment = await uow.find_payment(scope.tenant, scope.provider, reference)
+            if payment is not None:
+                touched.note(scope.tenant, payment.id)  # refused or not, it was acted on
             commands = build(payment)
             decision = await self._decide(uow, scope, payment, commands, rules.policy)
+            touched.note(scope.tenant, decision.payment.id)
             deliveries = await self._deliveries(
                 uow, decision.payment, rules.notifications(decision)
             )
@@ -196,6 +199,7 @@ class PaymentService:
 
     async def send(self, payment: Payment, notifications: Iterable[Notification]) -> list[Delivery]:
         """Queue webhooks outside any decision (a merchant asked for a resend)."""
+        touched.note(payment.tenant, payment.id)
         async with self._store.begin() as uow:
             known = await self._store.list_deliveries(
                 DeliveryFilter(tenant=payment.tenant, payment_id=payment.id, limit=100_000)
@@ -292,24 +296,8 @@ class PaymentService:
                 operation_id=n.operation_id,
                 signing_key=n.signing_key,
             )
-            deliveries.extend(await self._with_webhook_faults(uow, delivery))
+            deliveries.extend(await self._faults.with_webhook_faults(uow, delivery))
         return deliveries
-
-    async def _with_webhook_faults(self, uow: UnitOfWork, delivery: Delivery) -> list[Delivery]:
-        fault = await self._faults.next_webhook_fault(uow, delivery.tenant, delivery.provider)
-        if fault is None:
-            return [delivery]
-        match fault.kind:
-            case "drop":
-                return [replace(delivery, state=DeliveryState.DROPPED)]
-            case "delay":
-                return [
-                    replace(delivery, due_at=delivery.due_at + timedelta(seconds=fault.seconds))
-                ]
-            case "duplicate":
-                copy = replace(delivery, id=f"{delivery.id}-dup", copy_of=delivery.id)
-                return [delivery, copy]
-        return [delivery]
 
 
 #: Commands whose outcome a queued outcome may replace.

@@ -2,7 +2,7 @@
 
 from .base import Conflict, DeliveryFilter, PaymentFilter, Store, StoreError, UnitOfWork
 from .memory import MemoryStore
-from .records import Attempt, Delivery, DeliveryState
+from .records import Attempt, Change, Delivery, DeliveryState, Exchange, TenantSummary
 from .sqlite import SqliteStore
 
 
@@ -17,15 +17,18 @@ def store_from_url(url: str) -> Store:
 
 __all__ = [
     "Attempt",
+    "Change",
     "Conflict",
     "Delivery",
     "DeliveryFilter",
     "DeliveryState",
+    "Exchange",
     "MemoryStore",
     "PaymentFilter",
     "SqliteStore",
     "Store",
     "StoreError",
+    "TenantSummary",
     "UnitOfWork",
     "store_from_url",
 ]

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..engine import Payment
-from .records import Delivery, DeliveryState
+from .records import Change, Delivery, DeliveryState, Exchange, TenantSummary
 
 
 class StoreError(Exception):
@@ -31,7 +31,38 @@ class PaymentFilter:
     tenant: str | None = None
     provider: str | None = None
     reference: str | None = None
+    status: str | None = None
+    #: Requested amount in minor units, bounds included.
+    min_amount: int | None = None
+    max_amount: int | None = None
+    #: Creation time (tenant clock): from included, until excluded.
+    created_from: datetime | None = None
+    created_until: datetime | None = None
+    #: Keyset paging: only payments listed after this one, newest first — the
+    #: ``(created_at, id)`` of the last payment of the previous page.
+    before: tuple[datetime, str] | None = None
     limit: int = 100
+
+    def admits(
+        self,
+        tenant: str,
+        provider: str,
+        reference: str,
+        status: str,
+        amount: int,
+        created_at: datetime,
+    ) -> bool:
+        """Whether a payment with these fields is one the filter lists (paging aside)."""
+        return (
+            self.tenant in (None, tenant)
+            and self.provider in (None, provider)
+            and self.reference in (None, reference)
+            and self.status in (None, status)
+            and (self.min_amount is None or amount >= self.min_amount)
+            and (self.max_amount is None or amount <= self.max_amount)
+            and (self.created_from is None or created_at >= self.created_from)
+            and (self.created_until is None or created_at < self.created_until)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +96,13 @@ class UnitOfWork(Protocol):
     # tenant clocks (milliseconds ahead of real time)
     def set_clock(self, tenant: str, offset_ms: int) -> None: ...
 
+    # the requests that acted on a payment
+    def save_exchange(self, exchange: Exchange) -> None: ...
+
+    #: Forget everything of one tenant, in this unit of work (writes staged after it apply
+    #: on the emptied tenant: an import replaces a tenant atomically).
+    def forget_tenant(self, tenant: str) -> None: ...
+
     async def commit(self) -> None: ...
 
 
@@ -87,3 +125,19 @@ class Store(Protocol):
     async def due_deliveries(self, real_now: datetime, limit: int) -> Sequence[Delivery]: ...
     #: Forget one tenant's state, or everything.
     async def reset(self, tenant: str | None = None) -> None: ...
+
+    #: The requests that acted on a payment, oldest first.
+    async def list_exchanges(self, payment_id: str) -> Sequence[Exchange]: ...
+    #: Every tenant with state (payments, a clock, documents), by name.
+    async def tenants(self) -> Sequence[TenantSummary]: ...
+    #: One tenant's aliases: ``(provider, alias, payment id)``, sorted.
+    async def list_aliases(self, tenant: str) -> Sequence[tuple[str, str, str]]: ...
+    #: One tenant's documents: ``(kind, key, value)``, sorted by kind and key.
+    async def documents_of(self, tenant: str) -> Sequence[tuple[str, str, Any]]: ...
+    #: The change feed: changes after ``after`` (oldest first), of one tenant or all. A reset
+    #: records a ``tenant`` change. Sequence numbers only grow, across resets too.
+    async def changes(
+        self, after: int, tenant: str | None = None, limit: int = 500
+    ) -> Sequence[Change]: ...
+    #: The newest change's sequence number (0 before any): where a new reader starts.
+    async def last_change(self) -> int: ...

@@ -1,4 +1,4 @@
-"""JSON encoding of stored records (payments, deliveries, documents)."""
+"""JSON encoding of stored records (payments, deliveries, exchanges, documents)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import orjson
 from pydantic import TypeAdapter
 
 from ..engine import Payment
-from .records import Delivery
+from .records import Delivery, Exchange
 
 _payment = TypeAdapter(Payment)
 _delivery = TypeAdapter(Delivery)
+_exchange = TypeAdapter(Exchange)
 
 
 def encode_payment(payment: Payment) -> bytes:
@@ -31,6 +32,14 @@ def encode_delivery(delivery: Delivery) -> bytes:
 
 def decode_delivery(data: bytes | str) -> Delivery:
     return _delivery.validate_json(data)
+
+
+def encode_exchange(exchange: Exchange) -> bytes:
+    return orjson.dumps(exchange)
+
+
+def decode_exchange(data: bytes | str) -> Exchange:
+    return _exchange.validate_json(data)
 
 
 def encode_document(value: Any) -> bytes:

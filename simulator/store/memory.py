@@ -7,6 +7,7 @@ has to walk — plus small tuples for the filters and the due-work indexes.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,12 +18,14 @@ from .base import Conflict, DeliveryFilter, PaymentFilter
 from .codec import (
     decode_delivery,
     decode_document,
+    decode_exchange,
     decode_payment,
     encode_delivery,
     encode_document,
+    encode_exchange,
     encode_payment,
 )
-from .records import Delivery, DeliveryState
+from .records import Change, ChangeKind, Delivery, DeliveryState, Exchange, TenantSummary
 
 _Key = tuple[str, str, str]
 
@@ -34,6 +37,8 @@ class _PaymentRow(NamedTuple):
     reference: str
     created_at: datetime
     due_at: datetime | None
+    status: str
+    amount: int
 
 
 class _DeliveryRow(NamedTuple):
@@ -57,6 +62,16 @@ class _Tables:
     #: Indexes of the due-work queries, so they never scan the whole store.
     timed: dict[str, _PaymentRow] = field(default_factory=dict)  # payments with a due_at
     waiting: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending deliveries
+    #: Payments by (created_at, id), for listing newest first page by page.
+    listing: list[tuple[datetime, str]] = field(default_factory=list)
+    #: Requests that acted on each payment: payment id -> (tenant, encoded exchanges).
+    exchanges: dict[str, tuple[str, list[bytes]]] = field(default_factory=dict)
+    #: The change feed: seq -> change, oldest first; and each record's current seq.
+    changes: dict[int, Change] = field(default_factory=dict)
+    latest: dict[tuple[str, str], int] = field(default_factory=dict)
+    seq: int = 0
+    #: Per tenant: how many payments, and when the newest was created.
+    counts: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
     def put_payment(self, payment: Payment) -> None:
         row = _PaymentRow(
@@ -66,12 +81,49 @@ class _Tables:
             payment.reference,
             payment.created_at,
             payment.due_at,
+            payment.status.value,
+            payment.amount,
         )
+        if payment.id not in self.payments:
+            bisect.insort(self.listing, (payment.created_at, payment.id))
+            count, newest = self.counts.get(payment.tenant, (0, payment.created_at))
+            self.counts[payment.tenant] = (count + 1, max(newest, payment.created_at))
         self.payments[payment.id] = row
         if payment.due_at is None:
             self.timed.pop(payment.id, None)
         else:
             self.timed[payment.id] = row
+        self.touch(payment.tenant, "payment", payment.id)
+
+    def put_exchange(self, exchange: Exchange) -> None:
+        _tenant, kept = self.exchanges.setdefault(exchange.payment_id, (exchange.tenant, []))
+        kept.append(encode_exchange(exchange))
+
+    def touch(self, tenant: str, kind: ChangeKind, record_id: str) -> None:
+        self.seq += 1
+        previous = self.latest.pop((kind, record_id), None)
+        if previous is not None:
+            del self.changes[previous]
+        self.changes[self.seq] = Change(self.seq, tenant, kind, record_id)
+        self.latest[(kind, record_id)] = self.seq
+
+    def forget(self, tenant: str | None) -> None:
+        """Drop one tenant's records (or every record) in place, so units of work already
+        holding the tables see it; then record the reset in the change feed."""
+        _drop(self.payments, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.references, lambda k, v: tenant in (None, k[0]))
+        _drop(self.aliases, lambda k, v: tenant in (None, k[0]))
+        _drop(self.deliveries, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.documents, lambda k, v: tenant in (None, k[1]))
+        _drop(self.clocks, lambda k, v: tenant in (None, k))
+        _drop(self.timed, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.waiting, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.exchanges, lambda k, v: tenant in (None, v[0]))
+        _drop(self.changes, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.latest, lambda k, v: v not in self.changes)
+        _drop(self.counts, lambda k, v: tenant in (None, k))
+        self.listing[:] = [entry for entry in self.listing if entry[1] in self.payments]
+        self.touch(tenant or "*", "tenant", tenant or "*")
 
     def put_delivery(self, delivery: Delivery) -> None:
         row = _DeliveryRow(
@@ -88,6 +140,7 @@ class _Tables:
             self.waiting[delivery.id] = row
         else:
             self.waiting.pop(delivery.id, None)
+        self.touch(delivery.tenant, "delivery", delivery.id)
 
 
 class MemoryUnitOfWork:
@@ -97,6 +150,7 @@ class MemoryUnitOfWork:
         self._t = tables
         self._payments: list[tuple[Payment, tuple[str, ...]]] = []
         self._staged: list[Callable[[], None]] = []
+        self._forgotten: list[str] = []
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         return self
@@ -142,15 +196,24 @@ class MemoryUnitOfWork:
     def set_clock(self, tenant: str, offset_ms: int) -> None:
         self._staged.append(lambda: self._t.clocks.__setitem__(tenant, offset_ms))
 
+    def save_exchange(self, exchange: Exchange) -> None:
+        self._staged.append(lambda: self._t.put_exchange(exchange))
+
+    def forget_tenant(self, tenant: str) -> None:
+        self._forgotten.append(tenant)
+
     async def commit(self) -> None:
         payments, self._payments = self._payments, []
         staged, self._staged = self._staged, []
+        forgotten, self._forgotten = self._forgotten, []
         t = self._t
         # Check first, so that a conflict leaves nothing half-applied.
         for payment, _aliases in payments:
             owner = t.references.get((payment.tenant, payment.provider, payment.reference))
-            if owner is not None and owner != payment.id:
+            if owner is not None and owner != payment.id and payment.tenant not in forgotten:
                 raise Conflict(f"reference {payment.reference} belongs to payment {owner}")
+        for tenant in forgotten:
+            t.forget(tenant)
         for payment, aliases in payments:
             t.put_payment(payment)
             t.references[(payment.tenant, payment.provider, payment.reference)] = payment.id
@@ -175,15 +238,18 @@ class MemoryStore:
         return MemoryUnitOfWork(self._t)
 
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
-        found = [
-            (row.created_at, payment_id, row)
-            for payment_id, row in self._t.payments.items()
-            if (where.tenant is None or row.tenant == where.tenant)
-            and (where.provider is None or row.provider == where.provider)
-            and (where.reference is None or row.reference == where.reference)
-        ]
-        found.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [decode_payment(row.body) for _at, _id, row in found[: where.limit]]
+        listing, payments = self._t.listing, self._t.payments
+        end = len(listing) if where.before is None else bisect.bisect_left(listing, where.before)
+        found: list[Payment] = []
+        for index in range(end - 1, -1, -1):
+            row = payments[listing[index][1]]
+            if where.admits(
+                row.tenant, row.provider, row.reference, row.status, row.amount, row.created_at
+            ):
+                found.append(decode_payment(row.body))
+                if len(found) == where.limit:
+                    break
+        return found
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
         found = [
@@ -225,15 +291,52 @@ class MemoryStore:
         return [decode_delivery(row.body) for *_order, row in due[:limit]]
 
     async def reset(self, tenant: str | None = None) -> None:
-        t = self._t
-        _drop(t.payments, lambda k, v: tenant in (None, v.tenant))
-        _drop(t.references, lambda k, v: tenant in (None, k[0]))
-        _drop(t.aliases, lambda k, v: tenant in (None, k[0]))
-        _drop(t.deliveries, lambda k, v: tenant in (None, v.tenant))
-        _drop(t.documents, lambda k, v: tenant in (None, k[1]))
-        _drop(t.clocks, lambda k, v: tenant in (None, k))
-        _drop(t.timed, lambda k, v: tenant in (None, v.tenant))
-        _drop(t.waiting, lambda k, v: tenant in (None, v.tenant))
+        self._t.forget(tenant)
+
+    async def list_exchanges(self, payment_id: str) -> Sequence[Exchange]:
+        _tenant, kept = self._t.exchanges.get(payment_id, ("", []))
+        return [decode_exchange(data) for data in kept]
+
+    async def tenants(self) -> Sequence[TenantSummary]:
+        counts: dict[str, list[Any]] = {}
+        for row in self._t.payments.values():
+            entry = counts.setdefault(row.tenant, [0, None])
+            entry[0] += 1
+            if entry[1] is None or row.created_at > entry[1]:
+                entry[1] = row.created_at
+        named = set(counts) | set(self._t.clocks) | {k[1] for k in self._t.documents}
+        return [
+            TenantSummary(tenant, *counts.get(tenant, (0, None))) for tenant in sorted(named - {""})
+        ]
+
+    async def list_aliases(self, tenant: str) -> Sequence[tuple[str, str, str]]:
+        return sorted(
+            (provider, alias, payment_id)
+            for (owner, provider, alias), payment_id in self._t.aliases.items()
+            if owner == tenant
+        )
+
+    async def documents_of(self, tenant: str) -> Sequence[tuple[str, str, Any]]:
+        return [
+            (kind, key, decode_document(data))
+            for (kind, owner, key), data in sorted(self._t.documents.items())
+            if owner == tenant
+        ]
+
+    async def changes(
+        self, after: int, tenant: str | None = None, limit: int = 500
+    ) -> Sequence[Change]:
+        newer: list[Change] = []
+        for seq in reversed(self._t.changes):
+            if seq <= after:
+                break
+            change = self._t.changes[seq]
+            if tenant is None or change.tenant in (tenant, "*"):
+                newer.append(change)
+        return newer[::-1][:limit]
+
+    async def last_change(self) -> int:
+        return self._t.seq
 
     def _tenant_now(self, tenant: str, real_now: datetime) -> datetime:
         return real_now + timedelta(milliseconds=self._t.clocks.get(tenant, 0))

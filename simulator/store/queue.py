@@ -1,8 +1,8 @@
 """Per-tenant FIFO queues of scripted entries (queued outcomes, injected faults).
 
 Each entry is a JSON object with a ``remaining`` count; ``take`` finds the first entry a matcher
-accepts, uses it once, and stages the change in the caller's unit of work, so a consumed entry
-and the state change it caused commit together.
+accepts, uses it once (it may note what it was used for on the entry), and stages the change in
+the caller's unit of work, so a consumed entry and the state change it caused commit together.
 """
 
 from __future__ import annotations
@@ -51,8 +51,14 @@ class TenantQueue:
             await uow.commit()
 
     async def take(
-        self, uow: UnitOfWork, tenant: str, matches: Callable[[Entry], bool]
+        self,
+        uow: UnitOfWork,
+        tenant: str,
+        matches: Callable[[Entry], bool],
+        note: Callable[[Entry], Mapping[str, Any]] | None = None,
     ) -> Entry | None:
+        """Use the first entry ``matches`` accepts once: it is returned with what ``note``
+        adds to it and the ``remaining`` count left."""
         if tenant in self._empty:
             return None
         queue = await uow.get_document(self.kind, tenant, _KEY)
@@ -62,15 +68,15 @@ class TenantQueue:
         for index, entry in enumerate(queue):
             if matches(entry):
                 left = int(entry.get("remaining", 1)) - 1
+                used = {**entry, **(note(entry) if note else {}), "remaining": left}
                 rest = list(queue)
                 if left > 0:
-                    rest[index] = {**entry, "remaining": left}
+                    rest[index] = used
                 else:
                     del rest[index]
                 if rest:
                     uow.put_document(self.kind, tenant, _KEY, rest)
                 else:
                     uow.delete_document(self.kind, tenant, _KEY)
-                found: Entry = entry
-                return found
+                return used
         return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +24,15 @@ from .base import Conflict, DeliveryFilter, PaymentFilter, StoreError
 from .codec import (
     decode_delivery,
     decode_document,
+    decode_exchange,
     decode_payment,
     encode_delivery,
     encode_document,
+    encode_exchange,
     encode_payment,
     millis,
 )
-from .records import Delivery
+from .records import Change, Delivery, Exchange, TenantSummary
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS payments (
@@ -40,11 +42,12 @@ CREATE TABLE IF NOT EXISTS payments (
     reference TEXT NOT NULL,
     created_ms INTEGER NOT NULL,
     due_ms INTEGER,
+    status TEXT NOT NULL,
+    amount INTEGER NOT NULL,
     body BLOB NOT NULL,
     UNIQUE (tenant, provider, reference)
 );
 CREATE INDEX IF NOT EXISTS payments_due ON payments (due_ms) WHERE due_ms IS NOT NULL;
-CREATE INDEX IF NOT EXISTS payments_recent ON payments (tenant, created_ms);
 CREATE TABLE IF NOT EXISTS aliases (
     tenant TEXT NOT NULL,
     provider TEXT NOT NULL,
@@ -71,18 +74,78 @@ CREATE TABLE IF NOT EXISTS documents (
     body BLOB NOT NULL,
     PRIMARY KEY (kind, tenant, key)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS documents_tenant ON documents (tenant);
 CREATE TABLE IF NOT EXISTS clocks (
     tenant TEXT PRIMARY KEY,
     offset_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS exchanges (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS exchanges_payment ON exchanges (payment_id, seq);
+CREATE INDEX IF NOT EXISTS exchanges_tenant ON exchanges (tenant);
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    UNIQUE (kind, ref)
+);
+CREATE INDEX IF NOT EXISTS changes_tenant ON changes (tenant, seq);
+-- How many payments each tenant has, and its newest: kept by a trigger, so that summing up
+-- the tenants never scans the payments.
+CREATE TABLE IF NOT EXISTS tenant_payments (
+    tenant TEXT PRIMARY KEY,
+    payments INTEGER NOT NULL,
+    newest_ms INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS payments_counted AFTER INSERT ON payments BEGIN
+    INSERT INTO tenant_payments (tenant, payments, newest_ms) VALUES (NEW.tenant, 1, NEW.created_ms)
+    ON CONFLICT (tenant) DO UPDATE
+    SET payments = payments + 1, newest_ms = max(newest_ms, excluded.newest_ms);
+END;
 """
+
+#: Listing indexes (created after the columns they need exist, in files of older versions too):
+#: newest first, alone or within a tenant or a status; exact references.
+LISTING = """
+CREATE INDEX IF NOT EXISTS payments_recent ON payments (tenant, created_ms, id);
+CREATE INDEX IF NOT EXISTS payments_listing ON payments (created_ms, id);
+CREATE INDEX IF NOT EXISTS payments_status ON payments (status, created_ms, id);
+CREATE INDEX IF NOT EXISTS payments_reference ON payments (reference);
+"""
+
+#: Files written before payments had listing columns get them, filled from the stored bodies.
+_MIGRATIONS = (
+    ("status", "ALTER TABLE payments ADD COLUMN status TEXT NOT NULL DEFAULT ''"),
+    ("amount", "ALTER TABLE payments ADD COLUMN amount INTEGER NOT NULL DEFAULT 0"),
+)
+_BACKFILL = (
+    "UPDATE payments SET status = json_extract(CAST(body AS TEXT), '$.status'), "
+    "amount = json_extract(CAST(body AS TEXT), '$.amount')"
+)
 
 _Write = tuple[str, tuple[Any, ...]]
 
 _UPSERT_PAYMENT = (
-    "INSERT INTO payments (id, tenant, provider, reference, created_ms, due_ms, body) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (id) DO UPDATE SET due_ms = excluded.due_ms, body = excluded.body"
+    "INSERT INTO payments (id, tenant, provider, reference, created_ms, due_ms, status, amount, "
+    "body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET due_ms = excluded.due_ms, status = excluded.status, "
+    "body = excluded.body"
+)
+_TOUCH = "INSERT OR REPLACE INTO changes (tenant, kind, ref) VALUES (?, ?, ?)"
+_FORGET = (
+    "payments",
+    "tenant_payments",
+    "aliases",
+    "deliveries",
+    "documents",
+    "clocks",
+    "exchanges",
+    "changes",
 )
 _UPSERT_ALIAS = (
     "INSERT OR REPLACE INTO aliases (tenant, provider, alias, payment_id) VALUES (?, ?, ?, ?)"
@@ -144,10 +207,13 @@ class SqliteUnitOfWork:
                     payment.reference,
                     millis(payment.created_at),
                     due,
+                    payment.status.value,
+                    payment.amount,
                     encode_payment(payment),
                 ),
             )
         )
+        self._writes.append((_TOUCH, (payment.tenant, "payment", payment.id)))
         for alias in aliases:
             self._writes.append(
                 (_UPSERT_ALIAS, (payment.tenant, payment.provider, alias, payment.id))
@@ -173,6 +239,7 @@ class SqliteUnitOfWork:
                 ),
             )
         )
+        self._writes.append((_TOUCH, (delivery.tenant, "delivery", delivery.id)))
 
     async def get_document(self, kind: str, tenant: str, key: str) -> Any | None:
         row = self._store.one(
@@ -199,6 +266,17 @@ class SqliteUnitOfWork:
             ("INSERT OR REPLACE INTO clocks (tenant, offset_ms) VALUES (?, ?)", (tenant, offset_ms))
         )
 
+    def save_exchange(self, exchange: Exchange) -> None:
+        self._writes.append(
+            (
+                "INSERT INTO exchanges (tenant, payment_id, body) VALUES (?, ?, ?)",
+                (exchange.tenant, exchange.payment_id, encode_exchange(exchange)),
+            )
+        )
+
+    def forget_tenant(self, tenant: str) -> None:
+        self._writes.extend(_forget(tenant))
+
     async def commit(self) -> None:
         writes, self._writes = self._writes, []
         if writes:
@@ -223,6 +301,8 @@ class SqliteStore:
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA busy_timeout = 5000")
         db.executescript(SCHEMA)
+        _migrate(db)
+        db.executescript(LISTING)
         self._db = db
 
     async def close(self) -> None:
@@ -244,14 +324,8 @@ class SqliteStore:
         return self._conn.execute(sql, params).fetchall()
 
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
-        sql, params = _filtered(
-            "SELECT body FROM payments",
-            tenant=where.tenant,
-            provider=where.provider,
-            reference=where.reference,
-        )
-        rows = self.all(sql + " ORDER BY created_ms DESC, id DESC LIMIT ?", (*params, where.limit))
-        return [decode_payment(r[0]) for r in rows]
+        sql, params = listing_query(where)
+        return [decode_payment(r[0]) for r in self.all(sql, params)]
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
         sql, params = _filtered(
@@ -288,13 +362,61 @@ class SqliteStore:
         return [decode_delivery(r[0]) for r in self.all(sql, (millis(real_now), limit))]
 
     async def reset(self, tenant: str | None = None) -> None:
-        tables = ("payments", "aliases", "deliveries", "documents", "clocks")
-        if tenant is None:
-            await self.write([(f"DELETE FROM {table}", ()) for table in tables])
-        else:
-            await self.write(
-                [(f"DELETE FROM {table} WHERE tenant = ?", (tenant,)) for table in tables]
+        await self.write(_forget(tenant))
+
+    async def list_exchanges(self, payment_id: str) -> Sequence[Exchange]:
+        rows = self.all(
+            "SELECT body FROM exchanges WHERE payment_id = ? ORDER BY seq", (payment_id,)
+        )
+        return [decode_exchange(r[0]) for r in rows]
+
+    async def tenants(self) -> Sequence[TenantSummary]:
+        counted = {
+            tenant: (count, newest)
+            for tenant, count, newest in self.all(
+                "SELECT tenant, payments, newest_ms FROM tenant_payments", ()
             )
+        }
+        others = self.all(
+            "SELECT tenant FROM clocks UNION SELECT DISTINCT tenant FROM documents", ()
+        )
+        named = set(counted) | {row[0] for row in others}
+        return [
+            TenantSummary(
+                tenant,
+                counted.get(tenant, (0, None))[0],
+                _moment(counted.get(tenant, (0, None))[1]),
+            )
+            for tenant in sorted(named - {""})
+        ]
+
+    async def list_aliases(self, tenant: str) -> Sequence[tuple[str, str, str]]:
+        rows = self.all(
+            "SELECT provider, alias, payment_id FROM aliases WHERE tenant = ? "
+            "ORDER BY provider, alias",
+            (tenant,),
+        )
+        return [(provider, alias, payment_id) for provider, alias, payment_id in rows]
+
+    async def documents_of(self, tenant: str) -> Sequence[tuple[str, str, Any]]:
+        rows = self.all(
+            "SELECT kind, key, body FROM documents WHERE tenant = ? ORDER BY kind, key", (tenant,)
+        )
+        return [(kind, key, decode_document(body)) for kind, key, body in rows]
+
+    async def changes(
+        self, after: int, tenant: str | None = None, limit: int = 500
+    ) -> Sequence[Change]:
+        sql = "SELECT seq, tenant, kind, ref FROM changes WHERE seq > ?"
+        params: tuple[Any, ...] = (after,)
+        if tenant is not None:
+            sql, params = sql + " AND tenant IN (?, '*')", (after, tenant)
+        rows = self.all(sql + " ORDER BY seq LIMIT ?", (*params, limit))
+        return [Change(seq, owner, kind, ref) for seq, owner, kind, ref in rows]
+
+    async def last_change(self) -> int:
+        row = self.one("SELECT seq FROM sqlite_sequence WHERE name = 'changes'", ())
+        return int(row[0]) if row else 0
 
     # --- group commit -------------------------------------------------------------------
 
@@ -352,6 +474,69 @@ def _apply_unit(db: sqlite3.Connection, writes: list[_Write]) -> BaseException |
         return Conflict(str(error))
     db.execute("RELEASE unit")
     return None
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(payments)")}
+    missing = [alter for column, alter in _MIGRATIONS if column not in columns]
+    if missing:
+        with db:
+            for alter in missing:
+                db.execute(alter)
+            db.execute(_BACKFILL)
+    counted = db.execute("SELECT 1 FROM tenant_payments LIMIT 1").fetchone()
+    if counted is None and db.execute("SELECT 1 FROM payments LIMIT 1").fetchone():
+        with db:
+            db.execute(
+                "INSERT INTO tenant_payments SELECT tenant, COUNT(*), MAX(created_ms) "
+                "FROM payments GROUP BY tenant"
+            )
+
+
+def _forget(tenant: str | None) -> list[_Write]:
+    """Writes that forget one tenant (or everything) and record it in the change feed."""
+    if tenant is None:
+        writes: list[_Write] = [(f"DELETE FROM {table}", ()) for table in _FORGET]
+    else:
+        writes = [(f"DELETE FROM {table} WHERE tenant = ?", (tenant,)) for table in _FORGET]
+    writes.append((_TOUCH, (tenant or "*", "tenant", tenant or "*")))
+    return writes
+
+
+def listing_query(where: PaymentFilter) -> tuple[str, tuple[Any, ...]]:
+    """Newest first; equality filters first, so the index they lead is the one used."""
+    terms: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("tenant", where.tenant),
+        ("status", where.status),
+        ("provider", where.provider),
+        ("reference", where.reference),
+    ):
+        if value is not None:
+            terms.append(f"{column} = ?")
+            params.append(value)
+    bounds: tuple[tuple[str, int | None], ...] = (
+        ("amount >= ?", where.min_amount),
+        ("amount <= ?", where.max_amount),
+        ("created_ms >= ?", millis(where.created_from) if where.created_from else None),
+        ("created_ms < ?", millis(where.created_until) if where.created_until else None),
+    )
+    for term, bound in bounds:
+        if bound is not None:
+            terms.append(term)
+            params.append(bound)
+    if where.before is not None:
+        terms.append("(created_ms, id) < (?, ?)")
+        params.extend((millis(where.before[0]), where.before[1]))
+    sql = "SELECT body FROM payments"
+    if terms:
+        sql += " WHERE " + " AND ".join(terms)
+    return sql + " ORDER BY created_ms DESC, id DESC LIMIT ?", (*params, where.limit)
+
+
+def _moment(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
 
 
 def _filtered(select: str, **equal: object) -> tuple[str, tuple[Any, ...]]:

@@ -3,13 +3,15 @@ synchronous tests (Hypothesis state machines) and async tests can both talk to i
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
 from ..app import create_app
 from ..appkeys import CONTEXT
 from ..context import SandboxContext
+from ..services.clock import utc_now
 from ..settings import Settings
 from .threaded import ThreadedApp
 
@@ -17,11 +19,20 @@ T = TypeVar("T")
 
 
 class SandboxServer:
-    def __init__(self, settings: Settings | None = None, **overrides: object) -> None:
+    """``real_now`` replaces the real clock the sandbox runs on (a pinned one makes every
+    time it writes repeat from run to run)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        real_now: Callable[[], datetime] = utc_now,
+        **overrides: object,
+    ) -> None:
         base = settings or Settings(store="memory://", port=0)
         self.settings = base.model_copy(update={"port": 0, **overrides})
         self._app = ThreadedApp(
-            lambda: create_app(self.settings), "psp-sandbox", self.settings.host
+            lambda: create_app(self.settings, real_now=real_now), "psp-sandbox", self.settings.host
         )
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
@@ -13,12 +15,28 @@ from ..providers.base import Redirect
 
 def setup_templates(app: web.Application) -> None:
     """Give ``app`` and its sub-applications the hosted pages' templates."""
-    aiohttp_jinja2.setup(
+    env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader(__name__.rpartition(".")[0], "templates"),
         autoescape=jinja2.select_autoescape(default=True),
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["minor"] = minor
+    env.filters["when"] = when
+
+
+def minor(amount: int, currency: str) -> str:
+    """Minor units as the currency writes them: ``12050, "UAH"`` → ``120.50 UAH``."""
+    return f"{to_decimal(amount, currency)} {currency}"
+
+
+def when(moment: datetime | str | None) -> str:
+    """A tenant-clock time to the millisecond, as ``2026-06-01 12:00:00.125``."""
+    if moment is None:
+        return "—"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
 
 def page(
@@ -31,7 +49,7 @@ def page(
 
 
 def money(payment: Payment) -> str:
-    return f"{to_decimal(payment.amount, payment.currency)} {payment.currency}"
+    return minor(payment.amount, payment.currency)
 
 
 def follow(request: web.Request, redirect: Redirect) -> web.StreamResponse:

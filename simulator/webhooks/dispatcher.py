@@ -17,6 +17,8 @@ from datetime import timedelta
 
 import aiohttp
 
+from ..faults.chaos import answer_ignored
+from ..journal.masking import excerpt
 from ..services.clock import Clocks
 from ..services.credentials import Credentials
 from ..store import Attempt, Delivery, DeliveryFilter, DeliveryState, Store
@@ -138,7 +140,8 @@ class Dispatcher:
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
-        excerpt = ""
+        answer_text = ""
+        timed_out = False
         async with self._limit:
             try:
                 assert self._session is not None, "dispatcher not started"
@@ -150,13 +153,26 @@ class Dispatcher:
                     allow_redirects=False,
                 ) as answer:
                     status = answer.status
-                    excerpt = (await answer.content.read(_EXCERPT)).decode("utf-8", "replace")
+                    answer_text = excerpt(await answer.content.read(_EXCERPT), _EXCERPT)
             except TimeoutError:
                 error = f"no answer within {profile.timeout_seconds:g} s"
+                timed_out = True
             except (aiohttp.ClientError, OSError, ValueError) as exc:
                 error = f"{type(exc).__name__}: {exc}"[:_EXCERPT]
         latency_ms = round((time.perf_counter() - started) * 1000)
-        attempt = Attempt(sent_at, status, latency_ms, error, excerpt)
+        if status is not None and answer_ignored(delivery):
+            error = f"answer timeout injected by a chaos fault: the {status} was not counted"
+            timed_out = True
+        attempt = Attempt(
+            sent_at,
+            status,
+            latency_ms,
+            error,
+            answer_text,
+            excerpt(request.body, _EXCERPT),
+            profile.signature(request),
+            timed_out,
+        )
         settled = self._settle(delivery, attempt, profile)
         async with self._store.begin() as uow:
             uow.save_delivery(settled)
@@ -173,7 +189,7 @@ class Dispatcher:
 
     def _settle(self, delivery: Delivery, attempt: Attempt, profile: WebhookProfile) -> Delivery:
         attempts = (*delivery.attempts, attempt)
-        if attempt.status is not None and profile.accepts(attempt.status):
+        if attempt.status is not None and not attempt.timed_out and profile.accepts(attempt.status):
             return replace(delivery, state=DeliveryState.DELIVERED, attempts=attempts)
         retry = len(attempts) - 1
         if retry >= len(profile.retry_after):

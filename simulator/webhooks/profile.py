@@ -23,6 +23,11 @@ def accepts_2xx(status: int) -> bool:
     return 200 <= status < 300
 
 
+def signature_header(webhook: EncodedWebhook) -> str | None:
+    """The value of the first header whose name says it is a signature, if any."""
+    return next((v for k, v in webhook.headers.items() if "signature" in k.lower()), None)
+
+
 @dataclass(frozen=True, slots=True)
 class WebhookProfile:
     #: Turn a stored delivery into the HTTP body and headers, signed with the secret if any.
@@ -31,3 +36,5 @@ class WebhookProfile:
     timeout_seconds: float = 10.0
     #: Which answers count as delivered.
     accepts: Callable[[int], bool] = accepts_2xx
+    #: Where the signature is on a sent webhook (for the delivery log).
+    signature: Callable[[EncodedWebhook], str | None] = signature_header

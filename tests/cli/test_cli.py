@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from tests.process import ServeProcess
+from tests.process import run_cli as cli
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 
 pytestmark = pytest.mark.slow
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "psp_sandbox.simulator.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_serve_prints_one_line_per_provider_and_stops_cleanly_on_ctrl_c() -> None:

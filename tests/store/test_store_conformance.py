@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -10,19 +11,31 @@ from pathlib import Path
 
 import pytest
 
-from psp_sandbox.simulator.engine import Intent, Open, Payment, Policy, Start, decide, pending
+from psp_sandbox.simulator.engine import (
+    Intent,
+    Open,
+    Payment,
+    PaymentStatus,
+    Policy,
+    Start,
+    decide,
+    pending,
+)
 from psp_sandbox.simulator.engine.outcome import APPROVED
 from psp_sandbox.simulator.store import (
     Conflict,
     Delivery,
     DeliveryFilter,
     DeliveryState,
+    Exchange,
     MemoryStore,
     PaymentFilter,
     SqliteStore,
     Store,
     store_from_url,
 )
+from psp_sandbox.simulator.store.codec import encode_payment, millis
+from psp_sandbox.simulator.store.sqlite import listing_query
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -243,3 +256,229 @@ def test_store_urls_choose_the_backend(tmp_path: Path) -> None:
     assert isinstance(store_from_url(f"sqlite:///{tmp_path}/x.db"), SqliteStore)
     with pytest.raises(ValueError, match="unknown store URL"):
         store_from_url("postgres://nope")
+
+
+def exchange(
+    payment_id: str, tenant: str = "t1", path: str = "/pay", status: int = 200, **kw: object
+) -> Exchange:
+    return Exchange(
+        tenant=tenant,
+        payment_id=payment_id,
+        at=NOW,
+        method="POST",
+        path=path,
+        status=status,
+        latency_ms=3,
+        source="tranzzo",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+async def test_payments_are_filtered_by_status_amount_and_time(store: Store) -> None:
+    async with store.begin() as uow:
+        for i, amount in enumerate((100, 500, 900)):
+            p = payment(f"o-{i}", amount=amount, created_at=NOW + timedelta(minutes=i))
+            uow.save_payment(p)
+        uow.save_payment(payment("declined", status=PaymentStatus.DECLINED, amount=500))
+        await uow.commit()
+
+    async def refs(**where: object) -> list[str]:
+        return [p.reference for p in await store.list_payments(PaymentFilter(**where))]  # type: ignore[arg-type]
+
+    assert await refs(min_amount=500) == ["o-2", "o-1", "declined"]
+    assert await refs(min_amount=200, max_amount=600) == ["o-1", "declined"]
+    assert await refs(status="declined") == ["declined"]
+    assert await refs(created_from=NOW + timedelta(minutes=1)) == ["o-2", "o-1"]
+    assert await refs(created_until=NOW + timedelta(minutes=1)) == ["o-0", "declined"]
+
+
+async def test_payment_pages_follow_one_another_without_gaps_or_repeats(store: Store) -> None:
+    async with store.begin() as uow:
+        for i in range(7):
+            # Two payments share each second: the id breaks the tie.
+            uow.save_payment(payment(f"o-{i}", created_at=NOW + timedelta(seconds=i // 2)))
+        await uow.commit()
+    seen: list[str] = []
+    before = None
+    while True:
+        page = await store.list_payments(PaymentFilter(tenant="t1", limit=3, before=before))
+        seen.extend(p.reference for p in page)
+        if len(page) < 3:
+            break
+        before = (page[-1].created_at, page[-1].id)
+    assert seen == [f"o-{i}" for i in (6, 5, 4, 3, 2, 1, 0)]
+
+
+async def test_a_payment_update_keeps_its_place_and_its_new_status_is_filtered(
+    store: Store,
+) -> None:
+    first, second = payment("a"), payment("b", created_at=NOW + timedelta(seconds=1))
+    async with store.begin() as uow:
+        uow.save_payment(first)
+        uow.save_payment(second)
+        await uow.commit()
+    async with store.begin() as uow:
+        uow.save_payment(replace(first, status=PaymentStatus.DECLINED))
+        await uow.commit()
+    listed = await store.list_payments(PaymentFilter())
+    assert [p.reference for p in listed] == ["b", "a"]
+    assert [p.reference for p in await store.list_payments(PaymentFilter(status="declined"))] == [
+        "a"
+    ]
+
+
+async def test_exchanges_are_kept_per_payment_in_arrival_order(store: Store) -> None:
+    async with store.begin() as uow:
+        uow.save_exchange(exchange("p1", path="/first", request='{"a": 1}'))
+        uow.save_exchange(exchange("p2", path="/other"))
+        uow.save_exchange(exchange("p1", path="/second", status=400))
+        await uow.commit()
+    kept = await store.list_exchanges("p1")
+    assert [(e.path, e.status) for e in kept] == [("/first", 200), ("/second", 400)]
+    assert kept[0] == exchange("p1", path="/first", request='{"a": 1}')
+    assert await store.list_exchanges("unknown") == []
+
+
+async def test_the_change_feed_holds_each_records_latest_change_in_order(store: Store) -> None:
+    start = await store.last_change()
+    p = payment("a")
+    async with store.begin() as uow:
+        uow.save_payment(p)
+        uow.save_delivery(delivery("d1"))
+        uow.save_payment(payment("b", "t2"))
+        await uow.commit()
+    async with store.begin() as uow:
+        uow.save_payment(replace(p, status=PaymentStatus.DECLINED))
+        await uow.commit()
+    changes = await store.changes(start)
+    # One unit's changes come in any order among themselves; a later unit's come after.
+    assert {(c.kind, c.id) for c in changes[:2]} == {("delivery", "d1"), ("payment", "pay-t2-b")}
+    assert [(c.kind, c.id) for c in changes[2:]] == [("payment", p.id)]
+    assert [c.seq for c in changes] == sorted(c.seq for c in changes)
+    assert await store.last_change() == changes[-1].seq
+    assert [c.id for c in await store.changes(start, tenant="t2")] == ["pay-t2-b"]
+    assert await store.changes(changes[-1].seq) == []
+    assert await store.changes(start, limit=1) == changes[:1]
+
+
+async def test_a_reset_is_a_change_and_sequence_numbers_keep_growing(store: Store) -> None:
+    async with store.begin() as uow:
+        uow.save_payment(payment("a"))
+        await uow.commit()
+    before = await store.last_change()
+    await store.reset("t1")
+    [reset] = await store.changes(before, tenant="t1")
+    assert (reset.kind, reset.id, reset.tenant) == ("tenant", "t1", "t1")
+    await store.reset()
+    everything = await store.changes(reset.seq, tenant="t9")
+    assert [(c.kind, c.id) for c in everything] == [("tenant", "*")]
+    assert everything[0].seq > reset.seq
+
+
+async def test_tenants_are_summarised_from_payments_clocks_and_documents(store: Store) -> None:
+    async with store.begin() as uow:
+        uow.save_payment(payment("a", "t1"))
+        uow.save_payment(payment("b", "t1", created_at=NOW + timedelta(seconds=5)))
+        uow.set_clock("t2", 1000)
+        uow.put_document("faults", "t3", "queue", [])
+        uow.put_document("credential", "", "tranzzo:k", {})  # global documents name no tenant
+        await uow.commit()
+    summaries = await store.tenants()
+    assert [(s.tenant, s.payments) for s in summaries] == [("t1", 2), ("t2", 0), ("t3", 0)]
+    assert summaries[0].last_payment_at == NOW + timedelta(seconds=5)
+    assert summaries[1].last_payment_at is None
+    async with store.begin() as uow:  # an update is not another payment
+        uow.save_payment(payment("a", "t1", status=PaymentStatus.DECLINED))
+        await uow.commit()
+    assert (await store.tenants())[0].payments == 2
+    await store.reset("t1")
+    assert [s.tenant for s in await store.tenants()] == ["t2", "t3"]
+
+
+async def test_a_tenants_aliases_and_documents_are_listed_with_their_keys(store: Store) -> None:
+    async with store.begin() as uow:
+        uow.save_payment(payment("a", "t1"), aliases=["op-2", "op-1"])
+        uow.save_payment(payment("a", "t2"), aliases=["op-9"])
+        uow.put_document("token:tranzzo", "t1", "tok", {"n": 1})
+        uow.put_document("faults", "t1", "queue", [{"kind": "drop"}])
+        uow.put_document("faults", "t2", "queue", [])
+        await uow.commit()
+    assert await store.list_aliases("t1") == [
+        ("tranzzo", "op-1", "pay-t1-a"),
+        ("tranzzo", "op-2", "pay-t1-a"),
+    ]
+    assert await store.documents_of("t1") == [
+        ("faults", "queue", [{"kind": "drop"}]),
+        ("token:tranzzo", "tok", {"n": 1}),
+    ]
+
+
+async def test_forgetting_a_tenant_in_a_unit_of_work_replaces_it_atomically(store: Store) -> None:
+    async with store.begin() as uow:
+        uow.save_payment(payment("a", "t1"), aliases=["x"])
+        uow.save_payment(payment("b", "t1"))
+        uow.save_exchange(exchange("pay-t1-a"))
+        uow.set_clock("t1", 5000)
+        uow.save_payment(payment("a", "t2"))
+        await uow.commit()
+    replacement = payment("a", "t1", pid="new-a")  # the same reference, another id
+    async with store.begin() as uow:
+        uow.forget_tenant("t1")
+        uow.save_payment(replacement, aliases=["y"])
+        uow.set_clock("t1", 7000)
+        await uow.commit()
+    assert [p.id for p in await store.list_payments(PaymentFilter(tenant="t1"))] == ["new-a"]
+    assert await store.list_aliases("t1") == [("tranzzo", "y", "new-a")]
+    assert await store.list_exchanges("pay-t1-a") == []
+    assert (await store.clocks())["t1"] == 7000
+    assert [p.tenant for p in await store.list_payments(PaymentFilter(tenant="t2"))] == ["t2"]
+
+
+async def test_a_sqlite_file_of_an_older_version_gets_the_listing_columns(tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    p = payment("a", amount=700, status=PaymentStatus.DECLINED)
+    with sqlite3.connect(old) as db:
+        db.execute(
+            "CREATE TABLE payments (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, provider TEXT NOT "
+            "NULL, reference TEXT NOT NULL, created_ms INTEGER NOT NULL, due_ms INTEGER, body BLOB "
+            "NOT NULL, UNIQUE (tenant, provider, reference))"
+        )
+        db.execute(
+            "INSERT INTO payments VALUES (?, ?, ?, ?, ?, NULL, ?)",
+            (p.id, p.tenant, p.provider, p.reference, millis(p.created_at), encode_payment(p)),
+        )
+    store = SqliteStore(f"sqlite:///{old}")
+    await store.open()
+    try:
+        found = await store.list_payments(PaymentFilter(status="declined", min_amount=700))
+        assert found == [p]
+        [summary] = await store.tenants()
+        assert (summary.tenant, summary.payments) == ("t1", 1)
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        PaymentFilter(),
+        PaymentFilter(tenant="t1"),
+        PaymentFilter(status="declined"),
+        PaymentFilter(tenant="t1", provider="tranzzo", min_amount=5, before=(NOW, "p")),
+        PaymentFilter(reference="o-1"),
+    ],
+)
+async def test_sqlite_lists_payments_from_an_index_without_sorting(
+    tmp_path: Path, where: PaymentFilter
+) -> None:
+    """Paging stays fast however many payments are stored: each page walks an index."""
+    store = SqliteStore(f"sqlite:///{tmp_path}/plan.db")
+    await store.open()
+    try:
+        sql, params = listing_query(where)
+        plan = " | ".join(row[3] for row in store.all(f"EXPLAIN QUERY PLAN {sql}", params))
+    finally:
+        await store.close()
+    assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
+    if where.reference is None:
+        assert "TEMP B-TREE" not in plan, plan

@@ -4,7 +4,7 @@ sandbox's ``/sandbox/ipp/payments-gateway/v2``."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -13,7 +13,9 @@ from aiohttp import web
 from ...appkeys import PLUGIN
 from ...context import SandboxContext
 from ...engine import Decision, Operation, OperationKind, Payment, Policy, Resolve, RuleViolation
+from ...merchant.signing import MerchantRequest
 from ...outcomes.challenge import ChallengeChoice
+from ...services.credentials import Credential
 from ...services.locks import KeyedLocks
 from ...services.payments import Scope
 from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
@@ -106,6 +108,12 @@ class FiservPlugin(ProviderPlugin):
         seed = self.context.ids.uuid("fiserv-trace", request.headers.get("Client-Request-Id"))
         envelope.begin(request, bytes.fromhex(seed.replace("-", "")))
         return await handler(request)
+
+    @classmethod
+    def merchant_headers(
+        cls, credential: Credential, request: MerchantRequest
+    ) -> Mapping[str, str]:
+        return auth.merchant_headers(credential, request)
 
     async def authenticate(self, request: web.Request) -> Principal:
         return await auth.authenticate(self, request)

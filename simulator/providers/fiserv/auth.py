@@ -20,6 +20,7 @@ import hmac
 
 from aiohttp import web
 
+from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
 from ..base import ApiError, Principal, ProviderPlugin
 from . import access
@@ -98,3 +99,20 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
 
 def expired() -> ApiError:
     return e.edge(403, e.SIGNATURE_EXPIRED)
+
+
+def merchant_headers(credential: Credential, request: MerchantRequest) -> dict[str, str]:
+    """Api-Key, Client-Request-Id, Timestamp (epoch milliseconds) and, when the credential has
+    a secret, Message-Signature (Base64 of the hex HMAC, as Fiserv's SDKs send it)."""
+    timestamp = str(int(request.now.timestamp() * 1000))
+    headers = {
+        "Api-Key": credential.key,
+        e.CLIENT_REQUEST_ID: request.nonce,
+        "Timestamp": timestamp,
+    }
+    if credential.secret is not None:
+        hexed, _raw = signatures(
+            credential.key, request.nonce, timestamp, request.body, credential.secret
+        )
+        headers["Message-Signature"] = hexed
+    return headers

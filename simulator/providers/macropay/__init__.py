@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
 
 from ...context import SandboxContext
 from ...engine import Decision, Operation, Payment, Policy, RuleViolation
+from ...merchant.signing import MerchantRequest
+from ...services.credentials import Credential
 from ...services.locks import KeyedLocks
 from ...services.payments import Notification
 from ...services.recurrences import Recurrences
 from ..base import ApiError, FieldError, Principal, ProviderPlugin, Redirect
-from . import auth, magic, mapping, routes, subscriptions, webhooks
+from . import auth, magic, mapping, routes, samples, subscriptions, webhooks
 
 #: Orders live one hour (macropay.md §2.2), on the tenant clock.
 ORDER_TTL_SECONDS = 3600
@@ -26,6 +28,7 @@ class MacropayPlugin(ProviderPlugin):
     api = routes.api
     magic_cards = magic.CARDS
     webhooks = webhooks.PROFILE
+    samples = samples.SAMPLES
     default_credentials = (auth.DEFAULT,)
     #: One payment per order, within an hour; refunds partial and repeated while their sum
     #: stays within the paid amount. No authorizations, captures or voids in the API.
@@ -40,6 +43,12 @@ class MacropayPlugin(ProviderPlugin):
         super().__init__(context)
         self.recurrences = Recurrences(context.store, context.payments, context.tokens)
         self.order_numbers = KeyedLocks()
+
+    @classmethod
+    def merchant_headers(
+        cls, credential: Credential, request: MerchantRequest
+    ) -> Mapping[str, str]:
+        return auth.merchant_headers(credential, request)
 
     async def authenticate(self, request: web.Request) -> Principal:
         return await auth.authenticate(self, request)

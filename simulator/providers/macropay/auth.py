@@ -13,6 +13,7 @@ import re
 
 from aiohttp import web
 
+from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
 from ..base import ApiError, Principal, ProviderPlugin
 from . import mapping
@@ -57,3 +58,7 @@ def tenant_of_key(key: str) -> str:
 
 def denied() -> ApiError:
     return ApiError(403, mapping.gateway_body(mapping.EXPLICIT_DENY))
+
+
+def merchant_headers(credential: Credential, request: MerchantRequest) -> dict[str, str]:
+    return {HEADER: credential.key}

@@ -4,7 +4,7 @@ XML out; debits, preauths, captures, refunds, reversals, inquiries, payouts, rep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -20,6 +20,8 @@ from ...engine import (
     Policy,
     RuleViolation,
 )
+from ...merchant.signing import MerchantRequest
+from ...services.credentials import Credential
 from ...services.payments import Notification
 from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
@@ -31,6 +33,7 @@ from . import (
     mapping,
     payments,
     payouts,
+    samples,
     secondary,
     threeds,
     tokens,
@@ -54,6 +57,7 @@ class PaymentzPlugin(ProviderPlugin):
     api = api
     magic_cards = magic.CARDS
     webhooks = webhooks.PROFILE
+    samples = samples.SAMPLES
     default_credentials = (auth.DEFAULT,)
     #: Captures full or partial, one per preauth; one refund per transaction, up to what was
     #: captured; reversals of a preauth only, whole; captured money settles at midnight.
@@ -76,6 +80,12 @@ class PaymentzPlugin(ProviderPlugin):
         self.api.register(app)
         self.add_documents(app)
         return app
+
+    @classmethod
+    def merchant_headers(
+        cls, credential: Credential, request: MerchantRequest
+    ) -> Mapping[str, str]:
+        return auth.merchant_headers(credential, request)
 
     async def authenticate(self, request: web.Request) -> Principal:
         return await auth.authenticate(self, request)

@@ -28,6 +28,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from ...engine.access import Grant, GrantExpired, check_grant, grant
+from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
 from ..base import Principal
 from . import mapping
@@ -218,3 +219,9 @@ def _member_number(partner_id: str, username: str) -> str:
     and in every process (eight digits named by partner and login)."""
     digest = hashlib.sha256(f"{partner_id}:{username}".encode()).digest()
     return str(10_000_000 + int.from_bytes(digest[:8], "big") % 90_000_000)
+
+
+def merchant_headers(credential: Credential, request: MerchantRequest) -> dict[str, str]:
+    """A token as ``POST /authToken`` would answer it now (tenant clock): tokens are made from
+    the member's sKey, so a merchant holding it needs no round trip here."""
+    return {HEADER: issue(credential, request.now).value}

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
 
 from ...engine import Decision, Operation, OperationKind, Payment, Policy, RuleViolation
+from ...merchant.signing import MerchantRequest
+from ...services.credentials import Credential
 from ...services.payments import Notification
 from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
-from . import auth, magic, mapping, orders, payments, secondary, webhooks
+from . import auth, magic, mapping, orders, payments, samples, secondary, webhooks
 from .endpoints import api
 
 #: Loaded for their endpoints (each module adds its own to ``api``).
@@ -24,6 +26,7 @@ class TranzzoPlugin(ProviderPlugin):
     api = api
     magic_cards = magic.CARDS
     webhooks = webhooks.PROFILE
+    samples = samples.SAMPLES
     default_credentials = (auth.DEFAULT,)
     #: One capture (full or partial) or one void per auth; refunds partial and repeated
     #: while their sum stays within the captured amount (tranzzo.md §2.12).
@@ -34,6 +37,12 @@ class TranzzoPlugin(ProviderPlugin):
         multiple_refunds=True,
         voidable=frozenset({OperationKind.AUTH}),
     )
+
+    @classmethod
+    def merchant_headers(
+        cls, credential: Credential, request: MerchantRequest
+    ) -> Mapping[str, str]:
+        return auth.merchant_headers(credential, request)
 
     async def authenticate(self, request: web.Request) -> Principal:
         return await auth.authenticate(self, request)

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from aiohttp import web
 
+from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
 from ..base import ApiError, Principal, ProviderPlugin
 
@@ -81,3 +82,11 @@ def unauthorized(plugin: ProviderPlugin) -> ApiError:
 
 def _same(expected: str | None, given: str) -> bool:
     return expected is not None and hmac.compare_digest(expected.encode(), given.encode())
+
+
+def merchant_headers(credential: Credential, request: MerchantRequest) -> dict[str, str]:
+    """``X-API-AUTH: CPAY {API_KEY}:{API_SECRET}`` and the endpoints key (tranzzo.md §2.1)."""
+    return {
+        "X-API-AUTH": f"CPAY {credential.key}:{credential.secret}",
+        "X-API-KEY": credential.extra.get("endpoints_key", ""),
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable, Iterator
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
@@ -39,7 +39,12 @@ def encode(delivery: Delivery, secret: str | None) -> EncodedWebhook:
     return EncodedWebhook(body, "application/x-www-form-urlencoded")
 
 
-PROFILE = WebhookProfile(encode=encode)
+def signature_of(webhook: EncodedWebhook) -> str | None:
+    """The ``signature`` field of the form (Tranzzo signs in the body, not a header)."""
+    return dict(parse_qsl(webhook.body.decode())).get("signature")
+
+
+PROFILE = WebhookProfile(encode=encode, signature=signature_of)
 
 
 def notifications(decision: Decision) -> Iterator[Notification]:

@@ -1,0 +1,68 @@
+"""Card data out of anything the sandbox keeps or shows: card numbers, security codes, and card
+data hidden in base64 blobs, whatever the body's format (JSON, form, text).
+
+A card number is any run of 13 to 19 digits starting 2-6 (the card networks' first digits),
+or one written in groups of four (Amex's 4-6-5) split by spaces or dashes, Luhn-valid or not:
+a mistyped real card is masked too. It keeps its BIN and last four (``424242******4242``).
+Runs inside UUIDs and other dashed ids are not card numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from ..outcomes.processor import mask
+
+#: How much of a body is kept.
+EXCERPT = 2048
+
+_PAN = re.compile(
+    r"(?<![0-9])[2-6][0-9]{12,18}(?![0-9])"
+    r"|(?<![0-9-])[2-6][0-9]{3}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?(?![0-9-])"
+    r"|(?<![0-9-])3[47][0-9]{2}[ -][0-9]{6}[ -][0-9]{5}(?![0-9-])"
+)
+#: ``"cvv": "123"``, ``"securityCode": 123``, ``card_cvv=123`` and their kin.
+_CODE = re.compile(
+    r"""(?P<key>["']?\b(?:card_?)?(?:cvv2?|cvc2?|csc|security_?code)\b["']?\s*[:=]\s*)"""
+    r"""(?P<value>"[0-9]{3,4}"|[0-9]{3,4}\b)""",
+    re.IGNORECASE,
+)
+_BLOB = re.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")
+
+
+def mask_text(text: str) -> str:
+    """``text`` with every card number, security code and encoded card blob masked."""
+    text = _BLOB.sub(_blob, text)
+    text = _PAN.sub(lambda m: mask(re.sub(r"[ -]", "", m.group())), text)
+    return _CODE.sub(_code, text)
+
+
+def excerpt(body: bytes, limit: int = EXCERPT) -> str:
+    """The first ``limit`` characters of a body, decoded leniently, card data masked."""
+    text = body.decode("utf-8", "replace")
+    # Mask before cutting, so a number split by the cut is masked all the same.
+    masked = mask_text(text[: limit + 64])
+    return masked if len(masked) <= limit else masked[:limit] + "…"
+
+
+def _code(match: re.Match[str]) -> str:
+    quoted = match.group("value").startswith('"')
+    return match.group("key") + ('"***"' if quoted else "***")
+
+
+def _blob(match: re.Match[str]) -> str:
+    token = match.group()
+    try:
+        decoded = base64.b64decode(token + "=" * (-len(token) % 4), altchars=_alt(token))
+    except (binascii.Error, ValueError):
+        return token
+    text = decoded.decode("utf-8", "replace")
+    if _PAN.search(text) or _CODE.search(text):
+        return "[encoded card data, masked]"
+    return token
+
+
+def _alt(token: str) -> bytes | None:
+    return b"-_" if ("-" in token or "_" in token) else None

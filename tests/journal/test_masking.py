@@ -1,0 +1,55 @@
+"""Card data never leaves the journal or the delivery log in full, whatever the body's format."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from psp_sandbox.simulator.journal.masking import excerpt, mask_text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ('{"cc_number": "4242424242424242"}', '{"cc_number": "424242******4242"}'),
+        ('{"number": 5555555555554444}', '{"number": 555555******4444}'),
+        ("cardNumber=4111 1111 1111 1111&x=1", "cardNumber=411111******1111&x=1"),
+        ("pan=4111-1111-1111-1112", "pan=411111******1112"),  # not Luhn-valid: masked too
+        ("amex 3782 822463 10005 paid", "amex 378282*****0005 paid"),
+        ("card-4111111111111111", "card-411111******1111"),
+        ('{"card_cvv": "123", "cvv": 456}', '{"card_cvv": "***", "cvv": ***}'),
+        ('{"securityCode": "1234"}', '{"securityCode": "***"}'),
+        ("CVC2=999", "CVC2=***"),
+    ],
+)
+def test_card_numbers_and_security_codes_are_masked(text: str, masked: str) -> None:
+    assert mask_text(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"amount": 100, "ts": 1717171717171, "rrn": "84538652787"}',
+        '{"order_id": "order-17", "cc_mask": "424242******4242"}',
+        '{"data": "eyJuYW1lIjoiSm9lIiwiYWdlIjoyMH0="}',  # base64 of something harmless
+        '{"transaction_id": "bd25f2b3-e85c-4033-8268-28479ad0d18a"}',
+        '{"id": "11111111-2222-4333-8444-555555555555"}',
+    ],
+)
+def test_what_is_not_card_data_is_left_as_it_is(text: str) -> None:
+    assert mask_text(text) == text
+
+
+def test_card_data_inside_a_base64_blob_is_masked() -> None:
+    blob = base64.b64encode(json.dumps({"cardNumber": "5555555555554444"}).encode()).decode()
+    assert mask_text(f'{{"data": "{blob}"}}') == '{"data": "[encoded card data, masked]"}'
+
+
+def test_an_excerpt_masks_a_number_the_cut_would_split() -> None:
+    body = b'{"padding": "' + b"x" * 90 + b'", "cc_number": "4242424242424242"}'
+    cut = excerpt(body, limit=110)
+    assert "4242424242424242" not in cut
+    assert cut.endswith("…")
+    assert len(cut) == 111
