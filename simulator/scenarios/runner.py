@@ -131,6 +131,14 @@ class _Run:
                     "POST", f"/payments/{payment['id']}/challenge", {"choice": choice.choice}
                 )
                 return f"{choice.choice}: the payment is {done['status']}"
+            case m.Dispute():
+                action = step.dispute
+                payment = await self.payment(self.render(action.reference), action.provider)
+                body = self.render(
+                    action.model_dump(exclude_none=True, exclude={"reference", "provider"})
+                )
+                done = await self._admin("POST", f"/payments/{payment['id']}/dispute", body)
+                return f"dispute {action.stage}: {done['disputed']} disputed"
             case m.ExpectPayment():
                 return await self.expect_payment(step.expect_payment)
             case m.ExpectWebhook():
@@ -328,6 +336,8 @@ def _name_of(step: Any, provider: str | None) -> str:
             return f"advance the clock {step.advance_clock:g} s"
         case m.Challenge():
             return f"3-D Secure: {step.challenge.choice}"
+        case m.Dispute():
+            return f"dispute: {step.dispute.stage}"
         case m.ExpectPayment():
             return f"expect payment {step.expect_payment.reference}"
         case m.ExpectWebhook():
