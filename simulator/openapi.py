@@ -3,6 +3,8 @@ answers; the same table registers the aiohttp routes and renders the OpenAPI 3.1
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -190,10 +192,20 @@ def _answer(answer: Answer, schemas: dict[str, Any]) -> dict[str, Any]:
 
 
 def _schema(model: Any, schemas: dict[str, Any], mode: str) -> dict[str, Any]:
-    schema = TypeAdapter(model).json_schema(ref_template=_REF, mode=mode)  # type: ignore[arg-type]
+    try:
+        schema = copy.deepcopy(_json_schema(model, mode))
+    except TypeError:  # an unhashable annotation: its schema is made each time
+        schema = _json_schema.__wrapped__(model, mode)
     schemas.update(schema.pop("$defs", {}))
     title = schema.get("title")
     if isinstance(title, str) and schema.get("type") == "object" and hasattr(model, "model_fields"):
         schemas[title] = schema
         return {"$ref": _REF.format(model=title)}
     return schema
+
+
+@functools.cache
+def _json_schema(model: Any, mode: str) -> dict[str, Any]:
+    """A model's JSON Schema, made once: answer models (error envelopes above all) stand under
+    many operations, and making their schemas is most of what building a document costs."""
+    return TypeAdapter(model).json_schema(ref_template=_REF, mode=mode)  # type: ignore[arg-type]
