@@ -91,6 +91,29 @@ class SandboxAdminApi:
     def complete_challenge(self, payment_id: str, choice: str = "approve") -> Flow[Any]:
         return self.call("POST", f"/payments/{payment_id}/challenge", {"choice": choice})
 
+    def execute(
+        self,
+        payment_id: str,
+        *,
+        contactless: bool = False,
+        card_number: str | None = None,
+        pin: str | None = None,
+        remove_card: bool = False,
+        abort: bool = False,
+        operation_id: str | None = None,
+    ) -> Flow[Any]:
+        """Act at a card-present terminal: with no arguments, insert the provider's test card;
+        a ``pin`` is entered once the card asks for one."""
+        body = {
+            "contactless": contactless or None,
+            "card_number": card_number,
+            "pin": pin,
+            "remove_card": remove_card or None,
+            "abort": abort or None,
+            "operation_id": operation_id,
+        }
+        return self.call("POST", f"/payments/{payment_id}/execute", _present(body))
+
     def resolve(self, payment_id: str, outcome: str, operation_id: str | None = None) -> Flow[Any]:
         body = {"outcome": outcome, **({"operation_id": operation_id} if operation_id else {})}
         return self.call("POST", f"/payments/{payment_id}/resolve", body)
@@ -192,6 +215,18 @@ class SandboxAdminApi:
     def replay_webhook(self, delivery_id: str) -> Flow[Any]:
         return self.call("POST", f"/webhooks/{delivery_id}/replay")
 
+    def merchant_webhooks(self, *, provider: str | None = None) -> Flow[list[Any]]:
+        params = _present({"provider": provider})
+        answer = yield from self.call("GET", "/merchant-webhooks", params=params)
+        return list(answer["merchant_webhooks"])
+
+    def set_merchant_webhook(self, provider: str, merchant: str, url: str) -> Flow[Any]:
+        """Where this tenant's ``merchant`` (``*``: every merchant) gets its webhooks."""
+        return self.call("PUT", f"/merchant-webhooks/{provider}/{merchant}", {"url": url})
+
+    def remove_merchant_webhook(self, provider: str, merchant: str) -> Flow[Any]:
+        return self.call("DELETE", f"/merchant-webhooks/{provider}/{merchant}")
+
     def magic(self) -> Flow[Any]:
         return self.call("GET", "/magic")
 
@@ -275,6 +310,7 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
     payment = blocking(SandboxAdminApi.payment)
     find_payment = blocking(SandboxAdminApi.find_payment)
     complete_challenge = blocking(SandboxAdminApi.complete_challenge)
+    execute = blocking(SandboxAdminApi.execute)
     resolve = blocking(SandboxAdminApi.resolve)
     dispute = blocking(SandboxAdminApi.dispute)
     clock = blocking(SandboxAdminApi.clock)
@@ -284,6 +320,9 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
     inject_fault = blocking(SandboxAdminApi.inject_fault)
     webhooks = blocking(SandboxAdminApi.webhooks)
     replay_webhook = blocking(SandboxAdminApi.replay_webhook)
+    merchant_webhooks = blocking(SandboxAdminApi.merchant_webhooks)
+    set_merchant_webhook = blocking(SandboxAdminApi.set_merchant_webhook)
+    remove_merchant_webhook = blocking(SandboxAdminApi.remove_merchant_webhook)
     magic = blocking(SandboxAdminApi.magic)
     providers = blocking(SandboxAdminApi.providers)
     tenants = blocking(SandboxAdminApi.tenants)
@@ -317,6 +356,7 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     payment = awaiting(SandboxAdminApi.payment)
     find_payment = awaiting(SandboxAdminApi.find_payment)
     complete_challenge = awaiting(SandboxAdminApi.complete_challenge)
+    execute = awaiting(SandboxAdminApi.execute)
     resolve = awaiting(SandboxAdminApi.resolve)
     dispute = awaiting(SandboxAdminApi.dispute)
     clock = awaiting(SandboxAdminApi.clock)
@@ -326,6 +366,9 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     inject_fault = awaiting(SandboxAdminApi.inject_fault)
     webhooks = awaiting(SandboxAdminApi.webhooks)
     replay_webhook = awaiting(SandboxAdminApi.replay_webhook)
+    merchant_webhooks = awaiting(SandboxAdminApi.merchant_webhooks)
+    set_merchant_webhook = awaiting(SandboxAdminApi.set_merchant_webhook)
+    remove_merchant_webhook = awaiting(SandboxAdminApi.remove_merchant_webhook)
     magic = awaiting(SandboxAdminApi.magic)
     providers = awaiting(SandboxAdminApi.providers)
     tenants = awaiting(SandboxAdminApi.tenants)

@@ -13,13 +13,37 @@ local receiver) are checked only where the target offers them: a suite asks ``ta
 
 from __future__ import annotations
 
+import importlib
 import os
+import warnings
 from collections.abc import Iterator
 
 import pytest
+from hypothesis.errors import HypothesisWarning
 
 from psp_sandbox.contracts.target import Target
 from psp_sandbox.simulator.testing.server import SandboxServer
+
+# pytest rewrites Hypothesis' and schemathesis' modules as they are imported, and with
+# PYTHONDONTWRITEBYTECODE nothing is cached, so every lazy import parses source. CPython 3.11.7's
+# parser can fail ("AST constructor recursion depth mismatch") when that happens deep inside a
+# running Hypothesis test: import now, at collection, what those runs import lazily.
+with warnings.catch_warnings():
+    # Hypothesis warns that its regex module reads its character map at conftest import.
+    warnings.simplefilter("ignore", HypothesisWarning)
+    for _module in (
+        "schemathesis.specs.openapi.schemas",
+        "schemathesis.generation.body_overrides",
+        "schemathesis.generation.dictionaries",
+        "schemathesis.engine.errors",
+        "schemathesis.transport.asgi",
+        "schemathesis.transport.wsgi",
+        "hypothesis.internal.conjecture.optimiser",
+        "hypothesis.strategies._internal.flatmapped",
+        "hypothesis.strategies._internal.random",
+        "hypothesis.strategies._internal.regex",
+    ):
+        importlib.import_module(_module)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -25,6 +25,7 @@ from .providers import PLUGINS
 from .providers.base import ProviderPlugin, json_response, origin_of
 from .services.clock import Clocks, utc_now
 from .services.credentials import Credential, Credentials
+from .services.merchant_webhooks import MerchantWebhook, MerchantWebhooks
 from .services.payments import PaymentService
 from .services.scheduler import Scheduler
 from .services.tokens import CardTokens
@@ -66,6 +67,7 @@ def create_app(
         outcomes=outcomes,
         faults=faults,
         plugins=plugins,
+        merchant_webhooks=MerchantWebhooks(store, _configured_webhooks(settings)),
     )
     for plugin_class in PLUGINS:
         plugin = plugin_class(context)
@@ -81,6 +83,7 @@ def create_app(
     # The hosted pages share the /_sandbox prefix with the admin API: mount them first.
     app.add_subapp("/_sandbox/acs", create_pages_app("acs"))
     app.add_subapp("/_sandbox/checkout", create_pages_app("checkout"))
+    app.add_subapp("/_sandbox/terminal", create_pages_app("terminal"))
     app.add_subapp("/_sandbox/ui", create_dashboard_app())
     app.add_subapp("/_sandbox", create_control_app())
     for plugin in plugins.values():
@@ -139,3 +142,11 @@ def _configured_credentials(settings: Settings) -> list[Credential]:
             for e in entries
         )
     return configured
+
+
+def _configured_webhooks(settings: Settings) -> list[MerchantWebhook]:
+    return [
+        MerchantWebhook(provider, entry.merchant, entry.url)
+        for provider, entries in settings.merchant_webhooks.items()
+        for entry in entries
+    ]

@@ -12,6 +12,7 @@ from .outcomes.processor import ProcessorData
 from .outcomes.scripted import QueuedOutcomes
 from .services.clock import Clocks
 from .services.credentials import Credentials
+from .services.merchant_webhooks import MerchantWebhooks
 from .services.payments import PaymentService
 from .services.scheduler import Scheduler
 from .services.tokens import CardTokens
@@ -38,6 +39,7 @@ class SandboxContext:
     outcomes: QueuedOutcomes
     faults: QueuedFaults
     plugins: Mapping[str, ProviderPlugin]
+    merchant_webhooks: MerchantWebhooks
 
     async def reset(self, tenant: str | None = None) -> None:
         """Forget one tenant's state (payments, webhooks, clock, queues) or everything."""

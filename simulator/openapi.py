@@ -147,9 +147,13 @@ class Api:
             }
             if e.tags:
                 operation["tags"] = list(e.tags)
+            # A path parameter the endpoint describes itself (its pattern ...) replaces the
+            # plain string one.
+            described = {(p["name"], p["in"]) for p in e.parameters}
             parameters = [
                 {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                 for p in _PATH_PARAM.findall(e.path)
+                if (p, "path") not in described
             ] + [dict(p) for p in e.parameters]
             if parameters:
                 operation["parameters"] = parameters

@@ -10,6 +10,13 @@ A TOML file (``--config``) may add credentials per provider::
     secret = "..."                # what signs them
     tenant = "team-a"             # optional; defaults to the key
     extra = { pos_id = "...", endpoints_key = "AIza..." }
+
+and webhook URLs registered per merchant, for providers whose merchants register them in a
+dashboard rather than per request (payworks' Gateway Manager)::
+
+    [[merchant_webhooks.payworks]]
+    merchant = "4b3c5d6e-..."     # the provider's merchant id; "*" for every merchant
+    url = "https://shop.example/payworks/webhooks"
 """
 
 from __future__ import annotations
@@ -29,6 +36,12 @@ class CredentialConfig(BaseModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
+class MerchantWebhookConfig(BaseModel):
+    #: The provider's merchant id, or "*" for every merchant of that provider.
+    merchant: str = "*"
+    url: str = Field(pattern=r"^https?://\S+$")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PSP_SANDBOX_", extra="forbid")
 
@@ -39,6 +52,8 @@ class Settings(BaseSettings):
     auth: Literal["open", "strict"] = "open"
     #: Credentials per provider name, in addition to each provider's documented defaults.
     credentials: dict[str, list[CredentialConfig]] = Field(default_factory=dict)
+    #: Webhook URLs per provider and merchant, for every tenant (the admin API adds more).
+    merchant_webhooks: dict[str, list[MerchantWebhookConfig]] = Field(default_factory=dict)
     #: Background work: how often due payments and webhooks are looked for (real seconds).
     poll_interval: float = Field(0.2, gt=0)
     #: Log every request (slower; for debugging).

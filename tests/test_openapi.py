@@ -48,6 +48,26 @@ def test_the_document_lists_each_endpoint_once() -> None:
     assert doc["paths"]["/things/{thing_id}"]["get"]["operationId"] == "getThing"
 
 
+def test_a_path_parameter_the_endpoint_describes_replaces_the_plain_one() -> None:
+    api = Api()
+    described = {
+        "name": "thing_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+
+    @api.get("/things/{thing_id}/{part}", name="part", answers={}, parameters=[described])
+    async def part(request: web.Request) -> web.StreamResponse:
+        return web.json_response({})
+
+    operation = api.document(title="t", version="1")["paths"]["/things/{thing_id}/{part}"]["get"]
+    assert operation["parameters"] == [
+        {"name": "part", "in": "path", "required": True, "schema": {"type": "string"}},
+        described,
+    ]
+
+
 def test_a_model_answered_by_many_endpoints_is_described_alike_in_every_document() -> None:
     """Schemas are made once per model; each document gets its own copy to keep."""
 

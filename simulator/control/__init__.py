@@ -6,7 +6,18 @@ One module per resource registers its endpoints in the shared table (``endpoints
 from aiohttp import web
 
 # Each resource module registers its endpoints in the table on import.
-from . import clock, disputes, events, payments, queues, sandbox, tenants, webhooks  # noqa: F401
+from . import (  # noqa: F401
+    clock,
+    disputes,
+    events,
+    execution,
+    merchant_webhooks,
+    payments,
+    queues,
+    sandbox,
+    tenants,
+    webhooks,
+)
 from .endpoints import api
 from .problems import admin_errors
 from .sandbox import document

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..faults.injection import FaultKind
 from ..outcomes.scripted import OperationName, OutcomeName
@@ -87,6 +87,37 @@ class ChallengeRequest(_Body):
         description="approve, decline or abandon — or a choice the provider's page offers "
         "for the card (Fiserv's configurable cards: Y, A, U, N, R)",
     )
+
+
+class ExecuteRequest(_Body):
+    """What the person at a card-present terminal does. An empty body presents (inserts) the
+    provider's test card; a ``pin`` is entered once the card asks for one."""
+
+    operation_id: str | None = Field(
+        None, description="Defaults to the operation waiting at the terminal"
+    )
+    contactless: bool = Field(False, description="Tap the card instead of inserting it")
+    card_number: str | None = Field(
+        None,
+        pattern=r"^[0-9]{12,19}$",
+        description="Present this card (a neutral magic card ...) instead of the test card",
+    )
+    pin: str | None = Field(
+        None, pattern=r"^[0-9]{4,12}$", description="The PIN, if the card asks (never stored)"
+    )
+    remove_card: bool = Field(False, description="Take the card out while the PIN is asked")
+    abort: bool = Field(False, description="Abort the transaction")
+
+    @model_validator(mode="after")
+    def _one_ending(self) -> ExecuteRequest:
+        if self.abort and self.remove_card:
+            raise ValueError("abort or remove_card, not both")
+        return self
+
+
+class MerchantWebhookRequest(_Body):
+    tenant: str | None = Tenant
+    url: str = Field(pattern=r"^https?://\S+$", max_length=2048)
 
 
 class ResolveRequest(_Body):
@@ -253,6 +284,17 @@ class DeliveryList(BaseModel):
     webhooks: list[DeliveryView]
 
 
+class MerchantWebhookView(BaseModel):
+    provider: str
+    merchant: str
+    url: str
+    tenant: str | None = Field(description="None: configured, for every tenant")
+
+
+class MerchantWebhookList(BaseModel):
+    merchant_webhooks: list[MerchantWebhookView]
+
+
 class ClockView(BaseModel):
     tenant: str
     now: str
@@ -268,6 +310,8 @@ class QueueView(BaseModel):
 
 class MagicCardView(BaseModel):
     card_number: str
+    #: The amounts this row is about, for cards whose outcome the amount decides.
+    amount: str | None = None
     result: str
     reason: str
     description: str

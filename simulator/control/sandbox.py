@@ -82,6 +82,9 @@ async def providers(request: web.Request) -> web.StreamResponse:
     answers={200: Answer("Magic cards per provider", dict[str, list[m.MagicCardView]])},
 )
 async def magic(request: web.Request) -> web.StreamResponse:
-    """Every magic card number and the outcome it calls for, per provider."""
+    """Every magic card number and the outcome it calls for (per amount, for cards whose
+    outcome the amount decides), per provider."""
     plugins = context_of(request).plugins
-    return json_response({name: catalog(p.magic_cards) for name, p in plugins.items()})
+    return json_response(
+        {name: catalog(p.magic_cards, p.magic_amounts) for name, p in plugins.items()}
+    )

@@ -4,10 +4,13 @@ from .commands import (
     AdjustAuthorization,
     AdvanceDispute,
     Cancel,
+    CancelOrder,
     Capture,
     Command,
+    Execute,
     Open,
     Refund,
+    Register,
     Resolve,
     Start,
     Tick,
@@ -18,7 +21,17 @@ from .commands import (
 from .decide import Decision, InvariantBroken, check_invariants, decide
 from .disputes import DISPUTE_MOVES, Dispute, DisputeChange, DisputeStage
 from .events import DisputeUpdated, Event, OperationUpdated, StatusChanged
-from .outcome import APPROVED, CHALLENGE, Outcome, Reason, Result, declined, failed, pending
+from .outcome import (
+    APPROVED,
+    CHALLENGE,
+    Outcome,
+    Reason,
+    Result,
+    cancelled,
+    declined,
+    failed,
+    pending,
+)
 from .payment import (
     Intent,
     Operation,
@@ -41,6 +54,7 @@ __all__ = [
     "AdjustAuthorization",
     "AdvanceDispute",
     "Cancel",
+    "CancelOrder",
     "Capture",
     "Command",
     "Decision",
@@ -49,6 +63,7 @@ __all__ = [
     "DisputeStage",
     "DisputeUpdated",
     "Event",
+    "Execute",
     "Intent",
     "InvariantBroken",
     "Open",
@@ -62,6 +77,7 @@ __all__ = [
     "Policy",
     "Reason",
     "Refund",
+    "Register",
     "Resolve",
     "Result",
     "RuleViolation",
@@ -73,6 +89,7 @@ __all__ = [
     "Void",
     "WakeAt",
     "Woken",
+    "cancelled",
     "check_invariants",
     "decide",
     "declined",

@@ -9,8 +9,8 @@ from typing import Any
 
 # Issued by the cardholder's bank rather than the merchant: defined with the dispute rules.
 from .disputes import AdvanceDispute as AdvanceDispute
-from .outcome import APPROVED, Outcome
-from .payment import Intent
+from .outcome import APPROVED, Outcome, Reason
+from .payment import Intent, OperationKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +30,8 @@ class Open:
 
 
 @dataclass(frozen=True, slots=True)
-class Cancel:
-    """Withdraw an order nobody has paid: CREATED becomes CANCELLED."""
+class CancelOrder:
+    """Withdraw an order nobody has started paying: CREATED becomes CANCELLED."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +100,40 @@ class Resolve:
 
 
 @dataclass(frozen=True, slots=True)
+class Register:
+    """Record an operation that runs later, once it is executed (``Execute``): a card-present
+    session that a terminal runs when the card is presented. The order's primary operation
+    (its amount) or a refund (checked as a refund is, and reserved); it lapses unexecuted after
+    the policy's ``order_ttl_seconds``."""
+
+    operation_id: str
+    kind: OperationKind
+    #: A refund's amount (None: everything still refundable); a primary takes the order's.
+    amount: int | None = None
+    currency: str | None = None
+    target_id: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Execute:
+    """Run a registered operation, once, with the outcome the presented card calls for (a
+    challenge outcome leaves a primary operation waiting for the cardholder's verification)."""
+
+    operation_id: str
+    outcome: Outcome = APPROVED
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """End a registered operation before it is executed (a merchant abort)."""
+
+    operation_id: str
+    reason: Reason = Reason.CANCELLED_BY_MERCHANT
+
+
+@dataclass(frozen=True, slots=True)
 class WakeAt:
     """Wake the payment's provider at ``at`` on the tenant clock (None: never). The scheduler
     calls the provider when the moment comes, then sends ``Woken``."""
@@ -116,18 +150,21 @@ class Woken:
 
 @dataclass(frozen=True, slots=True)
 class Tick:
-    """Let time act: due resolutions, order expiry, daily settlement."""
+    """Let time act: due resolutions, order expiry, lapsed registrations, daily settlement."""
 
 
 Command = (
     Open
-    | Cancel
+    | CancelOrder
     | Start
     | Capture
     | Void
     | Refund
     | AdjustAuthorization
     | Resolve
+    | Register
+    | Execute
+    | Cancel
     | AdvanceDispute
     | WakeAt
     | Woken

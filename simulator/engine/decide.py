@@ -16,10 +16,13 @@ from .commands import (
     AdjustAuthorization,
     AdvanceDispute,
     Cancel,
+    CancelOrder,
     Capture,
     Command,
+    Execute,
     Open,
     Refund,
+    Register,
     Resolve,
     Start,
     Tick,
@@ -29,7 +32,7 @@ from .commands import (
 )
 from .disputes import DISPUTE_MOVES, Dispute, advance
 from .events import DisputeUpdated, Event, OperationUpdated, StatusChanged
-from .outcome import Outcome, Result
+from .outcome import Outcome, Reason, Result
 from .payment import (
     PRIMARY_KIND_OF,
     Intent,
@@ -49,6 +52,8 @@ OS = OperationStatus
 V = Violation
 
 _REFUNDABLE = frozenset({S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED})
+#: Refunds that count against "one refund only": done, or on their way.
+_REFUNDS_THAT_COUNT = frozenset({OS.SUCCEEDED, OS.PENDING, OS.REGISTERED})
 _MONEY_MOVING = (K.SALE, K.CAPTURE, K.CREDIT)
 
 
@@ -73,8 +78,8 @@ def decide(payment: Payment | None, command: Command, policy: Policy, now: datet
     _advance(draft)  # time acts first: a command always meets the payment as of `now`
     operation: Operation | None
     match command:
-        case Cancel():
-            _cancel(draft)
+        case CancelOrder():
+            _cancel_order(draft)
             operation = None
         case Start():
             operation = _start(draft, command)
@@ -88,6 +93,12 @@ def decide(payment: Payment | None, command: Command, policy: Policy, now: datet
             operation = _adjust(draft, command)
         case Resolve():
             operation = _resolve(draft, command)
+        case Register():
+            operation = _register(draft, command)
+        case Execute():
+            operation = _execute(draft, command)
+        case Cancel():
+            operation = _cancel(draft, command)
         case AdvanceDispute():
             _dispute(draft, command)
             operation = None
@@ -168,21 +179,24 @@ def _open(existing: Payment | None, cmd: Open, policy: Policy, now: datetime) ->
     return Decision(payment, None, (StatusChanged(payment.id, None, S.CREATED),))
 
 
-def _cancel(d: _Draft) -> None:
-    if d.p.status is S.EXPIRED:
-        raise RuleViolation(V.ORDER_EXPIRED)
-    if d.p.status is not S.CREATED:
-        raise RuleViolation(V.ORDER_ALREADY_PROCESSED)
+def _cancel_order(d: _Draft) -> None:
+    """Only an order nobody has started paying can be withdrawn."""
+    _check_startable(d.p)
     d.set_status(S.CANCELLED, None)
 
 
 def _start(d: _Draft, cmd: Start) -> Operation:
-    if d.p.status is S.EXPIRED:
-        raise RuleViolation(V.ORDER_EXPIRED)
-    if d.p.status is not S.CREATED:
-        raise RuleViolation(V.ORDER_ALREADY_PROCESSED)
+    _check_startable(d.p)
     op = d.new_operation(cmd.operation_id, PRIMARY_KIND_OF[d.p.intent], d.p.amount, cmd.details)
     return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+
+
+def _check_startable(p: Payment) -> None:
+    """An order runs its primary operation once, before it lapses."""
+    if p.status is S.EXPIRED:
+        raise RuleViolation(V.ORDER_EXPIRED)
+    if p.status is not S.CREATED or p.primary is not None:
+        raise RuleViolation(V.ORDER_ALREADY_PROCESSED)
 
 
 def _capture(d: _Draft, cmd: Capture) -> Operation:
@@ -234,10 +248,22 @@ def _void(d: _Draft, cmd: Void) -> Operation:
 
 
 def _refund(d: _Draft, cmd: Refund) -> Operation:
+    amount = _refund_amount(d, cmd.amount, cmd.currency, cmd.target_id, exact=False)
+    _only_final_or_pending(cmd.outcome)
+    op = d.new_operation(cmd.operation_id, K.REFUND, amount, cmd.details, target_id=cmd.target_id)
+    return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+
+
+def _refund_amount(
+    d: _Draft, amount: int | None, currency: str | None, target_id: str | None, *, exact: bool
+) -> int:
+    """What a refund may return now, or the rule it breaks. ``exact``: the refund must return
+    the whole captured amount in one piece."""
     p = d.p
-    # A refund that succeeded or is still in flight uses up a one-refund policy's only refund
-    # (a declined or failed one does not): that is the reason a second one is refused.
-    refunds = [op for op in p.of_kind(K.REFUND) if op.status in (OS.SUCCEEDED, OS.PENDING)]
+    # A refund that succeeded, is still in flight or is registered to run uses up a one-refund
+    # policy's only refund (a declined, failed, lapsed or cancelled one does not): that is the
+    # reason a second one is refused.
+    refunds = [op for op in p.of_kind(K.REFUND) if op.status in _REFUNDS_THAT_COUNT]
     if refunds and not d.policy.multiple_refunds:
         raise RuleViolation(V.MULTIPLE_REFUNDS_NOT_ALLOWED)
     if p.status is S.REFUNDED:
@@ -247,14 +273,14 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
     if p.in_flight(K.CAPTURE) > 0:
         # Its result could land after the refund's and move REFUNDED back to CAPTURED.
         raise RuleViolation(V.NOT_REFUNDABLE, "a capture is still in flight")
-    _check_currency(p, cmd.currency)
+    _check_currency(p, currency)
     # Disputed money is the cardholder bank's to return, not the merchant's.
     remaining = p.captured - p.refunded - p.in_flight(K.REFUND) - p.disputed
     moved = _last_money_movement(p)
-    if cmd.target_id is not None:
-        target = p.operation(cmd.target_id)
+    if target_id is not None:
+        target = p.operation(target_id)
         if target is None:
-            raise RuleViolation(V.OPERATION_NOT_FOUND, cmd.target_id)
+            raise RuleViolation(V.OPERATION_NOT_FOUND, target_id)
         if target.kind not in _MONEY_MOVING or target.status is not OS.SUCCEEDED:
             raise RuleViolation(V.NOT_REFUNDABLE, f"{target.kind} is {target.status}")
         already = sum(op.amount for op in refunds if op.target_id == target.id)
@@ -262,14 +288,16 @@ def _refund(d: _Draft, cmd: Refund) -> Operation:
         moved = target.updated_at
     if d.policy.refund_next_day_only and (moved is None or moved.date() >= d.now.date()):
         raise RuleViolation(V.REFUND_WINDOW_NOT_OPEN, "refunds come after the day of payment")
-    amount = _requested(cmd.amount, remaining, V.REFUND_EXCEEDS_CAPTURED)
-    if amount > remaining:
-        raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, f"{amount} > {remaining}")
-    if not d.policy.partial_refund and amount != remaining:
+    wanted = _requested(amount, remaining, V.REFUND_EXCEEDS_CAPTURED)
+    if exact and wanted < p.captured:
+        raise RuleViolation(
+            V.PARTIAL_REFUND_NOT_ALLOWED, f"the refund must return exactly {p.captured}"
+        )
+    if wanted > remaining:
+        raise RuleViolation(V.REFUND_EXCEEDS_CAPTURED, f"{wanted} > {remaining}")
+    if not d.policy.partial_refund and wanted != remaining:
         raise RuleViolation(V.PARTIAL_REFUND_NOT_ALLOWED)
-    _only_final_or_pending(cmd.outcome)
-    op = d.new_operation(cmd.operation_id, K.REFUND, amount, cmd.details, target_id=cmd.target_id)
-    return d.record(_resolved(op, cmd.outcome, d.now), new=True)
+    return wanted
 
 
 def _adjust(d: _Draft, cmd: AdjustAuthorization) -> Operation:
@@ -296,11 +324,11 @@ def _adjust(d: _Draft, cmd: AdjustAuthorization) -> Operation:
 
 
 def _resolve(d: _Draft, cmd: Resolve) -> Operation:
-    op = d.p.operation(cmd.target_id)
-    if op is None:
-        raise RuleViolation(V.OPERATION_NOT_FOUND, cmd.target_id)
+    op = _operation(d.p, cmd.target_id)
     if op.status.is_final:
         raise RuleViolation(V.NOT_PENDING, f"{op.kind} is already {op.status}")
+    if op.status is OS.REGISTERED:
+        raise RuleViolation(V.NOT_PENDING, f"{op.kind} waits to be executed")
     if cmd.details:
         op = replace(op, details={**op.details, **cmd.details})
     return d.record(_resolved(op, cmd.outcome, d.now))
@@ -321,6 +349,53 @@ def _dispute(d: _Draft, cmd: AdvanceDispute) -> None:
     d.record_dispute(advance(current, cmd, available, d.now))
 
 
+def _register(d: _Draft, cmd: Register) -> Operation:
+    p = d.p
+    if cmd.kind is K.REFUND:
+        exact = d.policy.exact_registered_refunds
+        amount = _refund_amount(d, cmd.amount, cmd.currency, cmd.target_id, exact=exact)
+    elif cmd.kind is PRIMARY_KIND_OF[p.intent]:
+        _check_startable(p)
+        _check_currency(p, cmd.currency)
+        if cmd.amount not in (None, p.amount):
+            raise RuleViolation(V.INVALID_AMOUNT, "a primary operation takes the order's amount")
+        amount = p.amount
+    else:
+        raise ValueError(f"a {cmd.kind} is not registered for later execution")
+    ttl = d.policy.order_ttl_seconds
+    op = d.new_operation(cmd.operation_id, cmd.kind, amount, cmd.details, target_id=cmd.target_id)
+    lapses_at = d.now + timedelta(seconds=ttl) if ttl is not None else None
+    return d.record(replace(op, status=OS.REGISTERED, due_at=lapses_at), new=True)
+
+
+def _execute(d: _Draft, cmd: Execute) -> Operation:
+    """A registered operation runs at most once, and only before it lapses."""
+    op = _operation(d.p, cmd.operation_id)
+    if op.status is OS.EXPIRED:
+        raise RuleViolation(V.ORDER_EXPIRED, f"the {op.kind} lapsed unexecuted")
+    if op.status is not OS.REGISTERED:
+        raise RuleViolation(V.ORDER_ALREADY_PROCESSED, f"the {op.kind} is {op.status}")
+    if cmd.details:
+        op = replace(op, details={**op.details, **cmd.details})
+    return d.record(_resolved(op, cmd.outcome, d.now))
+
+
+def _cancel(d: _Draft, cmd: Cancel) -> Operation:
+    """Only an operation nobody has started executing can be cancelled."""
+    op = _operation(d.p, cmd.operation_id)
+    if op.status is not OS.REGISTERED:
+        raise RuleViolation(V.NOT_CANCELLABLE, f"the {op.kind} is {op.status}")
+    ended = replace(op, status=OS.CANCELLED, reason=cmd.reason.value, updated_at=d.now, due_at=None)
+    return d.record(ended)
+
+
+def _operation(p: Payment, operation_id: str) -> Operation:
+    op = p.operation(operation_id)
+    if op is None:
+        raise RuleViolation(V.OPERATION_NOT_FOUND, operation_id)
+    return op
+
+
 # --- time -----------------------------------------------------------------------------------
 
 
@@ -328,12 +403,16 @@ def _advance(d: _Draft) -> None:
     due = [
         op
         for op in d.p.operations
-        if op.status is OS.PENDING and op.due_at is not None and op.due_at <= d.now
+        if op.status.holds_amount and op.due_at is not None and op.due_at <= d.now
     ]
     # In the order their results arrive (ties: in the order they were made).
     for op in sorted(due, key=lambda o: o.due_at or d.now):
-        assert op.resolution is not None and op.due_at is not None
-        d.record(_resolved(op, op.resolution, op.due_at))
+        assert op.due_at is not None
+        if op.status is OS.REGISTERED:
+            d.record(_lapsed(op, op.due_at))
+        else:
+            assert op.resolution is not None
+            d.record(_resolved(op, op.resolution, op.due_at))
     p = d.p
     if p.status is S.CREATED and p.expires_at is not None and p.expires_at <= d.now:
         d.set_status(S.EXPIRED, None)
@@ -357,7 +436,7 @@ def _last_money_movement(p: Payment) -> datetime | None:
 
 
 def _next_due(p: Payment, policy: Policy) -> datetime | None:
-    moments = [op.due_at for op in p.operations if op.status is OS.PENDING and op.due_at]
+    moments = [op.due_at for op in p.operations if op.status.holds_amount and op.due_at]
     if p.status is S.CREATED and p.expires_at is not None:
         moments.append(p.expires_at)
     settles_at = _settlement_time(p, policy)
@@ -384,6 +463,8 @@ def _resolved(op: Operation, outcome: Outcome, now: datetime) -> Operation:
             if not op.kind.is_primary:
                 raise ValueError("only a primary operation can ask for authentication")
             status = OS.ACTION_REQUIRED
+        case Result.CANCELLED:
+            status = OS.CANCELLED
         case Result.PENDING:
             return replace(
                 op,
@@ -396,6 +477,12 @@ def _resolved(op: Operation, outcome: Outcome, now: datetime) -> Operation:
     return replace(
         op, status=status, reason=outcome.reason.value, updated_at=now, due_at=None, resolution=None
     )
+
+
+def _lapsed(op: Operation, at: datetime) -> Operation:
+    """A registered operation nobody executed in time."""
+    reason = Reason.SESSION_EXPIRED.value
+    return replace(op, status=OS.EXPIRED, reason=reason, updated_at=at, due_at=None)
 
 
 def _requested(amount: int | None, remaining: int, nothing_left: Violation) -> int:
@@ -587,6 +674,8 @@ _PRIMARY_STATUS: Mapping[OperationStatus, PaymentStatus] = {
     OS.ACTION_REQUIRED: S.ACTION_REQUIRED,
     OS.DECLINED: S.DECLINED,
     OS.FAILED: S.FAILED,
+    OS.EXPIRED: S.EXPIRED,
+    OS.CANCELLED: S.CANCELLED,
 }
 
 

@@ -12,6 +12,8 @@ class Result(StrEnum):
     FAILED = "failed"
     CHALLENGE = "challenge"
     PENDING = "pending"
+    #: Ended before a result: the cardholder aborted or took the card out of the reader.
+    CANCELLED = "cancelled"
 
 
 class Reason(StrEnum):
@@ -30,6 +32,17 @@ class Reason(StrEnum):
     AUTHENTICATION_FAILED = "authentication_failed"
     AUTHENTICATION_ABANDONED = "authentication_abandoned"
     PROCESSING = "processing"
+    #: Card present: the card or the terminal declined before going online.
+    CARD_DECLINED = "card_declined"
+    #: Card present: the card is blocked (processing restrictions).
+    CARD_BLOCKED = "card_blocked"
+    #: Card present: the offline PIN was wrong on every try the card allows.
+    PIN_TRIES_EXCEEDED = "pin_tries_exceeded"
+    #: A registered operation lapsed before anyone executed it.
+    SESSION_EXPIRED = "session_expired"
+    CANCELLED_BY_MERCHANT = "cancelled_by_merchant"
+    CANCELLED_BY_CARDHOLDER = "cancelled_by_cardholder"
+    CARD_REMOVED = "card_removed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +80,7 @@ def failed(reason: Reason = Reason.PROCESSOR_ERROR) -> Outcome:
 
 def pending(then: Outcome, delay_seconds: int) -> Outcome:
     return Outcome(Result.PENDING, Reason.PROCESSING, delay_seconds, then)
+
+
+def cancelled(reason: Reason = Reason.CANCELLED_BY_CARDHOLDER) -> Outcome:
+    return Outcome(Result.CANCELLED, reason)

@@ -48,16 +48,31 @@ PRIMARY_KIND_OF: Mapping[Intent, OperationKind] = {
 
 
 class OperationStatus(StrEnum):
+    #: Recorded to run later, when it is executed (a card-present session): holds its amount.
+    REGISTERED = "registered"
     PENDING = "pending"
     ACTION_REQUIRED = "action_required"
     SUCCEEDED = "succeeded"
     DECLINED = "declined"
     FAILED = "failed"
     VOIDED = "voided"  # succeeded, then cancelled by a later void
+    EXPIRED = "expired"  # registered, never executed before its time ran out
+    CANCELLED = "cancelled"  # ended before it had a result (merchant or cardholder abort)
 
     @property
     def is_final(self) -> bool:
-        return self not in (OperationStatus.PENDING, OperationStatus.ACTION_REQUIRED)
+        return self not in _UNRESOLVED_OPERATION
+
+    @property
+    def holds_amount(self) -> bool:
+        """Whether the operation reserves its amount against limits (unresolved money)."""
+        return self in _HOLDING
+
+
+_UNRESOLVED_OPERATION = frozenset(
+    {OperationStatus.REGISTERED, OperationStatus.PENDING, OperationStatus.ACTION_REQUIRED}
+)
+_HOLDING = frozenset({OperationStatus.REGISTERED, OperationStatus.PENDING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +87,8 @@ class Operation:
     updated_at: datetime
     #: The operation this one acts on (the voided capture, the refunded sale ...).
     target_id: str | None = None
-    #: For PENDING operations: when they resolve, and into what.
+    #: For PENDING operations: when they resolve, and into what; for REGISTERED ones: when
+    #: they lapse unexecuted.
     due_at: datetime | None = None
     resolution: Outcome | None = None
     #: Whether a capture leaves the authorization open for more captures.
@@ -143,9 +159,8 @@ class Payment:
         return next((d for d in self.disputes if d.is_open), None)
 
     def in_flight(self, kind: OperationKind) -> int:
-        """Minor units held by unresolved operations of ``kind`` (reserved against limits)."""
+        """Minor units held by unresolved operations of ``kind`` (reserved against limits):
+        pending ones, and registered ones waiting to be executed."""
         return sum(
-            op.amount
-            for op in self.operations
-            if op.kind is kind and op.status is OperationStatus.PENDING
+            op.amount for op in self.operations if op.kind is kind and op.status.holds_amount
         )

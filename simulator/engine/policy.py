@@ -17,6 +17,9 @@ class Policy:
     partial_refund: bool = True
     #: More than one refund per payment.
     multiple_refunds: bool = True
+    #: A refund registered to run with the card present (``Register``) returns exactly what
+    #: was captured, in one piece; refunds made at once keep the partial-refund rules.
+    exact_registered_refunds: bool = False
     #: Which operations a void may cancel.
     voidable: frozenset[OperationKind] = frozenset({OperationKind.AUTH})
     #: A void must happen on the (UTC, tenant-clock) day of the operation it cancels.
@@ -27,7 +30,8 @@ class Policy:
     void_reopens_authorization: bool = False
     #: The authorized amount may be raised or lowered after the fact.
     incremental_authorization: bool = False
-    #: An order nobody pays lapses after this many seconds (None: never).
+    #: An order nobody pays — and an operation registered for later execution that nobody
+    #: executes — lapses after this many seconds (None: never).
     order_ttl_seconds: int | None = None
     #: Captured payments settle at the next UTC midnight of the tenant clock.
     settles_daily: bool = False

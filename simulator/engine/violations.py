@@ -14,6 +14,8 @@ class Violation(StrEnum):
     CAPTURE_EXCEEDS_AUTHORIZED = "capture_exceeds_authorized"
     PARTIAL_CAPTURE_NOT_ALLOWED = "partial_capture_not_allowed"
     NOT_VOIDABLE = "not_voidable"
+    #: Only an operation still waiting to be executed can be cancelled.
+    NOT_CANCELLABLE = "not_cancellable"
     VOID_WINDOW_CLOSED = "void_window_closed"
     PARTIAL_VOID_NOT_ALLOWED = "partial_void_not_allowed"
     VOID_EXCEEDS_AMOUNT = "void_exceeds_amount"

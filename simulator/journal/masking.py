@@ -1,5 +1,5 @@
-"""Card data out of anything the sandbox keeps or shows: card numbers, security codes, and card
-data hidden in base64 blobs, whatever the body's format (JSON, form, text).
+"""Card data out of anything the sandbox keeps or shows: card numbers, security codes, PINs, and
+card data hidden in base64 blobs, whatever the body's format (JSON, form, text).
 
 A card number is any run of 13 to 19 digits starting 2-6 (the card networks' first digits),
 or one written in groups of four (Amex's 4-6-5) split by spaces or dashes, Luhn-valid or not:
@@ -29,13 +29,19 @@ _CODE = re.compile(
     r"""(?P<value>"[0-9]{3,4}"|[0-9]{3,4}\b)""",
     re.IGNORECASE,
 )
+#: ``"pin": "1234"``, ``pin=1234`` — a PIN typed on a card-present terminal (4 to 12 digits).
+_PIN = re.compile(
+    r"""(?P<key>["']?\bpin\b["']?\s*[:=]\s*)(?P<value>"[0-9]{4,12}"|[0-9]{4,12}\b)""",
+    re.IGNORECASE,
+)
 _BLOB = re.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")
 
 
 def mask_text(text: str) -> str:
-    """``text`` with every card number, security code and encoded card blob masked."""
+    """``text`` with every card number, security code, PIN and encoded card blob masked."""
     text = _BLOB.sub(_blob, text)
     text = _PAN.sub(lambda m: mask(re.sub(r"[ -]", "", m.group())), text)
+    text = _PIN.sub(_code, text)
     return _CODE.sub(_code, text)
 
 

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-_PAGES = ("/_sandbox/acs/", "/_sandbox/checkout/")
+_PAGES = ("/_sandbox/acs/", "/_sandbox/checkout/", "/_sandbox/terminal/")
 
 
 @web.middleware

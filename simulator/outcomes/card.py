@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from ..engine import Outcome, Reason, declined
 from .magic import MagicCard, card_outcome, luhn_valid
@@ -49,6 +50,17 @@ class CardFacts:
     def masked(self) -> str:
         """``424242******4242``."""
         return f"{self.bin}{'*' * (self.length - 10)}{self.last4}"
+
+    def kept(self) -> dict[str, Any]:
+        """What may be kept of the card, for stored details (the outcome aside)."""
+        return {
+            "bin": self.bin,
+            "last4": self.last4,
+            "length": self.length,
+            "brand": self.brand,
+            "expiry_month": self.expiry_month,
+            "expiry_year": self.expiry_year,
+        }
 
     def expired(self, today: date) -> bool:
         if self.expiry_month is None or self.expiry_year is None:

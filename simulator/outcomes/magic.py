@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..engine import APPROVED, CHALLENGE, Outcome, Reason, declined, failed, pending
@@ -17,6 +17,8 @@ class MagicCard:
     #: The outcome the card calls for when it is authorized.
     outcome: Outcome
     description: str
+    #: For a card whose outcome the amount decides: the amounts this row is about (``0xx.00``).
+    amount: str | None = None
     #: What the API answers when the request meets ``condition``, where that is not
     #: ``outcome`` (a 3-D Secure test card asked to authenticate fails before authorization).
     answered: Outcome | None = None
@@ -73,17 +75,22 @@ def card_outcome(number: str, provider_cards: Mapping[str, MagicCard] | None = N
     return card.outcome if card else APPROVED
 
 
-def catalog(provider_cards: Mapping[str, MagicCard]) -> list[dict[str, str]]:
-    """Every magic card a provider answers to, its own first (for ``GET /_sandbox/magic``)."""
-    own = [_describe(card, "provider") for card in provider_cards.values()]
+def catalog(
+    provider_cards: Mapping[str, MagicCard], amounts: Sequence[MagicCard] = ()
+) -> list[dict[str, str]]:
+    """Every magic card a provider answers to, its own first — with the amount rows of cards
+    whose outcome the amount decides (for ``GET /_sandbox/magic``)."""
+    own = [_describe(card, "provider") for card in (*provider_cards.values(), *amounts)]
     shared = [_describe(c, "neutral") for c in NEUTRAL if c.number not in provider_cards]
     return own + shared
 
 
 def _describe(card: MagicCard, source: str) -> dict[str, str]:
     listed = card.answered or card.outcome
-    return {
-        "card_number": card.number,
+    row = {"card_number": card.number}
+    if card.amount is not None:
+        row["amount"] = card.amount
+    return row | {
         "result": listed.result.value,
         "reason": listed.reason.value,
         "description": card.description,

@@ -31,6 +31,7 @@ from ..merchant.signing import MerchantRequest
 from ..openapi import Api
 from ..outcomes.challenge import STANDARD_CHOICES, ChallengeChoice, outcome_of_choice
 from ..outcomes.magic import MagicCard
+from ..outcomes.terminal import TerminalProfile
 from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
 from ..webhooks import WebhookProfile
@@ -63,6 +64,8 @@ class FieldError:
 
     field: str
     message: str
+    #: pydantic's error type (``missing``, ``extra_forbidden``, ``float_type`` …).
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,11 @@ class ProviderPlugin(ABC):
     api: ClassVar[Api]
     #: The provider's own documented test cards; they win over the neutral table.
     magic_cards: ClassVar[Mapping[str, MagicCard]] = {}
+    #: Test cards whose outcome the amount decides, one row per amount pattern (listed by
+    #: ``GET /_sandbox/magic``; the provider applies them itself).
+    magic_amounts: ClassVar[Sequence[MagicCard]] = ()
+    #: Card-present providers: how presented cards read on the terminal (None: no terminal).
+    terminal: ClassVar[TerminalProfile | None] = None
     #: How its webhooks are encoded, signed and retried (None: it sends none).
     webhooks: ClassVar[WebhookProfile | None] = None
     #: Path prefixes under the mount where the real API lives (for the banner and docs).
@@ -326,7 +334,7 @@ def json_response(
 
 def field_errors(invalid: ValidationError) -> list[FieldError]:
     return [
-        FieldError(".".join(str(part) for part in e["loc"]) or "body", e["msg"])
+        FieldError(".".join(str(part) for part in e["loc"]) or "body", e["msg"], e["type"])
         for e in invalid.errors(include_url=False)
     ]
 

@@ -104,6 +104,37 @@ class Challenge(_Step):
     challenge: ChallengeChoice
 
 
+class TerminalAction(_Model):
+    reference: str = Field(description="The merchant's order reference")
+    provider: str | None = None
+    operation_id: str | None = Field(None, description="Defaults to the operation waiting")
+    contactless: bool = False
+    card_number: str | None = Field(None, description="Another card than the test card")
+    pin: str | None = None
+    remove_card: bool = False
+    abort: bool = False
+
+
+class Execute(_Step):
+    """Act at a card-present terminal as the cardholder or the merchant would
+    (POST /_sandbox/payments/{id}/execute): present the test card, a PIN, remove, abort."""
+
+    execute: TerminalAction
+
+
+class MerchantWebhookAction(_Model):
+    merchant: str = Field(description="The provider's merchant id, or * for every merchant")
+    url: str = Field(examples=["{{ webhook_url }}"])
+    provider: str | None = None
+
+
+class MerchantWebhook(_Step):
+    """Register where a merchant's webhooks go, as a merchant does in a provider's dashboard
+    (PUT /_sandbox/merchant-webhooks/{provider}/{merchant})."""
+
+    merchant_webhook: MerchantWebhookAction
+
+
 class DisputeAction(_Model):
     reference: str = Field(description="The merchant's order reference")
     provider: str | None = None
@@ -170,16 +201,10 @@ class ExpectWebhook(_Step):
 
 
 Step = Annotated[
-    Call
-    | QueueOutcome
-    | Fault
-    | AdvanceClock
-    | Challenge
-    | Dispute
-    | ExpectPayment
-    | ExpectWebhook,
+    Call | QueueOutcome | Fault | AdvanceClock | Challenge | Execute | MerchantWebhook
+    | Dispute | ExpectPayment | ExpectWebhook,
     Field(union_mode="left_to_right"),
-]
+]  # fmt: skip
 
 
 class Scenario(_Model):

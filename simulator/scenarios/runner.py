@@ -131,14 +131,28 @@ class _Run:
                     "POST", f"/payments/{payment['id']}/challenge", {"choice": choice.choice}
                 )
                 return f"{choice.choice}: the payment is {done['status']}"
-            case m.Dispute():
-                action = step.dispute
+            case m.Execute():
+                action = step.execute
                 payment = await self.payment(self.render(action.reference), action.provider)
+                body = self.render(action.model_dump(exclude={"reference", "provider"}))
+                body = {k: v for k, v in body.items() if v not in (None, False)}
+                done = await self._admin("POST", f"/payments/{payment['id']}/execute", body)
+                return f"the payment is {done['status']}"
+            case m.MerchantWebhook():
+                hook = step.merchant_webhook
+                provider = hook.provider or self.scenario.provider
+                url = self.render(hook.url)
+                path = f"/merchant-webhooks/{provider}/{self.render(hook.merchant)}"
+                await self._admin("PUT", path, {"url": url})
+                return f"{provider} merchant {hook.merchant}: webhooks to {url}"
+            case m.Dispute():
+                dispute = step.dispute
+                payment = await self.payment(self.render(dispute.reference), dispute.provider)
                 body = self.render(
-                    action.model_dump(exclude_none=True, exclude={"reference", "provider"})
+                    dispute.model_dump(exclude_none=True, exclude={"reference", "provider"})
                 )
                 done = await self._admin("POST", f"/payments/{payment['id']}/dispute", body)
-                return f"dispute {action.stage}: {done['disputed']} disputed"
+                return f"dispute {dispute.stage}: {done['disputed']} disputed"
             case m.ExpectPayment():
                 return await self.expect_payment(step.expect_payment)
             case m.ExpectWebhook():
@@ -336,6 +350,15 @@ def _name_of(step: Any, provider: str | None) -> str:
             return f"advance the clock {step.advance_clock:g} s"
         case m.Challenge():
             return f"3-D Secure: {step.challenge.choice}"
+        case m.Execute():
+            done = [
+                k
+                for k in ("contactless", "pin", "remove_card", "abort")
+                if getattr(step.execute, k)
+            ]
+            return "at the terminal: " + (", ".join(done) or "present the card")
+        case m.MerchantWebhook():
+            return f"register the webhook URL of merchant {step.merchant_webhook.merchant}"
         case m.Dispute():
             return f"dispute: {step.dispute.stage}"
         case m.ExpectPayment():

@@ -13,6 +13,7 @@ from ..engine import (
     Command,
     Decision,
     Event,
+    Execute,
     Outcome,
     Payment,
     Policy,
@@ -260,6 +261,11 @@ class PaymentService:
             return command
         if isinstance(command, Start):
             kind = PRIMARY_KIND_OF[payment.intent].value
+        elif isinstance(command, Execute):
+            registered = payment.operation(command.operation_id)
+            if registered is None:
+                return command
+            kind = registered.kind.value
         else:
             kind = _KIND_OF[type(command)]
         queued = await self._outcomes.next_for(
@@ -301,7 +307,7 @@ class PaymentService:
 
 
 #: Commands whose outcome a queued outcome may replace.
-_TAKES_OUTCOME = (Start, Capture, Void, Refund, AdjustAuthorization)
+_TAKES_OUTCOME = (Start, Execute, Capture, Void, Refund, AdjustAuthorization)
 _KIND_OF: Mapping[type, str] = {
     Capture: "capture",
     Void: "void",

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..appkeys import CONTEXT
 from ..engine import OperationStatus
 from ..outcomes.challenge import accepted
-from .links import split_challenge_id
+from .lookup import operation_of_page
 from .pages import follow, money, not_found, page, result
 
 
 async def challenge_page(request: web.Request) -> web.StreamResponse:
-    ctx = request.config_dict[CONTEXT]
-    payment_id, operation_id = split_challenge_id(request.match_info["challenge_id"])
-    payment = await ctx.payments.get(payment_id)
-    op = payment.operation(operation_id) if payment else None
-    plugin = ctx.plugins.get(payment.provider) if payment else None
-    if payment is None or op is None or plugin is None:
+    found = await operation_of_page(request, request.match_info["challenge_id"])
+    if found is None:
         return not_found(request, "challenge")
+    payment, op, plugin = found
     form = await request.post() if request.method == "POST" else {}
     choice = str(form.get("choice", ""))
     if op.status is not OperationStatus.ACTION_REQUIRED:

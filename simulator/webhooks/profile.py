@@ -38,3 +38,6 @@ class WebhookProfile:
     accepts: Callable[[int], bool] = accepts_2xx
     #: Where the signature is on a sent webhook (for the delivery log).
     signature: Callable[[EncodedWebhook], str | None] = signature_header
+    #: Merchants register their webhook URL once (a provider dashboard; the admin API's
+    #: /merchant-webhooks) instead of naming one with each request.
+    registered_per_merchant: bool = False

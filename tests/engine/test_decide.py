@@ -9,7 +9,9 @@ import pytest
 from psp_sandbox.simulator.engine import (
     AdjustAuthorization,
     Cancel,
+    CancelOrder,
     Capture,
+    Execute,
     Intent,
     Open,
     OperationKind,
@@ -20,12 +22,14 @@ from psp_sandbox.simulator.engine import (
     Policy,
     Reason,
     Refund,
+    Register,
     Resolve,
     RuleViolation,
     Start,
     Tick,
     Violation,
     Void,
+    cancelled,
     decide,
     declined,
     failed,
@@ -315,14 +319,14 @@ def test_where_refunds_wait_a_day_they_are_refused_on_the_day_of_payment() -> No
 
 def test_an_unpaid_order_can_be_cancelled_and_then_never_paid() -> None:
     opened = decide(None, Open("p1", "t", "x", "o", "EUR", 100, Intent.SALE), PLAIN, NOW).payment
-    cancelled = decide(opened, Cancel(), PLAIN, NOW).payment
+    cancelled = decide(opened, CancelOrder(), PLAIN, NOW).payment
     assert cancelled.status is S.CANCELLED
-    for command in (Start("op-1"), Cancel()):
+    for command in (Start("op-1"), CancelOrder()):
         with pytest.raises(RuleViolation) as raised:
             decide(cancelled, command, PLAIN, NOW)
         assert raised.value.code is Violation.ORDER_ALREADY_PROCESSED
     with pytest.raises(RuleViolation):
-        decide(paid(), Cancel(), PLAIN, NOW)
+        decide(paid(), CancelOrder(), PLAIN, NOW)
 
 
 def test_an_order_may_carry_its_own_lifetime() -> None:
@@ -333,3 +337,124 @@ def test_an_order_may_carry_its_own_lifetime() -> None:
     assert (opened.expires_at, opened.due_at) == (lapse, lapse)
     later = decide(opened, Tick(), PLAIN, lapse).payment
     assert later.status is S.EXPIRED
+
+
+# --- registered operations (card-present sessions) -------------------------------------------
+
+SESSIONS = Policy(order_ttl_seconds=900, exact_registered_refunds=True, voidable=frozenset())
+
+
+def registered(amount: int = 10_000, policy: Policy = SESSIONS) -> Payment:
+    """An order whose sale waits, registered as ``op-1``, for a card to be presented."""
+    opened = decide(None, Open("p1", "t", "x", "o", "EUR", amount, Intent.SALE), policy, NOW)
+    return decide(opened.payment, Register("op-1", OperationKind.SALE), policy, NOW).payment
+
+
+def refused(payment: Payment, command: object, policy: Policy = SESSIONS, at: datetime = NOW):
+    with pytest.raises(RuleViolation) as raised:
+        decide(payment, command, policy, at)  # type: ignore[arg-type]
+    return raised.value.code
+
+
+def test_a_registered_sale_holds_the_order_until_it_is_executed_once() -> None:
+    p = registered()
+    op = p.operation("op-1")
+    assert (p.status, op.status, op.amount) == (S.CREATED, OperationStatus.REGISTERED, 10_000)
+    assert refused(p, Start("op-2")) is Violation.ORDER_ALREADY_PROCESSED
+    assert refused(p, Resolve("op-1", APPROVED)) is Violation.NOT_PENDING
+    done = decide(p, Execute("op-1", APPROVED, {"entry": "contact"}), SESSIONS, NOW).payment
+    assert (done.status, done.captured) == (S.CAPTURED, 10_000)
+    assert done.operation("op-1").details == {"entry": "contact"}
+    assert refused(done, Execute("op-1", APPROVED)) is Violation.ORDER_ALREADY_PROCESSED
+
+
+def test_a_registered_operation_lapses_unexecuted_at_the_end_of_the_ttl() -> None:
+    p = registered()
+    assert p.due_at == NOW + timedelta(seconds=900)
+    just_before = NOW + timedelta(seconds=899)
+    assert decide(p, Tick(), SESSIONS, just_before).payment.status is S.CREATED
+    lapsed = decide(p, Tick(), SESSIONS, NOW + timedelta(seconds=900)).payment
+    op = lapsed.operation("op-1")
+    assert (lapsed.status, op.status, op.reason) == (
+        S.EXPIRED,
+        OperationStatus.EXPIRED,
+        Reason.SESSION_EXPIRED.value,
+    )
+    assert lapsed.due_at is None
+    late = NOW + timedelta(seconds=901)
+    assert refused(p, Execute("op-1"), at=late) is Violation.ORDER_EXPIRED
+    assert refused(lapsed, Cancel("op-1"), at=late) is Violation.NOT_CANCELLABLE
+
+
+def test_only_an_operation_nobody_executed_yet_can_be_cancelled() -> None:
+    p = decide(registered(), Cancel("op-1"), SESSIONS, NOW).payment
+    op = p.operation("op-1")
+    assert (p.status, op.status, op.reason) == (
+        S.CANCELLED,
+        OperationStatus.CANCELLED,
+        Reason.CANCELLED_BY_MERCHANT.value,
+    )
+    assert refused(p, Execute("op-1")) is Violation.ORDER_ALREADY_PROCESSED
+    waiting = decide(registered(), Execute("op-1", CHALLENGE), SESSIONS, NOW).payment
+    assert waiting.status is S.ACTION_REQUIRED
+    assert refused(waiting, Cancel("op-1")) is Violation.NOT_CANCELLABLE
+
+
+def test_the_cardholder_may_end_an_execution_that_waits_for_verification() -> None:
+    waiting = decide(registered(), Execute("op-1", CHALLENGE), SESSIONS, NOW).payment
+    ended = decide(waiting, Resolve("op-1", cancelled(Reason.CARD_REMOVED)), SESSIONS, NOW)
+    assert (ended.payment.status, ended.payment.captured) == (S.CANCELLED, 0)
+    assert ended.operation is not None and ended.operation.reason == "card_removed"
+
+
+def test_a_registered_refund_reserves_its_amount_until_it_lapses() -> None:
+    p = decide(registered(), Execute("op-1"), SESSIONS, NOW).payment
+    p = decide(
+        p, Register("r1", OperationKind.REFUND, 10_000, "EUR", "op-1"), SESSIONS, NOW
+    ).payment
+    assert p.operation("r1").status is OperationStatus.REGISTERED
+    assert (p.status, p.refunded, p.in_flight(OperationKind.REFUND)) == (S.CAPTURED, 0, 10_000)
+    assert refused(p, Refund("r2", 1)) is Violation.REFUND_EXCEEDS_CAPTURED
+    later = NOW + timedelta(seconds=900)
+    lapsed = decide(p, Tick(), SESSIONS, later).payment
+    assert lapsed.operation("r1").status is OperationStatus.EXPIRED
+    assert (lapsed.status, lapsed.in_flight(OperationKind.REFUND)) == (S.CAPTURED, 0)
+    assert decide(lapsed, Refund("r2", 1), SESSIONS, later).payment.refunded == 1
+
+
+def test_an_executed_refund_moves_the_money_a_cancelled_one_releases_it() -> None:
+    p = decide(registered(), Execute("op-1"), SESSIONS, NOW).payment
+    p = decide(p, Register("r1", OperationKind.REFUND, target_id="op-1"), SESSIONS, NOW).payment
+    assert decide(p, Execute("r1"), SESSIONS, NOW).payment.status is S.REFUNDED
+    released = decide(p, Cancel("r1"), SESSIONS, NOW).payment
+    assert (released.status, released.in_flight(OperationKind.REFUND)) == (S.CAPTURED, 0)
+
+
+def test_registered_refunds_return_exactly_the_captured_amount_where_the_policy_says_so() -> None:
+    p = decide(registered(), Execute("op-1"), SESSIONS, NOW).payment
+    short = Register("r1", OperationKind.REFUND, 9_999, "EUR", "op-1")
+    assert refused(p, short) is Violation.PARTIAL_REFUND_NOT_ALLOWED
+    assert refused(p, replace_amount(short, 10_001)) is Violation.REFUND_EXCEEDS_CAPTURED
+    assert refused(p, replace_amount(short, 10_000, "USD")) is Violation.CURRENCY_MISMATCH
+    # A refund made at once may still be partial; afterwards no exact refund fits any more.
+    p = decide(p, Refund("r2", 3_000), SESSIONS, NOW).payment
+    assert refused(p, replace_amount(short, 7_000)) is Violation.PARTIAL_REFUND_NOT_ALLOWED
+    assert refused(p, replace_amount(short, 10_000)) is Violation.REFUND_EXCEEDS_CAPTURED
+    lenient = Policy(order_ttl_seconds=900)
+    assert (
+        decide(p, replace_amount(short, 7_000), lenient, NOW).payment.in_flight(
+            OperationKind.REFUND
+        )
+        == 7_000
+    )
+
+
+def test_a_refund_is_registered_only_for_a_refundable_payment() -> None:
+    refund = Register("r1", OperationKind.REFUND, 10_000, "EUR")
+    assert refused(registered(), refund) is Violation.NOT_REFUNDABLE
+    declined_sale = decide(registered(), Execute("op-1", declined()), SESSIONS, NOW).payment
+    assert refused(declined_sale, refund) is Violation.NOT_REFUNDABLE
+
+
+def replace_amount(command: Register, amount: int, currency: str = "EUR") -> Register:
+    return Register(command.operation_id, command.kind, amount, currency, command.target_id)

@@ -20,8 +20,10 @@ from psp_sandbox.simulator.engine import (
     AdjustAuthorization,
     AdvanceDispute,
     Cancel,
+    CancelOrder,
     Capture,
     DisputeStage,
+    Execute,
     Intent,
     Open,
     OperationKind,
@@ -31,6 +33,7 @@ from psp_sandbox.simulator.engine import (
     Policy,
     Reason,
     Refund,
+    Register,
     Resolve,
     Result,
     RuleViolation,
@@ -39,6 +42,7 @@ from psp_sandbox.simulator.engine import (
     Void,
     WakeAt,
     Woken,
+    cancelled,
     check_invariants,
     decide,
     declined,
@@ -47,6 +51,7 @@ from psp_sandbox.simulator.engine import (
     pending,
 )
 from psp_sandbox.simulator.engine.outcome import APPROVED, CHALLENGE
+from psp_sandbox.simulator.engine.payment import PRIMARY_KIND_OF
 
 S = PaymentStatus
 D = DisputeStage
@@ -89,6 +94,7 @@ policies = st.builds(
     incremental_authorization=st.booleans(),
     order_ttl_seconds=st.one_of(st.none(), st.integers(60, 7200)),
     settles_daily=st.booleans(),
+    exact_registered_refunds=st.booleans(),
     refund_next_day_only=st.booleans(),
 )
 
@@ -107,6 +113,16 @@ class PendingOp:
 class ModelDispute:
     stage: DisputeStage
     amount: int
+
+
+@dataclass
+class RegisteredOp:
+    """An operation waiting to be executed (a card-present session)."""
+
+    id: str
+    kind: str
+    amount: int
+    lapses_at: datetime | None
 
 
 @dataclass
@@ -129,6 +145,9 @@ class Model:
     live: dict[str, tuple[str, int, datetime]] = field(default_factory=dict)
     refunds: int = 0
     last_money_at: datetime | None = None
+    registered: list[RegisteredOp] = field(default_factory=list)
+    #: Whether the primary operation exists (started, or registered to run later).
+    has_primary: bool = False
     disputes: list[ModelDispute] = field(default_factory=list)
     wake_at: datetime | None = None
 
@@ -147,10 +166,12 @@ class Model:
         return max(moved, default=None)
 
     def pending_count(self, kind: str) -> int:
-        return sum(1 for p in self.pending if p.kind == kind)
+        waiting = [*self.pending, *self.registered]
+        return sum(1 for p in waiting if p.kind == kind)
 
     def reserved(self, kind: str) -> int:
-        return sum(p.amount for p in self.pending if p.kind == kind)
+        waiting = [*self.pending, *self.registered]
+        return sum(p.amount for p in waiting if p.kind == kind)
 
 
 class EngineMachine(RuleBasedStateMachine):
@@ -202,6 +223,9 @@ class EngineMachine(RuleBasedStateMachine):
         elif outcome.result is Result.FAILED:
             if primary:
                 m.status = S.FAILED
+        elif outcome.result is Result.CANCELLED:
+            if primary:
+                m.status = S.CANCELLED
         else:
             self.succeed(op_id, kind, amount, final)
 
@@ -230,6 +254,32 @@ class EngineMachine(RuleBasedStateMachine):
         if kind in ("sale", "auth", "credit", "capture"):
             m.live[op_id] = (kind, amount, self.now)
 
+    def refund_allowed(
+        self, percent: int | None, wrong_currency: bool
+    ) -> tuple[int | None, int, bool]:
+        """The amount a refund asks for (None: all that is left), what that means, and
+        whether the rules allow it."""
+        m = self.model
+        assert m is not None
+        remaining = m.captured - m.refunded - m.reserved("refund") - m.disputed
+        amount = share_of(remaining, percent)
+        want = remaining if amount is None else amount
+        last = m.last_live_money()
+        ok = (
+            m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
+            and m.intent is not Intent.CREDIT
+            and (
+                not m.policy.refund_next_day_only
+                or (last is not None and last.date() < self.now.date())
+            )
+            and not wrong_currency
+            and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
+            and m.reserved("capture") == 0
+            and 0 < want <= remaining
+            and (m.policy.partial_refund or want == remaining)
+        )
+        return amount, want, ok
+
     # --- rules ------------------------------------------------------------------------------
 
     @initialize(
@@ -240,9 +290,16 @@ class EngineMachine(RuleBasedStateMachine):
         amount=st.sampled_from([100, 1000, 2500, 10_000]) | st.integers(1, 100_000),
         outcome=primary_outcomes,
         deferred=rarely,
+        registers=rarely,
     )
     def open_order(
-        self, policy: Policy, intent: Intent, amount: int, outcome: Outcome, deferred: bool
+        self,
+        policy: Policy,
+        intent: Intent,
+        amount: int,
+        outcome: Outcome,
+        deferred: bool,
+        registers: bool,
     ) -> None:
         self.model = Model(policy, intent, amount)
         opened = decide(
@@ -251,16 +308,18 @@ class EngineMachine(RuleBasedStateMachine):
         self.payment = opened.payment
         if policy.order_ttl_seconds is not None:
             self.model.expires_at = self.now + timedelta(seconds=policy.order_ttl_seconds)
-        if not deferred:
+        if registers:
+            self.register_primary()
+        elif not deferred:
             self.start(outcome)
 
     @rule()
-    def cancel(self) -> None:
-        """The merchant withdraws the order: only while nobody has paid it."""
+    def cancel_order(self) -> None:
+        """The merchant withdraws the order: only while nobody has started paying it."""
         m = self.model
         assert m is not None
-        ok = m.status is S.CREATED
-        self.run(Cancel(), ok)
+        ok = m.status is S.CREATED and not m.has_primary
+        self.run(CancelOrder(), ok)
         if ok:
             m.status = S.CANCELLED
 
@@ -268,10 +327,70 @@ class EngineMachine(RuleBasedStateMachine):
     def start(self, outcome: Outcome) -> None:
         m = self.model
         assert m is not None
-        ok = m.status is S.CREATED
+        ok = m.status is S.CREATED and not m.has_primary
         self.run(Start(self.next_id(), outcome), ok)
         if ok:
+            m.has_primary = True
             self.apply_outcome(f"op-{self.counter}", m.intent.value, m.amount, outcome)
+
+    # --- registered operations (card-present sessions) --------------------------------------
+
+    def lapse_time(self) -> datetime | None:
+        assert self.model is not None
+        ttl = self.model.policy.order_ttl_seconds
+        return None if ttl is None else self.now + timedelta(seconds=ttl)
+
+    @rule()
+    def register_primary(self) -> None:
+        m = self.model
+        assert m is not None
+        ok = m.status is S.CREATED and not m.has_primary
+        op_id = self.next_id()
+        self.run(Register(op_id, PRIMARY_KIND_OF[m.intent], currency="EUR"), ok)
+        if ok:
+            m.has_primary = True
+            m.registered.append(RegisteredOp(op_id, m.intent.value, m.amount, self.lapse_time()))
+
+    @rule(percent=shares, wrong_currency=rarely)
+    def register_refund(self, percent: int | None, wrong_currency: bool) -> None:
+        m = self.model
+        assert m is not None
+        amount, want, ok = self.refund_allowed(percent, wrong_currency)
+        ok = ok and (not m.policy.exact_registered_refunds or want == m.captured)
+        op_id = self.next_id()
+        currency = "USD" if wrong_currency else "EUR"
+        self.run(Register(op_id, OperationKind.REFUND, amount, currency), ok)
+        if ok:
+            m.registered.append(RegisteredOp(op_id, "refund", want, self.lapse_time()))
+
+    @rule(data=st.data())
+    def execute(self, data: st.DataObject) -> None:
+        m = self.model
+        assert m is not None
+        target = data.draw(st.sampled_from([*m.registered, None]))
+        if target is None:
+            self.run(Execute("op-unknown"), False)
+            return
+        primary = target.kind != "refund"
+        outcome = data.draw(primary_outcomes if primary else secondary_outcomes)
+        self.run(Execute(target.id, outcome), True)
+        m.registered.remove(target)
+        self.apply_outcome(target.id, target.kind, target.amount, outcome)
+
+    @rule(data=st.data())
+    def cancel(self, data: st.DataObject) -> None:
+        m = self.model
+        assert m is not None and self.payment is not None
+        ids = [r.id for r in m.registered] + [op.id for op in self.payment.operations]
+        if not ids:
+            return
+        op_id = data.draw(st.sampled_from(ids))
+        target = next((r for r in m.registered if r.id == op_id), None)
+        self.run(Cancel(op_id), target is not None)
+        if target is not None:
+            m.registered.remove(target)
+            if target.kind != "refund":
+                m.status = S.CANCELLED
 
     @rule(
         percent=shares,
@@ -305,23 +424,7 @@ class EngineMachine(RuleBasedStateMachine):
     def refund(self, percent: int | None, outcome: Outcome, wrong_currency: bool) -> None:
         m = self.model
         assert m is not None
-        remaining = m.captured - m.refunded - m.reserved("refund") - m.disputed
-        amount = share_of(remaining, percent)
-        want = remaining if amount is None else amount
-        last = m.last_live_money()
-        ok = (
-            m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
-            and m.intent is not Intent.CREDIT
-            and (
-                not m.policy.refund_next_day_only
-                or (last is not None and last.date() < self.now.date())
-            )
-            and not wrong_currency
-            and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
-            and m.reserved("capture") == 0
-            and 0 < want <= remaining
-            and (m.policy.partial_refund or want == remaining)
-        )
+        amount, want, ok = self.refund_allowed(percent, wrong_currency)
         currency = "USD" if wrong_currency else "EUR"
         self.run(Refund(self.next_id(), amount, currency, outcome=outcome), ok)
         if ok:
@@ -466,7 +569,13 @@ class EngineMachine(RuleBasedStateMachine):
             m.wake_at = None
 
     @precondition(lambda self: self.model is not None and self.model.challenge is not None)
-    @rule(outcome=st.one_of(final_outcomes, st.builds(pending, final_outcomes, st.integers(1, 99))))
+    @rule(
+        outcome=st.one_of(
+            final_outcomes,
+            st.builds(pending, final_outcomes, st.integers(1, 99)),
+            st.just(cancelled()),
+        )
+    )
     def finish_challenge(self, outcome: Outcome) -> None:
         m = self.model
         assert m is not None and m.challenge is not None
@@ -493,6 +602,11 @@ class EngineMachine(RuleBasedStateMachine):
                 saved_now, self.now = self.now, op.due
                 self.apply_outcome(op.id, op.kind, op.amount, op.then, op.final)
                 self.now = saved_now
+        for waiting in list(m.registered):
+            if waiting.lapses_at is not None and waiting.lapses_at <= self.now:
+                m.registered.remove(waiting)
+                if waiting.kind != "refund":
+                    m.status = S.EXPIRED
         if m.status is S.CREATED and m.expires_at is not None and m.expires_at <= self.now:
             m.status = S.EXPIRED
         if (

@@ -53,3 +53,16 @@ def test_an_excerpt_masks_a_number_the_cut_would_split() -> None:
     assert "4242424242424242" not in cut
     assert cut.endswith("…")
     assert len(cut) == 111
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ('{"pin": "1234"}', '{"pin": "***"}'),
+        ("action=pin&pin=864209753186", "action=pin&pin=***"),
+        ('{"PIN": 98765}', '{"PIN": ***}'),
+        ('{"pin_tries_left": 2, "spin": 1234}', '{"pin_tries_left": 2, "spin": 1234}'),
+    ],
+)
+def test_a_pin_typed_on_a_terminal_is_masked(text: str, masked: str) -> None:
+    assert mask_text(text) == masked

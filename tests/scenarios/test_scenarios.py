@@ -29,7 +29,7 @@ def test_every_shipped_scenario_passes(name: str, sandbox: Sandbox) -> None:
 
 def test_each_provider_ships_its_classic_edge_cases() -> None:
     names = shipped()
-    for provider in ("tranzzo", "fiserv", "macropay", "paymentz"):
+    for provider in ("tranzzo", "fiserv", "macropay", "paymentz", "payworks"):
         assert f"{provider}/async-decline-after-timeout" in names
         assert any(n.startswith(f"{provider}/refund-after-partial") for n in names)
         assert any(n.startswith(f"{provider}/expired-") for n in names)

@@ -41,12 +41,14 @@ class FakeTime:
         return self.now
 
 
-def payment_service(store: Store, time: FakeTime, provider: str) -> PaymentService:
+def payment_service(
+    store: Store, time: FakeTime, provider: str, policy: Policy | None = None
+) -> PaymentService:
     return PaymentService(
         store,
         Clocks(store, time),
         Ids(1),
-        {provider: QuietRules(provider)},
+        {provider: QuietRules(provider, policy)},
         QueuedOutcomes(),
         QueuedFaults(),
     )

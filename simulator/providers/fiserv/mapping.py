@@ -267,6 +267,9 @@ _PLAIN: Mapping[Violation, GatewayError] = {
     V.CURRENCY_MISMATCH: CURRENCY_MISMATCH,
     V.INVALID_AMOUNT: INVALID_AMOUNT,
     V.NOT_PENDING: ALREADY_FINISHED,
+    # Fiserv registers nothing for later execution; should it, a cancel that comes too late
+    # is answered as one for an operation already finished.
+    V.NOT_CANCELLABLE: ALREADY_FINISHED,
     # Recurrence chains are not part of Fiserv's API here; should one ever be broken, the
     # referenced transaction is answered as unusable.
     V.RECURRENCE_NOT_AVAILABLE: REFERENCED_NOT_FOUND,

@@ -10,7 +10,7 @@ from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ...engine import (
-    Cancel,
+    CancelOrder,
     Decision,
     Intent,
     Open,
@@ -190,7 +190,7 @@ async def delete_payment_url(request: web.Request) -> web.StreamResponse:
     payment = await _find_link(plugin, who, request)
     try:
         decision = await plugin.context.payments.update(
-            who.scope(), payment.reference, lambda _p: [Cancel()]
+            who.scope(), payment.reference, lambda _p: [CancelOrder()]
         )
     except RuleViolation:
         raise refused(WRONG_STATE, now, order_id=payment.reference) from None

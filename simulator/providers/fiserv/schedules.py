@@ -17,7 +17,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from ...engine import (
     APPROVED,
-    Cancel,
+    CancelOrder,
     Intent,
     Open,
     OperationStatus,
@@ -204,7 +204,9 @@ async def cancel_payment_schedule(request: web.Request) -> web.StreamResponse:
         raise refused(WRONG_STATE, now, order_id=order_id)
     schedule["state"] = CANCELLED
     await _save(plugin, who.tenant, order_id, schedule)
-    await plugin.context.payments.update(who.scope(), order_id, lambda _p: [WakeAt(None), Cancel()])
+    await plugin.context.payments.update(
+        who.scope(), order_id, lambda _p: [WakeAt(None), CancelOrder()]
+    )
     return await call.answer(_answer(order_id, CANCELLED))
 
 

@@ -10,8 +10,8 @@ from aiohttp import web
 from ...context import SandboxContext
 from ...engine import Decision, Operation, Payment, Policy, RuleViolation
 from ...merchant.signing import MerchantRequest
+from ...services.counters import TenantCounter
 from ...services.credentials import Credential
-from ...services.locks import KeyedLocks
 from ...services.payments import Notification
 from ...services.recurrences import Recurrences
 from ..base import ApiError, FieldError, Principal, ProviderPlugin, Redirect
@@ -42,7 +42,8 @@ class MacropayPlugin(ProviderPlugin):
     def __init__(self, context: SandboxContext) -> None:
         super().__init__(context)
         self.recurrences = Recurrences(context.store, context.payments, context.tokens)
-        self.order_numbers = KeyedLocks()
+        #: Order ids are named by a durable per-tenant counter.
+        self.orders = TenantCounter(context.store, "macropay:orders")
 
     @classmethod
     def merchant_headers(

@@ -6,11 +6,9 @@ validates bodies against a JSON schema, and any mismatch is ``0300 Invalid Reque
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,38 +18,10 @@ from pydantic import (
     model_validator,
 )
 
-from ...engine.money import EXPONENTS, decimals, exponent, is_currency
+from ..wire import AmountNumber, Currency, check_decimals
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
-#: The largest amount the sandbox accepts (sandbox-defined; Revup documents none).
-MAX_AMOUNT = Decimal("999999999.99")
-
-
-def _iso_currency(value: str) -> str:
-    if not is_currency(value):
-        raise ValueError("must be an ISO 4217 currency code")
-    return value
-
-
-def _positive_amount(value: int | float) -> int | float:
-    amount = Decimal(str(value))
-    if not Decimal(0) < amount <= MAX_AMOUNT:
-        raise ValueError(f"must be greater than 0 and at most {MAX_AMOUNT}")
-    return value
-
-
-#: ``money.amount``: a JSON number in major units (``0.95``), never a string.
-AmountNumber = Annotated[
-    StrictInt | float,
-    AfterValidator(_positive_amount),
-    Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": float(MAX_AMOUNT)}),
-]
-Currency = Annotated[
-    StrictStr,
-    AfterValidator(_iso_currency),
-    Field(json_schema_extra={"enum": sorted(EXPONENTS)}),
-]
 Uuid = Annotated[StrictStr, Field(pattern=UUID_PATTERN)]
 Url = Annotated[StrictStr, Field(min_length=1, max_length=2048, pattern=r"^https?://\S+$")]
 Text = Annotated[StrictStr, Field(max_length=1024)]
@@ -75,8 +45,7 @@ class Money(_Strict):
 
     @model_validator(mode="after")
     def _fits_currency(self) -> Self:
-        if decimals(Decimal(str(self.amount))) > exponent(self.currency):
-            raise ValueError(f"amount has more decimals than {self.currency} allows")
+        check_decimals(self.amount, self.currency)
         return self
 
 

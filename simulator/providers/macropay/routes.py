@@ -11,7 +11,6 @@ from aiohttp import web
 from ...engine import Intent, Open, OperationKind, Payment, Refund
 from ...engine.money import InvalidAmount, is_currency, to_minor
 from ...openapi import Answer, Api
-from ...services.payments import Scope
 from ..base import json_response, origin_of, plugin_of
 from . import mapping, pay, render
 from .cards import refused
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
 api = Api()
 
 _UUID = re.compile(UUID_PATTERN)
-_ORDER_COUNTER = "macropay:orders"
 ERRORS = {
     400: Answer("Revup refused the request: see error.code and error.message", ErrorBody),
     403: Answer(
@@ -73,7 +71,7 @@ async def create_order(request: web.Request) -> web.StreamResponse:
     body = await plugin.read(request, OrderRequest)
     scope = plugin.principal(request).scope()
     minor = to_minor(Decimal(str(body.money.amount)), body.money.currency)
-    order_id = ctx.ids.uuid("macropay-order", scope.tenant, await next_order_number(plugin, scope))
+    order_id = ctx.ids.uuid("macropay-order", scope.tenant, await plugin.orders.next(scope.tenant))
     details: dict[str, Any] = {
         "origin": origin_of(request),
         "order": body.model_dump(mode="json", exclude_none=True),
@@ -98,16 +96,6 @@ async def create_order(request: web.Request) -> web.StreamResponse:
     )
     decision = await ctx.payments.create(scope, order_id, [opened])
     return json_response(render.order(decision.payment))
-
-
-async def next_order_number(plugin: MacropayPlugin, scope: Scope) -> int:
-    """A durable per-tenant counter: order ids repeat exactly in seeded runs."""
-    store = plugin.context.store
-    async with plugin.order_numbers.hold(scope.tenant), store.begin() as uow:
-        number = int(await uow.get_document(_ORDER_COUNTER, scope.tenant, "next") or 1)
-        uow.put_document(_ORDER_COUNTER, scope.tenant, "next", number + 1)
-        await uow.commit()
-    return number
 
 
 @api.post(

@@ -47,7 +47,7 @@ from .cards import refused
 from .mids import Mids
 from .models import SubscriptionAnswer, SubscriptionRequest
 from .pay import holder_of, start_payment, token_usable
-from .routes import ERRORS, api, next_order_number
+from .routes import ERRORS, api
 
 if TYPE_CHECKING:
     from . import MacropayPlugin
@@ -121,7 +121,7 @@ async def create_subscription(request: web.Request) -> web.StreamResponse:
         if not parent_ok:
             raise refused(mapping.RECURRENCE_NOT_AVAILABLE)
         mids.check(body.currency, stored.brand)
-    number = await next_order_number(plugin, scope)
+    number = await plugin.orders.next(scope.tenant)
     order_id = ctx.ids.uuid("macropay-order", scope.tenant, number)
     subscription = {
         "id": ctx.ids.uuid("macropay-subscription", scope.tenant, number),

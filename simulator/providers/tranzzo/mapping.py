@@ -172,6 +172,8 @@ _VIOLATIONS: Mapping[Violation, ErrorSpec] = {
         400, NOT_ALLOWED, "Void is allowed only for a successful auth"
     ),
     Violation.VOID_WINDOW_CLOSED: ErrorSpec(400, NOT_ALLOWED, "Void is no longer possible"),
+    # Tranzzo registers nothing for later execution; answered like any operation not allowed.
+    Violation.NOT_CANCELLABLE: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
     Violation.PARTIAL_VOID_NOT_ALLOWED: ErrorSpec(400, NOT_ALLOWED, "Partial void is not allowed"),
     Violation.VOID_EXCEEDS_AMOUNT: ErrorSpec(
         400, AMOUNT_EXCEEDED, "Void amount exceeds the authorized amount"

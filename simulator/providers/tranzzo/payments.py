@@ -125,15 +125,7 @@ def card_details(card: CardFacts, token: str) -> dict[str, Any]:
         "cc_mask": card.masked,
         "cc_token": token,
         "cc_token_expiration": expiration,
-        "card": {
-            "bin": card.bin,
-            "last4": card.last4,
-            "length": card.length,
-            "brand": card.brand,
-            "expiry_month": card.expiry_month,
-            "expiry_year": card.expiry_year,
-            "outcome": outcome_to_json(card.outcome),
-        },
+        "card": {**card.kept(), "outcome": outcome_to_json(card.outcome)},
     }
 
 
