@@ -5,7 +5,7 @@ the payment ends as the entry says. Every registered provider needs a probe here
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import pytest
@@ -16,20 +16,25 @@ from psp_sandbox.client.macropay import AsyncMacropayClient, MacropayApiError
 from psp_sandbox.client.macropay import Card as MacropayCard
 from psp_sandbox.client.paymentz import AsyncPaymentzClient, PaymentzApiError
 from psp_sandbox.client.paymentz import Card as PaymentzCard
+from psp_sandbox.client.payworks import AsyncPayworksClient
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError
 from psp_sandbox.client.tranzzo import Card as TranzzoCard
 from psp_sandbox.simulator.outcomes.magic import PENDING_DELAY_SECONDS
 from psp_sandbox.simulator.providers import PLUGINS
+from psp_sandbox.simulator.providers.payworks.magic import TEST_CARD
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from tests.providers.fiserv.conftest import CREDENTIALS as FISERV
 from tests.providers.fiserv.conftest import TenantClock
 from tests.providers.macropay.conftest import API_KEY as MACROPAY
 from tests.providers.paymentz.conftest import CREDENTIALS as PAYMENTZ
+from tests.providers.payworks.conftest import CREDENTIALS as PAYWORKS
+from tests.providers.payworks.conftest import MERCHANT as PAYWORKS_MERCHANT
 from tests.providers.tranzzo.conftest import CREDENTIALS as TRANZZO
 
-#: Pays ``number`` through the provider's API under ``reference``; the sandbox's payment id.
-Pay = Callable[[Sandbox, AsyncSandboxAdmin, str, str, str], Awaitable[str]]
+#: Pays with the catalog ``entry``'s card (for the amount and under the condition it names)
+#: through the provider's API under ``reference``; returns the sandbox's payment id.
+Pay = Callable[[Sandbox, AsyncSandboxAdmin, Mapping[str, str], str], Awaitable[str]]
 AUTH = {
     "authenticationType": "Secure3DAuthenticationRequest",
     "termURL": "https://shop.example/3ds/term",
@@ -42,8 +47,9 @@ async def primary(admin: AsyncSandboxAdmin, payment_id: str) -> dict[str, Any]:
 
 
 async def pay_tranzzo(
-    sandbox: Sandbox, admin: AsyncSandboxAdmin, number: str, reference: str, _condition: str
+    sandbox: Sandbox, admin: AsyncSandboxAdmin, entry: Mapping[str, str], reference: str
 ) -> str:
+    number = entry["card_number"]
     async with AsyncTranzzoClient(
         sandbox.base_url("tranzzo"), TRANZZO, headers=sandbox.headers
     ) as c:
@@ -53,8 +59,9 @@ async def pay_tranzzo(
 
 
 async def pay_macropay(
-    sandbox: Sandbox, admin: AsyncSandboxAdmin, number: str, _reference: str, _condition: str
+    sandbox: Sandbox, admin: AsyncSandboxAdmin, entry: Mapping[str, str], _reference: str
 ) -> str:
+    number = entry["card_number"]
     base = sandbox.base_url("macropay") + "/v2"
     async with AsyncMacropayClient(base, MACROPAY, headers=sandbox.headers) as c:
         order = (await c.create_order("10.00", "EUR"))["orderId"]
@@ -64,8 +71,9 @@ async def pay_macropay(
 
 
 async def pay_paymentz(
-    sandbox: Sandbox, admin: AsyncSandboxAdmin, number: str, reference: str, _condition: str
+    sandbox: Sandbox, admin: AsyncSandboxAdmin, entry: Mapping[str, str], reference: str
 ) -> str:
+    number = entry["card_number"]
     async with AsyncPaymentzClient(
         sandbox.base_url("paymentz"), PAYMENTZ, headers=sandbox.headers
     ) as c:
@@ -75,10 +83,11 @@ async def pay_paymentz(
 
 
 async def pay_fiserv(
-    sandbox: Sandbox, admin: AsyncSandboxAdmin, number: str, reference: str, condition: str
+    sandbox: Sandbox, admin: AsyncSandboxAdmin, entry: Mapping[str, str], reference: str
 ) -> str:
     """A sale — with authenticationRequest when the entry says so, its 3DS method reported,
     the challenge approved and the result PATCHed — as an integration completes it."""
+    number, condition = entry["card_number"], entry.get("condition", "")
     clock = TenantClock()
     base = sandbox.base_url("fiserv") + "/gateway/v2"
     async with AsyncFiservClient(base, FISERV, headers=sandbox.headers, clock=clock) as c:
@@ -101,11 +110,47 @@ async def pay_fiserv(
     return str((await admin.find_payment("fiserv", reference))["id"])
 
 
+def amount_of(row: str) -> str:
+    """An amount of a payworks Test Card row (``0xx.00``, ``x2x.00``, ``>= 1000.00`` ...): an
+    unnamed hundreds digit is 0, an unnamed tens digit 2 (the card asks for its offline PIN,
+    so the units digit matters), an unnamed units digit 5."""
+    if row == "with cents":
+        return "10.50"
+    digits = row.removeprefix(">= ").split(" ")[0].removesuffix(".00")
+    if len(digits) != 3:
+        return f"{digits}.00"
+    chosen = [d if d != "x" else fill for d, fill in zip(digits, "025", strict=True)]
+    return f"{int(''.join(chosen))}.00"
+
+
+async def pay_payworks(
+    sandbox: Sandbox, admin: AsyncSandboxAdmin, entry: Mapping[str, str], _reference: str
+) -> str:
+    """A charge presented on the terminal — the Test Card for its amount rows, any other card
+    by its number — with the PIN typed each time the card asks for it (three tries at most)."""
+    number = entry["card_number"]
+    amount = amount_of(entry["amount"]) if "amount" in entry else "10.00"
+    async with AsyncPayworksClient(
+        sandbox.base_url("payworks"), PAYWORKS, headers=sandbox.headers
+    ) as c:
+        session = await c.register_charge(PAYWORKS_MERCHANT, amount, "EUR")
+    transaction = session["transaction"]["identifier"]
+    [payment] = await admin.payments(provider="payworks", reference=transaction)
+    card = None if number == TEST_CARD else number
+    await admin.execute(payment["id"], operation_id=transaction, card_number=card, pin="1234")
+    for _try in range(2):
+        if (await primary(admin, payment["id"]))["status"] != "action_required":
+            break
+        await admin.execute(payment["id"], operation_id=transaction, pin="1234")
+    return str(payment["id"])
+
+
 PROBES: dict[str, Pay] = {
     "tranzzo": pay_tranzzo,
     "fiserv": pay_fiserv,
     "macropay": pay_macropay,
     "paymentz": pay_paymentz,
+    "payworks": pay_payworks,
 }
 
 
@@ -128,12 +173,12 @@ async def test_every_catalog_card_is_answered_as_the_catalog_says(
         )
     disagreements = []
     for index, entry in enumerate(catalog[provider]):
-        payment_id = await pay(sandbox, admin, entry["card_number"], f"magic-{index}",
-                               entry.get("condition", ""))  # fmt: skip
+        payment_id = await pay(sandbox, admin, entry, f"magic-{index}")
         seen = await _outcome(admin, payment_id)
         if not _agrees(entry, seen):
-            disagreements.append(f"{entry['card_number']}: listed {entry['result']}/"
-                                 f"{entry['reason']}, answered {seen}")  # fmt: skip
+            row = entry["card_number"] + (f" for {entry['amount']}" if "amount" in entry else "")
+            disagreements.append(f"{row}: listed {entry['result']}/{entry['reason']}, "
+                                 f"answered {seen}")  # fmt: skip
     assert not disagreements, "\n".join(disagreements)
 
 
