@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint typecheck pytest browser bench clean
+.PHONY: run test lint typecheck pytest browser postgres bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: $(VENV)/.run
 	$(BIN)/psp-sandbox serve $(ARGS)
 
 ## Install with dev extras and run every check: lint, types, the whole pytest suite.
-test: $(VENV)/.dev browser lint typecheck pytest
+test: $(VENV)/.dev browser postgres lint typecheck pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -43,9 +43,19 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-## Throughput and latency against a bare aiohttp baseline (needs wrk; installed if missing).
-bench: $(VENV)/.dev
+## Debian's PostgreSQL server, which the tests start themselves (in a temporary directory).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql for the PostgreSQL store tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; }
+
+## Throughput and latency against a bare aiohttp baseline (needs wrk; installed if missing);
+## 1, 2 and 4 workers on SQLite and PostgreSQL; purchases while heavy admin reads run.
+bench: $(VENV)/.dev postgres
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.scale
+	$(BIN)/python -m benchmarks.heavy_reads
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

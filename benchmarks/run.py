@@ -136,15 +136,20 @@ def main() -> int:
             finally:
                 server.terminate()
                 server.wait(10)
-        port = free_port()
-        baseline = start([sys.executable, str(HERE / "baseline.py"), str(port), str(size)])
-        try:
-            wait_ready(f"http://127.0.0.1:{port}/")
-            results.insert(0, measure("bare aiohttp baseline", f"http://127.0.0.1:{port}", args))
-        finally:
-            baseline.terminate()
-            baseline.wait(10)
+        results.insert(0, measure_baseline(size, args))
     return report(results, size, args)
+
+
+def measure_baseline(size: int, args: argparse.Namespace) -> Measurement:
+    """The bare aiohttp server answering ``size`` pre-serialised bytes."""
+    port = free_port()
+    baseline = start([sys.executable, str(HERE / "baseline.py"), str(port), str(size)])
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/")
+        return measure("bare aiohttp baseline", f"http://127.0.0.1:{port}", args)
+    finally:
+        baseline.terminate()
+        baseline.wait(10)
 
 
 def report(results: list[Measurement], size: int, args: argparse.Namespace) -> int:

@@ -67,15 +67,29 @@ class SandboxAdminApi:
         return (yield from self.call("POST", "/reset", {"tenant": self.tenant}))
 
     def payments(
-        self, *, provider: str | None = None, reference: str | None = None, limit: int = 100
+        self,
+        *,
+        provider: str | None = None,
+        reference: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
     ) -> Flow[list[Any]]:
-        params = {"limit": str(limit)}
-        if provider:
-            params["provider"] = provider
-        if reference:
-            params["reference"] = reference
-        answer = yield from self.call("GET", "/payments", params=params)
+        """One page of payments, newest first (``payments_page`` tells the next cursor)."""
+        answer = yield from self.payments_page(provider, reference, limit, cursor)
         return list(answer["payments"])
+
+    def payments_page(
+        self,
+        provider: str | None = None,
+        reference: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Flow[Any]:
+        """``{"payments": [...], "next_cursor": ...}``: pass the cursor for the next page."""
+        params = _present(
+            {"provider": provider, "reference": reference, "limit": str(limit), "cursor": cursor}
+        )
+        return (yield from self.call("GET", "/payments", params=params))
 
     def payment(self, payment_id: str) -> Flow[Any]:
         return self.call("GET", f"/payments/{payment_id}")
@@ -207,10 +221,30 @@ class SandboxAdminApi:
         return self.call("POST", "/faults", _present(body))
 
     def webhooks(
-        self, *, payment_id: str | None = None, provider: str | None = None
+        self,
+        *,
+        payment_id: str | None = None,
+        provider: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
     ) -> Flow[list[Any]]:
-        params = _present({"payment_id": payment_id, "provider": provider})
-        return list((yield from self.call("GET", "/webhooks", params=params))["webhooks"])
+        """One page of deliveries, newest first (``webhooks_page`` tells the next cursor)."""
+        return list(
+            (yield from self.webhooks_page(payment_id, provider, limit, cursor))["webhooks"]
+        )
+
+    def webhooks_page(
+        self,
+        payment_id: str | None = None,
+        provider: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Flow[Any]:
+        """``{"webhooks": [...], "next_cursor": ...}``: pass the cursor for the next page."""
+        params = _present(
+            {"payment_id": payment_id, "provider": provider, "limit": str(limit), "cursor": cursor}
+        )
+        return (yield from self.call("GET", "/webhooks", params=params))
 
     def replay_webhook(self, delivery_id: str) -> Flow[Any]:
         return self.call("POST", f"/webhooks/{delivery_id}/replay")
@@ -307,6 +341,7 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
     health = blocking(SandboxAdminApi.health)
     reset = blocking(SandboxAdminApi.reset)
     payments = blocking(SandboxAdminApi.payments)
+    payments_page = blocking(SandboxAdminApi.payments_page)
     payment = blocking(SandboxAdminApi.payment)
     find_payment = blocking(SandboxAdminApi.find_payment)
     complete_challenge = blocking(SandboxAdminApi.complete_challenge)
@@ -319,6 +354,7 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
     queue_script = blocking(SandboxAdminApi.queue_script)
     inject_fault = blocking(SandboxAdminApi.inject_fault)
     webhooks = blocking(SandboxAdminApi.webhooks)
+    webhooks_page = blocking(SandboxAdminApi.webhooks_page)
     replay_webhook = blocking(SandboxAdminApi.replay_webhook)
     merchant_webhooks = blocking(SandboxAdminApi.merchant_webhooks)
     set_merchant_webhook = blocking(SandboxAdminApi.set_merchant_webhook)
@@ -353,6 +389,7 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     health = awaiting(SandboxAdminApi.health)
     reset = awaiting(SandboxAdminApi.reset)
     payments = awaiting(SandboxAdminApi.payments)
+    payments_page = awaiting(SandboxAdminApi.payments_page)
     payment = awaiting(SandboxAdminApi.payment)
     find_payment = awaiting(SandboxAdminApi.find_payment)
     complete_challenge = awaiting(SandboxAdminApi.complete_challenge)
@@ -365,6 +402,7 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     queue_script = awaiting(SandboxAdminApi.queue_script)
     inject_fault = awaiting(SandboxAdminApi.inject_fault)
     webhooks = awaiting(SandboxAdminApi.webhooks)
+    webhooks_page = awaiting(SandboxAdminApi.webhooks_page)
     replay_webhook = awaiting(SandboxAdminApi.replay_webhook)
     merchant_webhooks = awaiting(SandboxAdminApi.merchant_webhooks)
     set_merchant_webhook = awaiting(SandboxAdminApi.set_merchant_webhook)

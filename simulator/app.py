@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from .providers.base import ProviderPlugin, json_response, origin_of
 from .services.clock import Clocks, utc_now
 from .services.credentials import Credential, Credentials
 from .services.merchant_webhooks import MerchantWebhook, MerchantWebhooks
+from .services.mutex import process_owner
 from .services.payments import PaymentService
 from .services.scheduler import Scheduler
 from .services.tokens import CardTokens
@@ -35,6 +37,10 @@ from .ui import create_pages_app
 from .ui.dashboard import create_dashboard_app
 from .ui.pages import setup_templates
 from .webhooks import Dispatcher, WebhookProfile
+from .webhooks.dispatcher import Limits
+
+#: Apps made in this process (tests run several): each dispatcher claims under its own name.
+_apps = itertools.count(1)
 
 
 def create_app(
@@ -47,7 +53,13 @@ def create_app(
     plugins: dict[str, ProviderPlugin] = {}
     profiles: dict[str, WebhookProfile] = {}
     dispatcher = Dispatcher(
-        store, clocks, credentials, profiles, poll_interval=settings.poll_interval
+        store,
+        clocks,
+        credentials,
+        profiles,
+        owner=settings.instance or f"{process_owner()}/{next(_apps)}",
+        limits=Limits(per_tenant=settings.webhook_per_tenant, lease_seconds=settings.lease_seconds),
+        poll_interval=settings.poll_interval,
     )
     outcomes, faults = QueuedOutcomes(), QueuedFaults()
     payments = PaymentService(
@@ -96,7 +108,6 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     shutdown (aiohttp cleanup_ctx)."""
     context = app[CONTEXT]
     await context.store.open()
-    await context.clocks.load()
     await context.dispatcher.start()
     interval = context.settings.poll_interval
     tasks = [

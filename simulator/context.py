@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -44,14 +45,19 @@ class SandboxContext:
     async def reset(self, tenant: str | None = None) -> None:
         """Forget one tenant's state (payments, webhooks, clock, queues) or everything."""
         await self.store.reset(tenant)
-        self.clocks.forget(tenant)
-        self.outcomes.forget(tenant)
-        self.faults.forget(tenant)
-        if tenant is None:
-            self.credentials.forget_provisioned()
+        self.clocks.forget()
 
-    async def run_due(self, tenant: str | None = None) -> int:
-        """Run the work that is due now: payments time acts on, then webhooks to send."""
-        ticked = await self.scheduler.run_due(tenant)
-        await self.dispatcher.run_due(tenant)
-        return ticked
+    async def run_due(self, tenant: str | None = None) -> tuple[int, int]:
+        """Run everything due now, each piece at its own due time, until nothing is: payments
+        time acts on, the webhooks they cause, and every retry that falls due meanwhile —
+        also those another process holds a claim on (it is waited for). Returns how many
+        payments were ticked and how many webhook attempts were made."""
+        ticked = attempted = 0
+        while True:
+            done = await self.scheduler.run_due(tenant)
+            sent, elsewhere = await self.dispatcher.run_due(tenant)
+            ticked, attempted = ticked + done, attempted + sent
+            if done == 0 and sent == 0:
+                if not elsewhere:
+                    return ticked, attempted
+                await asyncio.sleep(self.settings.poll_interval / 4)

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8480, ge=0, le=65535)
     store: str = "sqlite:///./psp-sandbox.db"
+    #: Processes serving one port (``serve --workers``); more than one needs a shared store.
+    workers: int = Field(1, ge=1, le=64)
     seed: int | None = None
     auth: Literal["open", "strict"] = "open"
     #: Credentials per provider name, in addition to each provider's documented defaults.
@@ -56,8 +58,18 @@ class Settings(BaseSettings):
     merchant_webhooks: dict[str, list[MerchantWebhookConfig]] = Field(default_factory=dict)
     #: Background work: how often due payments and webhooks are looked for (real seconds).
     poll_interval: float = Field(0.2, gt=0)
+    #: Webhooks of one tenant in flight at once, across every process sharing the store.
+    webhook_per_tenant: int = Field(8, ge=1, le=1000)
+    #: How long a process's claim on a webhook lasts (real seconds) before another may send it;
+    #: a webhook attempt's timeout stays within a third of it.
+    lease_seconds: float = Field(60.0, ge=1, le=3600)
+    #: The name this process claims work under (default: host, port and worker number); a
+    #: restarted instance takes back at once what its previous run held.
+    instance: str | None = None
     #: Log every request (slower; for debugging).
     access_log: bool = False
+    #: Log webhook attempts, injected faults and worker restarts.
+    verbose: bool = False
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

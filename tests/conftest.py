@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.testing.plugin import Sandbox
+from psp_sandbox.simulator.testing.postgres import PostgresServer, postgres_server
 from tests.browser import browser
 
 __all__ = ["admin", "browser"]
@@ -17,3 +18,16 @@ __all__ = ["admin", "browser"]
 async def admin(sandbox: Sandbox) -> AsyncIterator[AsyncSandboxAdmin]:
     async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server per test process (each xdist worker has its own)."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> str:
+    """A fresh, empty database on the test process's PostgreSQL server."""
+    return postgres.fresh_database()

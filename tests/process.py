@@ -19,21 +19,28 @@ def free_port() -> int:
 
 
 class ServeProcess:
-    def __init__(self, *args: str, port: int | None = None, cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        *args: str,
+        port: int | None = None,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = port or free_port()
+        self.env = env or {}
         self.url = f"http://127.0.0.1:{self.port}"
         self.args = ["serve", "--port", str(self.port), *args]
         self.cwd = cwd
         self.process: subprocess.Popen[str] | None = None
 
-    def start(self, timeout: float = 20.0) -> ServeProcess:
+    def start(self, timeout: float = 60.0) -> ServeProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "psp_sandbox.simulator.cli", *self.args],
             cwd=self.cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

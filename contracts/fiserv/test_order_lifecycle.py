@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -310,10 +309,5 @@ def test_fiserv_orders_follow_the_documented_rules(
 ) -> None:
     run_state_machine_as_test(
         lambda: FiservOrders(target, credentials, base_url),
-        settings=settings(
-            max_examples=60,
-            stateful_step_count=30,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
+        settings=target.lifecycle_settings(max_examples=60, steps=30),
     )

@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -356,10 +355,5 @@ def test_macropay_orders_follow_the_documented_rules(
         pytest.skip("card payments need psp-sandbox's card form (Revup takes ciphered blobs)")
     run_state_machine_as_test(
         lambda: MacropayOrders(target, api_key, webhook_sink),
-        settings=settings(
-            max_examples=60,
-            stateful_step_count=25,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
+        settings=target.lifecycle_settings(max_examples=60, steps=25),
     )

@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -348,10 +347,5 @@ def test_paymentz_transactions_follow_the_documented_rules(
 ) -> None:
     run_state_machine_as_test(
         lambda: PaymentzTransactions(target, credentials, webhook_sink),
-        settings=settings(
-            max_examples=40,
-            stateful_step_count=20,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
+        settings=target.lifecycle_settings(max_examples=40, steps=20),
     )

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -231,10 +230,5 @@ def test_tranzzo_orders_follow_the_documented_rules(
 ) -> None:
     run_state_machine_as_test(
         lambda: TranzzoOrders(target, credentials, webhook_sink),
-        settings=settings(
-            max_examples=25,
-            stateful_step_count=20,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
+        settings=target.lifecycle_settings(max_examples=25, steps=20),
     )

@@ -57,10 +57,6 @@ async def restore_case(ctx: SandboxContext, case: CaseDocument, tenant: str) -> 
             credential = Credential(c.provider, c.key, c.secret, tenant, c.extra)
             ctx.credentials.remember(uow, credential)
         await uow.commit()
-    # What this process keeps of the tenant (clock offsets, empty queues) is read afresh.
-    await ctx.clocks.load()
-    ctx.outcomes.forget(tenant)
-    ctx.faults.forget(tenant)
     ctx.dispatcher.wake()
     return Restored(
         tenant,

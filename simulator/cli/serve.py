@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import socket
 from pathlib import Path
 
 import click
@@ -11,9 +12,11 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from ..app import create_app
-from ..appkeys import CONTEXT
-from ..settings import load_settings
-from ..store import store_from_url
+from ..providers import PLUGINS
+from ..settings import Settings, load_settings
+from ..store import StoreError, shares_state, store_from_url
+from ..store.codec import masked
+from .workers import Supervisor, follow_supervisor, prepare_store, reserve_port
 
 
 @click.command()
@@ -23,6 +26,12 @@ from ..store import store_from_url
     "--store",
     default=None,
     help="sqlite:///path/to/file.db or memory://  [default: sqlite:///./psp-sandbox.db]",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes serving one port and one store (not with memory://).  [default: 1]",
 )
 @click.option("--seed", type=int, default=None, help="Repeat ids and generated data exactly.")
 @click.option(
@@ -44,6 +53,7 @@ def serve(
     host: str | None,
     port: int | None,
     store: str | None,
+    workers: int | None,
     seed: int | None,
     auth: str | None,
     config: Path | None,
@@ -53,36 +63,81 @@ def serve(
     """Serve every provider and the admin API until interrupted (Ctrl-C)."""
     try:
         settings = load_settings(
-            config, host=host, port=port, store=store, seed=seed, auth=auth, access_log=access_log
+            config,
+            host=host,
+            port=port,
+            store=store,
+            workers=workers,
+            seed=seed,
+            auth=auth,
+            access_log=access_log,
+            verbose=verbose or None,
         )
         store_from_url(settings.store)
     except (ValidationError, ValueError) as invalid:
         raise click.UsageError(str(invalid)) from None
+    if settings.workers > 1 and not shares_state(settings.store):
+        raise click.UsageError(
+            f"--workers {settings.workers} needs a store that processes share "
+            "(sqlite:///path or postgresql://...): memory:// lives inside one process"
+        )
+    _log_to_stderr(settings)
+    try:
+        if settings.workers == 1:
+            serve_one(settings, None)
+        else:
+            _serve_many(settings)
+    except StoreError as unreachable:
+        raise click.ClickException(str(unreachable)) from None
+
+
+def _serve_many(settings: Settings) -> None:
+    try:
+        holder = reserve_port(settings.host, settings.port)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on {settings.host}:{settings.port}: {error}"
+        ) from None
+    with holder:
+        prepare_store(settings.store)
+        port = holder.getsockname()[1]
+        shared = settings.model_copy(update={"port": port})
+        _banner(shared, f"{settings.workers} workers")
+        Supervisor(shared, settings.workers, serve_one).run()
+
+
+def _log_to_stderr(settings: Settings) -> None:
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
+        level=logging.INFO if settings.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+
+
+def serve_one(settings: Settings, worker: int | None) -> None:
+    """One sandbox process: alone (``worker`` None), or worker number ``worker`` of several
+    on one port."""
+    if worker is not None:
+        follow_supervisor()
+        _log_to_stderr(settings)
+    if settings.instance is None and settings.port != 0:
+        # A stable name: restarted, this instance takes back at once what it held.
+        instance = f"{socket.gethostname()}:{settings.port}"
+        if worker is not None:
+            instance += f"/{worker}"
+        settings = settings.model_copy(update={"instance": instance})
     app = create_app(settings)
     app.on_startup.append(_freeze_gc)
-    base = f"http://{settings.host}:{settings.port}"
 
     def banner(_message: str) -> None:
-        context = app[CONTEXT]
-        click.echo(
-            f"psp-sandbox on {base}  (store {settings.store}, auth {settings.auth}"
-            f"{f', seed {settings.seed}' if settings.seed is not None else ''})"
-        )
-        for plugin in context.plugins.values():
-            for path in plugin.base_paths:
-                click.echo(f"  {plugin.title:<12} {base}/{plugin.name}{path}")
-        click.echo(f"  {'admin API':<12} {base}/_sandbox  (docs: {base}/_sandbox/openapi.json)")
-        click.echo("Press Ctrl-C to stop.")
+        if worker is None:
+            _banner(settings, "1 process")
 
     try:
         web.run_app(
             app,
             host=settings.host,
             port=settings.port,
+            reuse_port=worker is not None,
             print=banner,
             access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
         )
@@ -90,6 +145,19 @@ def serve(
         raise click.ClickException(
             f"cannot listen on {settings.host}:{settings.port}: {error}"
         ) from None
+
+
+def _banner(settings: Settings, processes: str) -> None:
+    base = f"http://{settings.host}:{settings.port}"
+    click.echo(
+        f"psp-sandbox on {base}  (store {masked(settings.store)}, {processes}, auth {settings.auth}"
+        f"{f', seed {settings.seed}' if settings.seed is not None else ''})"
+    )
+    for plugin_class in PLUGINS:
+        for path in plugin_class.base_paths:
+            click.echo(f"  {plugin_class.title:<12} {base}/{plugin_class.name}{path}")
+    click.echo(f"  {'admin API':<12} {base}/_sandbox  (docs: {base}/_sandbox/openapi.json)")
+    click.echo("Press Ctrl-C to stop.")
 
 
 async def _freeze_gc(_app: web.Application) -> None:

@@ -58,16 +58,6 @@ def check_provider(ctx: SandboxContext, name: str | None) -> None:
         )
 
 
-def limit_of(request: web.Request) -> int:
-    try:
-        limit = int(request.query.get("limit", "100"))
-    except ValueError:
-        raise AdminProblem(400, "invalid_request", "limit must be an integer") from None
-    if not 1 <= limit <= 10_000:
-        raise AdminProblem(400, "invalid_request", "limit must be between 1 and 10000")
-    return limit
-
-
 async def payment_or_404(ctx: SandboxContext, payment_id: str) -> Payment:
     payment = await ctx.payments.get(payment_id)
     if payment is None:

@@ -9,6 +9,7 @@ from aiohttp import web
 from ..context import SandboxContext
 from ..openapi import Answer
 from ..providers.base import json_response
+from ..services.clock import ClockOutOfRange
 from . import models as m
 from .arguments import (
     context_of,
@@ -16,6 +17,7 @@ from .arguments import (
     tenant_of,
 )
 from .endpoints import E400, TENANT_PARAMS, api
+from .problems import AdminProblem
 
 
 @api.get(
@@ -28,6 +30,7 @@ async def get_clock(request: web.Request) -> web.StreamResponse:
     """A tenant's virtual time."""
     ctx = context_of(request)
     tenant = tenant_of(request)
+    await ctx.clocks.refresh(tenant)
     return json_response(_clock_view(ctx, tenant))
 
 
@@ -39,16 +42,20 @@ async def get_clock(request: web.Request) -> web.StreamResponse:
     answers={200: Answer("The tenant's new time; due work has run", m.ClockView), 400: E400},
 )
 async def advance_clock(request: web.Request) -> web.StreamResponse:
-    """Move a tenant's clock forward; payments and webhooks that fall due run before the
-    answer (async completions, expiries, settlements, webhook retries)."""
+    """Move a tenant's clock forward (concurrent advances add up); everything that falls due
+    in the window runs before the answer, in due order, each at its own time: async
+    completions, expiries, settlements, every webhook retry of the schedule that fits. The
+    clock stops short of year 9000: an advance past it answers 400 and changes nothing."""
     ctx = context_of(request)
     body = await read_body(request, m.ClockRequest)
     tenant = tenant_of(request, body.tenant)
-    await ctx.clocks.advance(tenant, body.advance_seconds)
-    ticked = await ctx.scheduler.run_due(tenant)
-    sent = await ctx.dispatcher.run_due(tenant)
+    try:
+        await ctx.clocks.advance(tenant, body.advance_seconds)
+    except ClockOutOfRange as bounded:
+        raise AdminProblem(400, "clock_out_of_range", str(bounded)) from None
+    ticked, attempted = await ctx.run_due(tenant)
     return json_response(
-        {**_clock_view(ctx, tenant), "ticked": ticked, "webhooks_attempted": len(sent)}
+        {**_clock_view(ctx, tenant), "ticked": ticked, "webhooks_attempted": attempted}
     )
 
 

@@ -13,7 +13,7 @@ E409 = Answer("The payment's rules forbid it", m.AdminError)
 LIMIT_PARAM = {
     "name": "limit",
     "in": "query",
-    "schema": {"type": "integer", "minimum": 1, "maximum": 10000},
+    "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
 }
 TENANT_PARAMS = [
     {"name": TENANT_HEADER, "in": "header", "schema": {"type": "string"}},

@@ -28,7 +28,8 @@ class ResetRequest(_Body):
 
 class ClockRequest(_Body):
     tenant: str | None = Tenant
-    advance_seconds: float = Field(ge=0, le=10 * 366 * 86_400)
+    #: Any finite amount; the clock's own bound (year 9000) is checked against the store.
+    advance_seconds: float = Field(ge=0, le=10_000 * 366 * 86_400)
 
 
 class OutcomeRequest(_Body):
@@ -154,8 +155,12 @@ class DisputeRequest(_Body):
 
 class Health(BaseModel):
     status: Literal["ok"]
+    #: The store's URL, its password masked.
     store: str
     providers: list[str]
+    #: The name this process claims work under, and its process id (which of several answered).
+    instance: str
+    pid: int
 
 
 class ErrorDetail(BaseModel):
@@ -282,6 +287,7 @@ class PaymentList(BaseModel):
 
 class DeliveryList(BaseModel):
     webhooks: list[DeliveryView]
+    next_cursor: str | None = None
 
 
 class MerchantWebhookView(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aiohttp import web
@@ -9,6 +10,7 @@ from aiohttp import web
 from ..openapi import Answer
 from ..outcomes.magic import catalog
 from ..providers.base import json_response
+from ..store.codec import masked
 from . import models as m
 from .arguments import (
     context_of,
@@ -22,7 +24,15 @@ from .endpoints import E400, TENANT_PARAMS, api
 async def health(request: web.Request) -> web.StreamResponse:
     """Readiness: 200 once the store is open and background work runs."""
     ctx = context_of(request)
-    return json_response({"status": "ok", "store": ctx.store.url, "providers": list(ctx.plugins)})
+    return json_response(
+        {
+            "status": "ok",
+            "store": masked(ctx.store.url),
+            "providers": list(ctx.plugins),
+            "instance": ctx.dispatcher.owner,
+            "pid": os.getpid(),
+        }
+    )
 
 
 @api.get("/openapi.json", name="openapi", answers={200: Answer("This document", dict[str, Any])})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from ..openapi import Answer
@@ -10,10 +12,10 @@ from ..store import DeliveryFilter
 from . import models as m
 from .arguments import (
     context_of,
-    limit_of,
     optional_tenant,
 )
 from .endpoints import E400, E404, LIMIT_PARAM, TENANT_PARAMS, api
+from .paging import CURSOR_PARAM, cursor_of, limit_of, next_cursor
 from .problems import AdminProblem
 from .views import delivery_view
 
@@ -26,9 +28,10 @@ from .views import delivery_view
         {"name": "provider", "in": "query", "schema": {"type": "string"}},
         {"name": "payment_id", "in": "query", "schema": {"type": "string"}},
         LIMIT_PARAM,
+        CURSOR_PARAM,
     ],
     answers={
-        200: Answer("Deliveries, newest first, with every attempt", m.DeliveryList),
+        200: Answer("Deliveries, newest first, with every attempt; one page", m.DeliveryList),
         400: E400,
     },
 )
@@ -40,9 +43,16 @@ async def list_webhooks(request: web.Request) -> web.StreamResponse:
         provider=request.query.get("provider"),
         payment_id=request.query.get("payment_id"),
         limit=limit_of(request),
+        before=cursor_of(request.query),
     )
     found = await ctx.store.list_deliveries(where)
-    return json_response({"webhooks": [delivery_view(d) for d in found]})
+    views = await asyncio.to_thread(lambda: [delivery_view(d) for d in found])
+    return json_response(
+        {
+            "webhooks": views,
+            "next_cursor": next_cursor(found, where.limit),
+        }
+    )
 
 
 @api.post(

@@ -51,6 +51,7 @@ async def _record(
     try:
         async with ctx.store.begin() as uow:
             for tenant, payment_id in touched:
+                await ctx.clocks.ensure(tenant)
                 uow.save_exchange(
                     Exchange(
                         tenant=tenant,

@@ -34,6 +34,8 @@ from ..outcomes.magic import MagicCard
 from ..outcomes.terminal import TerminalProfile
 from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
+from ..store import UnitOfWork
+from ..store.retry import retried
 from ..webhooks import WebhookProfile
 
 log = logging.getLogger(__name__)
@@ -270,6 +272,7 @@ class ProviderPlugin(ABC):
             if endpoint is not None and not endpoint.public:
                 principal = await self.authenticate(request)
                 request[PRINCIPAL] = principal
+                await self.context.clocks.ensure(principal.tenant)
                 fault = await self._take_fault(principal, endpoint.name)
                 if fault is not None:
                     early = await self._inject(request, fault)
@@ -298,13 +301,15 @@ class ProviderPlugin(ABC):
             return self.internal_error().response()
 
     async def _take_fault(self, principal: Principal, operation: str) -> Fault | None:
-        async with self.context.store.begin() as uow:
+        async def take(uow: UnitOfWork) -> Fault | None:
             fault = await self.context.faults.next_request_fault(
                 uow, principal.tenant, self.name, operation
             )
             if fault is not None:
                 await uow.commit()
-        return fault
+            return fault
+
+        return await retried(self.context.store, take)
 
     async def _inject(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
         log.info("injecting %s fault into %s %s", fault.kind, request.method, request.path)

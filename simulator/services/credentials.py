@@ -1,4 +1,8 @@
-"""Credentials: the configured ones, and (in ``open`` mode) those provisioned on first use."""
+"""Credentials: the configured ones, and (in ``open`` mode) those provisioned on first use.
+
+Provisioned credentials live in the store only (any process may have provisioned one, and a
+reset in any process forgets them), so a lookup of one reads the store.
+"""
 
 from __future__ import annotations
 
@@ -33,21 +37,16 @@ class Credentials:
         self._store = store
         self.mode = mode
         self._configured = {(c.provider, c.key): c for c in configured}
-        self._provisioned: dict[tuple[str, str], Credential] = {}
 
     async def lookup(self, provider: str, key: str) -> Credential | None:
-        found = self._configured.get((provider, key)) or self._provisioned.get((provider, key))
+        found = self._configured.get((provider, key))
         if found is not None or self.mode == "strict":
             return found
         async with self._store.begin() as uow:
             doc = await uow.get_document(_KIND, _GLOBAL, f"{provider}:{key}")
         if doc is None:
             return None
-        credential = Credential(
-            provider, key, doc["secret"], doc["tenant"], doc.get("extra", {}), False
-        )
-        self._provisioned[(provider, key)] = credential
-        return credential
+        return Credential(provider, key, doc["secret"], doc["tenant"], doc.get("extra", {}), False)
 
     async def provision(self, credential: Credential) -> Credential:
         """Remember a credential seen for the first time (open mode only)."""
@@ -57,7 +56,6 @@ class Credentials:
         async with self._store.begin() as uow:
             uow.put_document(_KIND, _GLOBAL, f"{credential.provider}:{credential.key}", doc)
             await uow.commit()
-        self._provisioned[(credential.provider, credential.key)] = credential
         return credential
 
     def remember(self, uow: UnitOfWork, credential: Credential) -> None:
@@ -80,6 +78,3 @@ class Credentials:
             ):
                 found.append(Credential(provider, key, doc["secret"], tenant, doc.get("extra", {})))
         return found
-
-    def forget_provisioned(self) -> None:
-        self._provisioned.clear()

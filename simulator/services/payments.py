@@ -19,10 +19,8 @@ from ..engine import (
     Policy,
     Refund,
     Resolve,
-    RuleViolation,
     Start,
     Tick,
-    Violation,
     Void,
     Woken,
     decide,
@@ -32,7 +30,8 @@ from ..faults.injection import QueuedFaults
 from ..ids import Ids
 from ..journal import touched
 from ..outcomes.scripted import QueuedOutcomes
-from ..store import Conflict, Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
+from ..store import Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
+from ..store.retry import retried
 from . import requests
 from .clock import Clocks
 from .locks import KeyedLocks
@@ -167,36 +166,48 @@ class PaymentService:
         aliases: Iterable[str],
         request: KeyedRequest | None = None,
     ) -> Decision:
-        rules = self._rules[scope.provider]
-        lock = self._locks.hold((scope.tenant, scope.provider, reference))
-        async with lock, self._store.begin() as uow:
-            if request is not None:
-                answer = await requests.recall(uow, request.key, self._clocks.now(scope.tenant))
-                if answer is not None:
-                    raise requests.AnsweredBefore(answer)
-            payment = await uow.find_payment(scope.tenant, scope.provider, reference)
-            if payment is not None:
-                touched.note(scope.tenant, payment.id)  # refused or not, it was acted on
-            commands = build(payment)
-            decision = await self._decide(uow, scope, payment, commands, rules.policy)
-            touched.note(scope.tenant, decision.payment.id)
-            deliveries = await self._deliveries(
-                uow, decision.payment, rules.notifications(decision)
+        # The store serializes conflicting commands, in this process and between processes:
+        # a unit of work that read a payment another one changed meanwhile fails at commit,
+        # and runs again on the new state. The in-process lock only spares those reruns.
+        async with self._locks.hold((scope.tenant, scope.provider, reference)):
+            await self._clocks.ensure(scope.tenant)
+            decision, deliveries = await retried(
+                self._store, lambda uow: self._once(uow, scope, reference, build, aliases, request)
             )
-            new_ids = _new_operation_ids(payment, decision.payment)
-            uow.save_payment(decision.payment, aliases=[*new_ids, *aliases])
-            for delivery in deliveries:
-                uow.save_delivery(delivery)
-            if request is not None:
-                now = self._clocks.now(scope.tenant)
-                requests.remember(uow, request.key, request.answer(decision), now)
-            try:
-                await uow.commit()
-            except Conflict:
-                raise RuleViolation(Violation.DUPLICATE_REFERENCE, reference) from None
         if deliveries:
             self._on_deliveries()
         return decision
+
+    async def _once(
+        self,
+        uow: UnitOfWork,
+        scope: Scope,
+        reference: str,
+        build: BuildCommands,
+        aliases: Iterable[str],
+        request: KeyedRequest | None,
+    ) -> tuple[Decision, list[Delivery]]:
+        rules = self._rules[scope.provider]
+        if request is not None:
+            answer = await requests.recall(uow, request.key, self._clocks.now(scope.tenant))
+            if answer is not None:
+                raise requests.AnsweredBefore(answer)
+        payment = await uow.find_payment(scope.tenant, scope.provider, reference)
+        if payment is not None:
+            touched.note(scope.tenant, payment.id)  # refused or not, it was acted on
+        commands = build(payment)
+        decision = await self._decide(uow, scope, payment, commands, rules.policy)
+        touched.note(scope.tenant, decision.payment.id)
+        deliveries = await self._deliveries(uow, decision.payment, rules.notifications(decision))
+        new_ids = _new_operation_ids(payment, decision.payment)
+        uow.save_payment(decision.payment, aliases=[*new_ids, *aliases])
+        for delivery in deliveries:
+            uow.save_delivery(delivery)
+        if request is not None:
+            now = self._clocks.now(scope.tenant)
+            requests.remember(uow, request.key, request.answer(decision), now)
+        await uow.commit()
+        return decision, deliveries
 
     async def send(self, payment: Payment, notifications: Iterable[Notification]) -> list[Delivery]:
         """Queue webhooks outside any decision (a merchant asked for a resend)."""
@@ -220,18 +231,21 @@ class PaymentService:
         )
 
     async def tick(self, tenant: str, payment_id: str) -> Decision | None:
-        """Let time act on one payment (its due moment has come on the tenant clock); when its
-        wake-up time has come, its provider works first."""
+        """Let time act on one payment at its due moment on the tenant clock (which may have
+        moved past it: a clock advance runs each payment's due work at its own time); when its
+        wake-up time has come, its provider works first, at that moment."""
         payment = await self.get(payment_id)
-        if payment is None or payment.provider not in self._rules:
+        if payment is None or payment.provider not in self._rules or payment.due_at is None:
             return None
-        commands: list[Command] = [Tick()]
-        wake_at = payment.wake_at
-        if wake_at is not None and wake_at <= self._clocks.now(tenant):
-            await self._rules[payment.provider].wake(payment)
-            commands.append(Woken(wake_at))
         scope = Scope(tenant, payment.provider)
-        return await self.update(scope, payment.reference, lambda _p: commands)
+        await self._clocks.refresh(tenant)
+        with self._clocks.at(tenant, min(payment.due_at, self._clocks.now(tenant))):
+            commands: list[Command] = [Tick()]
+            wake_at = payment.wake_at
+            if wake_at is not None and wake_at <= self._clocks.now(tenant):
+                await self._rules[payment.provider].wake(payment)
+                commands.append(Woken(wake_at))
+            return await self.update(scope, payment.reference, lambda _p: commands)
 
     # --- internals --------------------------------------------------------------------------
 

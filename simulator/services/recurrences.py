@@ -24,7 +24,7 @@ from ..engine.recurrence import (
     with_states,
 )
 from ..store import Store
-from .locks import KeyedLocks
+from .mutex import Mutexes
 from .payments import PaymentService, Scope
 from .tokens import CardTokens
 
@@ -43,11 +43,12 @@ class Recurrences:
         self._store = store
         self._payments = payments
         self._tokens = tokens
-        self._locks = KeyedLocks()
+        self._locks = Mutexes(store)
 
     @asynccontextmanager
     async def hold(self, scope: Scope, chain_id: str) -> AsyncIterator[None]:
-        """Charge one chain at a time: check, charge and record under this lock."""
+        """Charge one chain at a time, in every process: check, charge and record under this
+        lock."""
         async with self._locks.hold((scope.tenant, scope.provider, chain_id)):
             yield
 

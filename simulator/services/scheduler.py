@@ -1,5 +1,7 @@
 """Due work: payments whose moment has come on their tenant clock are ticked (resolved, expired,
-settled). Runs in the background and on demand when a clock is advanced."""
+settled), each at its own due time, earliest first. Runs in the background of every process and
+on demand when a clock is advanced; two processes ticking one payment is harmless (the store
+serializes them, and the second finds nothing left to do)."""
 
 from __future__ import annotations
 
@@ -23,8 +25,7 @@ class Scheduler:
         """Tick every payment that is due now; return how many were ticked."""
         ticked = 0
         while True:
-            due = await self._store.due_payments(self._clocks.real_now(), batch)
-            due = [(t, p) for t, p in due if tenant is None or t == tenant]
+            due = await self._store.due_payments(self._clocks.real_now(), batch, tenant)
             for owner, payment_id in due:
                 await self._payments.tick(owner, payment_id)
             ticked += len(due)

@@ -1,34 +1,59 @@
-"""Persistence behind one small protocol: ``memory://`` and ``sqlite:///path`` backends."""
+"""Persistence behind one small protocol: ``memory://``, ``sqlite:///path`` and
+``postgresql://...`` backends."""
 
-from .base import Conflict, DeliveryFilter, PaymentFilter, Store, StoreError, UnitOfWork
+from .base import (
+    Claim,
+    Conflict,
+    Cursor,
+    DeliveryFilter,
+    PaymentFilter,
+    Store,
+    StoreError,
+    UnitOfWork,
+)
 from .memory import MemoryStore
+from .postgres import PostgresStore
 from .records import Attempt, Change, Delivery, DeliveryState, Exchange, TenantSummary
 from .sqlite import SqliteStore
 
 
 def store_from_url(url: str) -> Store:
-    """The backend a store URL names: ``memory://`` or ``sqlite:///path/to/file.db``."""
+    """The backend a store URL names: ``memory://``, ``sqlite:///path/to/file.db`` or
+    ``postgresql://user:pass@host:5432/db``."""
     if url.startswith("memory://"):
         return MemoryStore(url)
     if url.startswith("sqlite:"):
         return SqliteStore(url)
-    raise ValueError(f"unknown store URL {url!r}: use memory:// or sqlite:///path")
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(url)
+    raise ValueError(
+        f"unknown store URL {url!r}: use memory://, sqlite:///path or postgresql://..."
+    )
+
+
+def shares_state(url: str) -> bool:
+    """Whether several processes can serve one state from this store (not ``memory://``)."""
+    return not url.startswith("memory://")
 
 
 __all__ = [
     "Attempt",
     "Change",
+    "Claim",
     "Conflict",
+    "Cursor",
     "Delivery",
     "DeliveryFilter",
     "DeliveryState",
     "Exchange",
     "MemoryStore",
     "PaymentFilter",
+    "PostgresStore",
     "SqliteStore",
     "Store",
     "StoreError",
     "TenantSummary",
     "UnitOfWork",
+    "shares_state",
     "store_from_url",
 ]

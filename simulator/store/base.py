@@ -2,9 +2,12 @@
 
 A unit of work reads through ``await`` and stages writes without waiting; ``commit()`` makes all
 of them durable at once, or none. An HTTP answer is sent only after its commit returned.
+A payment or document a unit of work read is written back only if nobody changed it since:
+otherwise ``commit()`` raises Conflict and the caller runs the unit again (optimistic versions,
+which hold between processes sharing one store). What it did not read is written blindly.
 
 Times in payments and deliveries are tenant-clock times. Queries for due work take the real
-time and let the store add each tenant's clock offset.
+time and let the store add each tenant's clock offset; claims and locks expire on real time.
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ class StoreError(Exception):
 
 
 class Conflict(StoreError):
-    """A write broke a uniqueness rule (another writer won the race)."""
+    """A write broke a uniqueness rule or met a newer version (another writer won the race)."""
+
+
+#: Where a page of a listing starts: (created_at, id) of the last row of the previous page.
+Cursor = tuple[datetime, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +47,7 @@ class PaymentFilter:
     created_until: datetime | None = None
     #: Keyset paging: only payments listed after this one, newest first — the
     #: ``(created_at, id)`` of the last payment of the previous page.
-    before: tuple[datetime, str] | None = None
+    before: Cursor | None = None
     limit: int = 100
 
     def admits(
@@ -72,6 +79,24 @@ class DeliveryFilter:
     payment_id: str | None = None
     state: DeliveryState | None = None
     limit: int = 100
+    #: Keyset paging, as for payments.
+    before: Cursor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Who claims due deliveries, for how long, and how many."""
+
+    real_now: datetime
+    #: The claiming process (a claim held by another owner is not touched while it lasts).
+    owner: str
+    #: Real milliseconds the claim lasts; past that another process may claim the delivery.
+    lease_ms: int
+    limit: int
+    #: At most this many deliveries of one tenant in flight at once, counting live claims.
+    per_tenant: int
+    #: Only this tenant's deliveries.
+    tenant: str | None = None
 
 
 class UnitOfWork(Protocol):
@@ -115,14 +140,39 @@ class Store(Protocol):
         """A new unit of work; use it as ``async with store.begin() as uow``."""
         ...
 
+    #: Newest first, from ``where.before`` on (keyset paging).
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]: ...
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]: ...
     async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]: ...
+
     async def clocks(self) -> dict[str, int]: ...
-    #: (tenant, payment id) of payments whose due time has come on their tenant's clock.
-    async def due_payments(self, real_now: datetime, limit: int) -> Sequence[tuple[str, str]]: ...
+    async def clock_offset(self, tenant: str) -> int: ...
+    #: Add ``delta_ms`` to the tenant's offset atomically (concurrent advances add up) and
+    #: return the new offset; None, and nothing stored, if it would pass ``max_offset_ms``.
+    async def advance_clock(self, tenant: str, delta_ms: int, max_offset_ms: int) -> int | None: ...
+
+    #: (tenant, payment id) of payments whose due time has come on their tenant's clock,
+    #: earliest first.
+    async def due_payments(
+        self, real_now: datetime, limit: int, tenant: str | None = None
+    ) -> Sequence[tuple[str, str]]: ...
     #: PENDING deliveries whose due time has come on their tenant's clock, oldest first.
-    async def due_deliveries(self, real_now: datetime, limit: int) -> Sequence[Delivery]: ...
+    async def due_deliveries(
+        self, real_now: datetime, limit: int, tenant: str | None = None
+    ) -> Sequence[Delivery]: ...
+    #: Atomically mark due deliveries (and those whose claim expired) IN_FLIGHT for
+    #: ``claim.owner``, fairly across tenants; two claimers never get the same delivery.
+    async def claim_deliveries(self, claim: Claim) -> Sequence[Delivery]: ...
+    #: Store a claimed delivery's outcome if ``owner`` still holds its claim; False if not.
+    async def settle_delivery(self, delivery: Delivery, owner: str) -> bool: ...
+    #: Hand back (as PENDING) every delivery ``owner`` holds: that instance starts afresh.
+    async def release_claims(self, owner: str) -> int: ...
+
+    #: A named lock between processes: taken if free or expired (``ttl_ms`` real ms from
+    #: ``real_now``); True if ``owner`` holds it now.
+    async def try_lock(self, name: str, owner: str, real_now: datetime, ttl_ms: int) -> bool: ...
+    async def unlock(self, name: str, owner: str) -> None: ...
+
     #: Forget one tenant's state, or everything.
     async def reset(self, tenant: str | None = None) -> None: ...
 

@@ -1,7 +1,9 @@
-"""JSON encoding of stored records (payments, deliveries, exchanges, documents)."""
+"""How the stores write things down: records (payments, deliveries, exchanges, documents)
+as JSON, times as milliseconds, their own URLs without passwords."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +11,7 @@ import orjson
 from pydantic import TypeAdapter
 
 from ..engine import Payment
-from .records import Delivery, Exchange
+from .records import Delivery, DeliveryState, Exchange
 
 _payment = TypeAdapter(Payment)
 _delivery = TypeAdapter(Delivery)
@@ -30,8 +32,12 @@ def encode_delivery(delivery: Delivery) -> bytes:
     return orjson.dumps(delivery)
 
 
-def decode_delivery(data: bytes | str) -> Delivery:
-    return _delivery.validate_json(data)
+def decode_delivery(data: bytes | str, state: str | None = None) -> Delivery:
+    """A stored delivery; ``state`` (its column) wins over the body's: claims change only it."""
+    delivery = _delivery.validate_json(data)
+    if state is None or state == delivery.state.value:
+        return delivery
+    return replace(delivery, state=DeliveryState(state))
 
 
 def encode_exchange(exchange: Exchange) -> bytes:
@@ -52,3 +58,27 @@ def decode_document(data: bytes | str) -> Any:
 
 def millis(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
+
+
+def delivery_row(delivery: Delivery) -> tuple[Any, ...]:
+    """A delivery as the SQL stores' columns: id, tenant, provider, payment_id, state, due_ms,
+    created_ms, body."""
+    return (
+        delivery.id,
+        delivery.tenant,
+        delivery.provider,
+        delivery.payment_id,
+        delivery.state.value,
+        millis(delivery.due_at),
+        millis(delivery.created_at),
+        encode_delivery(delivery),
+    )
+
+
+def masked(url: str) -> str:
+    """A store URL fit for logs and answers: its password replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    return f"{scheme}{sep}{credentials.split(':', 1)[0]}:***@{host}"

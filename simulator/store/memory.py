@@ -2,19 +2,20 @@
 
 Records are kept encoded, as the SQLite store keeps them: a reader always gets its own copy,
 and a store of a million payments is a million byte strings — nothing the garbage collector
-has to walk — plus small tuples for the filters and the due-work indexes.
+has to walk — plus small tuples for the filters and the due-work indexes. One process only:
+a commit checks and applies without awaiting, so it is atomic on the event loop.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from ..engine import Payment
-from .base import Conflict, DeliveryFilter, PaymentFilter
+from .base import Claim, Conflict, DeliveryFilter, PaymentFilter
 from .codec import (
     decode_delivery,
     decode_document,
@@ -24,8 +25,10 @@ from .codec import (
     encode_document,
     encode_exchange,
     encode_payment,
+    millis,
 )
 from .records import Change, ChangeKind, Delivery, DeliveryState, Exchange, TenantSummary
+from .versions import ABSENT, UNREAD, ReadVersions
 
 _Key = tuple[str, str, str]
 
@@ -39,6 +42,7 @@ class _PaymentRow(NamedTuple):
     due_at: datetime | None
     status: str
     amount: int
+    version: int
 
 
 class _DeliveryRow(NamedTuple):
@@ -49,6 +53,8 @@ class _DeliveryRow(NamedTuple):
     state: DeliveryState
     created_at: datetime
     due_at: datetime
+    claim_owner: str | None = None
+    claim_until_ms: int = 0
 
 
 @dataclass
@@ -57,11 +63,12 @@ class _Tables:
     references: dict[_Key, str] = field(default_factory=dict)
     aliases: dict[_Key, str] = field(default_factory=dict)
     deliveries: dict[str, _DeliveryRow] = field(default_factory=dict)
-    documents: dict[_Key, bytes] = field(default_factory=dict)
+    documents: dict[_Key, tuple[bytes, int]] = field(default_factory=dict)
     clocks: dict[str, int] = field(default_factory=dict)
+    locks: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: Indexes of the due-work queries, so they never scan the whole store.
     timed: dict[str, _PaymentRow] = field(default_factory=dict)  # payments with a due_at
-    waiting: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending deliveries
+    open: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending or in flight
     #: Payments by (created_at, id), for listing newest first page by page.
     listing: list[tuple[datetime, str]] = field(default_factory=list)
     #: Requests that acted on each payment: payment id -> (tenant, encoded exchanges).
@@ -70,10 +77,9 @@ class _Tables:
     changes: dict[int, Change] = field(default_factory=dict)
     latest: dict[tuple[str, str], int] = field(default_factory=dict)
     seq: int = 0
-    #: Per tenant: how many payments, and when the newest was created.
-    counts: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
     def put_payment(self, payment: Payment) -> None:
+        old = self.payments.get(payment.id)
         row = _PaymentRow(
             encode_payment(payment),
             payment.tenant,
@@ -83,11 +89,10 @@ class _Tables:
             payment.due_at,
             payment.status.value,
             payment.amount,
+            old.version + 1 if old else 1,
         )
-        if payment.id not in self.payments:
+        if old is None:
             bisect.insort(self.listing, (payment.created_at, payment.id))
-            count, newest = self.counts.get(payment.tenant, (0, payment.created_at))
-            self.counts[payment.tenant] = (count + 1, max(newest, payment.created_at))
         self.payments[payment.id] = row
         if payment.due_at is None:
             self.timed.pop(payment.id, None)
@@ -117,15 +122,14 @@ class _Tables:
         _drop(self.documents, lambda k, v: tenant in (None, k[1]))
         _drop(self.clocks, lambda k, v: tenant in (None, k))
         _drop(self.timed, lambda k, v: tenant in (None, v.tenant))
-        _drop(self.waiting, lambda k, v: tenant in (None, v.tenant))
+        _drop(self.open, lambda k, v: tenant in (None, v.tenant))
         _drop(self.exchanges, lambda k, v: tenant in (None, v[0]))
         _drop(self.changes, lambda k, v: tenant in (None, v.tenant))
         _drop(self.latest, lambda k, v: v not in self.changes)
-        _drop(self.counts, lambda k, v: tenant in (None, k))
         self.listing[:] = [entry for entry in self.listing if entry[1] in self.payments]
         self.touch(tenant or "*", "tenant", tenant or "*")
 
-    def put_delivery(self, delivery: Delivery) -> None:
+    def put_delivery(self, delivery: Delivery, owner: str | None = None, until: int = 0) -> None:
         row = _DeliveryRow(
             encode_delivery(delivery),
             delivery.tenant,
@@ -134,13 +138,22 @@ class _Tables:
             delivery.state,
             delivery.created_at,
             delivery.due_at,
+            owner,
+            until,
         )
         self.deliveries[delivery.id] = row
-        if delivery.state is DeliveryState.PENDING:
-            self.waiting[delivery.id] = row
+        if delivery.state in (DeliveryState.PENDING, DeliveryState.IN_FLIGHT):
+            self.open[delivery.id] = row
         else:
-            self.waiting.pop(delivery.id, None)
+            self.open.pop(delivery.id, None)
         self.touch(delivery.tenant, "delivery", delivery.id)
+
+    def put_document(self, key: _Key, data: bytes) -> None:
+        old = self.documents.get(key)
+        self.documents[key] = (data, old[1] + 1 if old else 1)
+
+    def tenant_now_ms(self, tenant: str, real_now_ms: int) -> int:
+        return real_now_ms + self.clocks.get(tenant, 0)
 
 
 class MemoryUnitOfWork:
@@ -148,9 +161,12 @@ class MemoryUnitOfWork:
 
     def __init__(self, tables: _Tables) -> None:
         self._t = tables
-        self._payments: list[tuple[Payment, tuple[str, ...]]] = []
+        self._payments: list[tuple[Payment, tuple[str, ...], int | None]] = []
         self._staged: list[Callable[[], None]] = []
+        #: (key, version the commit expects: None for "absent") of documents read then written.
+        self._expected: list[tuple[_Key, int | None]] = []
         self._forgotten: list[str] = []
+        self._read = ReadVersions()
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         return self
@@ -160,7 +176,10 @@ class MemoryUnitOfWork:
 
     async def get_payment(self, payment_id: str) -> Payment | None:
         row = self._t.payments.get(payment_id)
-        return decode_payment(row.body) if row else None
+        if row is None:
+            return None
+        self._read.payment_read(payment_id, row.version)
+        return decode_payment(row.body)
 
     async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
         payment_id = self._t.references.get((tenant, provider, reference))
@@ -170,28 +189,39 @@ class MemoryUnitOfWork:
         return self._t.aliases.get((tenant, provider, alias))
 
     def save_payment(self, payment: Payment, aliases: Iterable[str] = ()) -> None:
-        self._payments.append((payment, tuple(aliases)))
+        version = self._read.payment(payment.id)
+        self._payments.append((payment, tuple(aliases), None if version is UNREAD else version))
+        self._read.payment_written(payment.id)
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         row = self._t.deliveries.get(delivery_id)
-        return decode_delivery(row.body) if row else None
+        return decode_delivery(row.body, row.state.value) if row else None
 
     def save_delivery(self, delivery: Delivery) -> None:
         self._staged.append(lambda: self._t.put_delivery(delivery))
 
     async def get_document(self, kind: str, tenant: str, key: str) -> Any | None:
-        data = self._t.documents.get((kind, tenant, key))
-        return None if data is None else decode_document(data)
+        found = self._t.documents.get((kind, tenant, key))
+        self._read.document_read((kind, tenant, key), found[1] if found else None)
+        return None if found is None else decode_document(found[0])
 
     def put_document(self, kind: str, tenant: str, key: str, value: Any) -> None:
         data = encode_document(value)
-        self._staged.append(lambda: self._t.documents.__setitem__((kind, tenant, key), data))
+        self._expect((kind, tenant, key))
+        self._staged.append(lambda: self._t.put_document((kind, tenant, key), data))
 
     def delete_document(self, kind: str, tenant: str, key: str) -> None:
         def delete() -> None:
             self._t.documents.pop((kind, tenant, key), None)
 
+        self._expect((kind, tenant, key), deleted=True)
         self._staged.append(delete)
+
+    def _expect(self, key: _Key, deleted: bool = False) -> None:
+        version = self._read.document(key)
+        if version is not UNREAD:
+            self._expected.append((key, None if version == ABSENT else version))
+        self._read.document_written(key, deleted)
 
     def set_clock(self, tenant: str, offset_ms: int) -> None:
         self._staged.append(lambda: self._t.clocks.__setitem__(tenant, offset_ms))
@@ -205,16 +235,29 @@ class MemoryUnitOfWork:
     async def commit(self) -> None:
         payments, self._payments = self._payments, []
         staged, self._staged = self._staged, []
+        expected, self._expected = self._expected, []
         forgotten, self._forgotten = self._forgotten, []
         t = self._t
         # Check first, so that a conflict leaves nothing half-applied.
-        for payment, _aliases in payments:
+        seen: dict[_Key, int | None] = {}
+        for key, version in expected:
+            current = t.documents.get(key)
+            now = seen.get(key, current[1] if current else None)
+            if now != version:
+                raise Conflict(f"document {key} changed since it was read")
+            seen[key] = None if version is None else version + 1
+        for payment, _aliases, version in payments:
+            if payment.tenant in forgotten:
+                continue  # replaced wholesale (an import)
             owner = t.references.get((payment.tenant, payment.provider, payment.reference))
-            if owner is not None and owner != payment.id and payment.tenant not in forgotten:
+            if owner is not None and owner != payment.id:
                 raise Conflict(f"reference {payment.reference} belongs to payment {owner}")
+            stored = t.payments.get(payment.id)
+            if version is not None and (stored is None or stored.version != version):
+                raise Conflict(f"payment {payment.id} changed since it was read")
         for tenant in forgotten:
             t.forget(tenant)
-        for payment, aliases in payments:
+        for payment, aliases, _version in payments:
             t.put_payment(payment)
             t.references[(payment.tenant, payment.provider, payment.reference)] = payment.id
             for alias in aliases:
@@ -259,36 +302,115 @@ class MemoryStore:
             and (where.provider is None or row.provider == where.provider)
             and (where.payment_id is None or row.payment_id == where.payment_id)
             and (where.state is None or row.state is where.state)
+            and (where.before is None or (row.created_at, delivery_id) < where.before)
         ]
         found.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [decode_delivery(row.body) for _at, _id, row in found[: where.limit]]
+        return [
+            decode_delivery(row.body, row.state.value) for _at, _id, row in found[: where.limit]
+        ]
 
     async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]:
         return [
             decode_document(data)
-            for (k, t, _key), data in sorted(self._t.documents.items())
+            for (k, t, _key), (data, _version) in sorted(self._t.documents.items())
             if k == kind and (tenant is None or t == tenant)
         ]
 
     async def clocks(self) -> dict[str, int]:
         return dict(self._t.clocks)
 
-    async def due_payments(self, real_now: datetime, limit: int) -> Sequence[tuple[str, str]]:
-        due = [
-            (row.due_at, row.tenant, payment_id)
-            for payment_id, row in self._t.timed.items()
-            if row.due_at is not None and row.due_at <= self._tenant_now(row.tenant, real_now)
-        ]
-        return [(tenant, payment_id) for _at, tenant, payment_id in sorted(due)[:limit]]
+    async def clock_offset(self, tenant: str) -> int:
+        return self._t.clocks.get(tenant, 0)
 
-    async def due_deliveries(self, real_now: datetime, limit: int) -> Sequence[Delivery]:
+    async def advance_clock(self, tenant: str, delta_ms: int, max_offset_ms: int) -> int | None:
+        offset = self._t.clocks.get(tenant, 0) + delta_ms
+        if offset > max_offset_ms:
+            return None
+        self._t.clocks[tenant] = offset
+        return offset
+
+    async def due_payments(
+        self, real_now: datetime, limit: int, tenant: str | None = None
+    ) -> Sequence[tuple[str, str]]:
+        due = [
+            (row.due_at, payment_id, row.tenant)
+            for payment_id, row in self._t.timed.items()
+            if row.due_at is not None
+            and tenant in (None, row.tenant)
+            and row.due_at <= self._tenant_now(row.tenant, real_now)
+        ]
+        return [(owner, payment_id) for _at, payment_id, owner in sorted(due)[:limit]]
+
+    async def due_deliveries(
+        self, real_now: datetime, limit: int, tenant: str | None = None
+    ) -> Sequence[Delivery]:
         due = [
             (row.due_at, row.created_at, delivery_id, row)
-            for delivery_id, row in self._t.waiting.items()
-            if row.due_at <= self._tenant_now(row.tenant, real_now)
+            for delivery_id, row in self._t.open.items()
+            if row.state is DeliveryState.PENDING
+            and tenant in (None, row.tenant)
+            and row.due_at <= self._tenant_now(row.tenant, real_now)
         ]
         due.sort(key=lambda item: item[:3])
         return [decode_delivery(row.body) for *_order, row in due[:limit]]
+
+    async def claim_deliveries(self, claim: Claim) -> Sequence[Delivery]:
+        now = millis(claim.real_now)
+        live: dict[str, int] = {}
+        ready: dict[str, list[tuple[int, int, str, _DeliveryRow]]] = {}
+        for delivery_id, row in self._t.open.items():
+            if claim.tenant not in (None, row.tenant):
+                continue
+            if row.state is DeliveryState.IN_FLIGHT and row.claim_until_ms >= now:
+                live[row.tenant] = live.get(row.tenant, 0) + 1
+                continue
+            due_ms = millis(row.due_at)
+            if row.state is DeliveryState.IN_FLIGHT or due_ms <= self._t.tenant_now_ms(
+                row.tenant, now
+            ):
+                entry = (due_ms, millis(row.created_at), delivery_id, row)
+                ready.setdefault(row.tenant, []).append(entry)
+        ranked: list[tuple[int, int, str, _DeliveryRow]] = []  # (place, due, id, row)
+        for owner, entries in ready.items():
+            entries.sort(key=lambda entry: entry[:3])
+            room = claim.per_tenant - live.get(owner, 0)
+            ranked.extend((place, e[0], e[2], e[3]) for place, e in enumerate(entries[:room]))
+        ranked.sort(key=lambda item: item[:3])
+        claimed = []
+        for _place, _due, _id, row in ranked[: claim.limit]:
+            delivery = replace(decode_delivery(row.body), state=DeliveryState.IN_FLIGHT)
+            self._t.put_delivery(delivery, claim.owner, now + claim.lease_ms)
+            claimed.append(delivery)
+        return claimed
+
+    async def settle_delivery(self, delivery: Delivery, owner: str) -> bool:
+        row = self._t.deliveries.get(delivery.id)
+        if row is None or row.claim_owner != owner or row.state is not DeliveryState.IN_FLIGHT:
+            return False
+        self._t.put_delivery(delivery)
+        return True
+
+    async def release_claims(self, owner: str) -> int:
+        held = [
+            replace(decode_delivery(row.body), state=DeliveryState.PENDING)
+            for row in self._t.open.values()
+            if row.claim_owner == owner and row.state is DeliveryState.IN_FLIGHT
+        ]
+        for delivery in held:
+            self._t.put_delivery(delivery)
+        return len(held)
+
+    async def try_lock(self, name: str, owner: str, real_now: datetime, ttl_ms: int) -> bool:
+        now = millis(real_now)
+        held = self._t.locks.get(name)
+        if held is not None and held[0] != owner and held[1] >= now:
+            return False
+        self._t.locks[name] = (owner, now + ttl_ms)
+        return True
+
+    async def unlock(self, name: str, owner: str) -> None:
+        if self._t.locks.get(name, ("", 0))[0] == owner:
+            del self._t.locks[name]
 
     async def reset(self, tenant: str | None = None) -> None:
         self._t.forget(tenant)
@@ -319,7 +441,7 @@ class MemoryStore:
     async def documents_of(self, tenant: str) -> Sequence[tuple[str, str, Any]]:
         return [
             (kind, key, decode_document(data))
-            for (kind, owner, key), data in sorted(self._t.documents.items())
+            for (kind, owner, key), (data, _version) in sorted(self._t.documents.items())
             if owner == tenant
         ]
 

@@ -3,6 +3,9 @@
 Each entry is a JSON object with a ``remaining`` count; ``take`` finds the first entry a matcher
 accepts, uses it once (it may note what it was used for on the entry), and stages the change in
 the caller's unit of work, so a consumed entry and the state change it caused commit together.
+The queue is read from the store every time (any process may have changed it); the unit of
+work's version check makes two processes that took the same entry conflict, and the loser runs
+again.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .base import Store, UnitOfWork
+from .retry import retried
 
 Entry = Mapping[str, Any]
 
@@ -20,26 +24,16 @@ _KEY = "queue"
 class TenantQueue:
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        #: Tenants known to have an empty queue. Almost every request meets an empty queue;
-        #: remembering that spares it a store lookup. The sandbox process is the store's only
-        #: writer, and every write of a queue goes through here (or ``forget``).
-        self._empty: set[str] = set()
-
-    def forget(self, tenant: str | None = None) -> None:
-        """The store was reset: know nothing about (one tenant's) queues any more."""
-        if tenant is None:
-            self._empty.clear()
-        else:
-            self._empty.discard(tenant)
 
     async def add(self, store: Store, tenant: str, entries: Sequence[Entry]) -> list[Entry]:
-        async with store.begin() as uow:
+        async def append(uow: UnitOfWork) -> list[Entry]:
             queue = list(await uow.get_document(self.kind, tenant, _KEY) or [])
             queue.extend(dict(e) for e in entries)
             uow.put_document(self.kind, tenant, _KEY, queue)
             await uow.commit()
-        self._empty.discard(tenant)
-        return queue
+            return queue
+
+        return await retried(store, append)
 
     async def entries(self, store: Store, tenant: str) -> list[Entry]:
         async with store.begin() as uow:
@@ -59,11 +53,8 @@ class TenantQueue:
     ) -> Entry | None:
         """Use the first entry ``matches`` accepts once: it is returned with what ``note``
         adds to it and the ``remaining`` count left."""
-        if tenant in self._empty:
-            return None
         queue = await uow.get_document(self.kind, tenant, _KEY)
         if not queue:
-            self._empty.add(tenant)
             return None
         for index, entry in enumerate(queue):
             if matches(entry):

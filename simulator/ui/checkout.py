@@ -20,6 +20,7 @@ async def checkout_page(request: web.Request) -> web.StreamResponse:
         return not_found(request, "payment page")
     if payment.status is not PaymentStatus.CREATED:
         return result(request, payment, "This order is closed", f"It is {payment.status.value}.")
+    await ctx.clocks.refresh(payment.tenant)
     error = ""
     if request.method == "POST":
         form = await request.post()

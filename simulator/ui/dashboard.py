@@ -74,6 +74,7 @@ async def tenant_page(request: web.Request) -> web.StreamResponse:
     tenant = _tenant(request.match_info["tenant"])
     listing = await _listing(request, ctx, tenant)
     hooks = await ctx.store.list_deliveries(DeliveryFilter(tenant=tenant, limit=20))
+    await ctx.clocks.refresh(tenant)
     return page(
         request,
         f"Tenant {tenant}",
@@ -105,6 +106,7 @@ async def payment_page(request: web.Request) -> web.StreamResponse:
     challenge = next(
         (op for op in payment.operations if op.status is OperationStatus.ACTION_REQUIRED), None
     )
+    await ctx.clocks.refresh(payment.tenant)
     plugin = ctx.plugins.get(payment.provider)
     choices = plugin.challenge_choices(payment, challenge) if plugin and challenge else ()
     return page(

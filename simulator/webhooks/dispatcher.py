@@ -1,8 +1,12 @@
 """The webhook dispatcher: claims due deliveries, has the provider encode and sign them, POSTs
 them, records every attempt, and schedules retries on the tenant clock.
 
-At-least-once: a delivery is marked in flight before it is sent and settled after; deliveries a
-killed process left in flight are sent again when the dispatcher starts.
+Every sandbox process runs one. A delivery is claimed in the store with a lease before it is
+sent, so two processes never send the same attempt; a claim whose process died runs out and
+another process sends the delivery (at-least-once). Claims are fair: each tenant gets its first
+delivery before any tenant gets a second, and no tenant holds more than ``per_tenant`` at once,
+so a tenant whose receiver hangs never delays another's. Each attempt happens at its own due
+time on the tenant clock, whichever process sends it and however far the clock jumped.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import aiohttp
@@ -21,12 +25,22 @@ from ..faults.chaos import answer_ignored
 from ..journal.masking import excerpt
 from ..services.clock import Clocks
 from ..services.credentials import Credentials
-from ..store import Attempt, Delivery, DeliveryFilter, DeliveryState, Store
+from ..store import Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, Store
 from .profile import WebhookProfile
 
 log = logging.getLogger(__name__)
 
 _EXCERPT = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    #: Deliveries this process sends at once (background passes).
+    concurrency: int = 64
+    #: Deliveries of one tenant in flight at once, across every process.
+    per_tenant: int = 8
+    #: How long a claim lasts (real seconds); an attempt's timeout stays well inside it.
+    lease_seconds: float = 60.0
 
 
 class Dispatcher:
@@ -37,18 +51,20 @@ class Dispatcher:
         credentials: Credentials,
         profiles: Mapping[str, WebhookProfile],
         *,
-        concurrency: int = 32,
+        owner: str,
+        limits: Limits = Limits(),
         poll_interval: float = 0.25,
     ) -> None:
         self._store = store
         self._clocks = clocks
         self._credentials = credentials
         self._profiles = profiles
+        self._owner = owner
+        self._limits = limits
         self._poll_interval = poll_interval
-        self._limit = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._session: aiohttp.ClientSession | None = None
-        #: Deliveries being sent right now, by id: their tenant and the task sending them.
+        #: Deliveries this process is sending right now, by id: their tenant and task.
         self._sending: dict[str, tuple[str, asyncio.Task[Delivery]]] = {}
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -56,12 +72,15 @@ class Dispatcher:
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(
             headers={"User-Agent": "psp-sandbox-webhooks"},
-            connector=aiohttp.TCPConnector(limit=64, force_close=True),
+            # No pool-wide cap: the claims cap what is in flight, per tenant and in total.
+            connector=aiohttp.TCPConnector(limit=0, force_close=True),
         )
-        await self._requeue_in_flight()
+        released = await self._store.release_claims(self._owner)
+        if released:
+            log.info("released %d deliveries this instance held before a restart", released)
 
     async def stop(self) -> None:
-        """Abandon sends under way (they stay in flight and are sent again on the next start)."""
+        """Abandon sends under way (their claims run out; then any process sends them)."""
         sending = [task for _owner, task in self._sending.values()]
         for task in sending:
             task.cancel()
@@ -70,6 +89,11 @@ class Dispatcher:
             await self._session.close()
             self._session = None
 
+    @property
+    def owner(self) -> str:
+        """The name this process claims deliveries under."""
+        return self._owner
+
     def wake(self) -> None:
         """New deliveries were committed: look for due work now rather than at the next poll."""
         self._wake.set()
@@ -77,7 +101,7 @@ class Dispatcher:
     async def run_forever(self) -> None:
         while True:
             try:
-                await self.run_due()
+                await self._claim_and_send(None, self._limits.concurrency - len(self._sending))
             except Exception:
                 log.exception("dispatcher pass failed")
             self._wake.clear()
@@ -86,32 +110,52 @@ class Dispatcher:
 
     # --- work ------------------------------------------------------------------------------
 
-    async def run_due(self, tenant: str | None = None) -> list[Delivery]:
-        """Send every delivery that is due now (one attempt each) and return them settled —
-        with those of the tenant that another pass is sending at this moment."""
-        due = await self._store.due_deliveries(self._clocks.real_now(), 200)
-        for d in due:
-            if tenant in (None, d.tenant) and d.id not in self._sending:
-                # Registered before any await: no other pass can pick the same delivery.
-                self._sending[d.id] = (d.tenant, asyncio.create_task(self._send(d)))
-        waiting = [task for owner, task in list(self._sending.values()) if tenant in (None, owner)]
-        return list(await asyncio.gather(*waiting))
+    async def run_due(self, tenant: str | None = None) -> tuple[int, bool]:
+        """Send the deliveries due now (of one tenant, or all), one attempt each, and wait for
+        them and for those this process was sending already. Returns how many attempts that
+        was, and whether another process still holds a claim on one of the tenant's."""
+        started = self._claim_and_send(tenant, self._limits.per_tenant)
+        await started
+        mine = [task for owner, task in list(self._sending.values()) if tenant in (None, owner)]
+        await asyncio.gather(*mine)
+        elsewhere = await self._store.list_deliveries(
+            DeliveryFilter(tenant=tenant, state=DeliveryState.IN_FLIGHT, limit=1)
+        )
+        return len(mine), bool(elsewhere)
+
+    async def _claim_and_send(self, tenant: str | None, room: int) -> None:
+        if room <= 0:
+            return
+        claim = Claim(
+            self._clocks.real_now(),
+            self._owner,
+            lease_ms=round(self._limits.lease_seconds * 1000),
+            limit=room,
+            per_tenant=self._limits.per_tenant,
+            tenant=tenant,
+        )
+        for delivery in await self._store.claim_deliveries(claim):
+            task = asyncio.create_task(self._send(delivery))
+            self._sending[delivery.id] = (delivery.tenant, task)
 
     async def _send(self, delivery: Delivery) -> Delivery:
         try:
-            claimed = replace(delivery, state=DeliveryState.IN_FLIGHT)
-            async with self._store.begin() as uow:
-                uow.save_delivery(claimed)
-                await uow.commit()
-            return await self._attempt(claimed)
+            # Claimed because it is due: its own due time is the moment of the attempt.
+            with self._clocks.at(delivery.tenant, delivery.due_at):
+                settled = await self._attempt(delivery)
+            if not await self._store.settle_delivery(settled, self._owner):
+                log.warning("webhook %s: claim ran out before its answer was stored", delivery.id)
+            return settled
         finally:
             self._sending.pop(delivery.id, None)
+            self._wake.set()  # room for another
 
     async def replay(self, delivery: Delivery) -> Delivery:
         """Queue a fresh copy of a delivery, due now, whatever became of the original."""
+        await self._clocks.ensure(delivery.tenant)
         now = self._clocks.now(delivery.tenant)
         copies = await self._store.list_deliveries(
-            DeliveryFilter(tenant=delivery.tenant, payment_id=delivery.payment_id, limit=10_000)
+            DeliveryFilter(tenant=delivery.tenant, payment_id=delivery.payment_id, limit=1000)
         )
         number = sum(1 for d in copies if d.copy_of == delivery.id) + 1
         copy = replace(
@@ -137,28 +181,28 @@ class Dispatcher:
             secret = credential.secret if credential else None
         request = profile.encode(delivery, secret)
         sent_at = self._clocks.now(delivery.tenant)
+        timeout = min(profile.timeout_seconds, self._limits.lease_seconds / 3)
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
         answer_text = ""
         timed_out = False
-        async with self._limit:
-            try:
-                assert self._session is not None, "dispatcher not started"
-                async with self._session.post(
-                    delivery.url,
-                    data=request.body,
-                    headers={"Content-Type": request.content_type, **request.headers},
-                    timeout=aiohttp.ClientTimeout(total=profile.timeout_seconds),
-                    allow_redirects=False,
-                ) as answer:
-                    status = answer.status
-                    answer_text = excerpt(await answer.content.read(_EXCERPT), _EXCERPT)
-            except TimeoutError:
-                error = f"no answer within {profile.timeout_seconds:g} s"
-                timed_out = True
-            except (aiohttp.ClientError, OSError, ValueError) as exc:
-                error = f"{type(exc).__name__}: {exc}"[:_EXCERPT]
+        try:
+            assert self._session is not None, "dispatcher not started"
+            async with self._session.post(
+                delivery.url,
+                data=request.body,
+                headers={"Content-Type": request.content_type, **request.headers},
+                timeout=aiohttp.ClientTimeout(total=timeout),
+                allow_redirects=False,
+            ) as answer:
+                status = answer.status
+                answer_text = excerpt(await answer.content.read(_EXCERPT), _EXCERPT)
+        except TimeoutError:
+            error = f"no answer within {timeout:g} s"
+            timed_out = True
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:_EXCERPT]
         latency_ms = round((time.perf_counter() - started) * 1000)
         if status is not None and answer_ignored(delivery):
             error = f"answer timeout injected by a chaos fault: the {status} was not counted"
@@ -174,9 +218,6 @@ class Dispatcher:
             timed_out,
         )
         settled = self._settle(delivery, attempt, profile)
-        async with self._store.begin() as uow:
-            uow.save_delivery(settled)
-            await uow.commit()
         log.info(
             "webhook %s %s -> %s (%s, attempt %d)",
             delivery.event,
@@ -194,17 +235,5 @@ class Dispatcher:
         retry = len(attempts) - 1
         if retry >= len(profile.retry_after):
             return replace(delivery, state=DeliveryState.FAILED, attempts=attempts)
-        due = self._clocks.now(delivery.tenant) + timedelta(seconds=profile.retry_after[retry])
+        due = attempt.at + timedelta(seconds=profile.retry_after[retry])
         return replace(delivery, state=DeliveryState.PENDING, attempts=attempts, due_at=due)
-
-    async def _requeue_in_flight(self) -> None:
-        stranded = await self._store.list_deliveries(
-            DeliveryFilter(state=DeliveryState.IN_FLIGHT, limit=100_000)
-        )
-        if not stranded:
-            return
-        async with self._store.begin() as uow:
-            for d in stranded:
-                uow.save_delivery(replace(d, state=DeliveryState.PENDING))
-            await uow.commit()
-        log.info("requeued %d deliveries left in flight by a previous run", len(stranded))

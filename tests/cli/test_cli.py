@@ -29,7 +29,7 @@ def test_serve_prints_one_line_per_provider_and_stops_cleanly_on_ctrl_c() -> Non
     [
         (["serve", "--auth", "lax"], "'lax' is not one of 'open', 'strict'"),
         (["serve", "--port", "99999"], "99999 is not in the range"),
-        (["serve", "--store", "postgres://db"], "unknown store URL"),
+        (["serve", "--store", "mysql://db"], "unknown store URL"),
         (["serve", "--config", "/no/such/file.toml"], "does not exist"),
     ],
 )

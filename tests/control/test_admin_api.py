@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -13,6 +14,7 @@ from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from psp_sandbox.simulator.control import document
 from psp_sandbox.simulator.control.models import PaymentView
 from psp_sandbox.simulator.testing.plugin import Sandbox
+from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.providers.tranzzo.conftest import CREDENTIALS, VISA, card
 
 
@@ -69,6 +71,37 @@ async def test_payments_are_listed_by_provider_and_reference(
     assert [p["reference"] for p in await admin.payments(provider="tranzzo")] == ["c", "b", "a"]
     assert [p["reference"] for p in await admin.payments(reference="b")] == ["b"]
     assert len(await admin.payments(limit=2)) == 2
+
+
+async def test_listings_come_a_capped_page_at_a_time_by_cursor(
+    admin: AsyncSandboxAdmin, tranzzo: AsyncTranzzoClient, webhook_sink: WebhookSink
+) -> None:
+    hook = webhook_sink.url_for()
+    await asyncio.gather(
+        *(tranzzo.purchase(f"o-{i}", 1, "UAH", card=VISA, server_url=hook) for i in range(25))
+    )
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = await admin.payments_page(limit=10, cursor=cursor)
+        seen.extend(p["reference"] for p in page["payments"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(f"o-{i}" for i in range(25))
+    assert len(seen) == 25
+    hooks = await admin.webhooks_page(limit=20)
+    assert len(hooks["webhooks"]) == 20
+    rest = await admin.webhooks_page(limit=20, cursor=hooks["next_cursor"])
+    assert (len(rest["webhooks"]), rest["next_cursor"]) == (5, None)
+    for query, code in (
+        ({"limit": "1001"}, "invalid_request"),
+        ({"limit": "0"}, "invalid_request"),
+        ({"cursor": "not-ours"}, "invalid_request"),
+    ):
+        with pytest.raises(SandboxApiError) as refused:
+            await admin.call("GET", "/payments", params=query)
+        assert (refused.value.status, refused.value.code) == (400, code)
 
 
 async def test_resetting_a_tenant_forgets_its_payments_only(

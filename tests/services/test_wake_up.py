@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,7 @@ from psp_sandbox.simulator.engine import Intent, Open, Payment, Start, WakeAt
 from psp_sandbox.simulator.services.clock import Clocks
 from psp_sandbox.simulator.services.payments import PaymentService, Scope
 from psp_sandbox.simulator.services.scheduler import Scheduler
-from psp_sandbox.simulator.store import MemoryStore, SqliteStore, Store
+from psp_sandbox.simulator.store import Store, store_from_url
 from tests.services.fakes import FakeTime, QuietRules, payment_service
 
 T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
@@ -32,13 +34,14 @@ class Rebilling(QuietRules):
             await self.payments[0].update(SCOPE, payment.reference, lambda _p: [WakeAt(later)])
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: object) -> Store:
-    chosen: Store = (
-        MemoryStore() if request.param == "memory" else SqliteStore(f"sqlite:///{tmp_path}/s.db")
-    )
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    urls = {"memory": lambda: "memory://", "sqlite": lambda: f"sqlite:///{tmp_path}/s.db"}
+    urls["postgresql"] = lambda: request.getfixturevalue("postgres_url")
+    chosen = store_from_url(urls[request.param]())
     await chosen.open()
-    return chosen
+    yield chosen
+    await chosen.close()
 
 
 async def test_the_provider_is_woken_at_each_moment_it_asked_for_and_never_twice(

@@ -23,6 +23,7 @@ from psp_sandbox.simulator.engine import (
 )
 from psp_sandbox.simulator.engine.outcome import APPROVED
 from psp_sandbox.simulator.store import (
+    Claim,
     Conflict,
     Delivery,
     DeliveryFilter,
@@ -30,20 +31,22 @@ from psp_sandbox.simulator.store import (
     Exchange,
     MemoryStore,
     PaymentFilter,
+    PostgresStore,
     SqliteStore,
     Store,
     store_from_url,
 )
 from psp_sandbox.simulator.store.codec import encode_payment, millis
-from psp_sandbox.simulator.store.sqlite import listing_query
+from psp_sandbox.simulator.store.sql import payments_listing as listing_query
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path}/s.db"
-    s = store_from_url(url)
+    urls = {"memory": lambda: "memory://", "sqlite": lambda: f"sqlite:///{tmp_path}/s.db"}
+    urls["postgresql"] = lambda: request.getfixturevalue("postgres_url")
+    s = store_from_url(urls[request.param]())
     await s.open()
     yield s
     await s.close()
@@ -68,8 +71,7 @@ def delivery(did: str, tenant: str = "t1", due: datetime = NOW, **kw: object) ->
         event="e",
         payload={"a": 1},
         due_at=due,
-        created_at=NOW,
-        **{"state": DeliveryState.PENDING, **kw},  # type: ignore[arg-type]
+        **{"state": DeliveryState.PENDING, "created_at": NOW, **kw},  # type: ignore[arg-type]
     )
 
 
@@ -254,8 +256,200 @@ async def test_sqlite_groups_concurrent_commits_into_one_transaction(tmp_path: P
 def test_store_urls_choose_the_backend(tmp_path: Path) -> None:
     assert isinstance(store_from_url("memory://"), MemoryStore)
     assert isinstance(store_from_url(f"sqlite:///{tmp_path}/x.db"), SqliteStore)
+    assert isinstance(store_from_url("postgresql://u:p@127.0.0.1:5432/db"), PostgresStore)
     with pytest.raises(ValueError, match="unknown store URL"):
-        store_from_url("postgres://nope")
+        store_from_url("mysql://nope")
+
+
+# --- one truth between writers: versions, claims, clocks, locks ------------------------------
+
+
+async def test_a_unit_that_read_a_payment_another_unit_changed_conflicts_and_writes_nothing(
+    store: Store,
+) -> None:
+    async with store.begin() as uow:
+        uow.save_payment(payment())
+        await uow.commit()
+    slow, fast = store.begin(), store.begin()
+    seen_slow = await slow.find_payment("t1", "tranzzo", "o-1")
+    seen_fast = await fast.find_payment("t1", "tranzzo", "o-1")
+    fast.save_payment(decide(seen_fast, Start("op-1", APPROVED), Policy(), NOW).payment)
+    await fast.commit()
+    slow.save_payment(decide(seen_slow, Start("op-2", APPROVED), Policy(), NOW).payment)
+    slow.put_document("kind", "t1", "side-effect", {"v": 1})
+    with pytest.raises(Conflict):
+        await slow.commit()
+    async with store.begin() as uow:
+        assert [op.id for op in (await uow.get_payment(seen_slow.id)).operations] == ["op-1"]
+        assert await uow.get_document("kind", "t1", "side-effect") is None
+
+
+async def test_a_document_read_then_written_conflicts_with_a_write_in_between(
+    store: Store,
+) -> None:
+    first, second = store.begin(), store.begin()
+    assert await first.get_document("queue", "t1", "q") is None
+    assert await second.get_document("queue", "t1", "q") is None
+    first.put_document("queue", "t1", "q", [1])
+    await first.commit()
+    second.put_document("queue", "t1", "q", [2])  # it saw no document: it may only create one
+    with pytest.raises(Conflict):
+        await second.commit()
+    third, fourth = store.begin(), store.begin()
+    assert await third.get_document("queue", "t1", "q") == [1]
+    assert await fourth.get_document("queue", "t1", "q") == [1]
+    third.delete_document("queue", "t1", "q")
+    await third.commit()
+    fourth.put_document("queue", "t1", "q", [1, 1])
+    with pytest.raises(Conflict):
+        await fourth.commit()
+    async with store.begin() as uow:
+        assert await uow.get_document("queue", "t1", "q") is None
+        uow.put_document("queue", "t1", "q", [3])  # unread: written blindly
+        await uow.commit()
+    assert await store.list_documents("queue") == [[3]]
+
+
+async def test_concurrent_clock_advances_add_up_and_stop_at_the_bound(store: Store) -> None:
+    offsets = await asyncio.gather(*(store.advance_clock("t1", 1000, 10**12) for _ in range(50)))
+    assert sorted(o for o in offsets if o is not None) == list(range(1000, 50_001, 1000))
+    assert await store.clock_offset("t1") == 50_000
+    assert await store.advance_clock("t1", 10**12, 10**12) is None
+    assert await store.advance_clock("t2", 10**13, 10**12) is None
+    assert await store.clocks() == {"t1": 50_000}
+    assert await store.clock_offset("t2") == 0
+
+
+async def test_claims_never_hand_one_delivery_to_two_owners(store: Store) -> None:
+    async with store.begin() as uow:
+        for i in range(30):
+            uow.save_delivery(delivery(f"d-{i:02}", due=NOW - timedelta(seconds=30 - i)))
+        await uow.commit()
+
+    def claim(owner: str) -> Claim:
+        return Claim(NOW, owner, lease_ms=60_000, limit=7, per_tenant=100)
+
+    batches = await asyncio.gather(*(store.claim_deliveries(claim(f"p{i}")) for i in range(6)))
+    ids = [d.id for batch in batches for d in batch]
+    assert sorted(ids) == [f"d-{i:02}" for i in range(30)]
+    assert all(d.state is DeliveryState.IN_FLIGHT for batch in batches for d in batch)
+    assert await store.claim_deliveries(claim("late")) == []
+    listed = await store.list_deliveries(DeliveryFilter(state=DeliveryState.IN_FLIGHT, limit=50))
+    assert len(listed) == 30
+
+
+async def test_claims_are_fair_between_tenants_and_capped_per_tenant(store: Store) -> None:
+    async with store.begin() as uow:
+        for i in range(20):
+            uow.save_delivery(delivery(f"busy-{i:02}", "busy", due=NOW - timedelta(minutes=9)))
+        uow.save_delivery(delivery("quiet-1", "quiet", due=NOW))
+        await uow.commit()
+    first = await store.claim_deliveries(Claim(NOW, "p1", 60_000, limit=5, per_tenant=4))
+    assert [d.id for d in first][:2] == ["busy-00", "quiet-1"]  # one each before any second
+    assert [d.id for d in first] == ["busy-00", "quiet-1", "busy-01", "busy-02", "busy-03"]
+    again = await store.claim_deliveries(Claim(NOW, "p2", 60_000, limit=5, per_tenant=4))
+    assert again == []  # busy has 4 live claims: its cap
+    only = await store.claim_deliveries(Claim(NOW, "p2", 60_000, 5, per_tenant=6, tenant="busy"))
+    assert [d.id for d in only] == ["busy-04", "busy-05"]
+
+
+async def test_an_expired_claim_is_claimed_again_and_only_the_holder_settles(store: Store) -> None:
+    async with store.begin() as uow:
+        uow.save_delivery(delivery("d-1"))
+        await uow.commit()
+    [held] = await store.claim_deliveries(Claim(NOW, "dead", 5_000, limit=10, per_tenant=10))
+    assert (
+        await store.claim_deliveries(Claim(NOW + timedelta(seconds=4), "live", 5_000, 10, 10)) == []
+    )
+    later = NOW + timedelta(seconds=6)
+    [taken] = await store.claim_deliveries(Claim(later, "live", 5_000, limit=10, per_tenant=10))
+    assert taken.id == held.id
+    done = replace(taken, state=DeliveryState.DELIVERED)
+    assert not await store.settle_delivery(done, "dead")
+    assert await store.settle_delivery(done, "live")
+    assert not await store.settle_delivery(done, "live")  # no longer claimed
+    async with store.begin() as uow:
+        assert (await uow.get_delivery("d-1")).state is DeliveryState.DELIVERED
+
+
+async def test_a_named_lock_has_one_holder_until_released_or_expired(store: Store) -> None:
+    assert await store.try_lock("chain:1", "a", NOW, 1_000)
+    assert await store.try_lock("chain:1", "a", NOW, 1_000)  # its holder may renew it
+    assert not await store.try_lock("chain:1", "b", NOW, 1_000)
+    assert await store.try_lock("chain:2", "b", NOW, 1_000)
+    await store.unlock("chain:1", "b")  # not b's: still a's
+    assert not await store.try_lock("chain:1", "b", NOW, 1_000)
+    await store.unlock("chain:1", "a")
+    assert await store.try_lock("chain:1", "b", NOW, 1_000)
+    assert await store.try_lock("chain:1", "c", NOW + timedelta(seconds=2), 1_000)
+
+
+async def test_listings_page_by_cursor_newest_first(store: Store) -> None:
+    async with store.begin() as uow:
+        for i in range(7):
+            p = payment(f"o-{i}", pid=f"p-{i}")
+            uow.save_payment(replace(p, created_at=NOW + timedelta(seconds=i // 2)))
+            uow.save_delivery(delivery(f"d-{i}", created_at=NOW + timedelta(seconds=i // 2)))
+        await uow.commit()
+    seen: list[str] = []
+    before = None
+    while True:
+        page = await store.list_payments(PaymentFilter(tenant="t1", limit=3, before=before))
+        seen.extend(p.id for p in page)
+        if len(page) < 3:
+            break
+        before = (page[-1].created_at, page[-1].id)
+    assert seen == ["p-6", "p-5", "p-4", "p-3", "p-2", "p-1", "p-0"]
+    first = await store.list_deliveries(DeliveryFilter(limit=4))
+    rest = await store.list_deliveries(
+        DeliveryFilter(limit=4, before=(first[-1].created_at, first[-1].id))
+    )
+    assert [d.id for d in [*first, *rest]] == [f"d-{i}" for i in range(6, -1, -1)]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def two_stores(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[Store, Store]]:
+    """Two store objects on one database, as two sandbox processes have."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/shared.db"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    first, second = store_from_url(url), store_from_url(url)
+    await first.open()
+    await second.open()
+    yield first, second
+    await first.close()
+    await second.close()
+
+
+async def test_two_processes_stores_see_one_state_and_conflict_on_stale_writes(
+    two_stores: tuple[Store, Store],
+) -> None:
+    a, b = two_stores
+    async with a.begin() as uow:
+        uow.save_payment(payment())
+        await uow.commit()
+    in_b = b.begin()
+    stale = await in_b.find_payment("t1", "tranzzo", "o-1")
+    async with a.begin() as uow:
+        current = await uow.get_payment(stale.id)
+        uow.save_payment(decide(current, Start("op-a", APPROVED), Policy(), NOW).payment)
+        await uow.commit()
+    in_b.save_payment(decide(stale, Start("op-b", APPROVED), Policy(), NOW).payment)
+    with pytest.raises(Conflict):
+        await in_b.commit()
+    assert await b.advance_clock("t1", 5_000, 10**12) == 5_000
+    assert await a.clock_offset("t1") == 5_000
+    async with a.begin() as uow:
+        uow.save_delivery(delivery("d-1"))
+        await uow.commit()
+    claims = await asyncio.gather(
+        a.claim_deliveries(Claim(NOW, "a", 60_000, 10, 10)),
+        b.claim_deliveries(Claim(NOW, "b", 60_000, 10, 10)),
+    )
+    assert sorted(len(c) for c in claims) == [0, 1]
 
 
 def exchange(

@@ -21,7 +21,9 @@ async def test_an_answer_later_than_the_providers_limit_is_a_timed_out_attempt(
     impatient = WebhookProfile(
         encode=lambda d, secret: EncodedWebhook(b"{}", "application/json"), timeout_seconds=0.2
     )
-    dispatcher = Dispatcher(store, clocks, Credentials(store, [], "open"), {"p": impatient})
+    dispatcher = Dispatcher(
+        store, clocks, Credentials(store, [], "open"), {"p": impatient}, owner="test"
+    )
     delivery = Delivery(
         "d-1", "t1", "p", webhook_sink.url_for(), "e", {}, DeliveryState.PENDING, NOW, NOW
     )
@@ -31,9 +33,12 @@ async def test_an_answer_later_than_the_providers_limit_is_a_timed_out_attempt(
     webhook_sink.respond_with(200, delay=2)
     await dispatcher.start()
     try:
-        [settled] = await dispatcher.run_due()
+        assert await dispatcher.run_due() == (1, False)  # one attempt, none held elsewhere
     finally:
         await dispatcher.stop()
+    async with store.begin() as uow:
+        settled = await uow.get_delivery("d-1")
+    assert settled is not None
     [attempt] = settled.attempts
     assert (attempt.status, attempt.timed_out) == (None, True)
     assert attempt.error == "no answer within 0.2 s"

@@ -16,7 +16,7 @@ from ...engine import Decision, Operation, OperationKind, Payment, Policy, Resol
 from ...merchant.signing import MerchantRequest
 from ...outcomes.challenge import ChallengeChoice
 from ...services.credentials import Credential
-from ...services.locks import KeyedLocks
+from ...services.mutex import Mutexes
 from ...services.payments import Scope
 from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
@@ -87,7 +87,8 @@ class FiservPlugin(ProviderPlugin):
 
     def __init__(self, context: SandboxContext) -> None:
         super().__init__(context)
-        self.schedule_runs = KeyedLocks()
+        #: One run of a schedule at a time, among every process sharing the store.
+        self.schedule_runs = Mutexes(context.store)
 
     def create_app(self) -> web.Application:
         app = web.Application(middlewares=[self._echo, self._pipeline])

@@ -75,6 +75,7 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
         raise e.edge(400, e.INVALID_REQUEST)
     secret = credential.secret
     signature = request.headers.get("Message-Signature", "")
+    await plugin.context.clocks.refresh(tenant)
     now = plugin.context.clocks.now(tenant)
     bearer = request.headers.get("Authorization")
     route = (request.match_info.route.name or "").partition(":")[0]

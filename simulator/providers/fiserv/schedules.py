@@ -30,7 +30,7 @@ from ...engine import (
 )
 from ...engine.recurrence import Period
 from ...openapi import Answer
-from ...services.locks import KeyedLocks
+from ...services.mutex import Mutexes
 from ...services.payments import Scope
 from ..base import Principal, ProviderPlugin, json_response, origin_of
 from . import cards, envelope, render
@@ -256,10 +256,10 @@ async def update_payment_schedule(request: web.Request) -> web.StreamResponse:
 # --- running on the tenant clock ------------------------------------------------------------
 
 
-async def run_due(plugin: ProviderPlugin, runs: KeyedLocks, mandate: Payment) -> None:
+async def run_due(plugin: ProviderPlugin, runs: Mutexes, mandate: Payment) -> None:
     """Charge the run that fell due and ask to be woken for the next (idempotent: a run
     already charged is found by its order id and not charged again; ``runs`` keeps one run of
-    a schedule at a time in this process)."""
+    a schedule at a time among every process sharing the store)."""
     scope = Scope(mandate.tenant, mandate.provider)
     async with runs.hold((scope.tenant, mandate.reference)):
         await _run_due(plugin, scope, mandate)

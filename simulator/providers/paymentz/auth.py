@@ -108,6 +108,7 @@ async def authenticate(plugin: PaymentzPlugin, request: web.Request) -> Principa
     if member is None:
         raise refused(mapping.TOKEN_INVALID)
     tenant = plugin.tenant_for(request, member)
+    await plugin.context.clocks.ensure(tenant)
     check_token(token, member, plugin.context.clocks.now(tenant))
     return Principal(tenant, member)
 

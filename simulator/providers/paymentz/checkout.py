@@ -114,6 +114,7 @@ async def _open(plugin: PaymentzPlugin, request: web.Request) -> Payment:
         details,
     )
     scope = Scope(tenant, plugin.name)
+    await plugin.context.clocks.ensure(tenant)
     now = plugin.context.clocks.now(tenant)
     try:
         decision = await open_and_start(plugin, scope, new, None, now)
