@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -75,6 +76,21 @@ async def test_a_schedule_charges_each_run_on_the_tenant_clock_until_its_count(
     assert "nextAttemptDate" not in done["recurringPaymentDetails"]
     run = await fiserv.order("plan-1-2")
     assert run["transactions"][0]["transactionState"] in ("CAPTURED", "SETTLED")
+
+
+async def test_one_long_clock_advance_charges_each_run_at_its_own_time(
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
+) -> None:
+    await fiserv.send(
+        "POST", "/payment-schedules", schedule(clock, orderId="plan-w", numberOfPayments=4)
+    )
+    await clock.advance(admin, 0)
+    await clock.advance(admin, 3 * DAY + 3600)  # one call: three runs fall due inside it
+    found = await runs(fiserv, "plan-w")
+    times = [t["transactionTime"] for t in found["transactions"]]
+    assert len(times) == 4
+    assert [later - earlier for earlier, later in itertools.pairwise(times)] == [DAY] * 3
+    assert found["recurringPaymentDetails"]["state"] == "Inactivated"
 
 
 async def test_a_monthly_schedule_keeps_its_day_of_the_month(
