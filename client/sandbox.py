@@ -198,7 +198,7 @@ class SandboxAdminApi:
         }
         return self.call("POST", "/outcomes", _present(body))
 
-    def inject_fault(
+    def fault(
         self,
         kind: str,
         *,
@@ -209,6 +209,8 @@ class SandboxAdminApi:
         latency_ms: int | None = None,
         seconds: int | None = None,
     ) -> Flow[Any]:
+        """Fail the next ``count`` calls of ``operation`` as ``kind`` says (``error`` with a
+        ``status``, ``latency``, ``reset`` ...; webhook kinds act on the next notifications)."""
         body = {
             "kind": kind,
             "provider": provider,
@@ -219,6 +221,8 @@ class SandboxAdminApi:
             "seconds": seconds,
         }
         return self.call("POST", "/faults", _present(body))
+
+    inject_fault = fault
 
     def webhooks(
         self,
@@ -352,7 +356,8 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
     advance_clock = blocking(SandboxAdminApi.advance_clock)
     queue_outcome = blocking(SandboxAdminApi.queue_outcome)
     queue_script = blocking(SandboxAdminApi.queue_script)
-    inject_fault = blocking(SandboxAdminApi.inject_fault)
+    fault = blocking(SandboxAdminApi.fault)
+    inject_fault = fault
     webhooks = blocking(SandboxAdminApi.webhooks)
     webhooks_page = blocking(SandboxAdminApi.webhooks_page)
     replay_webhook = blocking(SandboxAdminApi.replay_webhook)
@@ -400,7 +405,8 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     advance_clock = awaiting(SandboxAdminApi.advance_clock)
     queue_outcome = awaiting(SandboxAdminApi.queue_outcome)
     queue_script = awaiting(SandboxAdminApi.queue_script)
-    inject_fault = awaiting(SandboxAdminApi.inject_fault)
+    fault = awaiting(SandboxAdminApi.fault)
+    inject_fault = fault
     webhooks = awaiting(SandboxAdminApi.webhooks)
     webhooks_page = awaiting(SandboxAdminApi.webhooks_page)
     replay_webhook = awaiting(SandboxAdminApi.replay_webhook)

@@ -1,6 +1,8 @@
-"""Target selection for the contract suites.
+"""Target selection for the contract suites (their options live in the psp-sandbox pytest
+plugin, so that ``pytest --pyargs psp_sandbox.contracts.<provider>`` knows them).
 
-By default every suite runs against an in-process sandbox. ``--target-url URL`` (or the
+By default every suite runs against the sandbox the plugin's fixtures use: in-process, or the
+one ``--sandbox-url`` names. ``--target-url URL`` (or the
 ``PSP_CONTRACT_TARGET_URL`` environment variable) points one provider's suite at any other
 implementation — a provider's real test platform with a test project's credentials taken from
 environment variables (see each provider's ``conftest.py``), or a sandbox running elsewhere::
@@ -14,7 +16,6 @@ local receiver) are checked only where the target offers them: a suite asks ``ta
 from __future__ import annotations
 
 import importlib
-import os
 import warnings
 from collections.abc import Iterator
 
@@ -22,7 +23,6 @@ import pytest
 from hypothesis.errors import HypothesisWarning
 
 from psp_sandbox.contracts.target import Target
-from psp_sandbox.simulator.testing.server import SandboxServer
 
 # pytest rewrites Hypothesis' and schemathesis' modules as they are imported, and with
 # PYTHONDONTWRITEBYTECODE nothing is cached, so every lazy import parses source. CPython 3.11.7's
@@ -46,21 +46,6 @@ with warnings.catch_warnings():
         importlib.import_module(_module)
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("contracts")
-    group.addoption(
-        "--target-url",
-        default=os.environ.get("PSP_CONTRACT_TARGET_URL"),
-        help="base URL of the implementation under test (default: an in-process sandbox)",
-    )
-    group.addoption(
-        "--target-is-sandbox",
-        action="store_true",
-        default=False,
-        help="the --target-url is a psp-sandbox (its admin API may be used)",
-    )
-
-
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     url = request.config.getoption("--target-url")
@@ -71,8 +56,8 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             provider_in_path=request.config.getoption("--target-is-sandbox"),
         )
         return
-    with SandboxServer(seed=request.config.getoption("--sandbox-seed")) as server:
-        yield Target(server.url, sandbox=True, provider_in_path=True)
+    # The sandbox the plugin's fixtures use: in-process, or the one --sandbox-url names.
+    yield Target(request.getfixturevalue("sandbox_url"), sandbox=True, provider_in_path=True)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from .journal.middleware import record_exchanges
 from .outcomes.processor import ProcessorData
 from .outcomes.scripted import QueuedOutcomes
 from .providers import PLUGINS
-from .providers.base import ProviderPlugin, json_response, origin_of
+from .providers.base import ProviderPlugin
 from .services.clock import Clocks, utc_now
 from .services.credentials import Credential, Credentials
 from .services.merchant_webhooks import MerchantWebhook, MerchantWebhooks
@@ -35,6 +35,9 @@ from .settings import Settings
 from .store import store_from_url
 from .ui import create_pages_app
 from .ui.dashboard import create_dashboard_app
+from .ui.explorer import EXPLORER_PREFIX, create_explorer_app
+from .ui.guides import GUIDES_PREFIX, create_guides_app
+from .ui.index import index
 from .ui.pages import setup_templates
 from .webhooks import Dispatcher, WebhookProfile
 from .webhooks.dispatcher import Limits
@@ -91,11 +94,14 @@ def create_app(
     app[CONTEXT] = context
     app.cleanup_ctx.append(_lifecycle)
     setup_templates(app)
-    app.router.add_get("/", _index)
+    for front_door in ("/", "/_sandbox", "/_sandbox/"):
+        app.router.add_get(front_door, index)
     # The hosted pages share the /_sandbox prefix with the admin API: mount them first.
     app.add_subapp("/_sandbox/acs", create_pages_app("acs"))
     app.add_subapp("/_sandbox/checkout", create_pages_app("checkout"))
     app.add_subapp("/_sandbox/terminal", create_pages_app("terminal"))
+    app.add_subapp(EXPLORER_PREFIX, create_explorer_app())
+    app.add_subapp(GUIDES_PREFIX, create_guides_app())
     app.add_subapp("/_sandbox/ui", create_dashboard_app())
     app.add_subapp("/_sandbox", create_control_app())
     for plugin in plugins.values():
@@ -122,27 +128,6 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             await task
     await context.dispatcher.stop()
     await context.store.close()
-
-
-async def _index(request: web.Request) -> web.StreamResponse:
-    """What is served where."""
-    context = request.app[CONTEXT]
-    origin = origin_of(request)
-    return json_response(
-        {
-            "name": "psp-sandbox",
-            "providers": {
-                p.name: {
-                    "title": p.title,
-                    "base_urls": [f"{origin}/{p.name}{path}" for path in p.base_paths],
-                    "openapi": f"{origin}/{p.name}/openapi.json",
-                }
-                for p in context.plugins.values()
-            },
-            "admin": f"{origin}/_sandbox",
-            "admin_openapi": f"{origin}/_sandbox/openapi.json",
-        }
-    )
 
 
 def _configured_credentials(settings: Settings) -> list[Credential]:

@@ -1,6 +1,9 @@
-"""The sandbox's settings: one pydantic-settings model (env prefix PSP_SANDBOX_, CLI flags win).
+"""The sandbox's settings: one pydantic-settings model read from flags, environment and TOML.
 
-A TOML file (``--config``) may add credentials per provider::
+Precedence, highest first: command-line flags (passed as init values), ``PSP_SANDBOX_*``
+environment variables, the TOML file named by ``--config``, the defaults below. Each source is
+pydantic-settings' own (``settings_customise_sources``). A TOML file may also add credentials
+per provider::
 
     seed = 7
     auth = "strict"
@@ -21,15 +24,23 @@ dashboard rather than per request (payworks' Gateway Manager)::
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ENV_PREFIX = "PSP_SANDBOX_"
 
 
 class CredentialConfig(BaseModel):
+    model_config = {"extra": "forbid"}
+
     key: str
     secret: str | None = None
     tenant: str | None = None
@@ -43,7 +54,7 @@ class MerchantWebhookConfig(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PSP_SANDBOX_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
 
     host: str = "127.0.0.1"
     port: int = Field(8480, ge=0, le=65535)
@@ -68,16 +79,33 @@ class Settings(BaseSettings):
     instance: str | None = None
     #: Log every request (slower; for debugging).
     access_log: bool = False
-    #: Log webhook attempts, injected faults and worker restarts.
-    verbose: bool = False
+    #: What is logged: ``info`` tells every payment state change and webhook attempt.
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    #: ``plain`` lines for people, ``json`` (one object per line) for machines.
+    log_format: Literal["plain", "json"] = "plain"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Flags, then the environment, then the TOML file (when ``toml_file`` names one).
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
 
 
-def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from (lowest first) defaults, environment, the TOML file, then ``overrides``."""
-    from_file: dict[str, Any] = {}
-    if config is not None:
-        with config.open("rb") as handle:
-            from_file = tomllib.load(handle)
-    given = {k: v for k, v in overrides.items() if v is not None}
-    base = Settings()
-    return Settings.model_validate({**base.model_dump(), **from_file, **given})
+def load_settings(config: Path | None = None, **flags: Any) -> Settings:
+    """Settings from ``flags`` (those not None), the environment, the TOML file ``config``
+    and the defaults — in that order of precedence. Raises pydantic's ``ValidationError``
+    (see ``settings_errors`` for a reading of it) or ``tomllib.TOMLDecodeError``."""
+    given = {name: value for name, value in flags.items() if value is not None}
+    if config is None:
+        return Settings(**given)
+
+    class SettingsFromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=config)
+
+    return SettingsFromFile(**given)

@@ -10,8 +10,9 @@ from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from psp_sandbox.simulator.testing.postgres import PostgresServer, postgres_server
 from tests.browser import browser
+from tests.wheel import built_wheel
 
-__all__ = ["admin", "browser"]
+__all__ = ["admin", "browser", "built_wheel"]
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -32,12 +33,15 @@ class ServeProcess:
         self.args = ["serve", "--port", str(self.port), *args]
         self.cwd = cwd
         self.process: subprocess.Popen[str] | None = None
+        # A file, not a pipe: nobody reads a pipe while the server runs, and a server that
+        # logs more than a pipe holds would block on its next log line.
+        self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in __exit__)
 
     def start(self, timeout: float = 60.0) -> ServeProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "psp_sandbox.simulator.cli", *self.args],
             cwd=self.cwd,
-            stdout=subprocess.PIPE,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
@@ -69,11 +73,9 @@ class ServeProcess:
         return self.process.wait(15)
 
     def output(self) -> str:
-        if self.process is None or self.process.stdout is None:
-            return ""
-        if self.process.poll() is None:
-            return ""
-        return self.process.stdout.read()
+        """What the server printed so far."""
+        self._log.seek(0)
+        return self._log.read()
 
     def __enter__(self) -> ServeProcess:
         return self.start()
@@ -81,6 +83,7 @@ class ServeProcess:
     def __exit__(self, *exc: object) -> None:
         if self.process is not None and self.process.poll() is None:
             self.kill()
+        self._log.close()
 
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import click
 from aiohttp import web
-from pydantic import ValidationError
 
 from ..app import create_app
 from ..providers import PLUGINS
 from ..settings import Settings, load_settings
-from ..store import StoreError, shares_state, store_from_url
+from ..store import StoreError, shares_state
 from ..store.codec import masked
+from .invalid import InvalidSetting, check_store, settings_problems
+from .logs import configure_logging
 from .workers import Supervisor, follow_supervisor, prepare_store, reserve_port
 
 
@@ -48,7 +49,14 @@ from .workers import Supervisor, follow_supervisor, prepare_store, reserve_port
     help="TOML file with settings and credentials.",
 )
 @click.option("--access-log/--no-access-log", default=None, help="Log every request.")
-@click.option("-v", "--verbose", is_flag=True, help="Log webhook attempts and injected faults.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["plain", "json"]),
+    default=None,
+    help="plain lines for people, json (one object per line) for machines.  [default: plain]",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging detail too.")
+@click.option("-q", "--quiet", is_flag=True, help="Log warnings and errors only.")
 def serve(
     host: str | None,
     port: int | None,
@@ -58,30 +66,32 @@ def serve(
     auth: str | None,
     config: Path | None,
     access_log: bool | None,
+    log_format: str | None,
     verbose: bool,
+    quiet: bool,
 ) -> None:
     """Serve every provider and the admin API until interrupted (Ctrl-C)."""
-    try:
-        settings = load_settings(
-            config,
-            host=host,
-            port=port,
-            store=store,
-            workers=workers,
-            seed=seed,
-            auth=auth,
-            access_log=access_log,
-            verbose=verbose or None,
-        )
-        store_from_url(settings.store)
-    except (ValidationError, ValueError) as invalid:
-        raise click.UsageError(str(invalid)) from None
+    log_level = "warning" if quiet else "debug" if verbose else None
+    flags = {
+        "host": host,
+        "port": port,
+        "store": store,
+        "workers": workers,
+        "seed": seed,
+        "auth": auth,
+        "access_log": access_log,
+        "log_format": log_format,
+        "log_level": log_level,
+    }
+    with settings_problems(flags, config):
+        settings = load_settings(config, **flags)
     if settings.workers > 1 and not shares_state(settings.store):
-        raise click.UsageError(
-            f"--workers {settings.workers} needs a store that processes share "
+        raise InvalidSetting(
+            f"workers = {settings.workers} needs a store that processes share "
             "(sqlite:///path or postgresql://...): memory:// lives inside one process"
         )
-    _log_to_stderr(settings)
+    check_store(settings, flags, config)
+    _configure_logging(settings)
     try:
         if settings.workers == 1:
             serve_one(settings, None)
@@ -106,11 +116,8 @@ def _serve_many(settings: Settings) -> None:
         Supervisor(shared, settings.workers, serve_one).run()
 
 
-def _log_to_stderr(settings: Settings) -> None:
-    logging.basicConfig(
-        level=logging.INFO if settings.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def _configure_logging(settings: Settings) -> None:
+    configure_logging(settings.log_level, settings.log_format)
 
 
 def serve_one(settings: Settings, worker: int | None) -> None:
@@ -118,7 +125,7 @@ def serve_one(settings: Settings, worker: int | None) -> None:
     on one port."""
     if worker is not None:
         follow_supervisor()
-        _log_to_stderr(settings)
+        _configure_logging(settings)
     if settings.instance is None and settings.port != 0:
         # A stable name: restarted, this instance takes back at once what it held.
         instance = f"{socket.gethostname()}:{settings.port}"
@@ -153,10 +160,13 @@ def _banner(settings: Settings, processes: str) -> None:
         f"psp-sandbox on {base}  (store {masked(settings.store)}, {processes}, auth {settings.auth}"
         f"{f', seed {settings.seed}' if settings.seed is not None else ''})"
     )
+    width = max(len(plugin_class.title) for plugin_class in PLUGINS)
     for plugin_class in PLUGINS:
         for path in plugin_class.base_paths:
-            click.echo(f"  {plugin_class.title:<12} {base}/{plugin_class.name}{path}")
-    click.echo(f"  {'admin API':<12} {base}/_sandbox  (docs: {base}/_sandbox/openapi.json)")
+            click.echo(f"  {plugin_class.title:<{width}} {base}/{plugin_class.name}{path}")
+    click.echo(
+        f"  {'admin API':<{width}} {base}/_sandbox  (API explorer: {base}/_sandbox/explorer)"
+    )
     click.echo("Press Ctrl-C to stop.")
 
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..faults.injection import FaultKind
 from ..outcomes.scripted import OperationName, OutcomeName
+
+#: Every amount of the admin API: an integer in the currency's minor units (ISO 4217 exponent).
+MinorUnits = Annotated[
+    int,
+    Field(
+        description="Minor units of the payment's currency (1250 is 12.50 EUR, 1250 JPY is 1250)",
+        json_schema_extra={"format": "minor-units"},
+    ),
+]
 
 Tenant = Field(
     None,
@@ -175,7 +184,7 @@ class AdminError(BaseModel):
 class OperationView(BaseModel):
     id: str
     kind: str
-    amount: int
+    amount: MinorUnits
     status: str
     reason: str
     created_at: str
@@ -258,13 +267,13 @@ class PaymentView(BaseModel):
     tenant: str
     provider: str
     reference: str
-    currency: str
-    amount: int
+    currency: str = Field(description="ISO 4217 code")
+    amount: MinorUnits
     intent: str
     status: str
-    authorized: int
-    captured: int
-    refunded: int
+    authorized: MinorUnits
+    captured: MinorUnits
+    refunded: MinorUnits
     capture_open: bool
     #: Minor units under dispute or lost to one.
     disputed: int

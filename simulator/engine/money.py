@@ -5,72 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-#: Minor-unit exponents of ISO 4217 currencies (list 1, 2024), plus the test code ``XTS``.
-#: Currencies absent here with exponent 2 are listed in ``_TWO_DECIMALS``.
-_NON_DEFAULT: Mapping[str, int] = {
-    "BHD": 3,
-    "BIF": 0,
-    "CLF": 4,
-    "CLP": 0,
-    "DJF": 0,
-    "GNF": 0,
-    "IQD": 3,
-    "ISK": 0,
-    "JOD": 3,
-    "JPY": 0,
-    "KMF": 0,
-    "KRW": 0,
-    "KWD": 3,
-    "LYD": 3,
-    "OMR": 3,
-    "PYG": 0,
-    "RWF": 0,
-    "TND": 3,
-    "UGX": 0,
-    "UYI": 0,
-    "UYW": 4,
-    "VND": 0,
-    "VUV": 0,
-    "XAF": 0,
-    "XOF": 0,
-    "XPF": 0,
+from iso4217 import Currency
+
+#: ISO's own test code has no minor unit in the standard; the sandbox gives it two, so that
+#: ``XTS`` amounts read like most currencies'.
+_SANDBOX_ONLY: Mapping[str, int] = {"XTS": 2}
+
+#: Minor-unit exponents of the ISO 4217 currencies (list one, as the ``iso4217`` package
+#: ships it). Codes without a minor unit (precious metals, SDR ...) are not money here.
+EXPONENTS: Mapping[str, int] = {
+    **{c.code: c.exponent for c in Currency if c.exponent is not None},
+    **_SANDBOX_ONLY,
 }
 
-_TWO_DECIMALS = (
-    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP "
-    "BYN BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD "
-    "FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD "
-    "KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD "
-    "NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP "
-    "SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED "
-    "VES WST XCD XTS YER ZAR ZMW ZWG"
-).split()
-
-EXPONENTS: Mapping[str, int] = {**dict.fromkeys(_TWO_DECIMALS, 2), **_NON_DEFAULT}
-
-#: ISO 4217 numeric codes of the most used currencies, for providers that accept them.
+#: ISO 4217 numeric codes ("978") of those currencies, for providers that accept them.
 NUMERIC_CODES: Mapping[str, str] = {
-    "978": "EUR",
-    "840": "USD",
-    "826": "GBP",
-    "980": "UAH",
-    "032": "ARS",
-    "986": "BRL",
-    "484": "MXN",
-    "985": "PLN",
-    "203": "CZK",
-    "348": "HUF",
-    "946": "RON",
-    "752": "SEK",
-    "578": "NOK",
-    "208": "DKK",
-    "756": "CHF",
-    "392": "JPY",
-    "124": "CAD",
-    "036": "AUD",
-    "356": "INR",
-    "949": "TRY",
-    "963": "XTS",
+    f"{c.number:03d}": c.code for c in Currency if c.code in EXPONENTS
 }
 
 

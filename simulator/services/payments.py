@@ -33,6 +33,7 @@ from ..outcomes.scripted import QueuedOutcomes
 from ..store import Delivery, DeliveryFilter, DeliveryState, Store, UnitOfWork
 from ..store.retry import retried
 from . import requests
+from .activity import log_changes
 from .clock import Clocks
 from .locks import KeyedLocks
 from .requests import KeyedRequest
@@ -174,6 +175,7 @@ class PaymentService:
             decision, deliveries = await retried(
                 self._store, lambda uow: self._once(uow, scope, reference, build, aliases, request)
             )
+        log_changes(decision)
         if deliveries:
             self._on_deliveries()
         return decision

@@ -9,6 +9,7 @@ from .base import (
     PaymentFilter,
     Store,
     StoreError,
+    StoreUnavailable,
     UnitOfWork,
 )
 from .memory import MemoryStore
@@ -52,6 +53,7 @@ __all__ = [
     "SqliteStore",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "TenantSummary",
     "UnitOfWork",
     "shares_state",

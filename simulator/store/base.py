@@ -25,6 +25,10 @@ class StoreError(Exception):
     """Base of the store's errors."""
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be opened; the message says why, in words a person can act on."""
+
+
 class Conflict(StoreError):
     """A write broke a uniqueness rule or met a newer version (another writer won the race)."""
 

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from ..engine import Payment
 from . import sql
-from .base import Claim, Conflict, DeliveryFilter, PaymentFilter, StoreError
+from .base import Claim, Conflict, DeliveryFilter, PaymentFilter, StoreError, StoreUnavailable
 from .codec import (
     decode_delivery,
     decode_document,
@@ -63,13 +63,25 @@ class SqliteStore:
         self.stats = {"transactions": 0, "units": 0}
 
     async def open(self) -> None:
-        if self.path.parent != Path():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = self._connect()
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
+        """Open the file (created if missing, in a directory that must exist) and migrate its
+        schema; StoreUnavailable says why it cannot be."""
+        try:
+            db = self._connect()
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+            except sqlite3.Error:
+                db.close()
+                raise
+        except sqlite3.Error as error:
+            raise StoreUnavailable(_why_not(self.path, error)) from error
         self._db = db
-        self._immediate(_migrate)
+        try:
+            self._immediate(_migrate)
+        except sqlite3.Error as error:
+            self._db = None
+            db.close()
+            raise StoreUnavailable(_why_not(self.path, error)) from error
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -283,6 +295,28 @@ class SqliteStore:
         if self._db is None:
             raise StoreError("the store is not open")
         return self._db
+
+
+def _why_not(path: Path, error: sqlite3.Error) -> str:
+    """What keeps ``path`` from being the store, in words a person can act on."""
+    if path.is_dir():
+        return f"{path} is a directory; name a database file inside it"
+    if not path.parent.is_dir():
+        return f"directory {path.parent} does not exist; create it first"
+    if error.sqlite_errorname == "SQLITE_NOTADB":
+        return f"{path} is not a SQLite database"
+    for target in (path, path.with_name(path.name + "-wal")):
+        existed = target.exists()
+        try:  # the operating system's own reason (permissions, read-only file system ...)
+            with target.open("ab"):
+                pass
+        except OSError as denied:
+            return f"cannot write {target}: {denied.strerror}"
+        if not existed:
+            target.unlink()
+    if error.sqlite_errorname == "SQLITE_READONLY":
+        return f"{path} is read-only"
+    return f"cannot open {path}: {error}"
 
 
 def _apply_unit(db: sqlite3.Connection, writes: list[Write]) -> BaseException | None:

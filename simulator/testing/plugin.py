@@ -1,22 +1,35 @@
-"""pytest fixtures for psp-sandbox (loaded automatically once psp-sandbox is installed).
+"""pytest fixtures and options for psp-sandbox (loaded automatically once it is installed).
 
-- ``sandbox``: the in-process sandbox (memory store, one per test session) seen through a
-  fresh tenant of the test's own — repeatable ids per test with ``--sandbox-seed``.
+- ``sandbox``: a sandbox seen through a fresh tenant of the test's own, with a blocking admin
+  client for that tenant (``sandbox.admin.advance_clock(5)``). By default the sandbox runs
+  in-process (memory store, one per test session, ids repeat with ``--sandbox-seed``);
+  ``--sandbox-url URL`` or ``PSP_SANDBOX_URL`` points it at one already running (docker).
 - ``webhook_sink``: a local receiver that records deliveries and answers as told.
+
+The fixtures are plain functions: they need no asyncio plugin, and work beside pytest-asyncio
+in strict or auto mode. The contract suites' options (``--target-url``) live here too, so that
+``pytest --pyargs psp_sandbox.contracts.<provider>`` knows them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .server import SandboxServer
-from .sink import WebhookSink
+from psp_sandbox.client.sandbox import TENANT_HEADER, SandboxAdmin, SandboxError
 
-TENANT_HEADER = "X-Sandbox-Tenant"
+if TYPE_CHECKING:  # imported when first used: a test run without the fixtures stays light
+    from .server import SandboxServer
+    from .sink import WebhookSink
+
+URL_VARIABLE = "PSP_SANDBOX_URL"
+TOKEN_VARIABLE = "PSP_SANDBOX_ADMIN_TOKEN"
+WEBHOOK_HOST_VARIABLE = "PSP_SANDBOX_WEBHOOK_HOST"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,15 +40,52 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=0,
         help="seed of the in-process sandbox (ids and generated data repeat)",
     )
+    group.addoption(
+        "--sandbox-url",
+        default=os.environ.get(URL_VARIABLE),
+        help=f"use the sandbox running at this URL instead of an in-process one (${URL_VARIABLE})",
+    )
+    group.addoption(
+        "--sandbox-token",
+        default=os.environ.get(TOKEN_VARIABLE),
+        help=f"admin token of the sandbox at --sandbox-url, if it has one (${TOKEN_VARIABLE})",
+    )
+    group.addoption(
+        "--webhook-host",
+        default=os.environ.get(WEBHOOK_HOST_VARIABLE),
+        help="host name a sandbox in a container reaches this machine by (e.g."
+        " host.docker.internal); webhook_sink then listens on every interface"
+        f" (${WEBHOOK_HOST_VARIABLE})",
+    )
+    contracts = parser.getgroup("contracts", "psp-sandbox contract suites")
+    contracts.addoption(
+        "--target-url",
+        default=os.environ.get("PSP_CONTRACT_TARGET_URL"),
+        help="base URL of the implementation under test (default: an in-process sandbox)",
+    )
+    contracts.addoption(
+        "--target-is-sandbox",
+        action="store_true",
+        default=False,
+        help="the --target-url is a psp-sandbox (its admin API may be used)",
+    )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Sandbox:
-    """One test's view of the sandbox: its URL and its own tenant."""
+    """One test's view of the sandbox: its URL, its own tenant, and an admin client for it."""
 
     url: str
     tenant: str
-    server: SandboxServer
+    #: The in-process server, when the sandbox runs in-process (for white-box checks).
+    server: SandboxServer | None = None
+    #: The sandbox's admin token, when it has one (``--sandbox-token``).
+    token: str | None = None
+    #: Blocking admin client acting on the test's tenant: ``sandbox.admin.payments()``.
+    admin: SandboxAdmin = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.admin = SandboxAdmin(self.url, self.tenant, token=self.token)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -48,18 +98,44 @@ class Sandbox:
 
 @pytest.fixture(scope="session")
 def sandbox_server(request: pytest.FixtureRequest) -> Iterator[SandboxServer]:
+    """The in-process sandbox (started on first use, stopped at the end of the session)."""
+    from .server import SandboxServer
+
     with SandboxServer(seed=request.config.getoption("--sandbox-seed")) as server:
         yield server
 
 
+@pytest.fixture(scope="session")
+def sandbox_url(request: pytest.FixtureRequest) -> str:
+    """The root URL of the sandbox the tests use: ``--sandbox-url``, or the in-process one."""
+    url: str | None = request.config.getoption("--sandbox-url")
+    if not url:
+        server: SandboxServer = request.getfixturevalue("sandbox_server")
+        return server.url
+    url = url.rstrip("/")
+    with SandboxAdmin(url, timeout=10, token=request.config.getoption("--sandbox-token")) as admin:
+        try:
+            admin.health()
+        except SandboxError as error:
+            pytest.fail(f"no psp-sandbox answers at --sandbox-url {url}: {error}", pytrace=False)
+    return url
+
+
 @pytest.fixture
-def sandbox(sandbox_server: SandboxServer, request: pytest.FixtureRequest) -> Sandbox:
+def sandbox(sandbox_url: str, request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     tenant = "t-" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
-    sandbox_server.run(sandbox_server.context.reset(tenant))
-    return Sandbox(sandbox_server.url, tenant, sandbox_server)
+    in_process = not request.config.getoption("--sandbox-url")
+    server = request.getfixturevalue("sandbox_server") if in_process else None
+    token = None if in_process else request.config.getoption("--sandbox-token")
+    view = Sandbox(sandbox_url, tenant, server, token)
+    with view.admin:
+        view.admin.reset()
+        yield view
 
 
 @pytest.fixture
-def webhook_sink() -> Iterator[WebhookSink]:
-    with WebhookSink() as sink:
+def webhook_sink(request: pytest.FixtureRequest) -> Iterator[WebhookSink]:
+    from .sink import WebhookSink
+
+    with WebhookSink(public_host=request.config.getoption("--webhook-host")) as sink:
         yield sink

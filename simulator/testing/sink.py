@@ -36,13 +36,23 @@ class Delivery:
 
 
 class WebhookSink:
-    def __init__(self) -> None:
+    """With ``public_host`` (e.g. ``host.docker.internal``, for a sandbox in a container) the
+    sink listens on every interface and its URLs name that host; by default it listens on
+    127.0.0.1 only."""
+
+    def __init__(self, public_host: str | None = None) -> None:
         self._deliveries: list[Delivery] = []
         self._answers: deque[tuple[int, float]] = deque()
         self._arrived = 0
         self._condition = threading.Condition()
+        self._public_host = public_host
         # Answers held back by a delay are abandoned quickly when the sink stops.
-        self._app = ThreadedApp(self._make_app, "webhook-sink", shutdown_timeout=0.5)
+        self._app = ThreadedApp(
+            self._make_app,
+            "webhook-sink",
+            "0.0.0.0" if public_host else "127.0.0.1",
+            shutdown_timeout=0.5,
+        )
 
     # --- what tests call ------------------------------------------------------------------
 
@@ -65,7 +75,9 @@ class WebhookSink:
 
     @property
     def url(self) -> str:
-        return self._app.url
+        if self._public_host is None:
+            return self._app.url
+        return f"http://{self._public_host}:{self._app.url.rsplit(':', 1)[1]}"
 
     def url_for(self, path: str = "hook") -> str:
         return f"{self.url}/{path.lstrip('/')}"

@@ -225,6 +225,17 @@ class Dispatcher:
             status or error,
             settled.state,
             len(settled.attempts),
+            extra={
+                "tenant": delivery.tenant,
+                "provider": delivery.provider,
+                "delivery_id": delivery.id,
+                "payment_id": delivery.payment_id,
+                "http_status": status,
+                "error": error,
+                "state": str(settled.state),
+                "attempt": len(settled.attempts),
+                "latency_ms": latency_ms,
+            },
         )
         return settled
 

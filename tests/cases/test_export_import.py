@@ -18,11 +18,17 @@ from tests.providers.tranzzo.conftest import CREDENTIALS, VISA
 from .conftest import fill_tenant
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SandboxServer]:
-    store = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path}/cases.db"
-    with SandboxServer(store=store, seed=3) as running:
+    stores = {"memory": lambda: "memory://", "sqlite": lambda: f"sqlite:///{tmp_path}/cases.db"}
+    stores["postgresql"] = lambda: request.getfixturevalue("postgres_url")
+    with SandboxServer(store=stores[request.param](), seed=3) as running:
         yield running
+
+
+def tenant_of(request: pytest.FixtureRequest) -> str:
+    """A tenant of the test's own on a server the backend's tests share."""
+    return request.node.name.replace("[", "-").rstrip("]")[-56:]
 
 
 def renamed(case: str, old: str, new: str) -> str:
@@ -56,17 +62,18 @@ async def test_export_then_import_then_export_is_byte_identical_but_for_the_tena
 
 
 async def test_an_imported_case_goes_on_living_in_its_new_tenant(
-    sandbox: Sandbox, webhook_sink: WebhookSink
+    server: SandboxServer, request: pytest.FixtureRequest, webhook_sink: WebhookSink
 ) -> None:
-    original, copy = sandbox.tenant, sandbox.tenant + "-copy"
-    ids = await fill_tenant(sandbox.url, original, webhook_sink)
-    async with AsyncSandboxAdmin(sandbox.url, original) as admin:
+    original = tenant_of(request)
+    copy = original + "-copy"
+    ids = await fill_tenant(server.url, original, webhook_sink)
+    async with AsyncSandboxAdmin(server.url, original) as admin:
         case = await admin.export_case()
         await admin.reset()
     async with (
-        AsyncSandboxAdmin(sandbox.url, copy) as admin,
+        AsyncSandboxAdmin(server.url, copy) as admin,
         AsyncTranzzoClient(
-            sandbox.base_url("tranzzo"), CREDENTIALS, headers={"X-Sandbox-Tenant": copy}
+            f"{server.url}/tranzzo", CREDENTIALS, headers={"X-Sandbox-Tenant": copy}
         ) as tranzzo,
     ):
         await admin.import_case(case)
@@ -125,18 +132,19 @@ async def test_a_malformed_or_newer_case_is_refused_and_changes_nothing(
 
 
 async def test_a_case_whose_ids_another_tenant_holds_is_refused_and_changes_nothing(
-    sandbox: Sandbox, webhook_sink: WebhookSink
+    server: SandboxServer, request: pytest.FixtureRequest, webhook_sink: WebhookSink
 ) -> None:
-    await fill_tenant(sandbox.url, sandbox.tenant, webhook_sink)
-    async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant) as original:
+    tenant = tenant_of(request)
+    await fill_tenant(server.url, tenant, webhook_sink)
+    async with AsyncSandboxAdmin(server.url, tenant) as original:
         case = await original.export_case()
-    async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant + "-b") as other:
+    async with AsyncSandboxAdmin(server.url, tenant + "-b") as other:
         await other.advance_clock(7)
         before = await other.export_case()
         with pytest.raises(SandboxApiError) as refused:
             await other.import_case(case)
         assert (refused.value.status, refused.value.code) == (409, "ids_in_use")
-        assert f"(tenant {sandbox.tenant})" in refused.value.message
+        assert f"(tenant {tenant})" in refused.value.message
         assert await other.export_case() == before
 
 

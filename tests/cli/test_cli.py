@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ def test_serve_prints_one_line_per_provider_and_stops_cleanly_on_ctrl_c() -> Non
     assert server.interrupt() == 0
     output = server.output()
     assert f"psp-sandbox on {server.url}" in output
-    assert f"Tranzzo      {server.url}/tranzzo/api/v1" in output
+    assert re.search(rf"^  Tranzzo +{server.url}/tranzzo/api/v1$", output, re.MULTILINE)
     assert f"{server.url}/_sandbox" in output
     assert "Traceback" not in output
 

@@ -84,5 +84,5 @@ def test_several_workers_need_a_store_that_processes_share() -> None:
         timeout=60,
     )
     assert result.returncode == 2
-    assert "--workers 2 needs a store that processes share" in result.stderr
+    assert "workers = 2 needs a store that processes share" in result.stderr
     assert "Traceback" not in result.stderr

@@ -219,3 +219,17 @@ async def test_the_admin_openapi_document_is_served_and_valid(sandbox: Sandbox) 
         OAS31Validator.check_schema(schema)
     assert "/clock" in served["paths"]
     assert "/webhooks/{delivery_id}/replay" in served["paths"]
+
+
+def test_the_admin_document_states_that_amounts_are_minor_units() -> None:
+    schemas = document()["components"]["schemas"]
+    amounts = [
+        schemas[view]["properties"][name]
+        for view, names in (
+            ("PaymentView", ("amount", "authorized", "captured", "refunded")),
+            ("OperationView", ("amount",)),
+        )
+        for name in names
+    ]
+    assert all(a["type"] == "integer" and a["format"] == "minor-units" for a in amounts)
+    assert all("Minor units" in a["description"] for a in amounts)

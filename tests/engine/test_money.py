@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from psp_sandbox.simulator.engine.money import (
     EXPONENTS,
+    NUMERIC_CODES,
     InvalidAmount,
     UnknownCurrency,
     decimals,
@@ -48,3 +49,14 @@ def test_decimals_counts_significant_places() -> None:
 @given(st.integers(0, 10**12), st.sampled_from(sorted(EXPONENTS)))
 def test_minor_units_round_trip(minor: int, currency: str) -> None:
     assert to_minor(to_decimal(minor, currency), currency) == minor
+
+
+def test_exponents_follow_the_iso_4217_table_of_the_iso4217_package() -> None:
+    from iso4217 import Currency
+
+    assert EXPONENTS["CLF"] == Currency.clf.exponent == 4
+    assert EXPONENTS["XCG"] == 2  # the Caribbean guilder, in ISO 4217 since 2025
+    assert "XAU" not in EXPONENTS  # gold has no minor unit: not money here
+    assert EXPONENTS["XTS"] == 2  # ISO's test code: the sandbox gives it two decimals
+    assert NUMERIC_CODES["978"] == "EUR"
+    assert NUMERIC_CODES["392"] == "JPY"

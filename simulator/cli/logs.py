@@ -1,0 +1,34 @@
+"""Where ``serve`` logs go and how they read: plain lines for people, JSON lines for machines."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+PLAIN = "%(asctime)s %(levelname)-7s %(message)s"
+#: Each JSON line carries these and ``timestamp`` (ISO 8601, UTC), plus whatever ``extra``
+#: fields the call site adds.
+JSON_FIELDS = ["levelname", "name", "message"]
+#: Libraries whose debug lines say nothing about the sandbox's payments (faker reports each
+#: locale it loads): they log warnings and errors only, whatever the level.
+QUIET_LIBRARIES = ("faker", "asyncio")
+
+
+def configure_logging(level: str, form: str) -> None:
+    """One handler on stderr for the whole process; ``level`` and ``form`` from Settings."""
+    handler = logging.StreamHandler(sys.stderr)
+    if form == "json":
+        handler.setFormatter(
+            JsonFormatter(
+                JSON_FIELDS,
+                rename_fields={"levelname": "level", "name": "logger"},
+                timestamp=True,
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter(PLAIN, datefmt="%H:%M:%S"))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
