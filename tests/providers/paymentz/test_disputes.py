@@ -32,3 +32,30 @@ async def test_a_chargeback_shows_as_the_long_status_chargeback_until_it_is_won(
         ("chargeback", "N", "Chargeback 13.1"),
         ("settled", "Y", "Chargeback reversed"),
     ]
+
+
+async def test_a_conceded_inquiry_is_a_chargeback_and_a_lost_chargeback_stays_one(
+    paymentz: AsyncPaymentzClient, admin: AsyncSandboxAdmin, webhook_sink: WebhookSink
+) -> None:
+    for order in ("o-1", "o-2"):
+        await paymentz.debit(
+            order, "50.00", "EUR", VISA, notification_url=webhook_sink.url_for("notify")
+        )
+    await webhook_sink.received(2)
+    conceded = await admin.find_payment("paymentz", "o-1")
+    lost = await admin.find_payment("paymentz", "o-2")
+    await admin.advance_clock(86_400)
+    await admin.dispute(conceded["id"], "inquiry")
+    await admin.dispute(conceded["id"], "lost", reason="10.4")
+    await admin.dispute(lost["id"], "chargeback", reason="13.1")
+    await admin.dispute(lost["id"], "lost")
+    for order in ("o-1", "o-2"):
+        found = await paymentz.inquiry(order)
+        assert (found["status"], found["transactionStatus"]) == ("chargeback", "N")
+    for payment, reason in ((conceded, "10.4"), (lost, "13.1")):
+        view = await admin.payment(payment["id"])
+        sent = sorted(view["webhooks"], key=lambda w: w["created_at"])
+        # the payment's own callback, then one for the chargeback: losing it sends nothing more
+        assert [(w["payload"]["status"], w["payload"]["remark"]) for w in sent[1:]] == [
+            ("chargeback", f"Chargeback {reason}")
+        ]
