@@ -276,3 +276,21 @@ async def test_money_under_a_chargeback_is_not_refunded_and_the_refusal_says_wha
     )
     refund = await payworks.refund_without_card(charge["identifier"], "30.00", "EUR")
     assert (refund["status"], refund["amount"]) == ("APPROVED", 30)
+
+
+async def test_a_charge_wholly_charged_back_shows_no_refund_process_and_keeps_its_status(
+    admin: AsyncSandboxAdmin, payworks: AsyncPayworksClient
+) -> None:
+    charge = await approved_charge(admin, payworks, "50.00")
+    [payment] = await admin.payments(provider="payworks", reference=charge["identifier"])
+    await admin.advance_clock(86_400)
+    await admin.dispute(payment["id"], "chargeback", reason="4837")
+    found = await payworks.transaction(charge["identifier"])
+    assert found["status"] == "APPROVED"  # payworks has no dispute status
+    assert (found["refundDetails"]["status"], found["refundDetails"]["process"]) == (
+        "NON_REFUNDABLE",
+        [],
+    )
+    await admin.dispute(payment["id"], "won")
+    found = await payworks.transaction(charge["identifier"])
+    assert found["refundDetails"]["status"] == "REFUNDABLE_PARTIAL_AND_FULL"
