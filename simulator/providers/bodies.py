@@ -17,10 +17,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, TypeAdapter
+from pydantic import AfterValidator, BaseModel, BeforeValidator, TypeAdapter
+from pydantic_core import PydanticCustomError
 
 #: No payment API nests objects this deep; deeper bodies are refused before validation.
 MAX_DEPTH = 32
@@ -82,6 +84,23 @@ def _plain_object(value: dict[str, Any]) -> dict[str, Any]:
 
 #: A free-form JSON object (billing details, user information ...), kept as plain JSON.
 JsonObject = Annotated[dict[str, Any], AfterValidator(_plain_object)]
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "date_from_datetime_parsing",
+                "Input should be a valid date in the format YYYY-MM-DD",
+            ) from None
+    return value
+
+
+#: A date as JSON writes one (``"2026-11-30"``): bodies are validated from parsed values, where
+#: a strict model's ``date`` would take only a Python date.
+JsonDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 def _exact(text: str) -> Decimal:

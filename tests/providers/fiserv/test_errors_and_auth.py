@@ -122,12 +122,17 @@ async def test_the_timestamp_window_is_five_minutes_around_real_time(
 async def test_a_request_signed_with_real_time_passes_after_the_tenant_clock_moved(
     fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
-    """A merchant cannot know the tenant's virtual time: its Timestamp is checked against
-    real time, however far the clock was moved."""
+    """A merchant cannot know the tenant's virtual time: a Timestamp of real time passes
+    however far the clock was moved; one of the tenant's time (what tools that follow the
+    sandbox's clock send) passes too; one five minutes off both is expired."""
     await clock.advance(admin, 40_000)
+    clock.skew = 0
     assert (await fiserv.call("POST", "/payments", SALE)).status == 200
-    clock.skew = clock.offset  # signed with the tenant's time instead: hours off real time
-    expired = await fiserv.call("POST", "/payments", SALE, client_request_id="cid-virtual")
+    clock.skew = clock.offset
+    signed_virtually = await fiserv.call("POST", "/payments", SALE, client_request_id="cid-v")
+    assert signed_virtually.status == 200
+    clock.skew = clock.offset // 2
+    expired = await fiserv.call("POST", "/payments", SALE, client_request_id="cid-between")
     assert expired.status == 403
     assert expired.json()["error"]["message"] == "Message Signature has expired"
 
