@@ -1,6 +1,9 @@
 """A client for psp-sandbox's admin API (``/_sandbox``), blocking (``SandboxAdmin``) or
 awaiting (``AsyncSandboxAdmin``).
 
+A sandbox with an admin token (always one in strict mode) answers 401 to calls without it:
+give it as ``token=`` and every call sends ``Authorization: Bearer <token>``.
+
 Exceptions::
 
     SandboxError
@@ -19,6 +22,8 @@ import httpx
 from ._transport import AsyncClient, Flow, NotJson, Request, SyncClient, awaiting, blocking
 
 TENANT_HEADER = "X-Sandbox-Tenant"
+#: Sent instead of the client's tenant where a call must name none (a reset of every tenant).
+_NO_TENANT = {TENANT_HEADER: ""}
 #: Carries the admin token of a sandbox that has one.
 TOKEN_HEADER = "Authorization"
 
@@ -63,7 +68,7 @@ class SandboxAdminApi:
     def reset(self, *, everything: bool = False) -> Flow[Any]:
         """Forget this tenant's state (or, with ``everything``, every tenant's)."""
         if everything:
-            return (yield from self.call("POST", "/reset", {}, headers={TENANT_HEADER: ""}))
+            return (yield from self.call("POST", "/reset", {"all": True}, headers=_NO_TENANT))
         return (yield from self.call("POST", "/reset", {"tenant": self.tenant}))
 
     def payments(

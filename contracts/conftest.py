@@ -49,15 +49,23 @@ with warnings.catch_warnings():
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     url = request.config.getoption("--target-url")
+    # A psp-sandbox target's admin token, if it has one.
+    token = request.config.getoption("--sandbox-token") or None
     if url:
         yield Target(
             url.rstrip("/"),
             sandbox=request.config.getoption("--target-is-sandbox"),
             provider_in_path=request.config.getoption("--target-is-sandbox"),
+            admin_token=token,
         )
         return
     # The sandbox the plugin's fixtures use: in-process, or the one --sandbox-url names.
-    yield Target(request.getfixturevalue("sandbox_url"), sandbox=True, provider_in_path=True)
+    yield Target(
+        request.getfixturevalue("sandbox_url"),
+        sandbox=True,
+        provider_in_path=True,
+        admin_token=token,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,8 @@ class Target:
     sandbox: bool
     #: Whether providers live under ``/<provider>`` (a sandbox) or at the root (a provider).
     provider_in_path: bool
+    #: The sandbox's admin token, when its admin API asks for one.
+    admin_token: str | None = None
     _run_id: str = field(default_factory=lambda: f"{next(_tenants)}")
 
     def lifecycle_settings(self, max_examples: int, steps: int) -> settings:
@@ -50,4 +52,6 @@ class Target:
         return {TENANT_HEADER: tenant} if tenant else {}
 
     def admin(self, tenant: str | None) -> SandboxAdmin | None:
-        return SandboxAdmin(self.url, tenant) if self.sandbox and tenant else None
+        if not (self.sandbox and tenant):
+            return None
+        return SandboxAdmin(self.url, tenant, token=self.admin_token)

@@ -30,6 +30,7 @@ from .services.merchant_webhooks import MerchantWebhook, MerchantWebhooks
 from .services.mutex import process_owner
 from .services.payments import PaymentService
 from .services.scheduler import Scheduler
+from .services.tenancy import own_tenant
 from .services.tokens import CardTokens
 from .settings import Settings
 from .store import store_from_url
@@ -134,7 +135,14 @@ def _configured_credentials(settings: Settings) -> list[Credential]:
     configured = [c for plugin in PLUGINS for c in plugin.default_credentials]
     for provider, entries in settings.credentials.items():
         configured.extend(
-            Credential(provider, e.key, e.secret, e.tenant or e.key, e.extra, configured=True)
+            Credential(
+                provider,
+                e.key,
+                e.secret,
+                e.tenant or own_tenant(provider, e.key),
+                e.extra,
+                configured=True,
+            )
             for e in entries
         )
     return configured

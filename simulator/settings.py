@@ -25,9 +25,9 @@ dashboard rather than per request (payworks' Gateway Manager)::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import AnyHttpUrl, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -37,13 +37,17 @@ from pydantic_settings import (
 
 ENV_PREFIX = "PSP_SANDBOX_"
 
+#: The shortest admin token accepted (``openssl rand -hex 32`` gives 64 characters).
+ADMIN_TOKEN_MIN_LENGTH = 16
+
 
 class CredentialConfig(BaseModel):
     model_config = {"extra": "forbid"}
 
     key: str
     secret: str | None = None
-    tenant: str | None = None
+    #: The credential's own tenant (a plain name: ``/`` is for sub-tenants); defaults to the key.
+    tenant: str | None = Field(None, pattern=r"^[A-Za-z0-9._:@-]{1,64}$")
     extra: dict[str, str] = Field(default_factory=dict)
 
 
@@ -95,6 +99,51 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Flags, then the environment, then the TOML file (when ``toml_file`` names one).
         return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
+
+    # --- exposure (docs/security.md) -------------------------------------------------------
+    #: What the admin API (/_sandbox) asks for as ``Authorization: Bearer <token>``. Required
+    #: in strict mode; in open mode the admin API is open unless one is set.
+    admin_token: SecretStr | None = None
+    #: The origin the links the sandbox hands out start with (hosted 3-D Secure and checkout
+    #: pages), e.g. ``https://sandbox.example.com``. Unset: the request's own host, if it is a
+    #: loopback address or one of ``allowed_hosts``; else the address the connection reached.
+    public_url: AnyHttpUrl | None = None
+    #: Host names (``name`` or ``name:port``) besides loopback that links may be built from.
+    allowed_hosts: list[str] = Field(default_factory=list)
+    #: Build links from ``X-Forwarded-Proto`` / ``X-Forwarded-Host``: only behind a proxy that
+    #: sets them (any client can send them otherwise).
+    trust_forwarded_headers: bool = False
+
+    # --- slow or lying clients -----------------------------------------------------------
+    #: Seconds a connection may stay open without a complete request: idle between requests
+    #: (keep-alive), or with its headers still arriving.
+    idle_timeout: float = Field(15.0, gt=0, le=3600)
+    #: Seconds a request's body may take to arrive in full (a Content-Length that promises
+    #: more than is sent is answered 408 after this).
+    body_timeout: float = Field(15.0, gt=0, le=3600)
+
+    @field_validator("admin_token", "public_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """``PSP_SANDBOX_ADMIN_TOKEN=`` (as compose passes an unset variable) means none."""
+        return None if value == "" else value
+
+    @field_validator("admin_token")
+    @classmethod
+    def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and len(token.get_secret_value()) < ADMIN_TOKEN_MIN_LENGTH:
+            raise ValueError(f"an admin token has at least {ADMIN_TOKEN_MIN_LENGTH} characters")
+        return token
+
+    @model_validator(mode="after")
+    def _strict_mode_has_an_admin_token(self) -> Self:
+        if self.auth == "strict" and self.admin_token is None:
+            raise ValueError(
+                "strict mode needs an admin token: set PSP_SANDBOX_ADMIN_TOKEN "
+                "(or admin_token in the --config file), e.g. to the output of "
+                "`openssl rand -hex 32`"
+            )
+        return self
 
 
 def load_settings(config: Path | None = None, **flags: Any) -> Settings:

@@ -17,7 +17,7 @@ __all__ = ["admin", "browser", "built_wheel"]
 
 @pytest.fixture
 async def admin(sandbox: Sandbox) -> AsyncIterator[AsyncSandboxAdmin]:
-    async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant) as client:
+    async with AsyncSandboxAdmin(sandbox.url, sandbox.tenant, token=sandbox.token) as client:
         yield client
 
 

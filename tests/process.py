@@ -86,12 +86,15 @@ class ServeProcess:
         self._log.close()
 
 
-def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """``psp-sandbox ARGS`` as a real process; its exit code and output."""
+def run_cli(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``psp-sandbox ARGS`` as a real process (``env`` added to this one's); its exit code
+    and output."""
     return subprocess.run(
         [sys.executable, "-m", "psp_sandbox.simulator.cli", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "COLUMNS": "160"},
+        env={**os.environ, "COLUMNS": "160", **(env or {})},
     )

@@ -28,7 +28,18 @@ def test_compose_runs_the_serve_command_with_a_volume_and_a_health_check() -> No
     assert command[command.index("--host") + 1] == "0.0.0.0"
     check = " ".join(service["healthcheck"]["test"])
     assert "http://127.0.0.1:8480/_sandbox/health" in check
-    assert service["ports"] == ["8480:8480"]
+    assert service["ports"] == ["${PSP_SANDBOX_BIND:-127.0.0.1}:8480:8480"]
+
+
+def test_compose_publishes_on_loopback_and_opens_up_only_in_strict_mode_by_choice() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    service = compose["services"]["psp-sandbox"]
+    [published] = service["ports"]
+    default = re.fullmatch(r"\$\{PSP_SANDBOX_BIND:-([^}]+)\}:8480:8480", published)
+    assert default is not None and default.group(1) == "127.0.0.1"
+    environment = service["environment"]
+    assert environment["PSP_SANDBOX_AUTH"] == "${PSP_SANDBOX_AUTH:-open}"
+    assert environment["PSP_SANDBOX_ADMIN_TOKEN"] == "${PSP_SANDBOX_ADMIN_TOKEN:-}"
 
 
 def test_the_readme_gives_exactly_the_two_set_up_commands() -> None:

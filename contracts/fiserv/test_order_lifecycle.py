@@ -94,13 +94,8 @@ class FiservOrders(RuleBasedStateMachine):
         super().__init__()
         self.tenant = target.fresh_tenant("fiserv")
         self.prefix = f"c{next(_runs)}-{self.tenant or 'remote'}"[-24:]
-        self.offset = 0.0  # how far the tenant clock was moved
-        self.client = FiservClient(
-            base_url,
-            credentials,
-            headers=target.headers(self.tenant),
-            clock=lambda: time.time() + self.offset,
-        )
+        # Requests are signed with real time, whatever the tenant's clock says.
+        self.client = FiservClient(base_url, credentials, headers=target.headers(self.tenant))
         self.api = self.client.api
         self.admin = target.admin(self.tenant)
         if self.admin is not None:  # noon on the tenant clock: no UTC midnight mid-run
@@ -261,7 +256,6 @@ class FiservOrders(RuleBasedStateMachine):
     def move_clock(self, seconds: float) -> None:
         assert self.admin is not None
         self.admin.advance_clock(seconds)
-        self.offset += seconds
 
     def _voided(self, order: Order) -> None:
         order.voided, order.open = True, False

@@ -62,9 +62,15 @@ async def _open_and_close(store: Store) -> None:
     await store.close()
 
 
+#: Settings whose value an error line never repeats.
+_SECRET = {"admin_token"}
+
+
 def _line(problem: ErrorDetails, flags: Mapping[str, Any], config: Path | None) -> str:
     where = problem["loc"]
-    name = str(where[0]) if where else ""
+    if not where:  # a rule across settings: its message names them and what to do
+        return str(problem["msg"]).removeprefix("Value error, ")
+    name = str(where[0])
     setting = _dotted(where)
     source = _source(name, flags, config)
     if problem["type"] == "extra_forbidden":
@@ -76,6 +82,8 @@ def _line(problem: ErrorDetails, flags: Mapping[str, Any], config: Path | None) 
     allowed = problem["msg"]
     if problem["type"] == "bool_parsing":
         allowed = "Input should be true or false"
+    if name in _SECRET:
+        return f"{setting} ({source}): {allowed.removeprefix('Value error, ')}"
     return f"{setting} = {problem['input']!r} ({source}): {allowed}"
 
 

@@ -1,30 +1,22 @@
-"""``psp-sandbox reset``: forget the state of a running sandbox."""
+"""``psp-sandbox reset``: forget the state of a running sandbox (one tenant, or all of them)."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-
 import click
 
-DEFAULT_URL = "http://127.0.0.1:8480"
+from .connection import admin_client, sandbox_options
 
 
 @click.command()
-@click.option("--url", default=DEFAULT_URL, show_default=True, help="The running sandbox.")
-@click.option("--tenant", default=None, help="Reset only this tenant.")
-def reset(url: str, tenant: str | None) -> None:
-    """Forget the state of a running sandbox (one tenant, or everything)."""
-    body = json.dumps({"tenant": tenant} if tenant else {}).encode()
-    request = urllib.request.Request(
-        f"{url.rstrip('/')}/_sandbox/reset",
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            click.echo(f"reset: {json.load(answer)['reset']}")
-    except (urllib.error.URLError, OSError) as error:
-        raise click.ClickException(f"no sandbox answered at {url}: {error}") from None
+@sandbox_options
+@click.option("--tenant", default=None, help="Reset this tenant.")
+@click.option("--all", "everything", is_flag=True, help="Reset every tenant.")
+def reset(url: str, token: str | None, tenant: str | None, everything: bool) -> None:
+    """Forget the state of a running sandbox: one tenant (--tenant) or every one (--all)."""
+    if tenant is not None and everything:
+        raise click.UsageError("give --tenant T or --all, not both")
+    if tenant is None and not everything:
+        raise click.UsageError("name the tenant to reset (--tenant T), or reset every one (--all)")
+    with admin_client(url, token, tenant) as admin:
+        answer = admin.reset(everything=everything)
+    click.echo(f"reset: {answer['reset']}")

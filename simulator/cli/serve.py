@@ -11,6 +11,7 @@ import click
 from aiohttp import web
 
 from ..app import create_app
+from ..connections import server_options
 from ..providers import PLUGINS
 from ..settings import Settings, load_settings
 from ..store import StoreError, shares_state
@@ -147,6 +148,7 @@ def serve_one(settings: Settings, worker: int | None) -> None:
             reuse_port=worker is not None,
             print=banner,
             access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
+            **server_options(settings),
         )
     except OSError as error:
         raise click.ClickException(

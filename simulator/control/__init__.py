@@ -18,13 +18,14 @@ from . import (  # noqa: F401
     tenants,
     webhooks,
 )
+from .access import require_admin_token
 from .endpoints import api
 from .problems import admin_errors
 from .sandbox import document
 
 
 def create_control_app() -> web.Application:
-    app = web.Application(middlewares=[admin_errors])
+    app = web.Application(middlewares=[admin_errors, require_admin_token])
     api.register(app)
     events.setup_feeds(app)
     return app

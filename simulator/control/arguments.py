@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TypeVar
 
 from aiohttp import web
@@ -12,10 +11,10 @@ from ..appkeys import CONTEXT
 from ..context import SandboxContext
 from ..engine import Payment
 from ..providers.base import TENANT_HEADER
+from ..services.tenancy import TENANT_PATTERN, is_tenant
 from .problems import AdminProblem
 
 Body = TypeVar("Body", bound=BaseModel)
-_TENANT = re.compile(r"^[A-Za-z0-9._:@-]{1,64}$")
 
 
 def context_of(request: web.Request) -> SandboxContext:
@@ -46,8 +45,8 @@ def tenant_of(request: web.Request, given: str | None = None) -> str:
 
 def optional_tenant(request: web.Request, given: str | None = None) -> str | None:
     tenant = given or request.headers.get(TENANT_HEADER) or request.query.get("tenant")
-    if tenant is not None and not _TENANT.match(tenant):
-        raise AdminProblem(400, "invalid_tenant", f"tenant must match {_TENANT.pattern}")
+    if tenant is not None and not is_tenant(tenant):
+        raise AdminProblem(400, "invalid_tenant", f"tenant must match {TENANT_PATTERN}")
     return tenant
 
 

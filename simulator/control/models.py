@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from ..faults.injection import FaultKind
 from ..outcomes.scripted import OperationName, OutcomeName
+from ..services.tenancy import TENANT_PATTERN
 
 #: Every amount of the admin API: an integer in the currency's minor units (ISO 4217 exponent).
 MinorUnits = Annotated[
@@ -20,7 +21,7 @@ MinorUnits = Annotated[
 
 Tenant = Field(
     None,
-    pattern=r"^[A-Za-z0-9._:@-]{1,64}$",
+    pattern=TENANT_PATTERN,
     description="Defaults to the X-Sandbox-Tenant header or the ?tenant= query parameter",
 )
 
@@ -30,9 +31,10 @@ class _Body(BaseModel):
 
 
 class ResetRequest(_Body):
-    """Forget one tenant's state, or (no tenant anywhere) everything."""
+    """Forget one tenant's state, or, with ``all``, every tenant's (never by default)."""
 
     tenant: str | None = Tenant
+    all: StrictBool = Field(False, description="Reset every tenant; name no tenant then")
 
 
 class ClockRequest(_Body):

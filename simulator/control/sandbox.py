@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..openapi import Answer
 from ..outcomes.magic import catalog
-from ..providers.base import json_response
+from ..providers.base import TENANT_HEADER, json_response
 from ..store.codec import masked
 from . import models as m
 from .arguments import (
@@ -18,9 +18,17 @@ from .arguments import (
     read_body,
 )
 from .endpoints import E400, TENANT_PARAMS, api
+from .problems import AdminProblem
+
+ALL_PARAM = {
+    "name": "all",
+    "in": "query",
+    "schema": {"type": "boolean"},
+    "description": "Reset every tenant (instead of naming one)",
+}
 
 
-@api.get("/health", name="health", answers={200: Answer("Ready", m.Health)})
+@api.get("/health", name="health", public=True, answers={200: Answer("Ready", m.Health)})
 async def health(request: web.Request) -> web.StreamResponse:
     """Readiness: 200 once the store is open and background work runs."""
     ctx = context_of(request)
@@ -35,7 +43,12 @@ async def health(request: web.Request) -> web.StreamResponse:
     )
 
 
-@api.get("/openapi.json", name="openapi", answers={200: Answer("This document", dict[str, Any])})
+@api.get(
+    "/openapi.json",
+    name="openapi",
+    public=True,
+    answers={200: Answer("This document", dict[str, Any])},
+)
 async def openapi(request: web.Request) -> web.StreamResponse:
     """The admin API's OpenAPI document."""
     return json_response(document())
@@ -47,8 +60,19 @@ def document() -> dict[str, Any]:
         version="1.0",
         description="Drive the sandbox: reset state, inspect payments and webhooks, move tenant "
         "clocks, queue outcomes and inject faults. Tenants are named by the X-Sandbox-Tenant "
-        'header, ?tenant=, or a "tenant" field.',
+        'header, ?tenant=, or a "tenant" field. When the sandbox has an admin token (always in '
+        "strict mode), every call but the public ones sends it as a bearer token.",
         servers=["/_sandbox"],
+        security_schemes={
+            "AdminToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "The sandbox's admin token (setting admin_token, "
+                "PSP_SANDBOX_ADMIN_TOKEN); needed only when one is configured.",
+            }
+        },
+        # The token, or nothing when the sandbox has none (open mode's default).
+        security=[{"AdminToken": []}, {}],
     )
 
 
@@ -56,19 +80,44 @@ def document() -> dict[str, Any]:
     "/reset",
     name="reset",
     body=m.ResetRequest,
-    parameters=TENANT_PARAMS,
+    parameters=[*TENANT_PARAMS, ALL_PARAM],
     answers={200: Answer("Reset done", dict[str, str]), 400: E400},
 )
 async def reset(request: web.Request) -> web.StreamResponse:
-    """Forget one tenant's payments, webhooks, clock and queues — or everything."""
+    """Forget one tenant's payments, webhooks, clock and queues — or, asked explicitly with
+    ``{"all": true}`` or ``?all=true``, every tenant's."""
     ctx = context_of(request)
     body = await read_body(request, m.ResetRequest)
     tenant = optional_tenant(request, body.tenant)
+    everything = body.all or _flag(request, "all")
+    if everything and tenant is not None:
+        raise AdminProblem(400, "invalid_request", "name a tenant or ask for all, not both")
+    if not everything and tenant is None:
+        raise AdminProblem(
+            400,
+            "tenant_required",
+            f"name the tenant to reset ({TENANT_HEADER} header, ?tenant= or a tenant field), "
+            'or reset every tenant with {"all": true} or ?all=true',
+        )
     await ctx.reset(tenant)
     return json_response({"reset": tenant or "all"})
 
 
-@api.get("/providers", name="providers", answers={200: Answer("Providers", list[m.ProviderView])})
+def _flag(request: web.Request, name: str) -> bool:
+    value = request.query.get(name)
+    if value is None:
+        return False
+    if value not in ("true", "false"):
+        raise AdminProblem(400, "invalid_request", f"?{name}= is true or false")
+    return value == "true"
+
+
+@api.get(
+    "/providers",
+    name="providers",
+    public=True,
+    answers={200: Answer("Providers", list[m.ProviderView])},
+)
 async def providers(request: web.Request) -> web.StreamResponse:
     """Every provider served, where, and its operation names (for faults)."""
     return json_response(
@@ -89,6 +138,7 @@ async def providers(request: web.Request) -> web.StreamResponse:
 @api.get(
     "/magic",
     name="magic",
+    public=True,
     answers={200: Answer("Magic cards per provider", dict[str, list[m.MagicCardView]])},
 )
 async def magic(request: web.Request) -> web.StreamResponse:

@@ -10,11 +10,12 @@ from ..providers.base import json_response
 from . import models as m
 from .arguments import context_of, optional_tenant
 from .endpoints import E400, E404, api
-from .problems import AdminProblem
+from .problems import BODY_LIMITS, AdminProblem
 from .views import iso
 
 #: A case can be much larger than a provider request.
 CASE_MAX_BYTES = 256 * 1024 * 1024
+BODY_LIMITS["import_tenant"] = CASE_MAX_BYTES
 
 E409_IDS = Answer("Ids of the case belong to another tenant", m.AdminError)
 
@@ -88,7 +89,7 @@ async def import_tenant(request: web.Request) -> web.StreamResponse:
     newer-version case, or one whose ids another tenant holds, changes nothing."""
     ctx = context_of(request)
     tenant = _tenant(request)
-    raw = await request.clone(client_max_size=CASE_MAX_BYTES).read()
+    raw = await request.read()  # up to CASE_MAX_BYTES (BODY_LIMITS)
     try:
         case = parse_case(raw)
     except InvalidCase as invalid:

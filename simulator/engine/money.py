@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from iso4217 import Currency
 
@@ -22,6 +22,12 @@ EXPONENTS: Mapping[str, int] = {
 NUMERIC_CODES: Mapping[str, str] = {
     f"{c.number:03d}": c.code for c in Currency if c.code in EXPONENTS
 }
+
+
+#: The largest amount in minor units the sandbox holds (a signed 64-bit integer, as stores keep).
+MAX_MINOR = 2**63 - 1
+#: Exact arithmetic on amounts that passed the checks (at most 19 digits before scaling).
+_EXACT = Context(prec=64)
 
 
 class UnknownCurrency(ValueError):
@@ -44,17 +50,23 @@ def exponent(currency: str) -> int:
 
 
 def to_minor(amount: Decimal | int | str, currency: str) -> int:
-    """Convert a major-unit amount (``12.5`` EUR) into minor units (``1250``), exactly."""
+    """Convert a major-unit amount (``12.5`` EUR) into minor units (``1250``), exactly. Any
+    value is judged without rounding or overflow (``1e-999999999``, ``1e999999999``)."""
     try:
         value = Decimal(amount) if not isinstance(amount, Decimal) else amount
     except (InvalidOperation, ValueError):
         raise InvalidAmount(str(amount)) from None
     if not value.is_finite() or value < 0:
         raise InvalidAmount(str(amount))
-    scaled = value.scaleb(exponent(currency))
-    if scaled != scaled.to_integral_value():
+    places = exponent(currency)
+    if decimals(value) > places:
         raise InvalidAmount(f"{amount} has more decimals than {currency} allows")
-    return int(scaled)
+    if value and value.adjusted() + places > len(str(MAX_MINOR)):
+        raise InvalidAmount(f"{amount} is too large")
+    minor = int(value.scaleb(places, _EXACT))
+    if minor > MAX_MINOR:
+        raise InvalidAmount(f"{amount} is too large")
+    return minor
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:
@@ -63,7 +75,12 @@ def to_decimal(minor: int, currency: str) -> Decimal:
 
 
 def decimals(amount: Decimal) -> int:
-    """How many significant decimal places ``amount`` carries (``50.50`` → 1, ``250`` → 0)."""
-    normalized = amount.normalize()
-    exp = normalized.as_tuple().exponent
-    return -exp if isinstance(exp, int) and exp < 0 else 0
+    """How many significant decimal places ``amount`` carries (``50.50`` → 1, ``250`` → 0),
+    counted from its digits: no rounding, whatever its exponent (``1e-999999999`` → 999999999)."""
+    _sign, digits, exp = amount.as_tuple()
+    if not isinstance(exp, int):
+        raise InvalidAmount(str(amount))
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if zeros == len(digits):
+        return 0
+    return max(0, -(exp + zeros))

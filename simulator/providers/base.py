@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import socket
 import struct
 from abc import ABC, abstractmethod
@@ -23,26 +22,29 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from ..appkeys import CONTEXT, PLUGIN, PRINCIPAL
+from ..connections import read_body_in_time
 from ..context import SandboxContext
 from ..engine import Decision, Operation, Payment, Policy, RuleViolation
 from ..faults.injection import Fault
 from ..merchant.samples import Sample
 from ..merchant.signing import MerchantRequest
 from ..openapi import Api
+from ..origins import public_origin
 from ..outcomes.challenge import STANDARD_CHOICES, ChallengeChoice, outcome_of_choice
 from ..outcomes.magic import MagicCard
 from ..outcomes.terminal import TerminalProfile
 from ..services.credentials import Credential
 from ..services.payments import Notification, PaymentNotFound, Scope
+from ..services.tenancy import TenantRefused, chosen_tenant
 from ..store import UnitOfWork
 from ..store.retry import retried
 from ..webhooks import WebhookProfile
+from . import bodies
 
 log = logging.getLogger(__name__)
 
 #: Header that puts a request in a tenant of the caller's choosing (parallel test workers).
 TENANT_HEADER = "X-Sandbox-Tenant"
-_TENANT = re.compile(r"^[A-Za-z0-9._:@-]{1,64}$")
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -197,7 +199,9 @@ class ProviderPlugin(ABC):
 
     @abstractmethod
     async def authenticate(self, request: web.Request) -> Principal:
-        """Check the request's credentials; raise the provider's own 401/403 ApiError."""
+        """Check the request's credentials; raise the provider's own 401/403 ApiError. The
+        pipeline then places the request in the tenant ``tenant_for`` allows, whatever tenant
+        the returned Principal names."""
 
     # --- errors in the provider's own envelope ------------------------------------------
 
@@ -238,39 +242,44 @@ class ProviderPlugin(ABC):
     # --- helpers for handlers -----------------------------------------------------------
 
     async def read(self, request: web.Request, model: type[Model]) -> Model:
-        """Parse a JSON body into ``model``, answering bad input in the provider's envelope."""
+        """Parse a JSON body into ``model`` — its numbers exactly (``bodies.py``) — answering
+        bad input in the provider's envelope."""
         if request.content_type != "application/json":
             raise self.unsupported_media_type()
         raw = await request.read()
         try:
-            return model.model_validate_json(raw)
+            return bodies.validate(model, raw)
+        except bodies.MalformedBody:
+            raise self.malformed_body() from None
         except ValidationError as invalid:
-            if any(e["type"] == "json_invalid" for e in invalid.errors()):
-                raise self.malformed_body() from None
             raise self.invalid_body(field_errors(invalid)) from None
 
     def principal(self, request: web.Request) -> Principal:
         return request[PRINCIPAL]
 
     def tenant_for(self, request: web.Request, credential: Credential) -> str:
-        chosen = request.headers.get(TENANT_HEADER)
-        if chosen is None:
-            return credential.tenant
-        if not _TENANT.match(chosen):
-            raise self.error(400, f"{TENANT_HEADER} must match {_TENANT.pattern}")
-        return chosen
+        """The tenant a request acts in: its credential's own, or the one X-Sandbox-Tenant
+        chooses — any in open mode, only a sub-tenant of the credential's own in strict mode
+        (``services/tenancy.py``). Every provider's authentication names its tenant here."""
+        mode = self.context.credentials.mode
+        try:
+            return chosen_tenant(mode, credential.tenant, request.headers.get(TENANT_HEADER))
+        except TenantRefused as refused:
+            raise self.error(refused.status, str(refused)) from None
 
     # --- the pipeline -------------------------------------------------------------------
 
     @web.middleware
     async def _pipeline(self, request: web.Request, handler: Any) -> web.StreamResponse:
         try:
+            await read_body_in_time(request, self.context.settings.body_timeout)
             match = request.match_info
             if match.http_exception is not None:
                 raise match.http_exception
             endpoint = self.api.endpoint(match.route.name or "")
             if endpoint is not None and not endpoint.public:
                 principal = await self.authenticate(request)
+                principal = self._in_reach(request, principal)
                 request[PRINCIPAL] = principal
                 await self.context.clocks.ensure(principal.tenant)
                 fault = await self._take_fault(principal, endpoint.name)
@@ -294,11 +303,17 @@ class ProviderPlugin(ABC):
             if http.status < 400:
                 raise
             return self.error(http.status, http.reason).response()
-        except asyncio.CancelledError:
-            raise
+        except (asyncio.CancelledError, ConnectionError):
+            raise  # the client went away: nobody to answer, nothing of ours to log
         except Exception:
             log.exception("%s %s failed", request.method, request.path)
             return self.internal_error().response()
+
+    def _in_reach(self, request: web.Request, principal: Principal) -> Principal:
+        """The tenant rule holds for every provider: a request acts in the tenant its
+        credential may reach (``tenant_for``), never in one its authentication chose."""
+        tenant = self.tenant_for(request, principal.credential)
+        return principal if principal.tenant == tenant else Principal(tenant, principal.credential)
 
     async def _take_fault(self, principal: Principal, operation: str) -> Fault | None:
         async def take(uow: UnitOfWork) -> Fault | None:
@@ -337,16 +352,30 @@ def json_response(
     )
 
 
+#: Bodies are validated from parsed JSON (``bodies.py``): say what pydantic says of JSON text,
+#: not of Python objects ("a valid dictionary or instance of OrderRequest").
+_JSON_WORDING = {
+    "model_type": "Input should be an object",
+    "dict_type": "Input should be an object",
+    "list_type": "Input should be a valid array",
+}
+
+
 def field_errors(invalid: ValidationError) -> list[FieldError]:
     return [
-        FieldError(".".join(str(part) for part in e["loc"]) or "body", e["msg"], e["type"])
+        FieldError(
+            ".".join(str(part) for part in e["loc"]) or "body",
+            _JSON_WORDING.get(e["type"], e["msg"]),
+            e["type"],
+        )
         for e in invalid.errors(include_url=False)
     ]
 
 
 def origin_of(request: web.Request) -> str:
-    """``http://127.0.0.1:8480``: where the caller reached the sandbox (for links it hands out)."""
-    return f"{request.scheme}://{request.host}"
+    """``http://127.0.0.1:8480``: the origin of the links the sandbox hands out — never a host
+    the client merely claimed (``origins.py``)."""
+    return public_origin(request, context_of(request).settings)
 
 
 def context_of(request: web.Request) -> SandboxContext:

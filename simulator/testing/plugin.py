@@ -4,6 +4,8 @@
   client for that tenant (``sandbox.admin.advance_clock(5)``). By default the sandbox runs
   in-process (memory store, one per test session, ids repeat with ``--sandbox-seed``);
   ``--sandbox-url URL`` or ``PSP_SANDBOX_URL`` points it at one already running (docker).
+  ``--sandbox-token`` or ``PSP_SANDBOX_ADMIN_TOKEN``: the admin token the admin client sends
+  (and the in-process sandbox then requires).
 - ``webhook_sink``: a local receiver that records deliveries and answers as told.
 
 The fixtures are plain functions: they need no asyncio plugin, and work beside pytest-asyncio
@@ -21,7 +23,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from psp_sandbox.client.sandbox import TENANT_HEADER, SandboxAdmin, SandboxError
+from psp_sandbox.client.sandbox import (
+    TENANT_HEADER,
+    TOKEN_HEADER,
+    SandboxAdmin,
+    SandboxApiError,
+    SandboxError,
+)
 
 if TYPE_CHECKING:  # imported when first used: a test run without the fixtures stays light
     from .server import SandboxServer
@@ -48,7 +56,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--sandbox-token",
         default=os.environ.get(TOKEN_VARIABLE),
-        help=f"admin token of the sandbox at --sandbox-url, if it has one (${TOKEN_VARIABLE})",
+        help="admin token of the sandbox, if it has one; the in-process sandbox then requires"
+        f" it too (${TOKEN_VARIABLE})",
     )
     group.addoption(
         "--webhook-host",
@@ -92,6 +101,12 @@ class Sandbox:
         """Send these with provider requests to stay inside the test's tenant."""
         return {TENANT_HEADER: self.tenant}
 
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """Send these with raw admin API requests: the test's tenant, and the token if any."""
+        token = {TOKEN_HEADER: f"Bearer {self.token}"} if self.token else {}
+        return {**self.headers, **token}
+
     def base_url(self, provider: str) -> str:
         return f"{self.url}/{provider}"
 
@@ -101,7 +116,10 @@ def sandbox_server(request: pytest.FixtureRequest) -> Iterator[SandboxServer]:
     """The in-process sandbox (started on first use, stopped at the end of the session)."""
     from .server import SandboxServer
 
-    with SandboxServer(seed=request.config.getoption("--sandbox-seed")) as server:
+    with SandboxServer(
+        seed=request.config.getoption("--sandbox-seed"),
+        admin_token=request.config.getoption("--sandbox-token") or None,
+    ) as server:
         yield server
 
 
@@ -126,10 +144,19 @@ def sandbox(sandbox_url: str, request: pytest.FixtureRequest) -> Iterator[Sandbo
     tenant = "t-" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
     in_process = not request.config.getoption("--sandbox-url")
     server = request.getfixturevalue("sandbox_server") if in_process else None
-    token = None if in_process else request.config.getoption("--sandbox-token")
+    token = request.config.getoption("--sandbox-token") or None
     view = Sandbox(sandbox_url, tenant, server, token)
     with view.admin:
-        view.admin.reset()
+        try:
+            view.admin.reset()
+        except SandboxApiError as refused:
+            if refused.status != 401:
+                raise
+            pytest.fail(
+                f"the sandbox at {sandbox_url} refused its admin token ({refused.message}): "
+                f"give the one it was started with as --sandbox-token or ${TOKEN_VARIABLE}",
+                pytrace=False,
+            )
         yield view
 
 

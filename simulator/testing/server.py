@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from ..app import create_app
 from ..appkeys import CONTEXT
+from ..connections import server_options
 from ..context import SandboxContext
 from ..services.clock import utc_now
 from ..settings import Settings
@@ -30,9 +31,13 @@ class SandboxServer:
         **overrides: object,
     ) -> None:
         base = settings or Settings(store="memory://", port=0)
-        self.settings = base.model_copy(update={"port": 0, **overrides})
+        # Validated again, so that overrides meet the same rules as a served configuration.
+        self.settings = Settings.model_validate({**base.model_dump(), **overrides, "port": 0})
         self._app = ThreadedApp(
-            lambda: create_app(self.settings, real_now=real_now), "psp-sandbox", self.settings.host
+            lambda: create_app(self.settings, real_now=real_now),
+            "psp-sandbox",
+            self.settings.host,
+            **server_options(self.settings),
         )
 
     @property

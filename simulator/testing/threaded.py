@@ -19,6 +19,7 @@ class ThreadedApp:
         name: str,
         host: str = "127.0.0.1",
         shutdown_timeout: float = 60.0,
+        **server_options: Any,
     ) -> None:
         self.url = ""
         self.runner: web.AppRunner | None = None
@@ -26,6 +27,7 @@ class ThreadedApp:
         self._name = name
         self._host = host
         self._shutdown_timeout = shutdown_timeout
+        self._server_options = server_options
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -55,7 +57,10 @@ class ThreadedApp:
         asyncio.set_event_loop(loop)
         try:
             self.runner = web.AppRunner(
-                self._make_app(), access_log=None, shutdown_timeout=self._shutdown_timeout
+                self._make_app(),
+                access_log=None,
+                shutdown_timeout=self._shutdown_timeout,
+                **self._server_options,
             )
             loop.run_until_complete(self.runner.setup())
             loop.run_until_complete(web.TCPSite(self.runner, self._host, 0).start())

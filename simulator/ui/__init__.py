@@ -3,13 +3,14 @@ card-present terminal."""
 
 from aiohttp import web
 
+from ..connections import bodies_in_time
 from .acs import challenge_page
 from .checkout import checkout_page
 from .terminal import terminal_page
 
 
 def create_pages_app(kind: str) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[bodies_in_time])
     if kind == "acs":
         app.router.add_route("*", "/{challenge_id}", challenge_page, name="acs")
     elif kind == "checkout":

@@ -25,6 +25,7 @@ from ..engine import OperationStatus, Payment, PaymentStatus
 from ..faults.injection import FAULT_KINDS
 from ..outcomes.scripted import NAMED, OPERATIONS
 from ..store import DeliveryFilter
+from .access import require_admin_login
 from .pages import minor, page
 
 STATIC = Path(__file__).parent / "static"
@@ -33,7 +34,7 @@ _TENANT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 
 
 def create_dashboard_app() -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[require_admin_login])
     app.router.add_get("/", overview, name="overview")
     app.router.add_get("/tenants/{tenant}", tenant_page, name="tenant")
     app.router.add_get("/payments/{payment_id}", payment_page, name="payment")

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from ..appkeys import CONTEXT
 from ..context import SandboxContext
+from .access import require_admin_login
 from .pages import page
 
 EXPLORER_PREFIX = "/_sandbox/explorer"
@@ -44,8 +45,9 @@ async def explorer(request: web.Request) -> web.StreamResponse:
 
 
 def create_explorer_app() -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[require_admin_login])
     app.router.add_get("", explorer, name="explorer")
     app.router.add_get("/", explorer)
-    app.router.add_static("/assets", swagger_ui_assets(), name="assets")
+    # Swagger UI's own files: named "static" so that they need no token (they hold no data).
+    app.router.add_static("/assets", swagger_ui_assets(), name="static")
     return app

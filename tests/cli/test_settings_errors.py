@@ -90,7 +90,7 @@ def test_an_unknown_setting_in_the_config_file_lists_the_known_ones(tmp_path: Pa
     config.write_text('colour = "blue"\n')
     line = refused_with(serve("--config", str(config)))
     assert line.startswith(f"Error: colour (config file {config}): no such setting; known: ")
-    assert "auth, credentials, host" in line
+    assert "admin_token, allowed_hosts, auth, body_timeout, credentials, host" in line
 
 
 def test_a_config_file_that_is_not_toml_says_where(tmp_path: Path) -> None:

@@ -51,6 +51,30 @@ def test_minor_units_round_trip(minor: int, currency: str) -> None:
     assert to_minor(to_decimal(minor, currency), currency) == minor
 
 
+@pytest.mark.parametrize(
+    ("amount", "places"),
+    [("1e-999999999", 999_999_999), ("1E+999999999", 0), ("0E-50", 0), ("-0.010", 2), ("1E2", 0)],
+)
+def test_decimals_are_counted_without_rounding_whatever_the_exponent(
+    amount: str, places: int
+) -> None:
+    assert decimals(Decimal(amount)) == places
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["1e-999999999", "1e999999999", "1.0000000000000001", "92233720368547758.08", "1e17"],
+)
+def test_amounts_no_store_can_hold_exactly_are_refused_not_rounded(amount: str) -> None:
+    with pytest.raises(InvalidAmount):
+        to_minor(Decimal(amount), "EUR")
+
+
+def test_the_largest_amount_a_store_holds_still_converts() -> None:
+    assert to_minor(Decimal("92233720368547758.07"), "EUR") == 2**63 - 1
+    assert to_minor(Decimal("1.000000000000000000000000000000000000000"), "EUR") == 100
+
+
 def test_exponents_follow_the_iso_4217_table_of_the_iso4217_package() -> None:
     from iso4217 import Currency
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import httpx
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -35,12 +37,17 @@ def test_what_is_not_a_positive_json_number_in_a_known_currency_is_refused(raw: 
         Money.model_validate_json(raw)
 
 
-def test_amounts_keep_their_json_type_and_decimals_are_checked_per_currency() -> None:
+def test_amounts_are_exact_dump_as_json_numbers_and_decimals_are_checked_per_currency() -> None:
     assert Money.model_validate_json('{"amount": 10, "currency": "EUR"}').amount == 10
-    assert Money.model_validate_json('{"amount": 0.95, "currency": "EUR"}').amount == 0.95
-    check_decimals(0.125, "KWD")
+    assert Money.model_validate_json('{"amount": 0.95, "currency": "EUR"}').amount == Decimal(
+        "0.95"
+    )
+    assert Money.model_validate_json('{"amount": 0.95, "currency": "EUR"}').model_dump(
+        mode="json"
+    ) == {"amount": 0.95, "currency": "EUR"}
+    check_decimals(Decimal("0.125"), "KWD")
     with pytest.raises(ValueError, match="more decimals than JPY allows"):
-        check_decimals(0.5, "JPY")
+        check_decimals(Decimal("0.5"), "JPY")
 
 
 @pytest.mark.parametrize(

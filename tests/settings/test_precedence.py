@@ -14,7 +14,10 @@ from psp_sandbox.simulator.settings import Settings, load_settings
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
     path = tmp_path / "sandbox.toml"
-    path.write_text('seed = 1\nport = 9001\nauth = "strict"\nstore = "memory://"\n')
+    path.write_text(
+        'seed = 1\nport = 9001\nauth = "strict"\nadmin_token = "precedence-tests-token"\n'
+        'store = "memory://"\n'
+    )
     return path
 
 

@@ -1,5 +1,5 @@
 """Fiserv's request authentication: ``Api-Key``, ``Client-Request-Id``, ``Timestamp`` (a
-five-minute window on the tenant clock) and ``Message-Signature``.
+five-minute window around real time) and ``Message-Signature``.
 
 The signature is ``Base64(HMAC-SHA256(secret, ApiKey + ClientRequestId + Timestamp + body))``;
 Fiserv's own SDKs and docs encode the MAC two ways before Base64 — its lowercase hex digest
@@ -22,6 +22,7 @@ from aiohttp import web
 
 from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
+from ...services.tenancy import own_tenant
 from ..base import ApiError, Principal, ProviderPlugin
 from . import access
 from . import envelope as e
@@ -66,7 +67,9 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
     if credential is None:
         if credentials.mode == "strict":
             raise e.edge(401, e.INVALID_API_KEY)
-        credential = await credentials.provision(Credential("fiserv", api_key, None, api_key))
+        credential = await credentials.provision(
+            Credential("fiserv", api_key, None, own_tenant("fiserv", api_key))
+        )
     tenant = plugin.tenant_for(request, credential)
     if not client_request_id:
         raise e.edge(400, e.INVALID_REQUEST)
@@ -87,15 +90,19 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
         raise e.edge(
             401, e.NOT_AUTHORIZED, response_type="Unauthorized", with_client_request_id=False
         )
-    now_ms = int(now.timestamp() * 1000)
-    if abs(now_ms - int(timestamp)) > TIMESTAMP_WINDOW_MS:
+    # Real time, which is all a merchant knows — or the tenant's clock, for tools that sign
+    # with the time the sandbox shows after POST /_sandbox/clock (scenarios, the guide).
+    sent = int(timestamp)
+    real_ms = int(plugin.context.clocks.real_now().timestamp() * 1000)
+    tenant_ms = int(now.timestamp() * 1000)
+    if min(abs(real_ms - sent), abs(tenant_ms - sent)) > TIMESTAMP_WINDOW_MS:
         raise expired()
     if secret is not None and signature:
         body = await request.read()
         expected = signatures(api_key, client_request_id, timestamp, body, secret)
         if not any(hmac.compare_digest(signature.encode(), s.encode()) for s in expected):
             raise e.edge(403, e.SIGNATURE_INVALID)
-    return Principal(tenant, credential)
+    return Principal(credential.tenant, credential)
 
 
 def expired() -> ApiError:

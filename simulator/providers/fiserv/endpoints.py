@@ -30,6 +30,7 @@ from ...services.requests import (
     fingerprint,
     remember_now,
 )
+from .. import bodies
 from ..base import ApiError, Principal, ProviderPlugin, json_response, plugin_of
 from . import envelope, render
 from .answers import ErrorResponse, TransactionErrorResponse
@@ -62,8 +63,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "type": "apiKey",
         "in": "header",
         "name": "Timestamp",
-        "description": "Epoch milliseconds; requests more than 5 minutes off the tenant's "
-        "clock are refused.",
+        "description": "Epoch milliseconds; requests more than 5 minutes off real time are "
+        "refused (the tenant's virtual clock plays no part).",
     },
     "MessageSignature": {
         "type": "apiKey",
@@ -105,11 +106,11 @@ async def parse(request: web.Request, adapter: TypeAdapter[T]) -> T:
         raise envelope.error(415, envelope.UNSUPPORTED_MEDIA_TYPE, response_type=None)
     raw = await request.read()
     try:
-        return adapter.validate_json(raw)
+        return bodies.validate_as(adapter, raw)
+    except bodies.MalformedBody:
+        raise envelope.bad_request(envelope.field("body", "malformed JSON")) from None
     except ValidationError as invalid:
         problems = invalid.errors(include_url=False)
-        if any(p["type"] == "json_invalid" for p in problems):
-            raise envelope.bad_request(envelope.field("body", "malformed JSON")) from None
         raise envelope.bad_request(*(_detail(p) for p in problems[:10])) from None
 
 

@@ -8,12 +8,18 @@ objects are open. Amount totals are numbers or numeric strings (the docs send ``
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from ..amounts import MajorUnits
+from ..bodies import JsonObject
+
 #: The largest total the sandbox accepts (sandbox-defined; the spec sets no maximum).
 MAX_TOTAL = Decimal("999999999999.999")
+#: ``total ≥ 0`` as the spec says (a zero total is refused where a transaction moves money),
+#: a number or a numeric string (the docs send ``"12.04"``).
+Total = Annotated[Decimal, MajorUnits(maximum=MAX_TOTAL, minimum="zero", strings=True)]
 
 Url = Annotated[str, Field(min_length=1, max_length=2048)]
 
@@ -24,17 +30,17 @@ class _Open(BaseModel):
 
 
 class AmountComponents(_Open):
-    subtotal: Decimal | None = None
-    vatAmount: Decimal | None = None
-    localTax: Decimal | None = None
-    shipping: Decimal | None = None
-    cashback: Decimal | None = None
-    tip: Decimal | None = None
-    surcharge: Decimal | None = None
+    subtotal: Total | None = None
+    vatAmount: Total | None = None
+    localTax: Total | None = None
+    shipping: Total | None = None
+    cashback: Total | None = None
+    tip: Total | None = None
+    surcharge: Total | None = None
 
 
 class Amount(_Open):
-    total: Annotated[Decimal, Field(ge=0, le=MAX_TOTAL, allow_inf_nan=False)]
+    total: Total
     currency: Annotated[str, Field(pattern=r"^(?:[A-Z]{3}|[0-9]{3})$")]
     components: AmountComponents | None = None
 
@@ -91,8 +97,8 @@ class SplitShipment(_Open):
 
 class Order(_Open):
     orderId: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    billing: dict[str, Any] | None = None
-    shipping: dict[str, Any] | None = None
+    billing: JsonObject | None = None
+    shipping: JsonObject | None = None
 
 
 class _Authentication(_Open):
@@ -113,7 +119,7 @@ class _Authentication(_Open):
         Annotated[str, Field(pattern=r"^([0-9]{4})(1[0-2]|0[1-9])(3[01]|0[1-9]|[12][0-9])$")] | None
     ) = None
     recurringFrequency: Annotated[int, Field(ge=1, le=9999)] | None = None
-    cardHolderBrowserParams: dict[str, Any] | None = None
+    cardHolderBrowserParams: JsonObject | None = None
 
 
 class Secure3DAuthenticationRequest(_Authentication):
@@ -366,7 +372,7 @@ class ACSResponse(_Open):
 
 class _Update(_Open):
     storeId: Annotated[str, Field(max_length=20)] | None = None
-    billingAddress: dict[str, Any] | None = None
+    billingAddress: JsonObject | None = None
     securityCode: str | None = None
 
 

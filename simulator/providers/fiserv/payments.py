@@ -154,15 +154,21 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
 # --- parts ------------------------------------------------------------------------------------
 
 
-def money(amount: Amount, now: datetime, transaction_type: str | None = None) -> tuple[str, int]:
-    """ISO currency and minor units; unknown currencies are 50653, too many decimals 10503."""
+def money(
+    amount: Amount, now: datetime, transaction_type: str | None = None, *, zero: bool = False
+) -> tuple[str, int]:
+    """ISO currency and minor units; unknown currencies are 50653, too many decimals 10503 —
+    and so is a zero total where money moves (a void's amount, ``zero``, only names it)."""
     currency = NUMERIC_CODES.get(amount.currency, amount.currency)
     if not is_currency(currency):
         raise refused(UNKNOWN_CURRENCY, now, transaction_type=transaction_type)
     try:
-        return currency, to_minor(amount.total, currency)
+        minor = to_minor(amount.total, currency)
     except InvalidAmount:
         raise refused(INVALID_AMOUNT, now, transaction_type=transaction_type) from None
+    if minor == 0 and not zero:
+        raise refused(INVALID_AMOUNT, now, transaction_type=transaction_type)
+    return currency, minor
 
 
 def components(amount: Amount) -> dict[str, float] | None:

@@ -3,11 +3,11 @@ verification and information, payment links and payment schedules (spec 24.2.0).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from ..bodies import JsonDate
 from .models import (
     Amount,
     CreatePaymentToken,
@@ -117,13 +117,13 @@ class _Schedule(_Open):
 
 class PaymentMethodPaymentSchedulesRequest(_Schedule):
     requestType: Literal["PaymentMethodPaymentSchedulesRequest"]
-    startDate: date
+    startDate: JsonDate
     paymentMethod: PaymentCardPaymentMethod
 
 
 class ReferencedOrderPaymentSchedulesRequest(_Schedule):
     requestType: Literal["ReferencedOrderPaymentSchedulesRequest"]
-    startDate: date
+    startDate: JsonDate
     referencedOrderId: Annotated[str, Field(min_length=1)]
 
 
@@ -138,7 +138,7 @@ class PaymentMethodPaymentSchedulesPatchRequest(_Schedule):
     requestType: Literal[
         "PaymentMethodPaymentSchedulesPatchRequest", "PaymentMethodPaymentSchedulesRequest"
     ]
-    nextAttemptDate: date | None = None
+    nextAttemptDate: JsonDate | None = None
     paymentMethod: PaymentCardPaymentMethod
 
 
@@ -146,7 +146,7 @@ class ReferencedOrderPaymentSchedulesPatchRequest(_Schedule):
     requestType: Literal[
         "ReferencedOrderPaymentSchedulesPatchRequest", "ReferencedOrderPaymentSchedulesRequest"
     ]
-    nextAttemptDate: date | None = None
+    nextAttemptDate: JsonDate | None = None
     referencedOrderId: Annotated[str, Field(min_length=1)]
 
 

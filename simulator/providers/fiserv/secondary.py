@@ -229,7 +229,7 @@ def _check_void_amount(
 ) -> None:
     """An amount in a void must be the voided transaction's own (5007 otherwise)."""
     assert tx.transactionAmount is not None
-    currency, minor = money(tx.transactionAmount, now, "VOID")
+    currency, minor = money(tx.transactionAmount, now, "VOID", zero=True)
     chosen = _void_target(payment, target)
     expected = payment.authorized if chosen is not None and chosen.kind is K.AUTH else None
     if chosen is not None and expected is None:

@@ -8,13 +8,13 @@ of its own; in ``strict`` mode only configured keys are. Configured keys are tak
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from aiohttp import web
 
 from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
+from ...services.tenancy import own_tenant
 from ..base import ApiError, Principal, ProviderPlugin
 from . import mapping
 
@@ -31,7 +31,6 @@ DEFAULT = Credential(
 
 HEADER = "x-api-key"
 _KEY = re.compile(r"^[\x21-\x7e]{20,128}$")
-_TENANT = re.compile(r"^[A-Za-z0-9._:@-]{1,64}$")
 
 
 async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principal:
@@ -44,16 +43,9 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
         if credentials.mode == "strict" or not _KEY.match(key):
             raise denied()
         credential = await credentials.provision(
-            Credential("macropay", key, None, tenant_of_key(key))
+            Credential("macropay", key, None, own_tenant("macropay", key))
         )
-    return Principal(plugin.tenant_for(request, credential), credential)
-
-
-def tenant_of_key(key: str) -> str:
-    """A key that is a valid tenant name is its own tenant; others are named by a digest."""
-    if _TENANT.match(key):
-        return key
-    return "macropay-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+    return Principal(credential.tenant, credential)
 
 
 def denied() -> ApiError:

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..bodies import plain
 from ..wire import AmountNumber, Currency, check_decimals
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -37,6 +38,13 @@ class _Open(BaseModel):
     """An object documented only in part (``…`` in the docs): unknown fields are kept."""
 
     model_config = ConfigDict(extra="allow", strict=True)
+
+    @model_validator(mode="after")
+    def _plain_extras(self) -> Self:
+        """Unknown fields are kept as plain JSON (exact numbers become JSON numbers again)."""
+        if self.__pydantic_extra__:
+            self.__pydantic_extra__ = plain(self.__pydantic_extra__)
+        return self
 
 
 class Money(_Strict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -70,7 +69,7 @@ async def create_order(request: web.Request) -> web.StreamResponse:
     ctx = plugin.context
     body = await plugin.read(request, OrderRequest)
     scope = plugin.principal(request).scope()
-    minor = to_minor(Decimal(str(body.money.amount)), body.money.currency)
+    minor = to_minor(body.money.amount, body.money.currency)
     order_id = ctx.ids.uuid("macropay-order", scope.tenant, await plugin.orders.next(scope.tenant))
     details: dict[str, Any] = {
         "origin": origin_of(request),
@@ -147,7 +146,7 @@ async def refund(request: web.Request) -> web.StreamResponse:
     if not is_currency(currency) or currency != payment.currency:
         raise refused(mapping.INVALID_CURRENCY)
     try:
-        amount = to_minor(Decimal(str(body.money.amount)), currency)
+        amount = to_minor(body.money.amount, currency)
     except InvalidAmount:
         raise refused(mapping.INVALID_REQUEST) from None
     details = {"reason": body.reason}

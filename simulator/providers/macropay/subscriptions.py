@@ -101,7 +101,8 @@ async def create_subscription(request: web.Request) -> web.StreamResponse:
     mids = Mids.of(principal.credential.extra)
     mids.check(body.currency)
     plan = plan_of(principal.credential.extra, body.planId.lower())
-    initial = Decimal(str(body.overwrite.initialAmount)) if body.overwrite else plan.amount
+    overwritten = body.overwrite.initialAmount if body.overwrite else None
+    initial = overwritten if overwritten is not None else plan.amount
     try:
         minor, rebill = to_minor(initial, body.currency), to_minor(plan.amount, body.currency)
     except InvalidAmount:

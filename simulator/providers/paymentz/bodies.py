@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
 from aiohttp import web
+
+from .. import bodies as exact
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -53,8 +54,10 @@ async def _read(request: web.Request) -> Body:
     content_type = request.content_type
     if content_type == JSON:
         try:
-            parsed = orjson.loads(raw)
-        except orjson.JSONDecodeError:
+            # Numbers exactly as written: ``"amount": 12.340000000000000001`` is that text, not
+            # a float's 12.34; NaN, Infinity and absurd numbers or nesting are not JSON here.
+            parsed = exact.load(raw)
+        except exact.MalformedBody:
             raise Malformed("the body is not JSON") from None
         if not isinstance(parsed, dict):
             raise Malformed("the body is not a JSON object")

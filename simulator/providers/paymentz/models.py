@@ -1,10 +1,11 @@
 """Paymentz request models, as the bodies read (bodies.py) nest their dotted names.
 
 Forms carry only strings, so every value is a string here; JSON numbers are taken as their
-decimal text (``"memberId": 11344`` is ``"11344"``, ``"amount": 50.0`` is ``"50.0"`` and so not a
-valid amount). Unknown fields are ignored, as gateways taking forms do. Free text refuses
-characters that neither XML nor a JSON string can carry faithfully (C0 controls but tab, line
-feed and carriage return; lone surrogates).
+decimal text exactly as written (``"memberId": 11344`` is ``"11344"``, ``"amount": 50.0`` is
+``"50.0"`` and so not a valid amount, ``12.340000000000000001`` never becomes ``12.34``).
+Unknown fields are ignored, as gateways taking forms do. Free text refuses characters that
+neither XML nor a JSON string can carry faithfully (C0 controls but tab, line feed and carriage
+return; lone surrogates).
 """
 
 from __future__ import annotations

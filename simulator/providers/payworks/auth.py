@@ -11,7 +11,6 @@ for those configured with it (``extra = {merchants = "<uuid>,<uuid>"}``), others
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 
@@ -19,6 +18,7 @@ from aiohttp import web
 
 from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
+from ...services.tenancy import own_tenant
 from ..base import ApiError, Principal, ProviderPlugin
 from . import mapping
 
@@ -40,7 +40,6 @@ SCHEME = "payworks-apiIdentifier"
 _HEADER = re.compile(
     r"^payworks-apiIdentifier +apiIdentifier=([^\s,=]{1,128}) *, *apiSecretKey=([^\s,]{1,256})$"
 )
-_TENANT = re.compile(r"^[A-Za-z0-9._:@-]{1,64}$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -61,7 +60,7 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
         if credentials.mode == "strict":
             raise refused("Unknown apiIdentifier")
         credential = await credentials.provision(
-            Credential("payworks", identifier, secret, tenant_of(identifier))
+            Credential("payworks", identifier, secret, own_tenant("payworks", identifier))
         )
     if not hmac.compare_digest((credential.secret or "").encode(), secret.encode()):
         raise refused("The apiSecretKey does not match the apiIdentifier")
@@ -87,13 +86,6 @@ def merchant_headers(credential: Credential, request: MerchantRequest) -> dict[s
         "Authorization": f"{SCHEME} apiIdentifier={credential.key},"
         f"apiSecretKey={credential.secret or ''}"
     }
-
-
-def tenant_of(identifier: str) -> str:
-    """An identifier that is a valid tenant name is its own tenant; others go by a digest."""
-    if _TENANT.match(identifier):
-        return identifier
-    return "payworks-" + hashlib.sha256(identifier.encode()).hexdigest()[:24]
 
 
 def refused(message: str) -> ApiError:

@@ -3,7 +3,6 @@ card-present refund of one, for the app to execute with the card."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
@@ -68,7 +67,7 @@ async def _register_charge(
         plugin.name,
         identifier,
         transaction.currency,
-        to_minor(Decimal(str(transaction.amount)), transaction.currency),
+        to_minor(transaction.amount, transaction.currency),
         Intent.SALE,
         {"merchant": merchant, "group": ids.uuid("payworks-group", scope.tenant, number)},
     )
@@ -89,7 +88,7 @@ async def _register_refund(
     charge = payment.operation(charge_id) if payment is not None else None
     if payment is None or charge is None or payment.details.get("merchant") != merchant:
         raise refused(mapping.REFERENCE_NOT_FOUND, f"No transaction {charge_id}")
-    minor = to_minor(Decimal(str(transaction.amount)), transaction.currency)
+    minor = to_minor(transaction.amount, transaction.currency)
     origin = origin_of(request)
 
     def register(current: Payment) -> list[Register]:

@@ -3,8 +3,6 @@ at sandbox-defined paths: payworks does not publish them)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from aiohttp import web
 
 from ...engine import Cancel, Payment, Refund, RuleViolation
@@ -74,7 +72,7 @@ async def refund_transaction(request: web.Request) -> web.StreamResponse:
         **await kept_with(request, merchant, refund.subject, refund.customIdentifier),
         "without_card": True,
     }
-    minor = to_minor(Decimal(str(refund.amount)), refund.currency)
+    minor = to_minor(refund.amount, refund.currency)
 
     def refunded(current: Payment) -> list[Refund]:
         identifier, _session = next_in_group(ctx.ids, current)

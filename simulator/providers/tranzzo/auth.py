@@ -15,6 +15,7 @@ from aiohttp import web
 
 from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
+from ...services.tenancy import own_tenant
 from ..base import ApiError, Principal, ProviderPlugin
 
 #: Documented sandbox test credentials (not secrets: every psp-sandbox has them).
@@ -51,14 +52,20 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
         if credentials.mode == "strict":
             raise unauthorized(plugin)
         credential = await credentials.provision(
-            Credential("tranzzo", api_key, api_secret, api_key, {"endpoints_key": endpoints_key})
+            Credential(
+                "tranzzo",
+                api_key,
+                api_secret,
+                own_tenant("tranzzo", api_key),
+                {"endpoints_key": endpoints_key},
+            )
         )
     elif not (
         _same(credential.secret, api_secret)
         and _same(credential.extra.get("endpoints_key"), endpoints_key)
     ):
         raise unauthorized(plugin)
-    return Principal(plugin.tenant_for(request, credential), credential)
+    return Principal(credential.tenant, credential)
 
 
 async def check_pos(plugin: ProviderPlugin, principal: Principal, pos_id: str) -> Principal:

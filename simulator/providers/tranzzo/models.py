@@ -16,18 +16,13 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from ...engine.money import decimals, is_currency
+from ...engine.money import is_currency
+from ..amounts import MajorUnits
 
 #: The largest amount the sandbox accepts (sandbox-defined; Tranzzo documents none).
 MAX_AMOUNT = Decimal("999999999.99")
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-
-
-def _two_decimals(value: Decimal) -> Decimal:
-    if decimals(value) > 2:
-        raise ValueError("the number of decimal digits must be less than or equal to 2")
-    return value
 
 
 def _iso_currency(value: str) -> str:
@@ -37,7 +32,10 @@ def _iso_currency(value: str) -> str:
 
 
 #: "Must be a positive number. The number of decimal digits must be ≤ 2 (100.00, 250, 50.50)."
-Amount = Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT), AfterValidator(_two_decimals)]
+#: Numeric strings are taken too (sandbox leniency, as Tranzzo's own backend parses them).
+Amount = Annotated[Decimal, MajorUnits(maximum=MAX_AMOUNT, strings=True, places=2)]
+#: Product figures (fiscal data the sandbox keeps but does not act on).
+Figure = Annotated[Decimal, MajorUnits(maximum=MAX_AMOUNT, minimum="zero", strings=True)]
 Currency = Annotated[str, Field(min_length=3, max_length=3), AfterValidator(_iso_currency)]
 PosId = Annotated[str, Field(pattern=UUID_PATTERN, description="Merchant's POS_ID (UUID)")]
 OrderId = Annotated[str, Field(min_length=1, max_length=32, description="Merchant's order id")]
@@ -57,10 +55,10 @@ class Product(_Request):
     category: str | None = None
     description: str | None = None
     currency: str | None = None
-    amount: Decimal | None = None
+    amount: Figure | None = None
     price_type: str | None = None
-    vat: Decimal | None = None
-    qty: Decimal | None = None
+    vat: Figure | None = None
+    qty: Figure | None = None
     payload: str | None = None
 
 

@@ -1,5 +1,5 @@
 """Fixtures for Fiserv tests: a signing client with the sandbox's default test credentials,
-whose Timestamp follows the test tenant's virtual clock."""
+whose Timestamp is real time (give or take a skew the test sets), and the tenant's clock."""
 
 from __future__ import annotations
 
@@ -30,13 +30,18 @@ def card(number: str) -> Card:
 
 
 class TenantClock:
-    """Epoch seconds on the tenant's clock: real time plus what the test advanced."""
+    """Epoch seconds on the tenant's clock: real time plus what the test advanced. Requests
+    are signed with ``signing``: real time plus ``skew`` (a merchant's clock set wrong)."""
 
     def __init__(self) -> None:
         self.offset = 0.0
+        self.skew = 0.0
 
     def __call__(self) -> float:
         return time.time() + self.offset
+
+    def signing(self) -> float:
+        return time.time() + self.skew
 
     async def advance(self, admin: AsyncSandboxAdmin, seconds: float) -> None:
         await admin.advance_clock(seconds)
@@ -51,7 +56,10 @@ def clock() -> TenantClock:
 @pytest.fixture
 async def fiserv(sandbox: Sandbox, clock: TenantClock) -> AsyncIterator[AsyncFiservClient]:
     async with AsyncFiservClient(
-        sandbox.base_url("fiserv") + BASE, CREDENTIALS, headers=sandbox.headers, clock=clock
+        sandbox.base_url("fiserv") + BASE,
+        CREDENTIALS,
+        headers=sandbox.headers,
+        clock=clock.signing,
     ) as client:
         yield client
 

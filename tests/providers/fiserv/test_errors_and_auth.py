@@ -50,7 +50,7 @@ async def test_both_signature_encodings_are_accepted(
         sandbox.base_url("fiserv") + BASE,
         CREDENTIALS,
         headers=sandbox.headers,
-        clock=clock,
+        clock=clock.signing,
         encoding=encoding,  # type: ignore[arg-type]
     ) as client:
         assert (await client.send("POST", "/payments", SALE))["transactionResult"] == "APPROVED"
@@ -61,7 +61,7 @@ async def test_a_wrong_signature_is_403_message_signature_validation_error(
 ) -> None:
     wrong = FiservCredentials(auth.DEFAULT_API_KEY, "not-the-secret")
     async with AsyncFiservClient(
-        sandbox.base_url("fiserv") + BASE, wrong, headers=sandbox.headers, clock=clock
+        sandbox.base_url("fiserv") + BASE, wrong, headers=sandbox.headers, clock=clock.signing
     ) as client:
         answer = await client.call("POST", "/payments", SALE, client_request_id="cid-1")
     assert (answer.status, answer.json()) == (
@@ -79,7 +79,7 @@ async def test_a_missing_signature_with_a_known_secret_is_401_without_client_req
 ) -> None:
     unsigned = FiservCredentials(auth.DEFAULT_API_KEY, None)
     async with AsyncFiservClient(
-        sandbox.base_url("fiserv") + BASE, unsigned, headers=sandbox.headers, clock=clock
+        sandbox.base_url("fiserv") + BASE, unsigned, headers=sandbox.headers, clock=clock.signing
     ) as client:
         answer = await client.call("POST", "/payments", SALE)
     assert (answer.status, answer.json()) == (
@@ -100,10 +100,10 @@ async def test_a_body_changed_after_signing_is_refused(fiserv: AsyncFiservClient
     assert (answer.status, answer.json()["error"]["code"]) == (403, "403")
 
 
-async def test_the_timestamp_window_is_five_minutes_on_the_tenant_clock(
+async def test_the_timestamp_window_is_five_minutes_around_real_time(
     fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
-    clock.offset = -301
+    clock.skew = -301
     stale = await fiserv.call("POST", "/payments", SALE, client_request_id="cid-2")
     assert (stale.status, stale.json()) == (
         403,
@@ -113,13 +113,28 @@ async def test_the_timestamp_window_is_five_minutes_on_the_tenant_clock(
             "error": {"code": "403", "message": "Message Signature has expired"},
         },
     )
-    clock.offset = -299
+    clock.skew = -299
     assert (await fiserv.call("POST", "/payments", SALE)).status == 200
-    clock.offset = 0
-    await clock.advance(admin, 3600)
-    assert (await fiserv.call("POST", "/payments", SALE)).status == 200
-    clock.offset = 0  # real time, an hour behind the tenant's clock
+    clock.skew = 301
     assert (await fiserv.call("POST", "/payments", SALE)).status == 403
+
+
+async def test_a_request_signed_with_real_time_passes_after_the_tenant_clock_moved(
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
+) -> None:
+    """A merchant cannot know the tenant's virtual time: a Timestamp of real time passes
+    however far the clock was moved; one of the tenant's time (what tools that follow the
+    sandbox's clock send) passes too; one five minutes off both is expired."""
+    await clock.advance(admin, 40_000)
+    clock.skew = 0
+    assert (await fiserv.call("POST", "/payments", SALE)).status == 200
+    clock.skew = clock.offset
+    signed_virtually = await fiserv.call("POST", "/payments", SALE, client_request_id="cid-v")
+    assert signed_virtually.status == 200
+    clock.skew = clock.offset // 2
+    expired = await fiserv.call("POST", "/payments", SALE, client_request_id="cid-between")
+    assert expired.status == 403
+    assert expired.json()["error"]["message"] == "Message Signature has expired"
 
 
 async def test_missing_api_key_client_request_id_or_timestamp_is_400(sandbox: Sandbox) -> None:
@@ -153,7 +168,7 @@ async def test_missing_api_key_client_request_id_or_timestamp_is_400(sandbox: Sa
 
 @pytest.fixture
 async def strict_url() -> AsyncIterator[str]:
-    with SandboxServer(auth="strict") as server:
+    with SandboxServer(auth="strict", admin_token="fiserv-tests-admin-token") as server:
         yield server.url
 
 
@@ -176,7 +191,7 @@ async def test_open_mode_accepts_an_unknown_api_key_without_checking_its_signatu
 ) -> None:
     stranger = FiservCredentials(f"key-{uuid.uuid4()}", "a-secret-the-sandbox-never-saw")
     async with AsyncFiservClient(
-        sandbox.base_url("fiserv") + BASE, stranger, headers=sandbox.headers, clock=clock
+        sandbox.base_url("fiserv") + BASE, stranger, headers=sandbox.headers, clock=clock.signing
     ) as client:
         assert (await client.send("POST", "/payments", SALE))["transactionResult"] == "APPROVED"
 

@@ -113,13 +113,13 @@ async def test_a_preauth_is_authorized_and_a_credit_captured(fiserv: AsyncFiserv
 
 async def test_both_base_paths_serve_the_same_orders(sandbox: Sandbox, clock: TenantClock) -> None:
     gateway = AsyncFiservClient(
-        sandbox.base_url("fiserv") + BASE, CREDENTIALS, headers=sandbox.headers, clock=clock
+        sandbox.base_url("fiserv") + BASE, CREDENTIALS, headers=sandbox.headers, clock=clock.signing
     )
     apigee = AsyncFiservClient(
         sandbox.base_url("fiserv") + "/ipp/payments-gateway/v2",
         CREDENTIALS,
         headers=sandbox.headers,
-        clock=clock,
+        clock=clock.signing,
     )
     async with gateway, apigee:
         sale = await apigee.sale("9.99", "EUR", card=VISA, order_id="both-1")

@@ -140,7 +140,9 @@ async def test_a_missing_or_malformed_api_key_is_an_explicit_deny(
 
 async def test_strict_mode_denies_keys_it_was_not_given() -> None:
     configured = {"macropay": [CredentialConfig(key="team-a", tenant="team-a")]}
-    with SandboxServer(auth="strict", credentials=configured) as server:
+    with SandboxServer(
+        auth="strict", credentials=configured, admin_token="macropay-tests-admin-token"
+    ) as server:
         url = f"{server.url}/macropay/v2"
         async with AsyncMacropayClient(url, "an-unknown-key-of-enough-length") as stranger:
             error = await refused(stranger.create_order(1, "EUR"))

@@ -144,7 +144,7 @@ async def test_a_call_needs_the_member_it_acts_for(raw: Raw) -> None:
 
 @pytest.fixture(scope="module")
 def strict() -> Iterator[str]:
-    with SandboxServer(auth="strict") as server:
+    with SandboxServer(auth="strict", admin_token="paymentz-tests-admin-token") as server:
         yield server.url
 
 

@@ -151,6 +151,29 @@ async def test_json_may_mix_dotted_and_nested_names(raw: Raw) -> None:
     assert (answer.status_code, read(answer)["transactionStatus"]) == (200, "Y")
 
 
+@pytest.mark.parametrize(
+    ("amount", "signed", "status", "code"),
+    [
+        # A float parser reads 12.34 and the checksum over "12.34" would pass: never rounded.
+        ("12.340000000000000001", "12.34", 400, "11002"),
+        ("50.00", "50.00", 200, "00001"),
+        ("1e999999999", "1e999999999", 400, "11003"),
+        ("NaN", "NaN", 400, "11003"),
+    ],
+)
+async def test_a_json_amount_is_read_exactly_as_written(
+    raw: Raw, amount: str, signed: str, status: int, code: str
+) -> None:
+    fields = payment_fields("o-1", amount=signed)
+    body = json.dumps(fields).replace(f'"amount": "{signed}"', f'"amount": {amount}')
+    answer = await raw.http.post(
+        raw.url + "/payments",
+        content=body,
+        headers={**raw.headers, "AuthToken": raw.token, "Content-Type": "application/json"},
+    )
+    assert result_of(answer) == (status, code), answer.text
+
+
 # --- refusals, exact codes, JSON and XML --------------------------------------------------
 
 

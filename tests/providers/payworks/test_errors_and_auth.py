@@ -115,10 +115,17 @@ async def test_the_default_credentials_act_for_any_merchant_in_open_mode(
     ("body", "kind", "message"),
     [
         ("{", "ParameterInvalid", "The body is not valid JSON"),
+        # NaN and Infinity are not JSON (RFC 8259): malformed, as on every provider.
         ('{"transaction": {"amount": NaN, "currency": "EUR", "type": "CHARGE"}}',
-         "ParameterInvalid", "transaction.amount: must be a finite number"),
+         "ParameterInvalid", "The body is not valid JSON"),
         ('{"transaction": {"amount": -Infinity, "currency": "EUR", "type": "CHARGE"}}',
-         "ParameterInvalid", "transaction.amount: must be a finite number"),
+         "ParameterInvalid", "The body is not valid JSON"),
+        # Read exactly: a float parser would charge 1.00.
+        ('{"transaction": {"amount": 1.0000000000000001, "currency": "EUR", "type": "CHARGE"}}',
+         "ParameterInvalid",
+         "transaction.amount: Decimal input should have no more than 4 decimal places"),
+        ('{"transaction": {"amount": 1e-999999999, "currency": "EUR", "type": "CHARGE"}}',
+         "ParameterInvalid", "The body is not valid JSON"),
         ("[]", "ParameterInvalid", "body: Input should be an object"),
         ("{}", "ParameterMissing", "transaction: Field required"),
         ('{"transaction": {"amount": 1, "currency": "EUR"}}',

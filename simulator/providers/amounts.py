@@ -1,0 +1,98 @@
+"""Money on the wire: the one pydantic type every provider's amount fields are declared with.
+
+``Annotated[Decimal, MajorUnits(maximum=...)]`` reads an amount exactly — from the Decimal the
+body parser kept (``bodies.py``), an integer, or, where the provider takes them, a numeric
+string — and judges it without rounding: finite, within the provider's bounds, with no more
+decimal places than any currency has. A bool, a string where the provider wants a number,
+``"1e-999999999"`` or ``1.0000000000000001`` is refused with the provider's own validation
+error: never rounded, never a 500. Whether the places fit the payment's currency is the
+provider's call (``engine.money.to_minor``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticKnownError, core_schema
+
+from ..engine.money import decimals
+
+#: The most decimal places an ISO 4217 currency has (CLF, UYW).
+MAX_PLACES = 4
+#: A number as JSON writes one (``12``, ``12.04``, ``1.5e3``), for providers that take strings.
+NUMBER = r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$"
+_NUMBER = re.compile(NUMBER)
+
+
+@dataclass(frozen=True)
+class MajorUnits:
+    """An amount in major units: more than zero (or at least zero), at most ``maximum``, with
+    at most ``places`` decimal places; JSON numbers, and numeric strings too when ``strings``.
+    Dumped as a JSON number."""
+
+    maximum: Decimal
+    minimum: Literal["positive", "zero"] = "positive"
+    strings: bool = False
+    places: int = MAX_PLACES
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            self.validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _number, when_used="json"
+            ),
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        number: dict[str, Any] = {
+            "type": "number",
+            "maximum": float(self.maximum),
+            "multipleOf": float(Decimal(1).scaleb(-self.places)),
+        }
+        number["exclusiveMinimum" if self.minimum == "positive" else "minimum"] = 0
+        if not self.strings:
+            return number
+        return {"anyOf": [number, {"type": "string", "pattern": NUMBER}]}
+
+    def validate(self, value: Any) -> Decimal:
+        """The exact amount, or pydantic's own error (its usual type and message)."""
+        amount = self._exact(value)
+        if not amount.is_finite():
+            raise PydanticKnownError("finite_number")
+        if self.minimum == "positive" and not amount > 0:
+            raise PydanticKnownError("greater_than", {"gt": 0})
+        if not amount >= 0:
+            raise PydanticKnownError("greater_than_equal", {"ge": 0})
+        if amount > self.maximum:
+            raise PydanticKnownError("less_than_equal", {"le": self.maximum})
+        if decimals(amount) > self.places:
+            raise PydanticKnownError("decimal_max_places", {"decimal_places": self.places})
+        return amount
+
+    def _exact(self, value: Any) -> Decimal:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return Decimal(value)
+        if isinstance(value, float):  # Python callers only: bodies arrive as Decimal
+            return Decimal(repr(value))
+        if isinstance(value, str) and self.strings:
+            if not _NUMBER.match(value):
+                raise PydanticKnownError("decimal_parsing")
+            try:
+                return Decimal(value)
+            except InvalidOperation:  # an exponent past any Decimal's: "1e99999999999999999999"
+                raise PydanticKnownError("decimal_parsing") from None
+        raise PydanticKnownError("float_type")
+
+
+def _number(amount: Decimal) -> int | float:
+    """The JSON number of a checked amount (at most 16 significant digits: exact as a double)."""
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
