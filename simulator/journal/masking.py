@@ -37,7 +37,9 @@ _PIN = re.compile(
     r"""(?P<key>["']?\bpin\b["']?\s*[:=]\s*)(?P<value>"[0-9]{4,12}"|[0-9]{4,12}\b)""",
     re.IGNORECASE,
 )
-_BLOB = re.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")
+#: A run of 24 or more base64 (or base64url) characters, matched from the run's first one only:
+#: trying every position inside shorter runs (any long word) made this the slowest scan.
+_BLOB = re.compile(r"[A-Za-z0-9+/_-](?<![A-Za-z0-9+/_-].)[A-Za-z0-9+/_-]{23,}={0,2}")
 #: Words without which (in any case) ``_CODE`` and ``_PIN`` cannot match.
 _CODE_WORDS = ("cvv", "cvc", "csc", "security")
 #: The only non-ASCII letters case-insensitive matching takes for ASCII ones (İ ı ſ and the
@@ -49,14 +51,32 @@ def mask_text(text: str) -> str:
     """``text`` with every card number, security code, PIN and encoded card blob masked."""
     text = _BLOB.sub(_blob, text)
     text = _PAN.sub(lambda m: mask(re.sub(r"[ -]", "", m.group())), text)
-    # Most bodies name no security code and no PIN: skip those scans when the words are absent.
+    # Most bodies name no security code and no PIN: find the words first (in lower case, unless
+    # a letter that folds into ASCII makes the lowered text differ), and scan only from there.
     folding = not text.isascii() and any(letter in text for letter in _FOLDING)
     lowered = None if folding else text.lower()
-    if lowered is None or "pin" in lowered:
-        text = _PIN.sub(_code, text)
-    if lowered is None or any(word in lowered for word in _CODE_WORDS):
-        text = _CODE.sub(_code, text)
-    return text
+    text = _sub_after(_PIN, text, lowered, ("pin",), len('"'))
+    return _sub_after(_CODE, text, lowered, _CODE_WORDS, len('"card_'))
+
+
+def _sub_after(
+    pattern: re.Pattern[str], text: str, lowered: str | None, words: tuple[str, ...], lead: int
+) -> str:
+    """``pattern.sub(_code, text)``, scanning only from ``lead`` characters before the first
+    of ``words`` in ``lowered`` (every match holds one of them, at most ``lead`` from its
+    start); with ``lowered`` None, the whole text."""
+    begin = 0
+    if lowered is not None:
+        found = [at for word in words if (at := lowered.find(word)) >= 0]
+        if not found:
+            return text
+        begin = max(0, min(found) - lead)
+    parts: list[str] = []
+    done = 0
+    for match in pattern.finditer(text, begin):  # sees the text before ``begin`` for \b
+        parts += (text[done : match.start()], _code(match))
+        done = match.end()
+    return "".join(parts) + text[done:] if parts else text
 
 
 def excerpt(body: bytes, limit: int = EXCERPT) -> str:
