@@ -94,7 +94,9 @@ async def _fill(store_url: str, count: int) -> int:
         for first in range(0, count, 1000):
             async with store.begin() as uow:
                 for i in range(first, min(count, first + 1000)):
-                    uow.save_payment(replace(template, id=f"rss-copy-{i:07}", reference=f"rss-copy-{i}"))
+                    uow.save_payment(
+                        replace(template, id=f"rss-copy-{i:07}", reference=f"rss-copy-{i}")
+                    )
                 await uow.commit()
         gc.collect()
         return (_rss() - before) // count

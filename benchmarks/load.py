@@ -84,14 +84,16 @@ class Workloads:
         yield "/", self.tranzzo.purchase(f"{self.prefix}-{n}", 100, "UAH", card=_tranzzo(VISA))
 
     def tranzzo_purchase(self, n: int) -> Iterator[tuple[str, Flow[Any]]]:
-        yield "/tranzzo", self.tranzzo.purchase(
-            f"{self.prefix}-{n}", 100, "UAH", card=_tranzzo(VISA)
+        yield (
+            "/tranzzo",
+            self.tranzzo.purchase(f"{self.prefix}-{n}", 100, "UAH", card=_tranzzo(VISA)),
         )
 
     def fiserv_sale(self, n: int) -> Iterator[tuple[str, Flow[Any]]]:
         card = FiservCard(VISA, "12", "30")
-        yield "/fiserv/gateway/v2", self.fiserv.sale(
-            "10.00", "EUR", card=card, order_id=f"{self.prefix}-{n}"
+        yield (
+            "/fiserv/gateway/v2",
+            self.fiserv.sale("10.00", "EUR", card=card, order_id=f"{self.prefix}-{n}"),
         )
 
     def macropay_order_and_pay(self, n: int) -> Iterator[tuple[str, Flow[Any]]]:
