@@ -6,16 +6,16 @@ import importlib
 
 import click
 
-#: Subcommand -> its module. ``serve`` then pays for no other command's imports (the scenario
-#: runner, httpx, rich ...), which kept its start-up near two seconds.
+#: Subcommand -> (its module, the command's name there). ``serve`` then pays for no other
+#: command's imports (the scenario runner, httpx, rich ...), which kept its start-up near 2 s.
 _COMMANDS = {
-    "serve": "serve",
-    "reset": "reset",
-    "export": "export",
-    "load": "load",
-    "listen": "listen",
-    "trigger": "trigger",
-    "scenario": "scenario",
+    "serve": ("serve", "serve"),
+    "reset": ("reset", "reset"),
+    "export": ("export", "export"),
+    "import": ("load", "load"),
+    "listen": ("listen", "listen"),
+    "trigger": ("trigger", "trigger"),
+    "scenario": ("scenario", "scenario"),
 }
 
 
@@ -28,8 +28,10 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in _COMMANDS:
             return super().get_command(ctx, cmd_name)
-        module = importlib.import_module(f"{__name__}.{_COMMANDS[cmd_name]}")
-        command: click.Command = getattr(module, cmd_name)
+        module_name, attribute = _COMMANDS[cmd_name]
+        command: click.Command = getattr(
+            importlib.import_module(f"{__name__}.{module_name}"), attribute
+        )
         return command
 
 

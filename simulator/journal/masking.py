@@ -40,6 +40,9 @@ _PIN = re.compile(
 #: A run of 24 or more base64 (or base64url) characters, matched from the run's first one only:
 #: trying every position inside shorter runs (any long word) made this the slowest scan.
 _BLOB = re.compile(r"[A-Za-z0-9+/_-](?<![A-Za-z0-9+/_-].)[A-Za-z0-9+/_-]{23,}={0,2}")
+#: Lower-case hex and dashes (UUIDs, hex tokens). Decoded as base64, every third byte of such a
+#: run is 0x68 or above, so it cannot hold three digits in a row: no card number, no code.
+_HEX = re.compile(r"[0-9a-f-]+")
 #: Words without which (in any case) ``_CODE`` and ``_PIN`` cannot match.
 _CODE_WORDS = ("cvv", "cvc", "csc", "security")
 #: The only non-ASCII letters case-insensitive matching takes for ASCII ones (İ ı ſ and the
@@ -94,6 +97,8 @@ def _code(match: re.Match[str]) -> str:
 
 def _blob(match: re.Match[str]) -> str:
     token = match.group()
+    if _HEX.fullmatch(token):  # a UUID or a hex token: nothing to decode
+        return token
     try:
         decoded = base64.b64decode(token + "=" * (-len(token) % 4), altchars=_alt(token))
     except (binascii.Error, ValueError):
