@@ -45,8 +45,8 @@ _BLOB = re.compile(r"[A-Za-z0-9+/_-](?<![A-Za-z0-9+/_-].)[A-Za-z0-9+/_-]{23,}={0
 _HEX = re.compile(r"[0-9a-f-]+")
 #: Words without which (in any case) ``_CODE`` and ``_PIN`` cannot match.
 _CODE_WORDS = ("cvv", "cvc", "csc", "security")
-#: The only non-ASCII letters case-insensitive matching takes for ASCII ones (İ ı ſ and the
-#: Kelvin sign): text holding one is always scanned in full.
+#: The only non-ASCII letters case-insensitive matching takes for ASCII ones (capital I with a
+#: dot, dotless i, long s, the Kelvin sign): text holding one is always scanned in full.
 _FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
