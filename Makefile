@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
 
-.PHONY: run test lint typecheck pytest browser postgres bench clean
+.PHONY: run test lint typecheck pytest browser postgres bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: $(VENV)/.dev postgres
 	$(BIN)/python -m benchmarks.providers
 	$(BIN)/python -m benchmarks.scale
 	$(BIN)/python -m benchmarks.heavy_reads
+
+## Retake docs/images/dashboard.png, the README's picture of the dashboard.
+screenshots: $(VENV)/.dev browser
+	$(BIN)/python docs/images/dashboard.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

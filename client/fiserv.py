@@ -29,7 +29,7 @@ import hmac
 import json
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -300,6 +300,23 @@ class FiservApi:
     def delete_token(self, value: str) -> Flow[Any]:
         return self.send("DELETE", f"/payment-tokens/{value}")
 
+    def update_tokens(self, tokens: Sequence[tuple[str, Card]]) -> Flow[Any]:
+        """PATCH /payment-tokens: put new cards behind existing tokens (``(value, card)``)."""
+        body = {
+            "requestType": "PaymentCardPaymentTokenUpdateRequest",
+            "paymentTokens": [
+                {"value": value, "reusable": True, "declineDuplicates": False,
+                 "paymentCard": card.as_json()}
+                for value, card in tokens
+            ],
+        }  # fmt: skip
+        return self.send("PATCH", "/payment-tokens", body)
+
+    def access_token(self, domain: str, token: str, *, public_key: bool = False) -> Flow[Any]:
+        """POST /authentication/access-tokens: a tokenId for ``Authorization: Bearer``."""
+        body = {"domain": domain, "token": token, "publicKeyRequired": public_key}
+        return self.send("POST", "/authentication/access-tokens", body)
+
     # --- plumbing -------------------------------------------------------------------------
 
     def send(
@@ -309,9 +326,12 @@ class FiservApi:
         body: Mapping[str, Any] | None = None,
         *,
         client_request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Flow[Any]:
         """Sign and send; the JSON answer, or the FiservApiError it is."""
-        answer = yield from self.call(method, path, body, client_request_id=client_request_id)
+        answer = yield from self.call(
+            method, path, body, client_request_id=client_request_id, headers=headers
+        )
         return _result(answer)
 
     def call(
@@ -384,6 +404,8 @@ class FiservClient(SyncClient[FiservApi]):
     create_token = blocking(FiservApi.create_token)
     token = blocking(FiservApi.token)
     delete_token = blocking(FiservApi.delete_token)
+    update_tokens = blocking(FiservApi.update_tokens)
+    access_token = blocking(FiservApi.access_token)
     send = blocking(FiservApi.send)
     call = blocking(FiservApi.call)
 
@@ -424,6 +446,8 @@ class AsyncFiservClient(AsyncClient[FiservApi]):
     create_token = awaiting(FiservApi.create_token)
     token = awaiting(FiservApi.token)
     delete_token = awaiting(FiservApi.delete_token)
+    update_tokens = awaiting(FiservApi.update_tokens)
+    access_token = awaiting(FiservApi.access_token)
     send = awaiting(FiservApi.send)
     call = awaiting(FiservApi.call)
 

@@ -187,6 +187,31 @@ class MacropayApi:
         body.update({k: v for k, v in optional.items() if v is not None})
         return self._post("/orders", body)
 
+    def create_subscription(
+        self,
+        /,
+        plan_id: str,
+        currency: str,
+        event_url: str,
+        *,
+        initial_amount: Amount | None = None,
+        redirect_url: RedirectUrls | None = None,
+        token: tuple[str, str, str] | None = None,
+        **fields: Any,
+    ) -> Flow[Any]:
+        """POST /subscriptions: a subscription to a back-office plan. Its answer is the initial
+        order (with ``subscriptionId``); with ``token`` = (tokenId, parentTransactionId,
+        parentOrderId) the initial payment is charged at once with that token."""
+        body: dict[str, Any] = {"planId": plan_id, "currency": currency,
+                                "eventSubscriptionUrl": event_url, **fields}  # fmt: skip
+        if initial_amount is not None:
+            body["overwrite"] = {"initialAmount": money(initial_amount, currency)["amount"]}
+        if redirect_url is not None:
+            body["redirectUrl"] = redirect_url.as_json()
+        if token is not None:
+            body.update(tokenId=token[0], parentTransactionId=token[1], parentOrderId=token[2])
+        return self._post("/subscriptions", body)
+
     def pay_with_card(self, order_id: str, card: Card, *, as_base64: bool = False) -> Flow[Any]:
         """POST /orders/{orderId}/pay with the card (sandbox form; base64 in place of the blob)."""
         data: Any = card.as_data()
@@ -253,6 +278,7 @@ class MacropayClient(SyncClient[MacropayApi]):
         super().__init__(api, base_url, headers=headers, timeout=timeout, http=http)
 
     create_order = blocking(MacropayApi.create_order)
+    create_subscription = blocking(MacropayApi.create_subscription)
     pay_with_card = blocking(MacropayApi.pay_with_card)
     pay_with_token = blocking(MacropayApi.pay_with_token)
     pay = blocking(MacropayApi.pay)
@@ -277,6 +303,7 @@ class AsyncMacropayClient(AsyncClient[MacropayApi]):
         super().__init__(api, base_url, headers=headers, timeout=timeout, http=http)
 
     create_order = awaiting(MacropayApi.create_order)
+    create_subscription = awaiting(MacropayApi.create_subscription)
     pay_with_card = awaiting(MacropayApi.pay_with_card)
     pay_with_token = awaiting(MacropayApi.pay_with_token)
     pay = awaiting(MacropayApi.pay)
@@ -305,6 +332,8 @@ def parse_notification(body: bytes) -> dict[str, Any]:
         _check_action(message.get("action"))
     if "error" in message:
         _check_error(message["error"])
+    if "chargebackInfo" in message:
+        _check_chargeback_info(message["chargebackInfo"])
     return message
 
 
@@ -373,6 +402,19 @@ def _check_error(value: Any) -> None:
         isinstance(value.get(k), str) for k in ("code", "message")
     ):
         raise InvalidMessage("error needs code and message")
+
+
+#: ``chargebackInfo`` fields and their documented maximum lengths.
+_CHARGEBACK_INFO = {"reasonCode": 20, "category": 100, "description": 400}
+
+
+def _check_chargeback_info(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise InvalidMessage("chargebackInfo is an object")
+    for key, longest in _CHARGEBACK_INFO.items():
+        field = value.get(key)
+        if field is not None and (not isinstance(field, str) or len(field) > longest):
+            raise InvalidMessage(f"chargebackInfo.{key} is a string of at most {longest}")
 
 
 def _result(answer: Answer) -> Any:

@@ -132,6 +132,29 @@ class SandboxAdminApi:
         body = {"outcome": outcome, **({"operation_id": operation_id} if operation_id else {})}
         return self.call("POST", f"/payments/{payment_id}/resolve", body)
 
+    def dispute(
+        self,
+        payment_id: str,
+        stage: str,
+        *,
+        amount: int | None = None,
+        reason: str | None = None,
+        category: str | None = None,
+        description: str | None = None,
+    ) -> Flow[Any]:
+        """Open a dispute on a payment (``inquiry``, ``chargeback``) or move its open one
+        (``chargeback``, ``reversed``, ``won``, ``lost``); ``amount`` in minor units."""
+        body = _present(
+            {
+                "stage": stage,
+                "amount": amount,
+                "reason": reason,
+                "category": category,
+                "description": description,
+            }
+        )
+        return self.call("POST", f"/payments/{payment_id}/dispute", body)
+
     def clock(self) -> Flow[Any]:
         return self.call("GET", "/clock")
 
@@ -328,6 +351,7 @@ class SandboxAdmin(SyncClient[SandboxAdminApi]):
     complete_challenge = blocking(SandboxAdminApi.complete_challenge)
     execute = blocking(SandboxAdminApi.execute)
     resolve = blocking(SandboxAdminApi.resolve)
+    dispute = blocking(SandboxAdminApi.dispute)
     clock = blocking(SandboxAdminApi.clock)
     advance_clock = blocking(SandboxAdminApi.advance_clock)
     queue_outcome = blocking(SandboxAdminApi.queue_outcome)
@@ -376,6 +400,7 @@ class AsyncSandboxAdmin(AsyncClient[SandboxAdminApi]):
     complete_challenge = awaiting(SandboxAdminApi.complete_challenge)
     execute = awaiting(SandboxAdminApi.execute)
     resolve = awaiting(SandboxAdminApi.resolve)
+    dispute = awaiting(SandboxAdminApi.dispute)
     clock = awaiting(SandboxAdminApi.clock)
     advance_clock = awaiting(SandboxAdminApi.advance_clock)
     queue_outcome = awaiting(SandboxAdminApi.queue_outcome)

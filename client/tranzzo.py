@@ -21,7 +21,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -101,10 +101,18 @@ class TranzzoApi:
     def auth(self, /, order_id: str, amount: Amount, currency: str, **kw: Any) -> Flow[Any]:
         return self.payment("auth", order_id, amount, currency, **kw)
 
+    def lookup(self, /, order_id: str, amount: Amount, currency: str, **kw: Any) -> Flow[Any]:
+        """A card lookup (card verification): nothing is held or charged."""
+        return self.payment("lookup", order_id, amount, currency, **kw)
+
+    def p2p(self, /, order_id: str, amount: Amount, currency: str, **kw: Any) -> Flow[Any]:
+        """A card-to-card (p2p) transfer."""
+        return self.payment("p2p", order_id, amount, currency, **kw)
+
     def payment(
         self,
         /,
-        method: Literal["purchase", "auth", "credit"],
+        method: Literal["purchase", "auth", "credit", "lookup", "p2p"],
         order_id: str,
         amount: Amount,
         currency: str,
@@ -156,6 +164,24 @@ class TranzzoApi:
         if amount is not None:
             body["charge_amount"] = _number(amount)
         return _result((yield self._post("/api/v1/capture", body)))
+
+    def split_capture(
+        self,
+        /,
+        order_id: str,
+        currency: str,
+        amount: Amount,
+        split: Sequence[tuple[str, Amount]],
+        **fields: Any,
+    ) -> Flow[Any]:
+        """POST /api/v1/split/capture: ``amount`` of the authorization, shared among
+        sub-merchants as ``(sub_merchant_id, amount)`` pairs that add up to it."""
+        body = self._secondary(order_id, currency, fields)
+        body["charge_amount"] = _number(amount)
+        body["split"] = [
+            {"amount": _number(share), "sub_merchant_id": merchant} for merchant, share in split
+        ]
+        return _result((yield self._post("/api/v1/split/capture", body)))
 
     def void(self, /, order_id: str, currency: str, **fields: Any) -> Flow[Any]:
         """POST /api/v1/void — the whole authorization."""
@@ -242,8 +268,11 @@ class TranzzoClient(SyncClient[TranzzoApi]):
 
     purchase = blocking(TranzzoApi.purchase)
     auth = blocking(TranzzoApi.auth)
+    lookup = blocking(TranzzoApi.lookup)
+    p2p = blocking(TranzzoApi.p2p)
     payment = blocking(TranzzoApi.payment)
     capture = blocking(TranzzoApi.capture)
+    split_capture = blocking(TranzzoApi.split_capture)
     void = blocking(TranzzoApi.void)
     refund = blocking(TranzzoApi.refund)
     order_status = blocking(TranzzoApi.order_status)
@@ -270,8 +299,11 @@ class AsyncTranzzoClient(AsyncClient[TranzzoApi]):
 
     purchase = awaiting(TranzzoApi.purchase)
     auth = awaiting(TranzzoApi.auth)
+    lookup = awaiting(TranzzoApi.lookup)
+    p2p = awaiting(TranzzoApi.p2p)
     payment = awaiting(TranzzoApi.payment)
     capture = awaiting(TranzzoApi.capture)
+    split_capture = awaiting(TranzzoApi.split_capture)
     void = awaiting(TranzzoApi.void)
     refund = awaiting(TranzzoApi.refund)
     order_status = awaiting(TranzzoApi.order_status)

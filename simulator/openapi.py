@@ -3,6 +3,8 @@ answers; the same table registers the aiohttp routes and renders the OpenAPI 3.1
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,13 +100,24 @@ class Api:
     def delete(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
         return self.route("DELETE", path, **kw)
 
-    def register(self, app: web.Application, prefix: str = "", *, alias: str = "") -> None:
+    def register(
+        self,
+        app: web.Application,
+        prefix: str = "",
+        *,
+        alias: str = "",
+        only: Mapping[str, str] | None = None,
+    ) -> None:
         """Add every endpoint's route under ``prefix``. To serve the same table under a second
         prefix, register it again with an ``alias`` (route names must be unique); the
-        aliased routes still resolve to their endpoints."""
+        aliased routes still resolve to their endpoints. ``only`` serves just the endpoints it
+        names, each at the path it gives (a legacy path of one operation)."""
         for e in self.endpoints:
+            if only is not None and e.name not in only:
+                continue
             name = f"{e.name}{_ALIAS}{alias}" if alias else e.name
-            app.router.add_route(e.method, prefix + e.path, e.handler, name=name)
+            path = only[e.name] if only is not None else e.path
+            app.router.add_route(e.method, prefix + path, e.handler, name=name)
             self._by_name[name] = e
 
     def endpoint(self, name: str) -> Endpoint | None:
@@ -183,10 +196,20 @@ def _answer(answer: Answer, schemas: dict[str, Any]) -> dict[str, Any]:
 
 
 def _schema(model: Any, schemas: dict[str, Any], mode: str) -> dict[str, Any]:
-    schema = TypeAdapter(model).json_schema(ref_template=_REF, mode=mode)  # type: ignore[arg-type]
+    try:
+        schema = copy.deepcopy(_json_schema(model, mode))
+    except TypeError:  # an unhashable annotation: its schema is made each time
+        schema = _json_schema.__wrapped__(model, mode)
     schemas.update(schema.pop("$defs", {}))
     title = schema.get("title")
     if isinstance(title, str) and schema.get("type") == "object" and hasattr(model, "model_fields"):
         schemas[title] = schema
         return {"$ref": _REF.format(model=title)}
     return schema
+
+
+@functools.cache
+def _json_schema(model: Any, mode: str) -> dict[str, Any]:
+    """A model's JSON Schema, made once: answer models (error envelopes above all) stand under
+    many operations, and making their schemas is most of what building a document costs."""
+    return TypeAdapter(model).json_schema(ref_template=_REF, mode=mode)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from pydantic import BaseModel
 
 from psp_sandbox.simulator.openapi import Answer, Api
 
@@ -65,3 +66,33 @@ def test_a_path_parameter_the_endpoint_describes_replaces_the_plain_one() -> Non
         {"name": "part", "in": "path", "required": True, "schema": {"type": "string"}},
         described,
     ]
+
+
+def test_a_model_answered_by_many_endpoints_is_described_alike_in_every_document() -> None:
+    """Schemas are made once per model; each document gets its own copy to keep."""
+
+    class Problem(BaseModel):
+        code: str
+        detail: Inner
+
+    class Inner(BaseModel):
+        field: str
+
+    Problem.model_rebuild()
+    api = Api()
+    for n in range(3):
+
+        @api.get(f"/things/{n}", name=f"thing{n}", answers={404: Answer("None", Problem)})
+        async def thing(request: web.Request) -> web.StreamResponse:
+            raise web.HTTPNotFound
+
+    first = api.document(title="t", version="1")
+    first["components"]["schemas"]["Problem"]["properties"].clear()
+    second = api.document(title="t", version="1")
+    assert set(second["components"]["schemas"]) == {"Problem", "Inner"}
+    assert set(second["components"]["schemas"]["Problem"]["properties"]) == {"code", "detail"}
+    for n in range(3):
+        answer = second["paths"][f"/things/{n}"]["get"]["responses"]["404"]
+        assert answer["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/Problem"
+        }

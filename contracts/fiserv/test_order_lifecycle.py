@@ -6,10 +6,11 @@ postAuths — partial, several while ``splitShipment.finalShipment`` is false, t
 closing the order — and voided as a whole while nothing is captured (on any day). A void of a
 sale or postAuth is accepted on its own day only (tenant clock) and while nothing was returned;
 voiding a postAuth re-opens the preauth. Returns are partial and repeated, their sum never above
-what was captured; after a return no postAuth follows. Invariants after every step: captured ≤
-authorized, returned ≤ captured, every transaction's type, amount, result and state as the
-model says, no ``transactionStatus`` on inquiries, and every refusal a documented
-409 GatewayDeclined.
+what was captured, and come on a later day than the order's latest capture (seed 003: void on
+the day, return afterwards); after a return no postAuth follows. Invariants after every step:
+captured ≤ authorized, returned ≤ captured, every transaction's type, amount, result and
+state as the model says, no ``transactionStatus`` on inquiries, and every refusal a
+documented 409 GatewayDeclined.
 """
 
 from __future__ import annotations
@@ -239,7 +240,9 @@ class FiservOrders(RuleBasedStateMachine):
         self.last = order
         left = order.captured - order.returned
         amount = max(1, max(left, 1) * share // 100)
-        ok = not order.voided and 0 < amount <= left
+        moved = [t.day for t in order.txns if t.type in ("SALE", "POSTAUTH") and not t.voided]
+        earlier_day = bool(moved) and max(moved) < self.day
+        ok = not order.voided and 0 < amount <= left and earlier_day
         call = self.api.return_(order.order_id, major(amount), CURRENCY, by_order=True)
         if not ok:
             self.refused(call)

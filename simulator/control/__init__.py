@@ -8,6 +8,7 @@ from aiohttp import web
 # Each resource module registers its endpoints in the table on import.
 from . import (  # noqa: F401
     clock,
+    disputes,
     events,
     execution,
     merchant_webhooks,

@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..faults.injection import FaultKind
-from ..outcomes.challenge import Choice
 from ..outcomes.scripted import OperationName, OutcomeName
 
 #: Every amount of the admin API: an integer in the currency's minor units (ISO 4217 exponent).
@@ -92,7 +91,12 @@ class FaultRequest(_Body):
 
 
 class ChallengeRequest(_Body):
-    choice: Choice
+    choice: str = Field(
+        min_length=1,
+        max_length=32,
+        description="approve, decline or abandon — or a choice the provider's page offers "
+        "for the card (Fiserv's configurable cards: Y, A, U, N, R)",
+    )
 
 
 class ExecuteRequest(_Body):
@@ -131,6 +135,28 @@ class ResolveRequest(_Body):
 
     outcome: OutcomeName
     operation_id: str | None = Field(None, description="Defaults to the pending operation")
+
+
+class DisputeRequest(_Body):
+    """Open a dispute (stage ``inquiry`` or ``chargeback``) or move the payment's open one
+    (``chargeback``, ``reversed``, ``won``, ``lost``)."""
+
+    stage: Literal["inquiry", "chargeback", "reversed", "won", "lost"]
+    amount: int | None = Field(
+        None,
+        ge=1,
+        le=10**15,
+        description="Minor units, as payment views show amounts (1250 = 12.50 EUR); opening: "
+        "default everything not yet refunded or disputed; escalating an inquiry may change it",
+    )
+    reason: str | None = Field(
+        None,
+        min_length=1,
+        max_length=20,
+        description="The scheme's reason code (10.4, 13.1, 4837 ...); opening: default 10.4",
+    )
+    category: str | None = Field(None, max_length=100)
+    description: str | None = Field(None, max_length=400)
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -217,6 +243,25 @@ class ExchangeView(BaseModel):
     response: str
 
 
+class DisputeChangeView(BaseModel):
+    at: str
+    old: str | None
+    new: str
+    amount: int
+
+
+class DisputeView(BaseModel):
+    id: str
+    stage: str
+    amount: int
+    reason: str
+    category: str | None
+    description: str | None
+    opened_at: str
+    updated_at: str
+    history: list[DisputeChangeView]
+
+
 class PaymentView(BaseModel):
     id: str
     tenant: str
@@ -230,12 +275,15 @@ class PaymentView(BaseModel):
     captured: MinorUnits
     refunded: MinorUnits
     capture_open: bool
+    #: Minor units under dispute or lost to one.
+    disputed: int
     created_at: str
     updated_at: str
     expires_at: str | None
     due_at: str | None
     operations: list[OperationView]
     history: list[StatusChangeView]
+    disputes: list[DisputeView]
     details: dict[str, Any]
     webhooks: list[DeliveryView] | None = None
     requests: list[ExchangeView] | None = None
@@ -282,6 +330,8 @@ class MagicCardView(BaseModel):
     result: str
     reason: str
     description: str
+    #: The request the outcome needs ("" for any request with the card).
+    condition: str = ""
     source: Literal["provider", "neutral"]
 
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from ..engine import OperationStatus, PaymentStatus
 from ..openapi import Answer
 from ..outcomes import scripted
+from ..outcomes.challenge import accepted
 from ..providers.base import json_response
 from ..store import DeliveryFilter
 from . import models as m
@@ -99,6 +100,9 @@ async def complete_challenge(request: web.Request) -> web.StreamResponse:
     plugin = ctx.plugins.get(payment.provider)
     if plugin is None:
         raise AdminProblem(409, "unknown_provider", f"{payment.provider} is not served")
+    choices = accepted(plugin.challenge_choices(payment, op))
+    if body.choice not in choices:
+        raise AdminProblem(400, "unknown_choice", f"choose one of {', '.join(choices)}")
     decision = await plugin.finish_challenge(payment, op, body.choice)
     return json_response(payment_view(decision.payment))
 

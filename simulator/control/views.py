@@ -31,6 +31,7 @@ def payment_view(
         "captured": p.captured,
         "refunded": p.refunded,
         "capture_open": p.capture_open,
+        "disputed": p.disputed,
         "created_at": iso(p.created_at),
         "updated_at": iso(p.updated_at),
         "expires_at": iso(p.expires_at),
@@ -58,6 +59,28 @@ def payment_view(
                 "operation_id": change.operation_id,
             }
             for change in p.history
+        ],
+        "disputes": [
+            {
+                "id": d.id,
+                "stage": d.stage.value,
+                "amount": d.amount,
+                "reason": d.reason,
+                "category": d.details.get("category"),
+                "description": d.details.get("description"),
+                "opened_at": iso(d.opened_at),
+                "updated_at": iso(d.updated_at),
+                "history": [
+                    {
+                        "at": iso(c.at),
+                        "old": c.old.value if c.old else None,
+                        "new": c.new.value,
+                        "amount": c.amount,
+                    }
+                    for c in d.history
+                ],
+            }
+            for d in p.disputes
         ],
         "details": dict(p.details),
     }

@@ -2,7 +2,9 @@
 
 from .commands import (
     AdjustAuthorization,
+    AdvanceDispute,
     Cancel,
+    CancelOrder,
     Capture,
     Command,
     Execute,
@@ -13,9 +15,12 @@ from .commands import (
     Start,
     Tick,
     Void,
+    WakeAt,
+    Woken,
 )
 from .decide import Decision, InvariantBroken, check_invariants, decide
-from .events import Event, OperationUpdated, StatusChanged
+from .disputes import DISPUTE_MOVES, Dispute, DisputeChange, DisputeStage
+from .events import DisputeUpdated, Event, OperationUpdated, StatusChanged
 from .outcome import (
     APPROVED,
     CHALLENGE,
@@ -42,14 +47,21 @@ from .violations import RuleViolation, Violation
 __all__ = [
     "APPROVED",
     "CHALLENGE",
+    "DISPUTE_MOVES",
     "FINAL",
     "TRANSITIONS",
     "UNRESOLVED",
     "AdjustAuthorization",
+    "AdvanceDispute",
     "Cancel",
+    "CancelOrder",
     "Capture",
     "Command",
     "Decision",
+    "Dispute",
+    "DisputeChange",
+    "DisputeStage",
+    "DisputeUpdated",
     "Event",
     "Execute",
     "Intent",
@@ -75,6 +87,8 @@ __all__ = [
     "Tick",
     "Violation",
     "Void",
+    "WakeAt",
+    "Woken",
     "cancelled",
     "check_invariants",
     "decide",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+# Issued by the cardholder's bank rather than the merchant: defined with the dispute rules.
+from .disputes import AdvanceDispute as AdvanceDispute
 from .outcome import APPROVED, Outcome, Reason
 from .payment import Intent, OperationKind
 
@@ -22,6 +25,13 @@ class Open:
     amount: int
     intent: Intent
     details: Mapping[str, Any] = field(default_factory=dict)
+    #: When this order lapses unpaid, instead of the policy's order lifetime.
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOrder:
+    """Withdraw an order nobody has started paying: CREATED becomes CANCELLED."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +134,39 @@ class Cancel:
 
 
 @dataclass(frozen=True, slots=True)
+class WakeAt:
+    """Wake the payment's provider at ``at`` on the tenant clock (None: never). The scheduler
+    calls the provider when the moment comes, then sends ``Woken``."""
+
+    at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Woken:
+    """The provider's work due at ``at`` is done: forget that wake-up (unless it was moved)."""
+
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """Let time act: due resolutions, order expiry, lapsed registrations, daily settlement."""
 
 
 Command = (
-    Open | Start | Capture | Void | Refund | AdjustAuthorization | Resolve
-    | Register | Execute | Cancel | Tick
-)  # fmt: skip
+    Open
+    | CancelOrder
+    | Start
+    | Capture
+    | Void
+    | Refund
+    | AdjustAuthorization
+    | Resolve
+    | Register
+    | Execute
+    | Cancel
+    | AdvanceDispute
+    | WakeAt
+    | Woken
+    | Tick
+)

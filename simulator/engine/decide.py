@@ -14,7 +14,9 @@ from typing import Any
 
 from .commands import (
     AdjustAuthorization,
+    AdvanceDispute,
     Cancel,
+    CancelOrder,
     Capture,
     Command,
     Execute,
@@ -25,8 +27,11 @@ from .commands import (
     Start,
     Tick,
     Void,
+    WakeAt,
+    Woken,
 )
-from .events import Event, OperationUpdated, StatusChanged
+from .disputes import DISPUTE_MOVES, Dispute, advance
+from .events import DisputeUpdated, Event, OperationUpdated, StatusChanged
 from .outcome import Outcome, Reason, Result
 from .payment import (
     PRIMARY_KIND_OF,
@@ -73,6 +78,9 @@ def decide(payment: Payment | None, command: Command, policy: Policy, now: datet
     _advance(draft)  # time acts first: a command always meets the payment as of `now`
     operation: Operation | None
     match command:
+        case CancelOrder():
+            _cancel_order(draft)
+            operation = None
         case Start():
             operation = _start(draft, command)
         case Capture():
@@ -91,6 +99,16 @@ def decide(payment: Payment | None, command: Command, policy: Policy, now: datet
             operation = _execute(draft, command)
         case Cancel():
             operation = _cancel(draft, command)
+        case AdvanceDispute():
+            _dispute(draft, command)
+            operation = None
+        case WakeAt():
+            draft.set_wake_at(command.at)
+            operation = None
+        case Woken():
+            if draft.wake_at == command.at:
+                draft.set_wake_at(None)
+            operation = None
         case Tick():
             operation = None
     return draft.finish(operation)
@@ -107,6 +125,11 @@ def check_invariants(p: Payment) -> None:
 
     need(0 <= p.captured <= p.authorized, "0 <= captured <= authorized")
     need(0 <= p.refunded <= p.captured, "0 <= refunded <= captured")
+    need(0 <= p.disputed <= p.captured - p.refunded, "disputed <= captured - refunded")
+    need(sum(d.is_open for d in p.disputes) <= 1, "at most one open dispute")
+    for dispute in p.disputes:
+        for change in dispute.history:
+            need(change.new in DISPUTE_MOVES[change.old], f"illegal dispute move {change.old}")
     if p.status is S.VOIDED:
         need(p.captured == 0 and p.refunded == 0, "a voided payment holds no captured money")
     if p.status is S.REFUNDED:
@@ -117,6 +140,8 @@ def check_invariants(p: Payment) -> None:
         need(p.refunded == 0, "a captured payment has no refunds yet")
     if p.status is S.AUTHORIZED:
         need(p.captured == 0 and p.refunded == 0, "an authorization has nothing captured")
+    if p.status is S.VERIFIED:
+        need(p.authorized == 0 and p.captured == 0, "a verification holds nothing")
     for old, new in zip(p.history, p.history[1:], strict=False):
         need(
             new.old == old.new and new.old is not None and is_legal(new.old, new.new),
@@ -133,6 +158,7 @@ def _open(existing: Payment | None, cmd: Open, policy: Policy, now: datetime) ->
     if cmd.amount < 0:
         raise RuleViolation(V.INVALID_AMOUNT, "amount must not be negative")
     ttl = policy.order_ttl_seconds
+    expires_at = cmd.expires_at or (now + timedelta(seconds=ttl) if ttl is not None else None)
     payment = Payment(
         id=cmd.payment_id,
         tenant=cmd.tenant,
@@ -144,13 +170,19 @@ def _open(existing: Payment | None, cmd: Open, policy: Policy, now: datetime) ->
         status=S.CREATED,
         created_at=now,
         updated_at=now,
-        expires_at=now + timedelta(seconds=ttl) if ttl is not None else None,
+        expires_at=expires_at,
         history=(StatusChange(now, None, S.CREATED),),
         details=cmd.details,
     )
     payment = _with_due(payment, _next_due(payment, policy))
     check_invariants(payment)
     return Decision(payment, None, (StatusChanged(payment.id, None, S.CREATED),))
+
+
+def _cancel_order(d: _Draft) -> None:
+    """Only an order nobody has started paying can be withdrawn."""
+    _check_startable(d.p)
+    d.set_status(S.CANCELLED, None)
 
 
 def _start(d: _Draft, cmd: Start) -> Operation:
@@ -198,13 +230,13 @@ def _void(d: _Draft, cmd: Void) -> Operation:
     same_day_rule = d.policy.void_same_day_only and target.kind not in d.policy.void_any_day
     if same_day_rule and target.updated_at.date() != d.now.date():
         raise RuleViolation(V.VOID_WINDOW_CLOSED, "voids are accepted on the same day only")
-    refunds_exist = p.refunded > 0 or p.in_flight(K.REFUND) > 0
+    returned = p.refunded > 0 or p.in_flight(K.REFUND) > 0 or bool(p.disputes)
     if target.kind is K.AUTH:
         ok = p.status is S.AUTHORIZED and p.in_flight(K.CAPTURE) == 0
     elif target.kind is K.CAPTURE:
-        ok = d.policy.void_reopens_authorization and p.status is S.CAPTURED and not refunds_exist
+        ok = d.policy.void_reopens_authorization and p.status is S.CAPTURED and not returned
     else:  # SALE, CREDIT
-        ok = p.status is S.CAPTURED and not refunds_exist
+        ok = p.status is S.CAPTURED and not returned
     if not ok:
         raise RuleViolation(V.NOT_VOIDABLE, f"payment is {p.status}")
     if cmd.outcome.result not in (Result.APPROVED, Result.DECLINED, Result.FAILED):
@@ -242,7 +274,9 @@ def _refund_amount(
         # Its result could land after the refund's and move REFUNDED back to CAPTURED.
         raise RuleViolation(V.NOT_REFUNDABLE, "a capture is still in flight")
     _check_currency(p, currency)
-    remaining = p.captured - p.refunded - p.in_flight(K.REFUND)
+    # Disputed money is the cardholder bank's to return, not the merchant's.
+    remaining = p.captured - p.refunded - p.in_flight(K.REFUND) - p.disputed
+    moved = _last_money_movement(p)
     if target_id is not None:
         target = p.operation(target_id)
         if target is None:
@@ -251,6 +285,9 @@ def _refund_amount(
             raise RuleViolation(V.NOT_REFUNDABLE, f"{target.kind} is {target.status}")
         already = sum(op.amount for op in refunds if op.target_id == target.id)
         remaining = min(remaining, target.amount - already)
+        moved = target.updated_at
+    if d.policy.refund_next_day_only and (moved is None or moved.date() >= d.now.date()):
+        raise RuleViolation(V.REFUND_WINDOW_NOT_OPEN, "refunds come after the day of payment")
     wanted = _requested(amount, remaining, V.REFUND_EXCEEDS_CAPTURED)
     if exact and wanted < p.captured:
         raise RuleViolation(
@@ -295,6 +332,21 @@ def _resolve(d: _Draft, cmd: Resolve) -> Operation:
     if cmd.details:
         op = replace(op, details={**op.details, **cmd.details})
     return d.record(_resolved(op, cmd.outcome, d.now))
+
+
+def _dispute(d: _Draft, cmd: AdvanceDispute) -> None:
+    """Open a dispute on captured, settled money, or move the open one (engine/disputes.py)."""
+    p = d.p
+    current = p.open_dispute
+    if current is None:
+        if p.intent is Intent.CREDIT or p.status not in _REFUNDABLE:
+            raise RuleViolation(V.NOT_DISPUTABLE, f"payment is {p.status}")
+        last = _last_money_movement(p)
+        if d.policy.settles_daily and (last is None or last.date() >= d.now.date()):
+            raise RuleViolation(V.NOT_DISPUTABLE, "the payment has not settled yet")
+    held = current.disputed if current is not None else 0
+    available = p.captured - p.refunded - p.in_flight(K.REFUND) - (p.disputed - held)
+    d.record_dispute(advance(current, cmd, available, d.now))
 
 
 def _register(d: _Draft, cmd: Register) -> Operation:
@@ -372,11 +424,15 @@ def _advance(d: _Draft) -> None:
 def _settlement_time(p: Payment, policy: Policy) -> datetime | None:
     if not policy.settles_daily or p.status is not S.CAPTURED or p.capture_open:
         return None
-    moved = [op.updated_at for op in p.of_kind(*_MONEY_MOVING) if op.status is OS.SUCCEEDED]
-    if not moved:
+    last = _last_money_movement(p)
+    if last is None:
         return None
-    last = max(moved)
     return datetime.combine(last.date() + timedelta(days=1), datetime.min.time(), last.tzinfo)
+
+
+def _last_money_movement(p: Payment) -> datetime | None:
+    moved = [op.updated_at for op in p.of_kind(*_MONEY_MOVING) if op.status is OS.SUCCEEDED]
+    return max(moved, default=None)
 
 
 def _next_due(p: Payment, policy: Policy) -> datetime | None:
@@ -386,6 +442,8 @@ def _next_due(p: Payment, policy: Policy) -> datetime | None:
     settles_at = _settlement_time(p, policy)
     if settles_at is not None:
         moments.append(settles_at)
+    if p.wake_at is not None:
+        moments.append(p.wake_at)
     return min(moments, default=None)
 
 
@@ -466,8 +524,8 @@ class _Draft:
     """
 
     __slots__ = (
-        "_base", "_view", "authorized", "capture_open", "captured", "events", "history", "now",
-        "operations", "policy", "refunded", "status",
+        "_base", "_view", "authorized", "capture_open", "captured", "disputes", "events",
+        "history", "now", "operations", "policy", "refunded", "status", "wake_at",
     )  # fmt: skip
 
     def __init__(self, payment: Payment, policy: Policy, now: datetime) -> None:
@@ -483,6 +541,8 @@ class _Draft:
         self.capture_open = payment.capture_open
         self.operations = list(payment.operations)
         self.history = list(payment.history)
+        self.disputes = list(payment.disputes)
+        self.wake_at = payment.wake_at
 
     @property
     def p(self) -> Payment:
@@ -516,6 +576,23 @@ class _Draft:
         self._apply(op)
         return op
 
+    def set_wake_at(self, at: datetime | None) -> None:
+        self.wake_at = at
+        self._view = None
+
+    def record_dispute(self, dispute: Dispute) -> None:
+        """Store a new or moved dispute."""
+        known = [x.id for x in self.disputes]
+        if dispute.id in known and len(dispute.history) == 1:
+            raise ValueError(f"dispute id {dispute.id} is already used")
+        if dispute.id in known:
+            self.disputes[known.index(dispute.id)] = dispute
+        else:
+            self.disputes.append(dispute)
+        self._view = None
+        old = dispute.history[-1].old
+        self.events.append(DisputeUpdated(self._base.id, dispute.id, old, dispute.stage))
+
     def set_status(self, new: PaymentStatus, operation_id: str | None) -> None:
         old = self.status
         if new == old:
@@ -539,7 +616,7 @@ class _Draft:
             b.id, b.tenant, b.provider, b.reference, b.currency, b.amount, b.intent,
             self.status, b.created_at, updated_at, self.authorized, self.captured, self.refunded,
             self.capture_open, b.expires_at, due_at, tuple(self.operations), tuple(self.history),
-            b.details,
+            b.details, tuple(self.disputes), self.wake_at,
         )  # fmt: skip
 
     def _apply(self, op: Operation) -> None:
@@ -561,6 +638,8 @@ class _Draft:
                 self.set_status(S.AUTHORIZED, op.id)
             case K.ADJUSTMENT:
                 self.authorized += op.amount
+            case K.VERIFICATION:
+                self.set_status(S.VERIFIED, op.id)
             case K.CAPTURE:
                 self.captured += op.amount
                 self.capture_open = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .disputes import DisputeStage
 from .payment import OperationKind, OperationStatus
 from .states import PaymentStatus
 
@@ -25,4 +26,14 @@ class StatusChanged:
     new: PaymentStatus
 
 
-Event = OperationUpdated | StatusChanged
+@dataclass(frozen=True, slots=True)
+class DisputeUpdated:
+    """A dispute opened (``old`` None) or moved to a new stage."""
+
+    payment_id: str
+    dispute_id: str
+    old: DisputeStage | None
+    new: DisputeStage
+
+
+Event = OperationUpdated | StatusChanged | DisputeUpdated

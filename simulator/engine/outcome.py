@@ -25,6 +25,8 @@ class Reason(StrEnum):
     EXPIRED_CARD = "expired_card"
     INVALID_CVV = "invalid_cvv"
     INVALID_CARD_NUMBER = "invalid_card_number"
+    #: Refused as a repeat of a recent transaction (a gateway's duplicate lockout).
+    DUPLICATE_TRANSACTION = "duplicate_transaction"
     PROCESSOR_ERROR = "processor_error"
     AUTHENTICATION_REQUIRED = "authentication_required"
     AUTHENTICATION_FAILED = "authentication_failed"

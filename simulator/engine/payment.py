@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from .disputes import Dispute
 from .outcome import Outcome
 from .states import PaymentStatus
 
@@ -16,6 +17,7 @@ class Intent(StrEnum):
     SALE = "sale"  # authorize and capture at once
     AUTH = "auth"  # authorize now, capture later
     CREDIT = "credit"  # pay money out to the card
+    VERIFY = "verify"  # check the card (account verification); nothing is held
 
 
 class OperationKind(StrEnum):
@@ -26,18 +28,22 @@ class OperationKind(StrEnum):
     VOID = "void"
     REFUND = "refund"
     ADJUSTMENT = "adjustment"  # incremental (+) or decremental (-) authorization
+    VERIFICATION = "verification"
 
     @property
     def is_primary(self) -> bool:
         return self in PRIMARY_KINDS
 
 
-PRIMARY_KINDS = frozenset({OperationKind.SALE, OperationKind.AUTH, OperationKind.CREDIT})
+PRIMARY_KINDS = frozenset(
+    {OperationKind.SALE, OperationKind.AUTH, OperationKind.CREDIT, OperationKind.VERIFICATION}
+)
 
 PRIMARY_KIND_OF: Mapping[Intent, OperationKind] = {
     Intent.SALE: OperationKind.SALE,
     Intent.AUTH: OperationKind.AUTH,
     Intent.CREDIT: OperationKind.CREDIT,
+    Intent.VERIFY: OperationKind.VERIFICATION,
 }
 
 
@@ -125,6 +131,10 @@ class Payment:
     operations: tuple[Operation, ...] = ()
     history: tuple[StatusChange, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
+    #: Disputes raised by the cardholder, oldest first (at most one open).
+    disputes: tuple[Dispute, ...] = ()
+    #: When time wakes the payment's provider for work of its own (a scheduled charge ...).
+    wake_at: datetime | None = None
 
     def operation(self, operation_id: str) -> Operation | None:
         for op in self.operations:
@@ -138,6 +148,15 @@ class Payment:
     @property
     def primary(self) -> Operation | None:
         return next((op for op in self.operations if op.kind.is_primary), None)
+
+    @property
+    def disputed(self) -> int:
+        """Minor units under dispute or lost to one (never above captured less refunded)."""
+        return sum(d.disputed for d in self.disputes)
+
+    @property
+    def open_dispute(self) -> Dispute | None:
+        return next((d for d in self.disputes if d.is_open), None)
 
     def in_flight(self, kind: OperationKind) -> int:
         """Minor units held by unresolved operations of ``kind`` (reserved against limits):

@@ -35,3 +35,6 @@ class Policy:
     order_ttl_seconds: int | None = None
     #: Captured payments settle at the next UTC midnight of the tenant clock.
     settles_daily: bool = False
+    #: A refund (return) comes on a later (UTC, tenant-clock) day than the money it returns;
+    #: on the day itself the payment is voided instead.
+    refund_next_day_only: bool = False

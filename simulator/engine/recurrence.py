@@ -12,10 +12,12 @@ references, and whoever loads it fills in each charge's current state (``with_st
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Literal
 
 from .violations import RuleViolation, Violation
 
@@ -84,6 +86,34 @@ class Chain:
         if self.min_period is None:
             return None
         return self.last_live_charge_at() + self.min_period
+
+
+PeriodUnit = Literal["DAY", "WEEK", "MONTH", "YEAR"]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The time between two charges of a schedule: ``every`` days, weeks, months or years."""
+
+    every: int
+    unit: PeriodUnit
+
+    def __post_init__(self) -> None:
+        if self.every < 1:
+            raise ValueError("a period lasts at least one unit")
+
+    def after(self, moment: datetime) -> datetime:
+        """``moment`` one period later: months and years on the calendar, the day of the month
+        kept where the month has it (31 January + 1 month = 28 or 29 February)."""
+        if self.unit == "DAY":
+            return moment + timedelta(days=self.every)
+        if self.unit == "WEEK":
+            return moment + timedelta(weeks=self.every)
+        months = self.every * (12 if self.unit == "YEAR" else 1)
+        year, month = divmod(moment.month - 1 + months, 12)
+        year += moment.year
+        day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+        return moment.replace(year=year, month=month + 1, day=day)
 
 
 def start_chain(initial: Charge, token: str | None, min_period: timedelta | None) -> Chain:

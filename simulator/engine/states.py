@@ -20,12 +20,13 @@ class PaymentStatus(StrEnum):
     EXPIRED = "expired"
     CANCELLED = "cancelled"
     SETTLED = "settled"
+    VERIFIED = "verified"  # the card was checked; no money is held
 
 
 S = PaymentStatus
 
 _UNRESOLVED_EXITS = frozenset(
-    {S.AUTHORIZED, S.CAPTURED, S.DECLINED, S.FAILED, S.EXPIRED, S.CANCELLED}
+    {S.AUTHORIZED, S.CAPTURED, S.VERIFIED, S.DECLINED, S.FAILED, S.EXPIRED, S.CANCELLED}
 )
 
 #: Every legal status change. Staying in the same status is always allowed and not listed.
@@ -41,6 +42,8 @@ TRANSITIONS: Mapping[PaymentStatus, frozenset[PaymentStatus]] = {
     S.PARTIALLY_REFUNDED: frozenset({S.REFUNDED}),
     S.REFUNDED: frozenset(),
     S.VOIDED: frozenset(),
+    # A verification holds nothing: there is nothing to capture, void or refund.
+    S.VERIFIED: frozenset(),
     S.DECLINED: frozenset(),
     S.FAILED: frozenset(),
     S.EXPIRED: frozenset(),

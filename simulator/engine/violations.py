@@ -23,6 +23,7 @@ class Violation(StrEnum):
     REFUND_EXCEEDS_CAPTURED = "refund_exceeds_captured"
     PARTIAL_REFUND_NOT_ALLOWED = "partial_refund_not_allowed"
     MULTIPLE_REFUNDS_NOT_ALLOWED = "multiple_refunds_not_allowed"
+    REFUND_WINDOW_NOT_OPEN = "refund_window_not_open"
     NOT_ADJUSTABLE = "not_adjustable"
     CURRENCY_MISMATCH = "currency_mismatch"
     INVALID_AMOUNT = "invalid_amount"
@@ -31,6 +32,10 @@ class Violation(StrEnum):
     RECURRENCE_NOT_AVAILABLE = "recurrence_not_available"
     RECURRENCE_CLOSED = "recurrence_closed"
     RECURRENCE_TOO_SOON = "recurrence_too_soon"
+    #: Disputes (engine/disputes.py).
+    NOT_DISPUTABLE = "not_disputable"
+    DISPUTE_EXCEEDS_AVAILABLE = "dispute_exceeds_available"
+    DISPUTE_STAGE_NOT_ALLOWED = "dispute_stage_not_allowed"
 
 
 class RuleViolation(Exception):

@@ -7,7 +7,8 @@ cardholder has passed the challenge.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from ..engine import APPROVED, Operation, Outcome, Reason, declined
@@ -15,9 +16,32 @@ from .codec import outcome_from_json, outcome_to_json
 
 AFTER_AUTHENTICATION = "after_authentication"
 
-#: The choices the hosted challenge page (and the admin API) offer.
+#: The choices every hosted challenge page (and the admin API) accepts.
 Choice = Literal["approve", "decline", "abandon"]
 CHOICES: tuple[str, ...] = get_args(Choice)
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeChoice:
+    """One button of the hosted challenge page."""
+
+    value: str
+    label: str
+    #: ``approve``, ``decline`` or ``abandon``: how the button looks.
+    style: str
+
+
+#: The page's buttons unless a provider offers its own (ProviderPlugin.challenge_choices).
+STANDARD_CHOICES: Sequence[ChallengeChoice] = (
+    ChallengeChoice("approve", "Approve", "approve"),
+    ChallengeChoice("decline", "Decline", "decline"),
+    ChallengeChoice("abandon", "Abandon", "abandon"),
+)
+
+
+def accepted(offered: Sequence[ChallengeChoice]) -> tuple[str, ...]:
+    """Every choice a page with these buttons accepts: its own, and the standard ones."""
+    return tuple(dict.fromkeys([*(c.value for c in offered), *CHOICES]))
 
 
 def remember_issuer_answer(outcome: Outcome) -> Mapping[str, Any]:

@@ -14,10 +14,16 @@ PENDING_DELAY_SECONDS = 5
 @dataclass(frozen=True, slots=True)
 class MagicCard:
     number: str
+    #: The outcome the card calls for when it is authorized.
     outcome: Outcome
     description: str
     #: For a card whose outcome the amount decides: the amounts this row is about (``0xx.00``).
     amount: str | None = None
+    #: What the API answers when the request meets ``condition``, where that is not
+    #: ``outcome`` (a 3-D Secure test card asked to authenticate fails before authorization).
+    answered: Outcome | None = None
+    #: The request the listed outcome needs (empty: any request with the card).
+    condition: str = ""
 
 
 NEUTRAL: tuple[MagicCard, ...] = (
@@ -80,12 +86,14 @@ def catalog(
 
 
 def _describe(card: MagicCard, source: str) -> dict[str, str]:
+    listed = card.answered or card.outcome
     row = {"card_number": card.number}
     if card.amount is not None:
         row["amount"] = card.amount
     return row | {
-        "result": card.outcome.result.value,
-        "reason": card.outcome.reason.value,
+        "result": listed.result.value,
+        "reason": listed.reason.value,
         "description": card.description,
+        "condition": card.condition,
         "source": source,
     }

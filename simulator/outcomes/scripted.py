@@ -21,10 +21,19 @@ from .magic import PENDING_DELAY_SECONDS
 
 OutcomeName = Literal[
     "approved", "declined", "insufficient_funds", "expired_card", "invalid_cvv",
-    "processor_error", "challenge", "pending_approved", "pending_declined",
+    "processor_error", "duplicate_transaction", "challenge", "pending_approved",
+    "pending_declined",
 ]  # fmt: skip
 OperationName = Literal[
-    "payment", "sale", "auth", "credit", "capture", "void", "refund", "adjustment"
+    "payment",
+    "sale",
+    "auth",
+    "credit",
+    "verification",
+    "capture",
+    "void",
+    "refund",
+    "adjustment",
 ]
 
 #: Outcome names QA may queue, and what each one means.
@@ -35,6 +44,7 @@ NAMED: Mapping[str, Outcome] = {
     "expired_card": declined(Reason.EXPIRED_CARD),
     "invalid_cvv": declined(Reason.INVALID_CVV),
     "processor_error": failed(Reason.PROCESSOR_ERROR),
+    "duplicate_transaction": declined(Reason.DUPLICATE_TRANSACTION),
     "challenge": CHALLENGE,
     "pending_approved": pending(APPROVED, PENDING_DELAY_SECONDS),
     "pending_declined": pending(declined(), PENDING_DELAY_SECONDS),
@@ -42,7 +52,7 @@ NAMED: Mapping[str, Outcome] = {
 
 #: Operation names a queued outcome may target ("payment" is any primary operation).
 OPERATIONS: tuple[str, ...] = get_args(OperationName)
-_PRIMARY = ("sale", "auth", "credit")
+_PRIMARY = ("sale", "auth", "credit", "verification")
 _AT_ONCE = ("void", "adjustment")  # resolve immediately: no pending, no challenge
 
 
@@ -65,7 +75,9 @@ def check_suitable(operation: str, outcome: Outcome) -> None:
     if operation not in OPERATIONS:
         raise UnsuitableOutcome(f"unknown operation {operation!r}; known: {', '.join(OPERATIONS)}")
     if outcome.result is Result.CHALLENGE and operation not in ("payment", *_PRIMARY):
-        raise UnsuitableOutcome("only a payment (sale, auth, credit) can ask for 3-D Secure")
+        raise UnsuitableOutcome(
+            "only a payment (sale, auth, credit, verification) can ask for 3-D Secure"
+        )
     if operation in _AT_ONCE and not outcome.is_final:
         raise UnsuitableOutcome(f"a {operation} resolves at once: approved, declined or failed")
 

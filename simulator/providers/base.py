@@ -29,7 +29,7 @@ from ..faults.injection import Fault
 from ..merchant.samples import Sample
 from ..merchant.signing import MerchantRequest
 from ..openapi import Api
-from ..outcomes.challenge import outcome_of_choice
+from ..outcomes.challenge import STANDARD_CHOICES, ChallengeChoice, outcome_of_choice
 from ..outcomes.magic import MagicCard
 from ..outcomes.terminal import TerminalProfile
 from ..services.credentials import Credential
@@ -160,6 +160,11 @@ class ProviderPlugin(ABC):
         """The webhooks a decision causes (none unless the provider sends webhooks)."""
         return ()
 
+    async def wake(self, payment: Payment) -> None:
+        """Work of the provider's own that falls due at ``payment.wake_at`` (a scheduled
+        charge, a plan's next rebill). Idempotent: it may run again after a crash."""
+        return None
+
     async def finish_challenge(
         self, payment: Payment, operation: Operation, choice: str
     ) -> Decision:
@@ -169,6 +174,14 @@ class ProviderPlugin(ABC):
         records the result here and finishes the operation in that call."""
         outcome = outcome_of_choice(operation, choice)
         return await self.context.payments.resolve(payment, operation.id, outcome)
+
+    def challenge_choices(
+        self, payment: Payment, operation: Operation
+    ) -> Sequence[ChallengeChoice]:
+        """The buttons of the hosted 3-D Secure page for this challenge. A provider whose
+        test cards let the tester pick the authentication result offers more than Approve /
+        Decline / Abandon; those three are accepted by every page anyway."""
+        return STANDARD_CHOICES
 
     def browser_return(self, payment: Payment, operation: Operation) -> Redirect | None:
         """Where a hosted page (3-D Secure challenge, checkout) sends the browser when done."""

@@ -91,7 +91,11 @@ class AdvanceClock(_Step):
 class ChallengeChoice(_Model):
     reference: str = Field(description="The merchant's order reference")
     provider: str | None = None
-    choice: Literal["approve", "decline", "abandon"]
+    choice: str = Field(
+        description="`approve`, `decline`, `abandon`, or a choice the provider's page offers "
+        "for the card (Fiserv's configurable cards: `A`, `U`, `R`)",
+        examples=["approve", "decline", "abandon", "A", "U", "R"],
+    )
 
 
 class Challenge(_Step):
@@ -131,6 +135,28 @@ class MerchantWebhook(_Step):
     merchant_webhook: MerchantWebhookAction
 
 
+class DisputeAction(_Model):
+    reference: str = Field(description="The merchant's order reference")
+    provider: str | None = None
+    stage: Literal["inquiry", "chargeback", "reversed", "won", "lost"] = Field(
+        description="Open a dispute (`inquiry`, `chargeback`) or move the open one "
+        "(`chargeback`, `reversed`, `won`, `lost`)"
+    )
+    amount: int | None = Field(
+        None, ge=1, description="Minor units (default: everything captured and not refunded)"
+    )
+    reason: str | None = Field(None, description="The scheme's reason code (default 10.4)")
+    category: str | None = None
+    description: str | None = None
+
+
+class Dispute(_Step):
+    """Open or move a dispute on a payment as the cardholder's bank would
+    (POST /_sandbox/payments/{id}/dispute)."""
+
+    dispute: DisputeAction
+
+
 class OperationExpectation(_Model):
     kind: str
     status: str | None = None
@@ -145,6 +171,7 @@ class PaymentExpectation(_Model):
     authorized: int | None = None
     captured: int | None = None
     refunded: int | None = None
+    disputed: int | None = Field(None, description="Minor units under dispute or lost to one")
     operations: list[OperationExpectation] | None = Field(
         None, description="The payment's operations, in order (kind, and status if given)"
     )
@@ -175,7 +202,7 @@ class ExpectWebhook(_Step):
 
 Step = Annotated[
     Call | QueueOutcome | Fault | AdvanceClock | Challenge | Execute | MerchantWebhook
-    | ExpectPayment | ExpectWebhook,
+    | Dispute | ExpectPayment | ExpectWebhook,
     Field(union_mode="left_to_right"),
 ]  # fmt: skip
 

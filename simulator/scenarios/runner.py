@@ -145,6 +145,14 @@ class _Run:
                 path = f"/merchant-webhooks/{provider}/{self.render(hook.merchant)}"
                 await self._admin("PUT", path, {"url": url})
                 return f"{provider} merchant {hook.merchant}: webhooks to {url}"
+            case m.Dispute():
+                dispute = step.dispute
+                payment = await self.payment(self.render(dispute.reference), dispute.provider)
+                body = self.render(
+                    dispute.model_dump(exclude_none=True, exclude={"reference", "provider"})
+                )
+                done = await self._admin("POST", f"/payments/{payment['id']}/dispute", body)
+                return f"dispute {dispute.stage}: {done['disputed']} disputed"
             case m.ExpectPayment():
                 return await self.expect_payment(step.expect_payment)
             case m.ExpectWebhook():
@@ -351,6 +359,8 @@ def _name_of(step: Any, provider: str | None) -> str:
             return "at the terminal: " + (", ".join(done) or "present the card")
         case m.MerchantWebhook():
             return f"register the webhook URL of merchant {step.merchant_webhook.merchant}"
+        case m.Dispute():
+            return f"dispute: {step.dispute.stage}"
         case m.ExpectPayment():
             return f"expect payment {step.expect_payment.reference}"
         case m.ExpectWebhook():

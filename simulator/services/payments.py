@@ -9,22 +9,20 @@ from typing import Any, Protocol
 
 from ..engine import (
     AdjustAuthorization,
-    Cancel,
     Capture,
     Command,
     Decision,
     Event,
     Execute,
-    Open,
     Outcome,
     Payment,
     Policy,
     Refund,
-    Register,
     Resolve,
     Start,
     Tick,
     Void,
+    Woken,
     decide,
 )
 from ..engine.payment import PRIMARY_KIND_OF
@@ -64,13 +62,18 @@ class Notification:
 
 
 class ProviderRules(Protocol):
-    """What the service needs from a provider: its rules and the webhooks a decision causes."""
+    """What the service needs from a provider: its rules, the webhooks a decision causes, and
+    its own work when a payment's wake-up time (``WakeAt``) comes."""
 
     @property
     def name(self) -> str: ...
     @property
     def policy(self) -> Policy: ...
     def notifications(self, decision: Decision) -> Iterable[Notification]: ...
+    async def wake(self, payment: Payment) -> None:
+        """Run the provider's work due at ``payment.wake_at``. Called before the tick that
+        moves time past it, so a crash in between calls it again: it must be idempotent."""
+        ...
 
 
 class PaymentNotFound(LookupError):
@@ -231,14 +234,20 @@ class PaymentService:
 
     async def tick(self, tenant: str, payment_id: str) -> Decision | None:
         """Let time act on one payment at its due moment on the tenant clock (which may have
-        moved past it: a clock advance runs each payment's due work at its own time)."""
+        moved past it: a clock advance runs each payment's due work at its own time); when its
+        wake-up time has come, its provider works first, at that moment."""
         payment = await self.get(payment_id)
         if payment is None or payment.provider not in self._rules or payment.due_at is None:
             return None
         scope = Scope(tenant, payment.provider)
         await self._clocks.refresh(tenant)
         with self._clocks.at(tenant, min(payment.due_at, self._clocks.now(tenant))):
-            return await self.update(scope, payment.reference, lambda _p: [Tick()])
+            commands: list[Command] = [Tick()]
+            wake_at = payment.wake_at
+            if wake_at is not None and wake_at <= self._clocks.now(tenant):
+                await self._rules[payment.provider].wake(payment)
+                commands.append(Woken(wake_at))
+            return await self.update(scope, payment.reference, lambda _p: commands)
 
     # --- internals --------------------------------------------------------------------------
 
@@ -264,7 +273,7 @@ class PaymentService:
     async def _with_queued_outcome(
         self, uow: UnitOfWork, scope: Scope, payment: Payment | None, command: Command
     ) -> Command:
-        if isinstance(command, (Open, Resolve, Tick, Register, Cancel)) or payment is None:
+        if not isinstance(command, _TAKES_OUTCOME) or payment is None:
             return command
         if isinstance(command, Start):
             kind = PRIMARY_KIND_OF[payment.intent].value
@@ -313,6 +322,8 @@ class PaymentService:
         return deliveries
 
 
+#: Commands whose outcome a queued outcome may replace.
+_TAKES_OUTCOME = (Start, Execute, Capture, Void, Refund, AdjustAuthorization)
 _KIND_OF: Mapping[type, str] = {
     Capture: "capture",
     Void: "void",

@@ -1,4 +1,5 @@
-"""The hosted 3-D Secure challenge (ACS) page: Approve / Decline / Abandon.
+"""The hosted 3-D Secure challenge (ACS) page: Approve / Decline / Abandon, or the choices the
+provider offers for the card (ProviderPlugin.challenge_choices).
 
 GET (or a POST without a choice, as an ACS receives ``creq``/``PaReq`` from the browser) shows
 the page; the POSTed choice finishes the challenged operation through the payment service and
@@ -10,7 +11,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..engine import OperationStatus
-from ..outcomes.challenge import CHOICES
+from ..outcomes.challenge import accepted
 from .lookup import operation_of_page
 from .pages import follow, money, not_found, page, result
 
@@ -29,7 +30,8 @@ async def challenge_page(request: web.Request) -> web.StreamResponse:
             "Verification already completed",
             f"This challenge ended as {op.status.value}.",
         )
-    if choice not in CHOICES:
+    offered = plugin.challenge_choices(payment, op)
+    if choice not in accepted(offered):
         passed_on = {k: str(v) for k, v in form.items() if k != "choice"}
         return page(
             request,
@@ -41,6 +43,7 @@ async def challenge_page(request: web.Request) -> web.StreamResponse:
             card=str(op.details.get("cc_mask") or op.details.get("card_mask") or "•••• test card"),
             action=request.path,
             hidden=passed_on,
+            choices=offered,
         )
     decision = await plugin.finish_challenge(payment, op, choice)
     finished = decision.payment.operation(op.id)

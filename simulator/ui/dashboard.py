@@ -107,6 +107,8 @@ async def payment_page(request: web.Request) -> web.StreamResponse:
         (op for op in payment.operations if op.status is OperationStatus.ACTION_REQUIRED), None
     )
     await ctx.clocks.refresh(payment.tenant)
+    plugin = ctx.plugins.get(payment.provider)
+    choices = plugin.challenge_choices(payment, challenge) if plugin and challenge else ()
     return page(
         request,
         f"Payment {payment.reference}",
@@ -116,12 +118,13 @@ async def payment_page(request: web.Request) -> web.StreamResponse:
         requests=[exchange_view(e) for e in await ctx.store.list_exchanges(payment.id)],
         webhooks=[delivery_view(d) for d in reversed(deliveries)],
         challenge=challenge.id if challenge else None,
+        choices=choices,
         tenant_now=ctx.clocks.now(payment.tenant),
     )
 
 
 def timeline(payment: Payment) -> list[Moment]:
-    """Every operation and status change, in order, on the tenant clock."""
+    """Every operation, status change and dispute move, in order, on the tenant clock."""
     moments = [
         Moment(
             change.at,
@@ -141,6 +144,11 @@ def timeline(payment: Payment) -> list[Moment]:
             moments.append(
                 Moment(op.updated_at, f"{op.kind.value} {op.status.value}{reason}", op.id, "op")
             )
+    for dispute in payment.disputes:
+        for move in dispute.history:
+            amount = minor(move.amount, payment.currency)
+            what = f"dispute {move.old.value + ' → ' if move.old else ''}{move.new.value} {amount}"
+            moments.append(Moment(move.at, what, f"reason {dispute.reason}", "bad"))
     return sorted(moments, key=lambda m: m.at)
 
 

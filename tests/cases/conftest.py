@@ -13,8 +13,8 @@ from tests.waiting import eventually
 
 
 async def fill_tenant(url: str, tenant: str, sink: WebhookSink) -> dict[str, str]:
-    """Payments in several states, delivered and waiting webhooks, a token and a recurrence
-    chain, queued outcomes and faults, a moved clock. Returns payment ids by order.
+    """Payments in several states (one charged back), delivered and waiting webhooks, a token
+    and a recurrence chain, queued outcomes and faults, a moved clock. Returns payment ids by order.
 
     What waits is due an hour of tenant time later, so real time passing changes nothing."""
     headers = {"X-Sandbox-Tenant": tenant}
@@ -29,6 +29,7 @@ async def fill_tenant(url: str, tenant: str, sink: WebhookSink) -> dict[str, str
         ids["paid"] = (await tranzzo.purchase("paid", 100, "UAH", card=VISA, server_url=hook))[
             "payment_id"
         ]
+        await admin.dispute(ids["paid"], "chargeback", amount=4000, reason="13.1")
         ids["held"] = (await tranzzo.auth("held", 100, "UAH", card=VISA, server_url=hook))[
             "payment_id"
         ]

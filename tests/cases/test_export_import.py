@@ -55,6 +55,10 @@ async def test_export_then_import_then_export_is_byte_identical_but_for_the_tena
     assert {"outcomes", "faults", "token:macropay", "recurrence:macropay"} <= kinds
     assert {d["state"] for d in document["deliveries"]} == {"pending", "delivered"}
     assert all(p["requests"] for p in document["payments"])
+    disputes = [d for p in document["payments"] for d in p["payment"]["disputes"]]
+    assert [(d["stage"], d["amount"], d["reason"]) for d in disputes] == [
+        ("chargeback", 4000, "13.1")
+    ]
 
 
 async def test_an_imported_case_goes_on_living_in_its_new_tenant(
@@ -77,6 +81,12 @@ async def test_an_imported_case_goes_on_living_in_its_new_tenant(
         # The queued refund decline came along; the refund limit did too.
         refund = await tranzzo.refund("held", "UAH", 10)
         assert refund["status"] == "failure"
+        # The chargeback came along, on the payment it disputes.
+        charged_back = await admin.payment(ids["paid"])
+        assert (charged_back["disputed"], charged_back["disputes"][0]["stage"]) == (
+            4000,
+            "chargeback",
+        )
         # The pending payment completes on the copy's clock; the delayed webhook goes out.
         await admin.advance_clock(3600)
         assert (await admin.payment(ids["pending"]))["status"] == "captured"

@@ -9,6 +9,7 @@ import pytest
 from psp_sandbox.simulator.engine import (
     AdjustAuthorization,
     Cancel,
+    CancelOrder,
     Capture,
     Execute,
     Intent,
@@ -284,6 +285,58 @@ def test_a_refund_after_everything_is_refunded_exceeds_the_captured_amount() -> 
     with pytest.raises(RuleViolation) as raised:
         decide(p, Refund("r2", 1), PLAIN, NOW)
     assert raised.value.code is Violation.REFUND_EXCEEDS_CAPTURED
+
+
+def test_a_verification_checks_the_card_and_holds_nothing() -> None:
+    p = paid(Intent.VERIFY, amount=100)
+    assert (p.status, p.authorized, p.captured) == (S.VERIFIED, 0, 0)
+    assert p.primary is not None and p.primary.kind is OperationKind.VERIFICATION
+    for command, code in (
+        (Capture("c1", 100), Violation.NOT_CAPTURABLE),
+        (Refund("r1", 100), Violation.NOT_REFUNDABLE),
+        (Void("v1"), Violation.NOT_VOIDABLE),
+    ):
+        with pytest.raises(RuleViolation) as raised:
+            decide(p, command, Policy(voidable=frozenset({OperationKind.AUTH})), NOW)
+        assert raised.value.code is code
+
+
+def test_a_declined_verification_is_declined() -> None:
+    p = paid(Intent.VERIFY, outcome=declined(Reason.EXPIRED_CARD))
+    assert (p.status, p.primary and p.primary.reason) == (S.DECLINED, "expired_card")
+
+
+def test_where_refunds_wait_a_day_they_are_refused_on_the_day_of_payment() -> None:
+    policy = Policy(refund_next_day_only=True)
+    p = paid(policy=policy)
+    evening = NOW.replace(hour=23, minute=59)
+    with pytest.raises(RuleViolation) as raised:
+        decide(p, Refund("r1", 100), policy, evening)
+    assert raised.value.code is Violation.REFUND_WINDOW_NOT_OPEN
+    refunded = decide(p, Refund("r1", 100), policy, NOW + timedelta(days=1)).payment
+    assert refunded.refunded == 100
+
+
+def test_an_unpaid_order_can_be_cancelled_and_then_never_paid() -> None:
+    opened = decide(None, Open("p1", "t", "x", "o", "EUR", 100, Intent.SALE), PLAIN, NOW).payment
+    cancelled = decide(opened, CancelOrder(), PLAIN, NOW).payment
+    assert cancelled.status is S.CANCELLED
+    for command in (Start("op-1"), CancelOrder()):
+        with pytest.raises(RuleViolation) as raised:
+            decide(cancelled, command, PLAIN, NOW)
+        assert raised.value.code is Violation.ORDER_ALREADY_PROCESSED
+    with pytest.raises(RuleViolation):
+        decide(paid(), CancelOrder(), PLAIN, NOW)
+
+
+def test_an_order_may_carry_its_own_lifetime() -> None:
+    lapse = NOW + timedelta(minutes=5)
+    opened = decide(
+        None, Open("p1", "t", "x", "o", "EUR", 100, Intent.SALE, expires_at=lapse), PLAIN, NOW
+    ).payment
+    assert (opened.expires_at, opened.due_at) == (lapse, lapse)
+    later = decide(opened, Tick(), PLAIN, lapse).payment
+    assert later.status is S.EXPIRED
 
 
 # --- registered operations (card-present sessions) -------------------------------------------

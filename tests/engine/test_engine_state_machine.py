@@ -16,9 +16,13 @@ from hypothesis.stateful import (
 )
 
 from psp_sandbox.simulator.engine import (
+    DISPUTE_MOVES,
     AdjustAuthorization,
+    AdvanceDispute,
     Cancel,
+    CancelOrder,
     Capture,
+    DisputeStage,
     Execute,
     Intent,
     Open,
@@ -36,6 +40,8 @@ from psp_sandbox.simulator.engine import (
     Start,
     Tick,
     Void,
+    WakeAt,
+    Woken,
     cancelled,
     check_invariants,
     decide,
@@ -45,8 +51,10 @@ from psp_sandbox.simulator.engine import (
     pending,
 )
 from psp_sandbox.simulator.engine.outcome import APPROVED, CHALLENGE
+from psp_sandbox.simulator.engine.payment import PRIMARY_KIND_OF
 
 S = PaymentStatus
+D = DisputeStage
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 final_outcomes = st.sampled_from([APPROVED, APPROVED, APPROVED, declined(), failed()])
@@ -87,6 +95,7 @@ policies = st.builds(
     order_ttl_seconds=st.one_of(st.none(), st.integers(60, 7200)),
     settles_daily=st.booleans(),
     exact_registered_refunds=st.booleans(),
+    refund_next_day_only=st.booleans(),
 )
 
 
@@ -98,6 +107,12 @@ class PendingOp:
     due: datetime
     then: Outcome
     final: bool = True
+
+
+@dataclass
+class ModelDispute:
+    stage: DisputeStage
+    amount: int
 
 
 @dataclass
@@ -133,6 +148,22 @@ class Model:
     registered: list[RegisteredOp] = field(default_factory=list)
     #: Whether the primary operation exists (started, or registered to run later).
     has_primary: bool = False
+    disputes: list[ModelDispute] = field(default_factory=list)
+    wake_at: datetime | None = None
+
+    @property
+    def disputed(self) -> int:
+        held = (D.INQUIRY, D.CHARGEBACK, D.LOST)
+        return sum(d.amount for d in self.disputes if d.stage in held)
+
+    @property
+    def open_dispute(self) -> ModelDispute | None:
+        return next((d for d in self.disputes if d.stage in (D.INQUIRY, D.CHARGEBACK)), None)
+
+    def last_live_money(self) -> datetime | None:
+        """When the newest money movement that still stands was made."""
+        moved = [at for kind, _, at in self.live.values() if kind in ("sale", "capture", "credit")]
+        return max(moved, default=None)
 
     def pending_count(self, kind: str) -> int:
         waiting = [*self.pending, *self.registered]
@@ -176,7 +207,7 @@ class EngineMachine(RuleBasedStateMachine):
     ) -> None:
         m = self.model
         assert m is not None
-        primary = kind in ("sale", "auth", "credit")
+        primary = kind in ("sale", "auth", "credit", "verify")
         if outcome.result is Result.PENDING:
             assert outcome.then is not None
             due = self.now + timedelta(seconds=outcome.delay_seconds)
@@ -208,6 +239,8 @@ class EngineMachine(RuleBasedStateMachine):
         elif kind == "auth":
             m.authorized = amount
             m.status = S.AUTHORIZED
+        elif kind == "verify":
+            m.status = S.VERIFIED
         elif kind == "capture":
             m.captured += amount
             m.capture_open = m.policy.multiple_captures and not final and m.captured < m.authorized
@@ -228,12 +261,17 @@ class EngineMachine(RuleBasedStateMachine):
         whether the rules allow it."""
         m = self.model
         assert m is not None
-        remaining = m.captured - m.refunded - m.reserved("refund")
+        remaining = m.captured - m.refunded - m.reserved("refund") - m.disputed
         amount = share_of(remaining, percent)
         want = remaining if amount is None else amount
+        last = m.last_live_money()
         ok = (
             m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
             and m.intent is not Intent.CREDIT
+            and (
+                not m.policy.refund_next_day_only
+                or (last is not None and last.date() < self.now.date())
+            )
             and not wrong_currency
             and (m.policy.multiple_refunds or m.refunds + m.pending_count("refund") == 0)
             and m.reserved("capture") == 0
@@ -246,7 +284,9 @@ class EngineMachine(RuleBasedStateMachine):
 
     @initialize(
         policy=policies,
-        intent=st.sampled_from([Intent.AUTH] * 3 + [Intent.SALE] * 2 + [Intent.CREDIT]),
+        intent=st.sampled_from(
+            [Intent.AUTH] * 3 + [Intent.SALE] * 2 + [Intent.CREDIT, Intent.VERIFY]
+        ),
         amount=st.sampled_from([100, 1000, 2500, 10_000]) | st.integers(1, 100_000),
         outcome=primary_outcomes,
         deferred=rarely,
@@ -273,6 +313,16 @@ class EngineMachine(RuleBasedStateMachine):
         elif not deferred:
             self.start(outcome)
 
+    @rule()
+    def cancel_order(self) -> None:
+        """The merchant withdraws the order: only while nobody has started paying it."""
+        m = self.model
+        assert m is not None
+        ok = m.status is S.CREATED and not m.has_primary
+        self.run(CancelOrder(), ok)
+        if ok:
+            m.status = S.CANCELLED
+
     @rule(outcome=primary_outcomes)
     def start(self, outcome: Outcome) -> None:
         m = self.model
@@ -296,7 +346,7 @@ class EngineMachine(RuleBasedStateMachine):
         assert m is not None
         ok = m.status is S.CREATED and not m.has_primary
         op_id = self.next_id()
-        self.run(Register(op_id, OperationKind(m.intent.value), currency="EUR"), ok)
+        self.run(Register(op_id, PRIMARY_KIND_OF[m.intent], currency="EUR"), ok)
         if ok:
             m.has_primary = True
             m.registered.append(RegisteredOp(op_id, m.intent.value, m.amount, self.lapse_time()))
@@ -405,7 +455,7 @@ class EngineMachine(RuleBasedStateMachine):
                 or OperationKind(kind) in m.policy.void_any_day
                 or at.date() == self.now.date()
             )
-            no_refunds = m.refunded == 0 and m.reserved("refund") == 0
+            no_refunds = m.refunded == 0 and m.reserved("refund") == 0 and not m.disputes
             if kind == "auth":
                 state_ok = m.status is S.AUTHORIZED and m.reserved("capture") == 0
             elif kind == "capture":
@@ -446,6 +496,77 @@ class EngineMachine(RuleBasedStateMachine):
         self.run(AdjustAuthorization(self.next_id(), delta, "EUR", outcome), ok)
         if ok and outcome.result is Result.APPROVED:
             m.authorized = new_total
+
+    @rule(stage=st.sampled_from(list(DisputeStage)), percent=shares)
+    def dispute(self, stage: DisputeStage, percent: int | None) -> None:
+        """The cardholder's bank opens a dispute, or moves the open one — in any state."""
+        self.advance_dispute(stage, percent)
+
+    @precondition(
+        lambda self: (
+            self.model is not None
+            and self.model.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED, S.REFUNDED)
+        )
+    )
+    @rule(data=st.data(), percent=shares)
+    def dispute_captured_money(self, data: st.DataObject, percent: int | None) -> None:
+        """Mostly legal moves, where disputes matter: captured money."""
+        m = self.model
+        assert m is not None
+        current = m.open_dispute
+        legal = sorted(DISPUTE_MOVES[current.stage if current is not None else None])
+        stage = data.draw(st.sampled_from(legal) if legal else st.sampled_from(list(D)))
+        self.advance_dispute(stage, percent)
+
+    def advance_dispute(self, stage: DisputeStage, percent: int | None) -> None:
+        m = self.model
+        assert m is not None
+        current = m.open_dispute
+        held = current.amount if current is not None else 0
+        available = m.captured - m.refunded - m.reserved("refund") - (m.disputed - held)
+        amount = share_of(available, percent)
+        old = current.stage if current is not None else None
+        if current is None:
+            last = m.last_live_money()
+            settled = not m.policy.settles_daily or (
+                last is not None and last.date() < self.now.date()
+            )
+            want = available if amount is None else amount
+            ok = (
+                m.intent is not Intent.CREDIT
+                and m.status in (S.CAPTURED, S.SETTLED, S.PARTIALLY_REFUNDED)
+                and settled
+            )
+        else:
+            escalates = (old, stage) == (D.INQUIRY, D.CHARGEBACK)
+            ok = amount in (None, held) or escalates
+            want = held if amount is None else amount
+        ok = ok and stage in DISPUTE_MOVES[old] and 0 < want <= available
+        self.run(AdvanceDispute(self.next_id(), stage, amount, "10.4"), ok)
+        if ok:
+            if current is None:
+                m.disputes.append(ModelDispute(stage, want))
+            else:
+                current.stage, current.amount = stage, want
+
+    @rule(seconds=st.one_of(st.none(), st.integers(-60, 90_000)))
+    def wake_the_provider_at(self, seconds: int | None) -> None:
+        m = self.model
+        assert m is not None
+        at = None if seconds is None else self.now + timedelta(seconds=seconds)
+        self.run(WakeAt(at), True)
+        m.wake_at = at
+
+    @precondition(lambda self: self.model is not None and self.model.wake_at is not None)
+    @rule(moved=rarely)
+    def provider_woke(self, moved: bool) -> None:
+        """The scheduler reports the wake-up done; one the provider moved since stays."""
+        m = self.model
+        assert m is not None and m.wake_at is not None
+        reported = m.wake_at - timedelta(seconds=1) if moved else m.wake_at
+        self.run(Woken(reported), True)
+        if not moved:
+            m.wake_at = None
 
     @precondition(lambda self: self.model is not None and self.model.challenge is not None)
     @rule(
@@ -505,18 +626,31 @@ class EngineMachine(RuleBasedStateMachine):
         if self.payment is None or self.model is None:
             return
         p, m = self.payment, self.model
-        assert (p.status, p.authorized, p.captured, p.refunded) == (
+        assert (p.status, p.authorized, p.captured, p.refunded, p.disputed) == (
             m.status,
             m.authorized,
             m.captured,
             m.refunded,
+            m.disputed,
         )
+        assert [(d.stage, d.amount) for d in p.disputes] == [
+            (d.stage, d.amount) for d in m.disputes
+        ]
+        assert p.wake_at == m.wake_at
+        if p.wake_at is not None:
+            assert p.due_at is not None and p.due_at <= p.wake_at
 
     @invariant()
     def totals_and_history_are_consistent(self) -> None:
         if self.payment is not None:
             check_invariants(self.payment)
             assert self.payment.history[-1].new is self.payment.status
+
+    @invariant()
+    def disputed_money_never_exceeds_captured_less_refunded(self) -> None:
+        if self.payment is not None:
+            p = self.payment
+            assert 0 <= p.disputed <= p.captured - p.refunded
 
     @invariant()
     def a_voided_payment_holds_nothing(self) -> None:

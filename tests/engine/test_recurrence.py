@@ -15,6 +15,8 @@ from psp_sandbox.simulator.engine.recurrence import (
     Chain,
     Charge,
     ChargeState,
+    Period,
+    PeriodUnit,
     Sequence,
     add_charge,
     check_next,
@@ -175,3 +177,20 @@ ChainMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_chain_matches_model = ChainMachine.TestCase
+
+
+@pytest.mark.parametrize(
+    ("start", "every", "unit", "then"),
+    [
+        (datetime(2026, 1, 31, 9, tzinfo=UTC), 1, "MONTH", datetime(2026, 2, 28, 9, tzinfo=UTC)),
+        (datetime(2028, 1, 31, 9, tzinfo=UTC), 1, "MONTH", datetime(2028, 2, 29, 9, tzinfo=UTC)),
+        (datetime(2026, 11, 30, tzinfo=UTC), 3, "MONTH", datetime(2027, 2, 28, tzinfo=UTC)),
+        (datetime(2028, 2, 29, tzinfo=UTC), 1, "YEAR", datetime(2029, 2, 28, tzinfo=UTC)),
+        (datetime(2026, 3, 1, tzinfo=UTC), 2, "WEEK", datetime(2026, 3, 15, tzinfo=UTC)),
+        (datetime(2026, 3, 1, tzinfo=UTC), 10, "DAY", datetime(2026, 3, 11, tzinfo=UTC)),
+    ],
+)
+def test_a_period_moves_on_the_calendar_keeping_the_day_where_the_month_has_it(
+    start: datetime, every: int, unit: PeriodUnit, then: datetime
+) -> None:
+    assert Period(every, unit).after(start) == then

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from psp_sandbox.simulator.engine import Decision, Policy
+from psp_sandbox.simulator.engine import Decision, Payment, Policy
 from psp_sandbox.simulator.faults.injection import QueuedFaults
 from psp_sandbox.simulator.ids import Ids
 from psp_sandbox.simulator.outcomes.scripted import QueuedOutcomes
@@ -21,8 +21,14 @@ class QuietRules:
         self.name = name
         self.policy = policy or Policy()
 
+        #: Payments woken, in order (``WakeAt``).
+        self.woken: list[Payment] = []
+
     def notifications(self, decision: Decision) -> Iterable[Notification]:
         return ()
+
+    async def wake(self, payment: Payment) -> None:
+        self.woken.append(payment)
 
 
 class FakeTime:

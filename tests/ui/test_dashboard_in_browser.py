@@ -9,10 +9,15 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from psp_sandbox.client.fiserv import AsyncFiservClient
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from psp_sandbox.simulator.testing.sink import WebhookSink
+from tests.providers.fiserv.conftest import BASE as FISERV_BASE
+from tests.providers.fiserv.conftest import CREDENTIALS as FISERV_CREDENTIALS
+from tests.providers.fiserv.conftest import card as fiserv_card
+from tests.providers.fiserv.test_three_d_secure import AUTH, CHALLENGE_ANY
 from tests.providers.tranzzo.conftest import VISA, card, tranzzo
 
 __all__ = ["tranzzo"]
@@ -125,6 +130,49 @@ async def test_a_challenge_answered_by_clicking_ends_the_payment(
     await expect(page.locator("#status")).to_have_text("declined")
     await expect(page.locator("#challenge")).to_have_count(0)
     assert (await admin.payment(paid["payment_id"]))["status"] == "declined"
+
+
+async def test_a_challenge_offers_the_providers_own_choices_and_takes_them(
+    browser: Browser, sandbox: Sandbox, admin: AsyncSandboxAdmin
+) -> None:
+    """Fiserv's configurable cards let the tester pick the authentication result (Y A U N R)."""
+    async with AsyncFiservClient(
+        sandbox.base_url("fiserv") + FISERV_BASE, FISERV_CREDENTIALS, headers=sandbox.headers
+    ) as fiserv:
+        sale = await fiserv.sale(
+            "10.00", "EUR", card=fiserv_card(CHALLENGE_ANY), authentication=AUTH
+        )
+        [payment] = await admin.payments(reference=sale["orderId"])
+        page = await opened(browser, f"{sandbox.url}/_sandbox/ui/payments/{payment['id']}")
+        buttons = page.locator("#challenge button")
+        await expect(buttons).to_have_text(
+            [
+                "Authenticated (Y)",
+                "Attempted (A)",
+                "Unavailable (U)",
+                "Not authenticated (N)",
+                "Rejected (R)",
+                "Abandon",
+            ]
+        )
+        await buttons.filter(has_text="Unavailable (U)").click()
+        await expect(page.locator("#challenge")).to_have_count(0)
+        done = await fiserv.challenge_done(sale["ipgTransactionId"], "any-cres")
+    assert done["secure3dResponse"] == {"responseCode3dSecure": "6"}
+
+
+async def test_a_dispute_shows_up_live_on_the_payment_page(
+    browser: Browser, sandbox: Sandbox, tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
+) -> None:
+    paid = await tranzzo.purchase("disputed-1", 100, "UAH", card=VISA)
+    page = await opened(browser, f"{sandbox.url}/_sandbox/ui/payments/{paid['payment_id']}")
+    await expect(page.locator("#disputed")).to_have_count(0)
+    await admin.dispute(paid["payment_id"], "inquiry", amount=4000, reason="13.1")
+    await admin.dispute(paid["payment_id"], "chargeback")
+    await expect(page.locator("#disputed")).to_have_text("40.00 UAH")
+    await expect(page.locator("#timeline")).to_contain_text("dispute inquiry 40.00 UAH")
+    await expect(page.locator("#timeline")).to_contain_text("dispute inquiry → chargeback")
+    await shot(page, "payment-charged-back")
 
 
 async def test_payments_are_filtered_and_card_numbers_never_shown(

@@ -1,39 +1,62 @@
 """Fiserv IPG / First Data Gateway REST API v2 — payments, secondary transactions, orders,
-payment tokens and 3-D Secure, under ``/gateway/v2`` and ``/ipp/payments-gateway/v2``."""
+payment tokens and 3-D Secure, under ``/gateway/v2``, ``/ipp/payments-gateway/v2`` and the EMEA
+sandbox's ``/sandbox/ipp/payments-gateway/v2``."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
 
 from ...appkeys import PLUGIN
+from ...context import SandboxContext
 from ...engine import Decision, Operation, OperationKind, Payment, Policy, Resolve, RuleViolation
 from ...merchant.signing import MerchantRequest
+from ...outcomes.challenge import ChallengeChoice
 from ...services.credentials import Credential
+from ...services.mutex import Mutexes
 from ...services.payments import Scope
-from ..base import ApiError, FieldError, Principal, ProviderPlugin, Redirect
+from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
 from . import (
+    access,
+    apm,
     auth,
     authentication,
     envelope,
     inquiry,
     magic,
+    payment_url,
     payments,
     public,
+    schedules,
     secondary,
     threeds,
     tokens,
+    verification,
 )
 from .endpoints import SECURITY, SECURITY_SCHEMES, api, refused
 from .mapping import Asked, gateway_error
 
 K = OperationKind
 #: Loaded for their endpoints (each module adds its own to ``api``).
-_ROUTES = (authentication, inquiry, payments, secondary, tokens)
+_ROUTES = (
+    access,
+    apm,
+    authentication,
+    inquiry,
+    payment_url,
+    payments,
+    schedules,
+    secondary,
+    tokens,
+    verification,
+)
 
-BASE_PATHS = ("/gateway/v2", "/ipp/payments-gateway/v2")
+BASE_PATHS = ("/gateway/v2", "/ipp/payments-gateway/v2", "/sandbox/ipp/payments-gateway/v2")
+#: The 3-D Secure 1 update at its legacy path (LATAM 3DS fallback docs).
+LEGACY_PATHS = {"finalizeSecureTransaction": "/ipgrestapi/v2/services/payments/{transaction_id}"}
 
 
 class FiservPlugin(ProviderPlugin):
@@ -44,9 +67,10 @@ class FiservPlugin(ProviderPlugin):
     magic_cards = magic.CARDS
     webhooks = None  # the REST API has no merchant notifications (fiserv.md §1.9)
     default_credentials = (auth.DEFAULT,)
-    #: Partial and split postAuths; partial, repeated returns within what was captured; voids
-    #: on the same (tenant-clock) day, a preauth's on any day; a voided postAuth re-opens its
-    #: preauth; preauths raised or lowered; captured money settles at the end of the day.
+    #: Partial and split postAuths; partial, repeated returns within what was captured, from
+    #: the day after the money moved (seed 003); voids on the same (tenant-clock) day, a
+    #: preauth's on any day; a voided postAuth re-opens its preauth; preauths raised or
+    #: lowered; captured money settles at the end of the day.
     policy = Policy(
         partial_capture=True,
         multiple_captures=True,
@@ -58,13 +82,21 @@ class FiservPlugin(ProviderPlugin):
         void_reopens_authorization=True,
         incremental_authorization=True,
         settles_daily=True,
+        refund_next_day_only=True,
     )
+
+    def __init__(self, context: SandboxContext) -> None:
+        super().__init__(context)
+        #: One run of a schedule at a time, among every process sharing the store.
+        self.schedule_runs = Mutexes(context.store)
 
     def create_app(self) -> web.Application:
         app = web.Application(middlewares=[self._echo, self._pipeline])
         app[PLUGIN] = self
         self.api.register(app, BASE_PATHS[0])
         self.api.register(app, BASE_PATHS[1], alias="ipp")
+        self.api.register(app, BASE_PATHS[2], alias="emea")
+        self.api.register(app, alias="ipgrestapi", only=LEGACY_PATHS)
         self.add_documents(app)
         app.router.add_post("/3ds-method", public.three_ds_method)
         return app
@@ -136,10 +168,27 @@ class FiservPlugin(ProviderPlugin):
         def build(current: Payment) -> list[Resolve]:
             op = current.operation(operation.id) or operation
             outcome, details = threeds.authenticated(op, choice)
+            if threeds.is_hosted(op):  # the gateway's own page: no merchant PATCH follows
+                outcome, details = threeds.finalize(replace(op, details={**op.details, **details}))
             return [Resolve(op.id, outcome, details)]
 
         scope = Scope(payment.tenant, payment.provider)
         return await self.context.payments.update(scope, payment.reference, build)
+
+    def challenge_choices(
+        self, payment: Payment, operation: Operation
+    ) -> Sequence[ChallengeChoice]:
+        """ "Challenge configurable" test cards let the tester choose Y, A, U, N or R."""
+        return threeds.choices(operation)
+
+    async def wake(self, payment: Payment) -> None:
+        """A payment schedule's next run is due (schedules.py)."""
+        if payment.details.get("schedule"):
+            await schedules.run_due(self, self.schedule_runs, payment)
+
+    async def pay_hosted(self, payment: Payment, card: CardForm) -> Decision:
+        """A payment link paid on the hosted checkout page (payment_url.py)."""
+        return await payment_url.pay_hosted(self, payment, card)
 
     def browser_return(self, payment: Payment, operation: Operation) -> Redirect | None:
         """The ACS posts ``cres`` (3DS 2) or ``PaRes`` and ``MD`` (3DS 1.0) to termURL."""

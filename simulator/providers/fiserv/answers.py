@@ -134,7 +134,15 @@ class AuthenticationResponse(_Answer):
 
 
 TransactionType = Literal[
-    "SALE", "PREAUTH", "CREDIT", "FORCED_TICKET", "VOID", "RETURN", "POSTAUTH", "PAYER_AUTH"
+    "SALE",
+    "PREAUTH",
+    "CREDIT",
+    "FORCED_TICKET",
+    "VOID",
+    "RETURN",
+    "POSTAUTH",
+    "PAYER_AUTH",
+    "DISBURSEMENT",
 ]
 
 
@@ -150,6 +158,8 @@ class TransactionResponse(_Answer):
     paymentToken: PaymentToken | None = None
     transactionOrigin: str | None = None
     paymentMethodDetails: PaymentMethodDetails | None = None
+    #: The card issuer's country.
+    country: str | None = None
     terminalId: str | None = None
     merchantId: str | None = None
     merchantTransactionId: str | None = None
@@ -162,11 +172,12 @@ class TransactionResponse(_Answer):
         ]
         | None
     ) = None
-    transactionResult: Literal["APPROVED", "DECLINED", "FAILED", "WAITING"] | None = None
+    transactionResult: Literal["APPROVED", "DECLINED", "FAILED", "WAITING", "FRAUD"] | None = None
     approvalCode: str | None = None
     errorMessage: str | None = None
     transactionState: (
-        Literal["AUTHORIZED", "CAPTURED", "DECLINED", "SETTLED", "VOIDED", "WAITING"] | None
+        Literal["AUTHORIZED", "CAPTURED", "CHECKED", "DECLINED", "SETTLED", "VOIDED", "WAITING"]
+        | None
     ) = None
     secure3dResponse: Secure3dResponse | None = None
     authenticationResponse: AuthenticationResponse | None = None
@@ -203,6 +214,7 @@ class PaymentTokenizationResponse(_Answer):
     requestStatus: Literal["DELETED", "SUCCESS"]
     requestTime: int
     brand: str | None = None
+    country: str | None = None
     paymentToken: PaymentToken
     paymentCard: CardOfToken | None = None
 

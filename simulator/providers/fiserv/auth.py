@@ -7,6 +7,9 @@ Fiserv's own SDKs and docs encode the MAC two ways before Base64 — its lowerca
 accepted. A signature is verified whenever the secret is known: the documented default sandbox
 credentials, configured ones, and every credential in ``strict`` mode. In ``open`` mode an
 unknown Api-Key is accepted and remembered without a secret (its signatures cannot be checked).
+
+On the payment-token calls an access token (``Authorization: Bearer {tokenId}``, access.py)
+authorises a web client in place of the Message-Signature; a bad or expired one is 401.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from aiohttp import web
 from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
 from ..base import ApiError, Principal, ProviderPlugin
+from . import access
 from . import envelope as e
 
 #: Documented sandbox test credentials (not secrets: every psp-sandbox has them).
@@ -71,15 +75,22 @@ async def authenticate(plugin: ProviderPlugin, request: web.Request) -> Principa
         raise e.edge(400, e.INVALID_REQUEST)
     secret = credential.secret
     signature = request.headers.get("Message-Signature", "")
-    if secret is not None and not signature:
+    await plugin.context.clocks.refresh(tenant)
+    now = plugin.context.clocks.now(tenant)
+    bearer = request.headers.get("Authorization")
+    route = (request.match_info.route.name or "").partition(":")[0]
+    by_token = bearer is not None and route in access.TOKEN_AUTHORISED
+    if by_token:
+        assert bearer is not None
+        await access.check(plugin, tenant, api_key, bearer, now)
+    if secret is not None and not signature and not by_token:
         raise e.edge(
             401, e.NOT_AUTHORIZED, response_type="Unauthorized", with_client_request_id=False
         )
-    await plugin.context.clocks.refresh(tenant)
-    now_ms = int(plugin.context.clocks.now(tenant).timestamp() * 1000)
+    now_ms = int(now.timestamp() * 1000)
     if abs(now_ms - int(timestamp)) > TIMESTAMP_WINDOW_MS:
         raise expired()
-    if secret is not None:
+    if secret is not None and signature:
         body = await request.read()
         expected = signatures(api_key, client_request_id, timestamp, body, secret)
         if not any(hmac.compare_digest(signature.encode(), s.encode()) for s in expected):

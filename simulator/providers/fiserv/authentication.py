@@ -27,7 +27,7 @@ from .endpoints import (
     request_key,
     respond,
 )
-from .mapping import ALREADY_FINISHED, NO_METHOD_WAITING, TRANSACTION_TYPE, WRONG_STATE
+from .mapping import ALREADY_FINISHED, NO_METHOD_WAITING, WRONG_STATE, transaction_type
 from .models import AuthenticationUpdate, Secure3D10AuthenticationUpdateRequest
 from .payments import after_primary
 
@@ -60,7 +60,7 @@ async def finalize_secure_transaction(request: web.Request) -> web.StreamRespons
     step = _step(update)
 
     def refuse(error: Any) -> Exception:
-        kind = TRANSACTION_TYPE[op.kind]
+        kind = transaction_type(payment, op)
         return refused(error, now, order_id=payment.reference, transaction_type=kind)
 
     def build(current: Payment) -> list[Command]:

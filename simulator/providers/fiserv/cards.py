@@ -64,6 +64,16 @@ def read(card: PaymentCard, today: date) -> Card:
     return Card(facts, profile_of(card.number).name, card.securityCode is not None)
 
 
+def read_form(number: str, month: int, year: int, cvv: str, today: date) -> Card:
+    """The card a cardholder typed on the hosted payment page (gateway rules as for ``read``)."""
+    digits = number.replace(" ", "")
+    if not digits.isdigit() or not 13 <= len(digits) <= 19:
+        raise InvalidCardNumber("a card number has 13 to 19 digits")
+    expiration = Expiration(month=f"{month:02d}", year=f"{year % 100:02d}")
+    card = PaymentCard(number=digits, expiryDate=expiration, securityCode=cvv or None)
+    return read(card, today)
+
+
 def of_token(stored: StoredCard) -> Card:
     profile = stored.extra.get("profile")
     name = profile if isinstance(profile, str) and profile in PROFILES else DEFAULT.name

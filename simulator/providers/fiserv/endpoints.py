@@ -8,6 +8,7 @@ Paths are relative to the base path; the plugin serves the table under ``/gatewa
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
@@ -25,7 +26,9 @@ from ...services.requests import (
     KeyedRequest,
     KeyReused,
     RequestKey,
+    answered_before,
     fingerprint,
+    remember_now,
 )
 from ..base import ApiError, Principal, ProviderPlugin, json_response, plugin_of
 from . import envelope, render
@@ -153,6 +156,33 @@ def keyed_answer(key: RequestKey, now: datetime) -> KeyedRequest:
         return StoredAnswer(status, body)
 
     return KeyedRequest(key, answer)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedCall:
+    """A call answered outside the payment service (tokens, links, schedules ...) under its
+    Client-Request-Id: a retry got its first answer already; its own answer is remembered."""
+
+    plugin: ProviderPlugin
+    who: Principal
+    now: datetime
+    key: RequestKey
+
+    async def answer(self, body: Any, status: int = 200) -> web.StreamResponse:
+        await remember_now(
+            self.plugin.context.store, self.key, StoredAnswer(status, body), self.now
+        )
+        return json_response(body, status)
+
+
+async def keyed_call(request: web.Request) -> KeyedCall:
+    """The caller, the tenant's time and the request key; raises AnsweredBefore for a retry
+    (use under ``@keyed``)."""
+    plugin, who = principal(request)
+    now = now_of(plugin, who)
+    key = request_key(request, who, await request.read())
+    await answered_before(plugin.context.store, key, now)
+    return KeyedCall(plugin, who, now, key)
 
 
 def keyed(handler: Handler) -> Handler:

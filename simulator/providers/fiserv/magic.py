@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from ...engine import APPROVED, Reason, declined
+from ...engine import APPROVED, CHALLENGE, Reason, declined
 from ...outcomes.magic import MagicCard
 
 Flow = Literal["frictionless", "challenge", "fallback", "not_enrolled"]
@@ -131,9 +131,16 @@ def _describe(profile: Profile) -> str:
     result = (
         f"{profile.status} ({RESPONSE_CODE[profile.status]})"
         if profile.status
-        else "Y/N/A/U chosen on the hosted ACS page"
+        else "Y, A, U, N or R chosen on the hosted ACS page"
     )
     return f"{', '.join(steps)}: {result}; authorization approved"
+
+
+#: What the listed outcome of a 3-D Secure test card needs.
+WITH_AUTHENTICATION = (
+    "authenticationRequest sent (3-D Secure asked for); without it the card is simply authorized"
+)
+_FAILED = declined(Reason.AUTHENTICATION_FAILED)
 
 
 def _card(number: str, profile: Profile) -> MagicCard:
@@ -143,13 +150,29 @@ def _card(number: str, profile: Profile) -> MagicCard:
             declined(Reason.DO_NOT_HONOUR),
             "3-D Secure 1.0 not enrolled (3/N); the authorization is declined (do not honour)",
         )
-    return MagicCard(number, APPROVED, _describe(profile))
+    if number == "4000000000003220":
+        return MagicCard(
+            number,
+            CHALLENGE,
+            "3-D Secure method, then a challenge the hosted page decides (Y, A, U, N or R) — "
+            "only when authenticationRequest is sent",
+            condition=WITH_AUTHENTICATION,
+        )
+    if profile.status in ("N", "R"):
+        return MagicCard(
+            number,
+            APPROVED,
+            _describe(profile).replace(
+                "authorization approved", "409 50716 (3D Secure authentication failed)"
+            ),
+            answered=_FAILED,
+            condition=WITH_AUTHENTICATION,
+        )
+    return MagicCard(number, APPROVED, _describe(profile), condition=WITH_AUTHENTICATION)
 
 
-#: The plugin's magic-card catalog: every documented 3-D Secure test card. (The neutral
-#: challenge card keeps its neutral entry: it challenges when 3-D Secure is asked for.)
+#: The plugin's magic-card catalog: every documented 3-D Secure test card, and the neutral
+#: challenge card as Fiserv answers it (a challenge only when 3-D Secure is asked for).
 CARDS: Mapping[str, MagicCard] = {
-    number: _card(number, profile)
-    for number, profile in _PROFILE_OF_CARD.items()
-    if number != "4000000000003220"
+    number: _card(number, profile) for number, profile in _PROFILE_OF_CARD.items()
 }

@@ -37,7 +37,24 @@ TRANSACTION_TYPE: Mapping[OperationKind, str] = {
     K.REFUND: "RETURN",
 }
 
+#: Primary request types whose transaction type is not their intent's.
+_TYPE_OF_REQUEST: Mapping[str, str] = {
+    "PaymentCardDisbursementTransaction": "DISBURSEMENT",
+    "PaymentTokenDisbursementTransaction": "DISBURSEMENT",
+    "PaymentCardPayerAuthTransaction": "PAYER_AUTH",
+}
 _MONEY_MOVING = (K.SALE, K.CAPTURE, K.CREDIT, K.REFUND)
+
+
+def request_transaction_type(request_type: str, kind: OperationKind) -> str | None:
+    """``transactionType`` of a primary request (None: the spec has none, a card verification)."""
+    return _TYPE_OF_REQUEST.get(request_type) or TRANSACTION_TYPE.get(kind)
+
+
+def transaction_type(payment: Payment, op: Operation) -> str | None:
+    if op.kind.is_primary:
+        return request_transaction_type(str(payment.details.get("request_type", "")), op.kind)
+    return TRANSACTION_TYPE.get(op.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +69,15 @@ class Decline:
     issuer: bool
     #: ``error.code`` of the answer (issuer codes are reported as 500NN, as recorded).
     error_code: str
+    #: ``transactionResult`` when not the usual one (DECLINED for issuers, FAILED for the gateway).
+    result: str | None = None
+    #: The text of ``approvalCode`` when it differs from ``message``.
+    approval_text: str | None = None
 
     @property
     def approval_code(self) -> str:
-        return f"N:{self.code}:{self.message}" if self.issuer else f"N:-{self.code}:{self.message}"
+        text = self.approval_text or self.message
+        return f"N:{self.code}:{text}" if self.issuer else f"N:-{self.code}:{text}"
 
 
 def _issuer(code: str, message: str) -> Decline:
@@ -76,6 +98,10 @@ ISSUER: Mapping[str, Decline] = {
     Reason.INVALID_CARD_NUMBER: _issuer("14", "Invalid card number"),
 }
 
+_DUPLICATE_LOCKOUT = Decline(
+    409, "5005", "Duplicate transaction", False, "SGS-005005", "FRAUD", "FRAUD - Duplicate lockout"
+)
+
 #: Gateway declines of an operation (409 GatewayDeclined; 502 for the processor link).
 GATEWAY: Mapping[str, Decline] = {
     Reason.INVALID_CARD_NUMBER: _gateway("2303", "Invalid credit card number"),
@@ -85,8 +111,16 @@ GATEWAY: Mapping[str, Decline] = {
     ),
     Reason.AUTHENTICATION_ABANDONED: _gateway("5103", "Cardholder did not return from ACS"),
     Reason.PROCESSOR_ERROR: _gateway("30053", "Communication Error", http=502),
+    # Duplicate lockout (IPG guide: "SGS-005005: Duplicate transaction", result FRAUD).
+    Reason.DUPLICATE_TRANSACTION: _DUPLICATE_LOCKOUT,
 }
-_GATEWAY_REASONS = frozenset({Reason.AUTHENTICATION_FAILED, Reason.AUTHENTICATION_ABANDONED})
+_GATEWAY_REASONS = frozenset(
+    {
+        Reason.AUTHENTICATION_FAILED,
+        Reason.AUTHENTICATION_ABANDONED,
+        Reason.DUPLICATE_TRANSACTION,
+    }
+)
 
 
 def decline_of(op: Operation) -> Decline | None:
@@ -109,6 +143,8 @@ def transaction_state(payment: Payment, op: Operation, now: datetime) -> str:
         return "DECLINED"
     if op.status is OS.VOIDED or op.kind is K.VOID:
         return "VOIDED"
+    if op.kind is K.VERIFICATION:
+        return "CHECKED"  # a card verification or a payer authentication: nothing held
     if op.kind in (K.AUTH, K.ADJUSTMENT):
         return "VOIDED" if payment.authorized == 0 and payment.captured == 0 else "AUTHORIZED"
     if op.kind in _MONEY_MOVING and op.updated_at.date() < now.date():
@@ -123,6 +159,8 @@ def transaction_result(op: Operation) -> str:
     if op.status in (OS.PENDING, OS.ACTION_REQUIRED):
         return "WAITING"
     decline = decline_of(op)
+    if decline is not None and decline.result is not None:
+        return decline.result
     return "DECLINED" if decline is not None and decline.issuer else "FAILED"
 
 
@@ -131,7 +169,7 @@ def transaction_status(op: Operation) -> str:
     result = transaction_result(op)
     if result == "FAILED":
         return "PROCESSING_FAILED" if op.reason == Reason.PROCESSOR_ERROR else "VALIDATION_FAILED"
-    return result
+    return "DECLINED" if result == "FRAUD" else result
 
 
 def http_status(op: Operation) -> int:
@@ -223,6 +261,8 @@ _PLAIN: Mapping[Violation, GatewayError] = {
     V.REFUND_EXCEEDS_CAPTURED: INVALID_AMOUNT,
     V.PARTIAL_REFUND_NOT_ALLOWED: INVALID_AMOUNT,
     V.MULTIPLE_REFUNDS_NOT_ALLOWED: NOTHING_RETURNABLE,
+    # Seed 003: a return is for a transaction of an earlier day (void it on its own day).
+    V.REFUND_WINDOW_NOT_OPEN: NOTHING_RETURNABLE,
     V.NOT_ADJUSTABLE: NO_PREAUTH,
     V.CURRENCY_MISMATCH: CURRENCY_MISMATCH,
     V.INVALID_AMOUNT: INVALID_AMOUNT,
@@ -235,6 +275,10 @@ _PLAIN: Mapping[Violation, GatewayError] = {
     V.RECURRENCE_NOT_AVAILABLE: REFERENCED_NOT_FOUND,
     V.RECURRENCE_CLOSED: REFERENCED_NOT_FOUND,
     V.RECURRENCE_TOO_SOON: REFERENCED_NOT_FOUND,
+    # Disputes come from the card schemes, never from a merchant request (admin API only).
+    V.NOT_DISPUTABLE: WRONG_STATE,
+    V.DISPUTE_EXCEEDS_AVAILABLE: INVALID_AMOUNT,
+    V.DISPUTE_STAGE_NOT_ALLOWED: WRONG_STATE,
 }
 
 

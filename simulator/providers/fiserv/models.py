@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 #: The largest total the sandbox accepts (sandbox-defined; the spec sets no maximum).
 MAX_TOTAL = Decimal("999999999999.999")
@@ -95,16 +95,71 @@ class Order(_Open):
     shipping: dict[str, Any] | None = None
 
 
-class AuthenticationRequest(_Open):
-    authenticationType: Literal[
-        "Secure3DAuthenticationRequest",
-        "Secure3D21AuthenticationRequest",
-        "Secure3D10AuthenticationRequest",
-    ]
+class _Authentication(_Open):
+    """What the 3-D Secure request types share (the spec's enums and patterns)."""
+
     termURL: Url | None = None
     methodNotificationURL: Url | None = None
-    challengeIndicator: Annotated[str, Field(pattern=r"^0[1-9]$")] | None = None
-    challengeWindowSize: Annotated[str, Field(pattern=r"^0[1-5]$")] | None = None
+    challengeIndicator: Literal["01", "02", "03", "04", "05", "06", "07", "08", "09"] | None = None
+    challengeWindowSize: Literal["01", "02", "03", "04", "05"] | None = None
+    browserJavaScriptEnabled: bool | None = None
+    browserJavaEnabled: bool | None = None
+    authenticationIndicator: Literal["01", "02", "03", "04", "05", "06"] | None = None
+    secure3DDeviceChannel: Literal["02", "03"] | None = None
+    secure3DThreeRIIndicator: (
+        Literal["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"] | None
+    ) = None
+    recurringExpiry: (
+        Annotated[str, Field(pattern=r"^([0-9]{4})(1[0-2]|0[1-9])(3[01]|0[1-9]|[12][0-9])$")] | None
+    ) = None
+    recurringFrequency: Annotated[int, Field(ge=1, le=9999)] | None = None
+    cardHolderBrowserParams: dict[str, Any] | None = None
+
+
+class Secure3DAuthenticationRequest(_Authentication):
+    """The current 3-D Secure 2 request: both URLs are required."""
+
+    authenticationType: Literal["Secure3DAuthenticationRequest"]
+    termURL: Url
+    methodNotificationURL: Url
+    messageCategory: Literal["01", "02", "80"] | None = None
+
+
+class Secure3D21AuthenticationRequest(_Authentication):
+    """Deprecated 3-D Secure 2 request (URLs optional)."""
+
+    authenticationType: Literal["Secure3D21AuthenticationRequest"]
+
+
+class Secure3D10AuthenticationRequest(_Authentication):
+    """Deprecated 3-D Secure 1.0 request."""
+
+    authenticationType: Literal["Secure3D10AuthenticationRequest"]
+
+
+AuthenticationRequest = Annotated[
+    Secure3DAuthenticationRequest
+    | Secure3D21AuthenticationRequest
+    | Secure3D10AuthenticationRequest,
+    Field(discriminator="authenticationType"),
+]
+
+
+IndicatorSubcategory = Literal[
+    "CREDENTIAL_ON_FILE_FIRST", "CREDENTIAL_ON_FILE_SUBSEQUENT", "UNSCHEDULED_CREDENTIAL_ON_FILE",
+    "STANDING_ORDER", "SUBSCRIPTION", "INSTALLMENT", "PARTIAL_SHIPMENT", "DELAYED_CHARGE",
+    "NO_SHOW_CHARGE", "RESUBMISSION",
+]  # fmt: skip
+
+
+class StoredCredential(_Open):
+    """A stored card (card on file) used or kept: both fields are required by the spec."""
+
+    sequence: Literal["FIRST", "SUBSEQUENT"]
+    scheduled: bool
+    initiator: Literal["MERCHANT", "CARDHOLDER"] | None = None
+    referencedSchemeTransactionId: Annotated[str, Field(max_length=50)] | None = None
+    indicatorSubcategory: IndicatorSubcategory | None = None
 
 
 class AuthenticationResult(_Open):
@@ -131,11 +186,14 @@ class _Primary(_Open):
     merchantTransactionId: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     transactionOrigin: TransactionOrigin | None = None
     order: Order | None = None
+    #: A PAYER_AUTH transaction whose authentication this transaction uses.
+    ipgTransactionId: Annotated[int, Field(ge=0)] | None = None
 
 
 class _CardPayment(_Primary):
     paymentMethod: PaymentCardPaymentMethod
     createToken: CreatePaymentToken | None = None
+    storedCredentials: StoredCredential | None = None
     authenticationRequest: AuthenticationRequest | None = None
     authenticationResult: AuthenticationResult | None = None
 
@@ -157,6 +215,7 @@ class PaymentCardCreditTransaction(_Primary):
 
 class _TokenPayment(_Primary):
     paymentMethod: PaymentTokenPaymentMethod
+    storedCredentials: StoredCredential | None = None
     authenticationRequest: AuthenticationRequest | None = None
     authenticationResult: AuthenticationResult | None = None
 
@@ -171,12 +230,80 @@ class PaymentTokenPreAuthTransaction(_TokenPayment):
     decrementalFlag: bool = False
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("may not be blank")
+    return value
+
+
+#: The spec's ``^(?!\s*$).+``: anything but blank.
+NonBlank = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
+
+
+class SenderInfo(_Open):
+    name: Annotated[NonBlank, Field(max_length=30)]
+    streetAddress: Annotated[NonBlank, Field(max_length=50)]
+    city: Annotated[NonBlank, Field(max_length=25)]
+    stateCode: NonBlank
+    countryCode: NonBlank
+    postalCode: NonBlank
+    phoneNumber: NonBlank
+    referenceNumber: NonBlank
+    accountNumber: NonBlank
+
+
+class ReceiverInfo(_Open):
+    name: Annotated[NonBlank, Field(max_length=70)]
+    streetAddress: Annotated[NonBlank, Field(max_length=50)]
+    city: Annotated[NonBlank, Field(max_length=25)]
+    stateCode: NonBlank
+    countryCode: NonBlank
+    postalCode: NonBlank
+    phoneNumber: NonBlank
+    referenceNumber: NonBlank
+
+
+class Disbursement(_Open):
+    """Push (``DisbursementTransactionType``) or pull (``FundingTransactionType``) of money."""
+
+    disbursementType: Literal["DisbursementTransactionType", "FundingTransactionType"]
+    senderInfo: SenderInfo
+    receiverInfo: ReceiverInfo
+
+
+class PaymentCardDisbursementTransaction(_Primary):
+    requestType: Literal["PaymentCardDisbursementTransaction"]
+    disbursement: Disbursement
+    paymentMethod: PaymentCardPaymentMethod
+    storedCredentials: StoredCredential | None = None
+    createToken: CreatePaymentToken | None = None
+
+
+class PaymentTokenDisbursementTransaction(_Primary):
+    requestType: Literal["PaymentTokenDisbursementTransaction"]
+    disbursement: Disbursement
+    paymentMethod: PaymentTokenPaymentMethod
+    storedCredentials: StoredCredential | None = None
+
+
+class PaymentCardPayerAuthTransaction(_Primary):
+    """Authentication only (3-D Secure); a later sale or preauth names it by ipgTransactionId."""
+
+    requestType: Literal["PaymentCardPayerAuthTransaction"]
+    paymentMethod: PaymentCardPaymentMethod
+    authenticationRequest: AuthenticationRequest | None = None
+    authenticationResult: AuthenticationResult | None = None
+
+
 PrimaryTransaction = Annotated[
     PaymentCardSaleTransaction
     | PaymentCardPreAuthTransaction
     | PaymentCardCreditTransaction
     | PaymentTokenSaleTransaction
-    | PaymentTokenPreAuthTransaction,
+    | PaymentTokenPreAuthTransaction
+    | PaymentCardDisbursementTransaction
+    | PaymentTokenDisbursementTransaction
+    | PaymentCardPayerAuthTransaction,
     Field(discriminator="requestType"),
 ]
 
@@ -211,6 +338,7 @@ class VoidPreAuthTransactions(_Secondary):
 class ReturnTransaction(_Secondary):
     requestType: Literal["ReturnTransaction"]
     transactionAmount: Amount
+    storedCredentials: StoredCredential | None = None
 
 
 class PreAuthSecondaryTransaction(_Secondary):
@@ -262,17 +390,3 @@ AuthenticationUpdate = Annotated[
     Secure3DAuthenticationUpdateRequest | Secure3D10AuthenticationUpdateRequest,
     Field(discriminator="authenticationType"),
 ]
-
-
-# --- payment tokens ---------------------------------------------------------------------------
-
-
-class PaymentCardPaymentTokenizationRequest(_Open):
-    """POST /payment-tokens: store a card behind a token."""
-
-    requestType: Literal["PaymentCardPaymentTokenizationRequest"]
-    paymentCard: PaymentCard
-    createToken: CreatePaymentToken
-    accountVerification: bool = False
-    storeId: Annotated[str, Field(max_length=20)] | None = None
-    merchantTransactionId: Annotated[str, Field(min_length=1, max_length=40)] | None = None

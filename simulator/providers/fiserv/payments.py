@@ -1,5 +1,6 @@
-"""POST /payments: sales, preauths, credits — by card or payment token, with or without
-3-D Secure; another PreAuth on an existing preauth order raises or lowers it (seed 003)."""
+"""POST /payments: sales, preauths, credits, disbursements and payer authentications — by card
+or payment token, with or without 3-D Secure; another PreAuth on an existing preauth order
+raises or lowers it (seed 003)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ...engine import (
     Start,
 )
 from ...engine.money import NUMERIC_CODES, InvalidAmount, is_currency, to_minor
+from ...engine.payment import PRIMARY_KIND_OF
 from ...openapi import Answer
 from ...services.requests import RequestKey, answered_before
 from ..base import Principal, ProviderPlugin, origin_of
@@ -33,6 +35,7 @@ from .endpoints import (
     errors,
     keyed,
     keyed_answer,
+    locate,
     merchant_alias,
     now_of,
     parse,
@@ -43,10 +46,18 @@ from .endpoints import (
     violation,
 )
 from .magic import PROFILES
-from .mapping import INVALID_AMOUNT, ORDER_EXISTS, UNKNOWN_CURRENCY, WRONG_CARD, Asked
+from .mapping import (
+    INVALID_AMOUNT,
+    ORDER_EXISTS,
+    REFERENCED_NOT_FOUND,
+    UNKNOWN_CURRENCY,
+    WRONG_CARD,
+    Asked,
+    request_transaction_type,
+)
 from .models import (
     Amount,
-    PaymentCardCreditTransaction,
+    PaymentCardPayerAuthTransaction,
     PaymentCardPreAuthTransaction,
     PaymentTokenPreAuthTransaction,
     PrimaryTransaction,
@@ -60,8 +71,24 @@ _INTENT = {
     "PaymentCardPreAuthTransaction": Intent.AUTH,
     "PaymentTokenPreAuthTransaction": Intent.AUTH,
     "PaymentCardCreditTransaction": Intent.CREDIT,
+    # Money pushed to (or pulled from) a card for a sender: paid out like a credit.
+    "PaymentCardDisbursementTransaction": Intent.CREDIT,
+    "PaymentTokenDisbursementTransaction": Intent.CREDIT,
+    # Authentication only: nothing is authorized or held.
+    "PaymentCardPayerAuthTransaction": Intent.VERIFY,
 }
-_TYPE = {Intent.SALE: "SALE", Intent.AUTH: "PREAUTH", Intent.CREDIT: "CREDIT"}
+#: Requests paid out to the card: never sent through 3-D Secure.
+_PAYOUTS = frozenset(
+    {
+        "PaymentCardCreditTransaction",
+        "PaymentCardDisbursementTransaction",
+        "PaymentTokenDisbursementTransaction",
+    }
+)
+
+
+def _type(tx: Any) -> str | None:
+    return request_transaction_type(tx.requestType, PRIMARY_KIND_OF[_INTENT[tx.requestType]])
 
 
 @api.post(
@@ -81,15 +108,13 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
     key = request_key(request, who, await request.read())
     now = now_of(plugin, who)
     intent = _INTENT[tx.requestType]
-    currency, minor = money(tx.transactionAmount, now, _TYPE[intent])
-    if getattr(tx, "authenticationRequest", None) and getattr(tx, "authenticationResult", None):
-        raise envelope.bad_request(
-            envelope.field("authenticationRequest", "must not be sent with authenticationResult")
-        )
+    currency, minor = money(tx.transactionAmount, now, _type(tx))
+    _check_authentication(tx)
     # A retry is answered before its card is looked at (a single-use token is used up by then).
     await answered_before(plugin.context.store, key, now)
-    order_id = (tx.order.orderId if tx.order else None) or _generated_order_id(plugin, who, key)
+    order_id = (tx.order.orderId if tx.order else None) or generated_order_id(plugin, who, key)
     card = await _card(plugin, who, tx, now, order_id)
+    referenced = await _payer_authentication(plugin, who, tx, card, now, order_id)
     scope = who.scope()
     payments = plugin.context.payments
     if intent is Intent.AUTH:
@@ -108,9 +133,9 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
         currency,
         minor,
         intent,
-        _order_details(plugin, request, who, tx, card, order_id),
+        order_details(plugin, request, who, tx, card, order_id),
     )
-    outcome, op_details = _authentication(plugin, tx, card, op_id)
+    outcome, op_details = _authentication(plugin, tx, card, op_id, referenced)
     start = Start(op_id, outcome, {**operation_details(plugin, tx, op_id), **op_details})
     aliases = [merchant_alias(tx.merchantTransactionId)] if tx.merchantTransactionId else []
     try:
@@ -119,7 +144,7 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
         )
     except RuleViolation as broken:
         raise violation(
-            broken, Asked.PRIMARY, now, order_id=order_id, transaction_type=_TYPE[intent]
+            broken, Asked.PRIMARY, now, order_id=order_id, transaction_type=_type(tx)
         ) from None
     assert decision.operation is not None
     await after_primary(plugin, who, decision.payment)
@@ -154,12 +179,7 @@ def transaction_id(plugin: ProviderPlugin, payment_id: str, position: int) -> st
 
 def operation_details(plugin: ProviderPlugin, tx: Any, op_id: str) -> dict[str, Any]:
     """What every Fiserv transaction keeps: merchant ids, amount parts, processor numbers."""
-    ids = plugin.context.ids
-    details: dict[str, Any] = {
-        "auth_code": ids.digits(6, op_id, "authorization"),
-        "rrn": ids.digits(12, op_id, "reference"),
-        "scheme_id": ids.digits(15, op_id, "scheme"),
-    }
+    details = processor_numbers(plugin, op_id)
     if tx.merchantTransactionId:
         details["merchant_transaction_id"] = tx.merchantTransactionId
     amount = getattr(tx, "transactionAmount", None)
@@ -172,7 +192,17 @@ def operation_details(plugin: ProviderPlugin, tx: Any, op_id: str) -> dict[str, 
     return details
 
 
-def _generated_order_id(plugin: ProviderPlugin, who: Principal, key: RequestKey) -> str:
+def processor_numbers(plugin: ProviderPlugin, op_id: str) -> dict[str, Any]:
+    """The approval code, reference number and scheme id a transaction is answered with."""
+    ids = plugin.context.ids
+    return {
+        "auth_code": ids.digits(6, op_id, "authorization"),
+        "rrn": ids.digits(12, op_id, "reference"),
+        "scheme_id": ids.digits(15, op_id, "scheme"),
+    }
+
+
+def generated_order_id(plugin: ProviderPlugin, who: Principal, key: RequestKey) -> str:
     """``R-<uuid>`` as IPG generates them; named by the request (its Client-Request-Id and
     content), so a retry finds its order and its first answer."""
     return "R-" + plugin.context.ids.uuid("fiserv-order", who.tenant, key.key, key.fingerprint)
@@ -186,13 +216,52 @@ async def _card(
         return cards.read(method.paymentCard, now.date())
     stored = await plugin.context.tokens.get(who.scope(), method.paymentToken.value)
     if stored is None or not stored.active:
-        raise refused(
-            WRONG_CARD, now, order_id=order_id, transaction_type=_TYPE[_INTENT[tx.requestType]]
-        )
+        raise refused(WRONG_CARD, now, order_id=order_id, transaction_type=_type(tx))
     return cards.of_token(stored)
 
 
-def _order_details(
+def _check_authentication(tx: Any) -> None:
+    """``authenticationRequest`` and ``authenticationResult`` never together; a payer
+    authentication needs one of them; a referenced PAYER_AUTH replaces both."""
+    asked = getattr(tx, "authenticationRequest", None)
+    given = getattr(tx, "authenticationResult", None)
+    if asked is not None and given is not None:
+        raise envelope.bad_request(
+            envelope.field("authenticationRequest", "must not be sent with authenticationResult")
+        )
+    if isinstance(tx, PaymentCardPayerAuthTransaction) and asked is None and given is None:
+        raise envelope.bad_request(
+            envelope.field(f"{tx.requestType}.authenticationRequest", "may not be null")
+        )
+    if tx.ipgTransactionId is not None and (asked is not None or given is not None):
+        raise envelope.bad_request(
+            envelope.field("ipgTransactionId", "must not be sent with an authentication")
+        )
+
+
+async def _payer_authentication(
+    plugin: ProviderPlugin, who: Principal, tx: Any, card: cards.Card, now: datetime, order_id: str
+) -> dict[str, Any] | None:
+    """The 3-D Secure result of the PAYER_AUTH transaction ``ipgTransactionId`` names: it must
+    be this tenant's, authenticated, and of the same card (409 50715 otherwise)."""
+    if tx.ipgTransactionId is None:
+        return None
+    found = await locate(plugin, who, str(tx.ipgTransactionId))
+    if found is not None:
+        payment, op = found
+        authenticated = (
+            payment.details.get("request_type") == "PaymentCardPayerAuthTransaction"
+            and op.status is OperationStatus.SUCCEEDED
+            and cards.same_card(payment.details.get("card"), card)
+        )
+        state = op.details.get("threeds")
+        if authenticated and isinstance(state, dict):
+            return {"status": state.get("status"), "version": state.get("version", "2.1"),
+                    "payer_auth": op.id}  # fmt: skip
+    raise refused(REFERENCED_NOT_FOUND, now, order_id=order_id, transaction_type=_type(tx))
+
+
+def order_details(
     plugin: ProviderPlugin,
     request: web.Request,
     who: Principal,
@@ -212,8 +281,9 @@ def _order_details(
         "terminal_id": ids.digits(8, "fiserv-terminal", key),
         "merchant_id": ids.digits(15, "fiserv-merchant", key),
     }
-    if tx.order is not None:
-        details.update(billing=tx.order.billing, shipping=tx.order.shipping)
+    order = getattr(tx, "order", None)
+    if order is not None:
+        details.update(billing=order.billing, shipping=order.shipping)
     split = getattr(tx, "splitShipment", None)
     if split is not None and split.totalCount:
         details["split_total"] = split.totalCount
@@ -234,14 +304,24 @@ def _order_details(
 
 
 def _authentication(
-    plugin: ProviderPlugin, tx: Any, card: cards.Card, op_id: str
+    plugin: ProviderPlugin,
+    tx: Any,
+    card: cards.Card,
+    op_id: str,
+    referenced: dict[str, Any] | None,
 ) -> tuple[Outcome, dict[str, Any]]:
-    """The primary operation's outcome: the card's, through 3-D Secure when asked for."""
+    """The primary operation's outcome: the card's, through 3-D Secure when asked for (a payer
+    authentication ends approved once the cardholder is authenticated)."""
     outcome = card.facts.outcome
     details: dict[str, Any] = {"card_mask": card.facts.masked}
-    if outcome.result is Result.FAILED or isinstance(tx, PaymentCardCreditTransaction):
+    if outcome.result is Result.FAILED or tx.requestType in _PAYOUTS:
         return (APPROVED if outcome.result is Result.CHALLENGE else outcome), details
-    after = threeds.issuer_answer(outcome)
+    if isinstance(tx, PaymentCardPayerAuthTransaction):
+        after = APPROVED
+    else:
+        after = threeds.issuer_answer(outcome)
+    if referenced is not None:
+        return after, {**details, "threeds": referenced}
     result = getattr(tx, "authenticationResult", None)
     if result is not None:
         status = result.authenticationResponse or result.transactionStatus

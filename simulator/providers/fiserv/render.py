@@ -12,18 +12,19 @@ from datetime import datetime
 from typing import Any
 
 from ...engine import Operation, OperationKind, OperationStatus, Payment
-from ...engine.money import to_decimal
+from ...engine.money import is_currency, to_decimal
+from ...outcomes.issuers import issuer_of
 from ...services.tokens import StoredCard
 from ...ui.links import acs_url
 from . import envelope, threeds
 from .mapping import (
-    TRANSACTION_TYPE,
     GatewayError,
     decline_of,
     http_status,
     transaction_result,
     transaction_state,
     transaction_status,
+    transaction_type,
 )
 
 K = OperationKind
@@ -57,8 +58,10 @@ def transaction(
         **(envelope.head() if echo else {}),
         "ipgTransactionId": op.id,
         "orderId": payment.reference,
-        "transactionType": TRANSACTION_TYPE[op.kind],
     }
+    kind = transaction_type(payment, op)
+    if kind is not None:
+        body["transactionType"] = kind
     token = d.get("token")
     if token and op.kind.is_primary and op.status in (OS.SUCCEEDED, OS.VOIDED):
         body["paymentToken"] = token
@@ -66,16 +69,19 @@ def transaction(
     card = card_details(payment)
     if card is not None:
         body["paymentMethodDetails"] = card
+        kept = payment.details["card"]
+        body["country"] = issuer_of(kept["bin"], kept["brand"]).country.name
     body["terminalId"] = d.get("terminal_id")
     body["merchantId"] = d.get("merchant_id")
     if od.get("merchant_transaction_id"):
         body["merchantTransactionId"] = od["merchant_transaction_id"]
     body["transactionTime"] = int(op.created_at.timestamp())
-    money = amount(op.amount, payment.currency, od.get("components"))
     result = transaction_result(op)
-    if result in ("APPROVED", "WAITING"):
-        body["approvedAmount"] = money
-    body["transactionAmount"] = money
+    if is_currency(payment.currency):  # a card verification moves no money and has none
+        money = amount(op.amount, payment.currency, od.get("components"))
+        if result in ("APPROVED", "WAITING"):
+            body["approvedAmount"] = money
+        body["transactionAmount"] = money
     if processing:
         body["transactionStatus"] = transaction_status(op)
     body["transactionResult"] = result
@@ -136,9 +142,7 @@ def order(payment: Payment, now: datetime) -> dict[str, Any]:
         if payment.details.get(part):
             body[part] = payment.details[part]
     body["transactions"] = [
-        transaction(payment, op, now, processing=False, echo=False)
-        for op in payment.operations
-        if op.kind in TRANSACTION_TYPE
+        transaction(payment, op, now, processing=False, echo=False) for op in payment.operations
     ]
     return body
 
@@ -156,6 +160,7 @@ def token(stored: StoredCard, status: str, now: datetime) -> dict[str, Any]:
         "requestStatus": status,
         "requestTime": int(now.timestamp() * 1000),
         "brand": stored.brand,
+        "country": issuer_of(stored.bin, stored.brand).country.name,
         "paymentToken": token_details(stored),
         "paymentCard": card,
     }
@@ -240,9 +245,10 @@ def _processor(payment: Payment, op: Operation) -> dict[str, Any] | None:
             responseMessage=decline.message,
         )
     if op.kind.is_primary:
+        address = payment.details.get("avs_address") or {}
         processor["avsResponse"] = {
-            "streetMatch": "NO_INPUT_DATA",
-            "postalCodeMatch": "NO_INPUT_DATA",
+            "streetMatch": "Y" if address.get("address1") else "NO_INPUT_DATA",
+            "postalCodeMatch": "Y" if address.get("postalCode") else "NO_INPUT_DATA",
         }
         processor["securityCodeResponse"] = (
             "MATCHED" if payment.details.get("cvv_given") else "NOT_PRESENT"

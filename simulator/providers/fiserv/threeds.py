@@ -21,7 +21,7 @@ from __future__ import annotations
 import base64
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...engine import (
@@ -35,7 +35,12 @@ from ...engine import (
     declined,
     pending,
 )
-from ...outcomes.challenge import AFTER_AUTHENTICATION, remember_issuer_answer
+from ...outcomes.challenge import (
+    AFTER_AUTHENTICATION,
+    STANDARD_CHOICES,
+    ChallengeChoice,
+    remember_issuer_answer,
+)
 from ...outcomes.codec import outcome_from_json, outcome_to_json
 from .magic import PASSING, PROFILES, RESPONSE_CODE, Profile
 
@@ -132,6 +137,29 @@ def after_method(op: Operation) -> tuple[Outcome, Details]:
     return _without_method(profile, _after(op), state, {})
 
 
+#: What a configurable card's page choice authenticates as (Approve and Decline stand for Y, N).
+_STATUS_OF_CHOICE: Mapping[str, str] = {
+    "approve": "Y", "decline": "N", "Y": "Y", "A": "A", "U": "U", "N": "N", "R": "R",
+}  # fmt: skip
+
+#: The hosted ACS page of a "challenge configurable" card: the tester picks the transStatus.
+CONFIGURABLE_CHOICES = (
+    ChallengeChoice("approve", "Authenticated (Y)", "approve"),
+    ChallengeChoice("A", "Attempted (A)", "approve"),
+    ChallengeChoice("U", "Unavailable (U)", "approve"),
+    ChallengeChoice("decline", "Not authenticated (N)", "decline"),
+    ChallengeChoice("R", "Rejected (R)", "decline"),
+    ChallengeChoice("abandon", "Abandon", "abandon"),
+)
+
+
+def choices(op: Operation) -> Sequence[ChallengeChoice]:
+    """The ACS page's buttons: the transStatus itself for configurable cards."""
+    profile = PROFILES.get(_state(op).get("profile", ""))
+    configurable = profile is not None and profile.status is None
+    return CONFIGURABLE_CHOICES if configurable else STANDARD_CHOICES
+
+
 def authenticated(op: Operation, choice: str) -> tuple[Outcome, Details]:
     """The cardholder finished the hosted ACS page: remember the result for the PATCH."""
     state = _state(op)
@@ -140,10 +168,31 @@ def authenticated(op: Operation, choice: str) -> tuple[Outcome, Details]:
         status, final = "N", TIMED_OUT
     else:
         fixed = profile.status if profile is not None else None
-        status = fixed or ("Y" if choice == "approve" else "N")
+        status = fixed or _STATUS_OF_CHOICE.get(choice, "N")
         final = _result(status, _after(op))
     state.update(phase=AUTHENTICATED, status=status, final=outcome_to_json(final))
     return pending(TIMED_OUT, FINALIZE_WAIT_SECONDS), {"threeds": state}
+
+
+def hosted(profile: Profile, after: Outcome) -> tuple[Outcome, Details]:
+    """3-D Secure run by the gateway's own hosted payment page (a payment link): no method step
+    and no merchant PATCH — a challenge ends when the cardholder leaves the ACS page."""
+    version = "1.0" if profile.flow in ("fallback", "not_enrolled") else "2.1"
+    state: Details = {"profile": profile.name, "version": version, "hosted": True}
+    details: Details = {**remember_issuer_answer(after)}
+    if profile.flow == "not_enrolled":
+        return after, {**details, "threeds": {**state, "status": profile.status}}
+    if profile.flow == "frictionless":
+        assert profile.status is not None
+        return _result(profile.status, after), {
+            **details,
+            "threeds": {**state, "status": profile.status},
+        }
+    return CHALLENGE, {**details, "threeds": {**state, "phase": CHALLENGED}}
+
+
+def is_hosted(op: Operation) -> bool:
+    return bool(_state(op).get("hosted"))
 
 
 def finalize(op: Operation) -> tuple[Outcome, Details]:

@@ -1,20 +1,19 @@
-"""POST /payment-tokens, GET and DELETE /payment-tokens/{token-id}: cards stored behind tokens
-(the sandbox keeps BIN, last four, brand, expiry and the card's magic behaviour — never the
-number)."""
+"""POST and PATCH /payment-tokens, GET and DELETE /payment-tokens/{token-id}: cards stored
+behind tokens (the sandbox keeps BIN, last four, brand, expiry and the card's magic behaviour —
+never the number)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from ...engine import Result
 from ...openapi import Answer
 from ...outcomes.card import CardFacts
-from ...services.requests import Answer as StoredAnswer
-from ...services.requests import answered_before, remember_now
+from ...services.tokens import StoredCard
 from ..base import ApiError, json_response
 from . import cards, envelope, render
 from .answers import PaymentTokenizationErrorResponse as TokenRefusal
@@ -24,16 +23,25 @@ from .endpoints import (
     api,
     errors,
     keyed,
+    keyed_call,
     not_found,
     now_of,
     parse,
     principal,
-    request_key,
 )
 from .mapping import GATEWAY, ISSUER
-from .models import PaymentCardPaymentTokenizationRequest
+from .resources import PaymentCardPaymentTokenizationRequest, PaymentCardPaymentTokenUpdateRequest
 
 TOKENIZE: TypeAdapter[Any] = TypeAdapter(PaymentCardPaymentTokenizationRequest)
+UPDATE: TypeAdapter[Any] = TypeAdapter(PaymentCardPaymentTokenUpdateRequest)
+
+
+class PaymentTokenUpdateResponse(BaseModel):
+    clientRequestId: str | None = None
+    apiTraceId: str | None = None
+    requestStatus: Literal["FAILED", "SUCCESS", "PARTIAL_SUCCESS"]
+    requestTime: int
+    errors: list[dict[str, str]] | None = None
 
 
 @api.post(
@@ -49,11 +57,9 @@ TOKENIZE: TypeAdapter[Any] = TypeAdapter(PaymentCardPaymentTokenizationRequest)
 @keyed
 async def create_payment_token(request: web.Request) -> web.StreamResponse:
     """Store a card behind a payment token (client-supplied value, or one the gateway makes)."""
-    plugin, who = principal(request)
+    call = await keyed_call(request)
+    plugin, who, now, key = call.plugin, call.who, call.now, call.key
     body = await parse(request, TOKENIZE)
-    now = now_of(plugin, who)
-    key = request_key(request, who, await request.read())
-    await answered_before(plugin.context.store, key, now)
     card = cards.read(body.paymentCard, now.date())
     _refuse_unusable(card.facts, now)
     value = (
@@ -70,8 +76,69 @@ async def create_payment_token(request: web.Request) -> web.StreamResponse:
         decline_duplicates=body.createToken.declineDuplicates,
     )
     answer = render.token(stored, "SUCCESS", now)
-    await remember_now(plugin.context.store, key, StoredAnswer(200, answer), now)
-    return json_response(answer)
+    return await call.answer(answer)
+
+
+@api.patch(
+    "/payment-tokens",
+    name="updatePaymentToken",
+    body=PaymentCardPaymentTokenUpdateRequest,
+    answers={
+        200: Answer(
+            "SUCCESS, PARTIAL_SUCCESS or FAILED, with an error per token not updated",
+            PaymentTokenUpdateResponse,
+        ),
+        **errors(400, 401, 403, 415, 500),
+    },
+)
+@keyed
+async def update_payment_token(request: web.Request) -> web.StreamResponse:
+    """Put new cards behind existing payment tokens (one request, up to 1000 tokens)."""
+    call = await keyed_call(request)
+    plugin, who, now = call.plugin, call.who, call.now
+    body = await parse(request, UPDATE)
+    tokens = plugin.context.tokens
+    problems: list[dict[str, str]] = []
+    for item in body.paymentTokens:
+        stored = await tokens.get(who.scope(), item.value)
+        card = cards.read(item.paymentCard, now.date())
+        problem = _update_problem(stored, card.facts)
+        if problem is not None:
+            problems.append({"message": f"HOSTED_DATA_ID{item.value}. {problem}"})
+            continue
+        assert stored is not None
+        facts = card.facts
+        extra = {
+            **stored.extra,
+            "reusable": item.reusable,
+            "decline_duplicates": item.declineDuplicates,
+            "profile": card.profile,
+        }
+        await tokens.update(
+            who.scope(), stored, bin=facts.bin, last4=facts.last4, length=facts.length,
+            brand=facts.brand, expiry_month=facts.expiry_month, expiry_year=facts.expiry_year,
+            outcome=facts.outcome, extra=extra,
+        )  # fmt: skip
+    updated = len(body.paymentTokens) - len(problems)
+    status = "SUCCESS" if not problems else "PARTIAL_SUCCESS" if updated else "FAILED"
+    answer: dict[str, Any] = {
+        **envelope.head(),
+        "requestStatus": status,
+        "requestTime": int(now.timestamp() * 1000),
+    }
+    if problems:
+        answer["errors"] = problems
+    return await call.answer(answer)
+
+
+def _update_problem(stored: StoredCard | None, facts: CardFacts) -> str | None:
+    """Why a token cannot take this card (None: it can). Only BIN and last four are named."""
+    if stored is None or not stored.active:
+        return "Payment token not found"
+    if facts.outcome.result is Result.FAILED:
+        decline = GATEWAY.get(facts.outcome.reason) or ISSUER[facts.outcome.reason]
+        return f"{decline.message}: {facts.bin}...{facts.last4}"
+    return None
 
 
 @api.get(
@@ -104,18 +171,15 @@ async def get_payment_token_details(request: web.Request) -> web.StreamResponse:
 @keyed
 async def delete_payment_token(request: web.Request) -> web.StreamResponse:
     """Delete a payment token: later payments with it are refused."""
-    plugin, who = principal(request)
-    now = now_of(plugin, who)
-    key = request_key(request, who, await request.read())
-    await answered_before(plugin.context.store, key, now)
+    call = await keyed_call(request)
+    plugin, who, now = call.plugin, call.who, call.now
     tokens = plugin.context.tokens
     stored = await tokens.get(who.scope(), request.match_info["token_id"])
     if stored is None or not stored.active:
         raise not_found()
     await tokens.delete(who.scope(), stored.token)
     answer = render.token(stored, "DELETED", now)
-    await remember_now(plugin.context.store, key, StoredAnswer(200, answer), now)
-    return json_response(answer)
+    return await call.answer(answer)
 
 
 def _refuse_unusable(facts: CardFacts, now: datetime) -> None:

@@ -15,7 +15,7 @@ from ...services.credentials import Credential
 from ...services.payments import Notification
 from ...services.recurrences import Recurrences
 from ..base import ApiError, FieldError, Principal, ProviderPlugin, Redirect
-from . import auth, magic, mapping, routes, samples, webhooks
+from . import auth, magic, mapping, routes, samples, subscriptions, webhooks
 
 #: Orders live one hour (macropay.md §2.2), on the tenant clock.
 ORDER_TTL_SECONDS = 3600
@@ -96,6 +96,11 @@ class MacropayPlugin(ProviderPlugin):
 
     def notifications(self, decision: Decision) -> Iterable[Notification]:
         return webhooks.notifications(decision)
+
+    async def wake(self, payment: Payment) -> None:
+        """A subscription's next rebill is due (subscriptions.py)."""
+        if payment.details.get("subscription"):
+            await subscriptions.rebill(self, payment)
 
     def browser_return(self, payment: Payment, operation: Operation) -> Redirect | None:
         """After the challenge: ``redirectUrl.threeDSChallengeResult`` (the merchant's

@@ -14,7 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ...engine import OperationKind, OperationStatus, Reason, RuleViolation, Violation
+from ...engine import (
+    DisputeStage,
+    OperationKind,
+    OperationStatus,
+    Reason,
+    RuleViolation,
+    Violation,
+)
 from ...engine.money import to_decimal
 
 OS = OperationStatus
@@ -48,6 +55,24 @@ TRANSACTION_TYPE: Mapping[OperationKind, str] = {
     OperationKind.SALE: "payment",
     OperationKind.REFUND: "refund",
 }
+
+CHARGEBACK = "chargeback"
+RDR = "rdr"
+
+
+def dispute_report(old: DisputeStage | None, new: DisputeStage) -> tuple[str, str]:
+    """``(transactionType, transactionStatus)`` of a dispute's move (sandbox-defined): an
+    inquiry is a pre-dispute (``rdr``), a chargeback a ``chargeback``; opened or escalated is
+    ``in_process``, lost ``success``, won or reversed ``failed``."""
+    kind = (
+        RDR
+        if DisputeStage.INQUIRY in (old, new) and new is not DisputeStage.CHARGEBACK
+        else CHARGEBACK
+    )
+    if new in (DisputeStage.INQUIRY, DisputeStage.CHARGEBACK):
+        return kind, IN_PROCESS
+    return kind, SUCCESS if new is DisputeStage.LOST else FAILED
+
 
 #: 3-D Secure version reported with ``waiting_user_interaction`` (the documented example's).
 THREE_DS_VERSION = 2

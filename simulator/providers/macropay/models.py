@@ -107,6 +107,39 @@ class OrderRequest(BaseModel):
         return self
 
 
+class Overwrite(_Strict):
+    initialAmount: AmountNumber | None = None
+
+
+class SubscriptionRequest(BaseModel):
+    """POST /v2/subscriptions — an order's fields without ``money`` (the plan has it), plus the
+    plan, the currency and where its events go; with a token, the payment that made it."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    planId: Uuid
+    currency: Currency
+    eventSubscriptionUrl: Url
+    description: Text | None = None
+    concept: Text | None = None
+    redirectUrl: RedirectUrl | None = None
+    userInformation: UserInformation | None = None
+    billingAddress: BillingAddress | None = None
+    overwrite: Overwrite | None = None
+    domain: Annotated[StrictStr, Field(max_length=2048)] | None = None
+    customTag: Text | None = None
+    tokenId: Uuid | None = None
+    parentTransactionId: Uuid | None = None
+    parentOrderId: Uuid | None = None
+
+    @model_validator(mode="after")
+    def _token_fields_together(self) -> Self:
+        given = [self.tokenId, self.parentTransactionId, self.parentOrderId]
+        if any(v is not None for v in given) and not all(v is not None for v in given):
+            raise ValueError("tokenId, parentTransactionId and parentOrderId go together")
+        return self
+
+
 class CardData(_Strict):
     """The card, as the sandbox reads it in place of the SDK's ciphered blob."""
 
@@ -185,6 +218,12 @@ class Order(BaseModel):
     parentTransactionId: str | None = None
     createdAt: str
     expiresAt: str
+
+
+class SubscriptionAnswer(Order):
+    """The subscription's initial order, and the subscription's id."""
+
+    subscriptionId: str
 
 
 class PayAnswer(BaseModel):

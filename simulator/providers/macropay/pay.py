@@ -2,7 +2,8 @@
 
 Errors come in Revup's order: the order (``0108`` unknown or expired, ``0906`` already used),
 the method for the order's sequence (``0312``), then the card (``0300`` … ``0310``) or the token
-(``0300`` malformed, ``0151`` unknown, ``0150`` recurrence not available, ``0204`` expired card).
+(``0300`` malformed, ``0151`` unknown, ``0150`` recurrence not available, ``0204`` expired card),
+then the MIDs configured for the payment's currency and brand (``0907``).
 A refused request leaves the order usable; a forwarded one uses it, whatever its result.
 """
 
@@ -34,6 +35,7 @@ from ..base import ProviderPlugin
 from . import cards, mapping
 from .cards import refused
 from .mapping import timestamp
+from .mids import Mids
 from .models import UUID_PATTERN, CardData, PayRequest
 
 if TYPE_CHECKING:
@@ -43,7 +45,9 @@ _UUID = re.compile(UUID_PATTERN)
 _MIT = (Sequence.RECURRING, Sequence.FINAL)
 
 
-async def pay(plugin: MacropayPlugin, scope: Scope, order_id: str, body: PayRequest) -> Decision:
+async def pay(
+    plugin: MacropayPlugin, scope: Scope, order_id: str, body: PayRequest, mids: Mids
+) -> Decision:
     ctx = plugin.context
     now = ctx.clocks.now(scope.tenant)
     payment = await ctx.payments.find(scope, order_id)
@@ -55,7 +59,7 @@ async def pay(plugin: MacropayPlugin, scope: Scope, order_id: str, body: PayRequ
     if body.paymentMethod == "credit_card":
         if sequence in _MIT:
             raise refused(mapping.INVALID_DATA)
-        return await _pay_with_card(plugin, scope, payment, body.data, sequence, now)
+        return await _pay_with_card(plugin, scope, payment, body.data, sequence, now, mids)
     if sequence is Sequence.INITIAL:
         raise refused(mapping.INVALID_DATA)
     if not isinstance(body.data, str) or not _UUID.match(body.data):
@@ -65,11 +69,14 @@ async def pay(plugin: MacropayPlugin, scope: Scope, order_id: str, body: PayRequ
         raise refused(mapping.TOKEN_NOT_FOUND)
     if sequence in _MIT:
         assert sequence is not None
-        return await _pay_recurrence(plugin, scope, payment, stored, sequence, now)
-    if not await _token_usable(plugin, scope, stored):
+        return await _pay_recurrence(plugin, scope, payment, stored, sequence, now, mids)
+    if not await token_usable(plugin, scope, stored):
         raise refused(mapping.TOKEN_NOT_FOUND)
     _check_not_expired(stored.facts, now.date())
-    start = _start(plugin, payment, stored.facts, _holder(stored), now, token_used=stored.token)
+    mids.check(payment.currency, stored.brand)
+    start = start_payment(
+        plugin, payment, stored.facts, holder_of(stored), now, token_used=stored.token
+    )
     return await ctx.payments.update(scope, order_id, lambda _p: [start])
 
 
@@ -91,13 +98,15 @@ async def _pay_with_card(
     data: CardData | str,
     sequence: Sequence | None,
     now: datetime,
+    mids: Mids,
 ) -> Decision:
     ctx = plugin.context
     card = cards.check(cards.decode(data), now.date())
+    mids.check(payment.currency, card.facts.brand)
     token = (
         ctx.ids.uuid("macropay-token", payment.id) if payment.details.get("generateToken") else None
     )
-    start = _start(plugin, payment, card.facts, card.holder, now, token_made=token)
+    start = start_payment(plugin, payment, card.facts, card.holder, now, token_made=token)
     aliases: list[str] = []
     if card.fallback:
         start = _with_fallback(plugin, payment, start, now)
@@ -130,6 +139,7 @@ async def _pay_recurrence(
     stored: StoredCard,
     sequence: Sequence,
     now: datetime,
+    mids: Mids,
 ) -> Decision:
     """A recurring or final charge: the parent must head a chain this token belongs to."""
     ctx = plugin.context
@@ -140,8 +150,11 @@ async def _pay_recurrence(
             raise refused(mapping.RECURRENCE_NOT_AVAILABLE)
         check_next(chain, sequence, now)
         _check_not_expired(stored.facts, now.date())
+        mids.check(payment.currency, stored.brand)
         # A merchant-initiated charge is out of scope of 3-D Secure: no challenge.
-        start = _start(plugin, payment, stored.facts, _holder(stored), now, token_used=stored.token)
+        start = start_payment(
+            plugin, payment, stored.facts, holder_of(stored), now, token_used=stored.token
+        )
         if start.outcome.result is Result.CHALLENGE:
             start = Start(start.operation_id, APPROVED, start.details)
         decision: Decision = await ctx.payments.update(scope, payment.reference, lambda _p: [start])
@@ -150,7 +163,7 @@ async def _pay_recurrence(
     return decision
 
 
-async def _token_usable(plugin: MacropayPlugin, scope: Scope, stored: StoredCard) -> bool:
+async def token_usable(plugin: MacropayPlugin, scope: Scope, stored: StoredCard) -> bool:
     """A token works once the payment that made it succeeded, until its chain is closed."""
     if not stored.active:
         return False
@@ -170,11 +183,11 @@ def _check_not_expired(card: CardFacts, today: date) -> None:
         raise refused(mapping.EXPIRED_CARD)
 
 
-def _holder(stored: StoredCard) -> str:
+def holder_of(stored: StoredCard) -> str:
     return str(stored.extra.get("holder", ""))
 
 
-def _start(
+def start_payment(
     plugin: ProviderPlugin,
     payment: Payment,
     card: CardFacts,

@@ -7,7 +7,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ...engine import Operation, OperationKind, OperationStatus, Payment, PaymentStatus
+from ...engine import (
+    Dispute,
+    DisputeStage,
+    Operation,
+    OperationKind,
+    OperationStatus,
+    Payment,
+    PaymentStatus,
+)
 from ...ui.links import acs_url
 from . import mapping
 from .mapping import STATUS, THREE_DS_VERSION, money, timestamp
@@ -137,6 +145,26 @@ def notification(
     if status in (OS.DECLINED, OS.FAILED):
         body["error"] = error(op)
     return body
+
+
+def dispute_notification(
+    payment: Payment, op: Operation, dispute: Dispute, old: DisputeStage | None
+) -> dict[str, Any]:
+    """A ``chargeback`` or ``rdr`` notification for a dispute that opened or moved."""
+    kind, status = mapping.dispute_report(old, dispute.stage)
+    return {
+        "orderId": payment.reference,
+        "transactionId": op.id,
+        "transactionType": kind,
+        "transactionStatus": status,
+        "notificationDate": timestamp(dispute.updated_at),
+        "money": money(dispute.amount, payment.currency),
+        "chargebackInfo": {
+            "reasonCode": dispute.reason[:20],
+            "category": str(dispute.details.get("category") or "")[:100],
+            "description": str(dispute.details.get("description") or "")[:400],
+        },
+    }
 
 
 def fallback_notification(payment: Payment, op: Operation, at: datetime) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from ...openapi import Answer, Api
 from ..base import json_response, origin_of, plugin_of
 from . import mapping, pay, render
 from .cards import refused
+from .mids import Mids
 from .models import (
     UUID_PATTERN,
     ErrorBody,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 api = Api()
 
 _UUID = re.compile(UUID_PATTERN)
-_ERRORS = {
+ERRORS = {
     400: Answer("Revup refused the request: see error.code and error.message", ErrorBody),
     403: Answer(
         "x-api-key missing or refused (or no such path and method, as API Gateway answers)",
@@ -61,7 +62,7 @@ def _uuid_param(request: web.Request, name: str) -> str:
     "/v2/orders",
     name="create_order",
     body=OrderRequest,
-    answers={200: Answer("The order, valid for one hour", Order), **_ERRORS},
+    answers={200: Answer("The order, valid for one hour", Order), **ERRORS},
 )
 async def create_order(request: web.Request) -> web.StreamResponse:
     """Create an order: everything about the payment but the card. It lives one hour."""
@@ -105,7 +106,7 @@ async def create_order(request: web.Request) -> web.StreamResponse:
         200: Answer(
             "The request reached the processor; transactionStatus tells the outcome", PayAnswer
         ),
-        **_ERRORS,
+        **ERRORS,
     },
 )
 async def pay_order(request: web.Request) -> web.StreamResponse:
@@ -113,8 +114,9 @@ async def pay_order(request: web.Request) -> web.StreamResponse:
     plugin = _plugin(request)
     order_id = _uuid_param(request, "orderId")
     body = await plugin.read(request, PayRequest)
-    scope = plugin.principal(request).scope()
-    decision = await pay.pay(plugin, scope, order_id, body)
+    principal = plugin.principal(request)
+    mids = Mids.of(principal.credential.extra)
+    decision = await pay.pay(plugin, principal.scope(), order_id, body, mids)
     assert decision.operation is not None
     return json_response(render.pay_answer(decision.payment, decision.operation))
 
@@ -126,7 +128,7 @@ async def pay_order(request: web.Request) -> web.StreamResponse:
     "/v2/transactions/{transactionId}/refund",
     name="refund",
     body=RefundRequest,
-    answers={200: Answer("The refund transaction", RefundAnswer), **_ERRORS},
+    answers={200: Answer("The refund transaction", RefundAnswer), **ERRORS},
 )
 async def refund(request: web.Request) -> web.StreamResponse:
     """Refund a successful payment, fully or in part; refunds never exceed what was paid."""
@@ -164,7 +166,7 @@ async def refund(request: web.Request) -> web.StreamResponse:
     name="transaction",
     answers={
         200: Answer("The transaction as it is now (sandbox-defined path and shape)", Transaction),
-        **_ERRORS,
+        **ERRORS,
     },
 )
 async def transaction(request: web.Request) -> web.StreamResponse:

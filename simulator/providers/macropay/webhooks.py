@@ -6,6 +6,12 @@ a payment or refund transaction takes (``waiting_user_interaction`` with its ``a
 No signature is documented, so none is sent. Retry schedule: not documented; the sandbox's
 default one applies.
 
+Disputes (sandbox-defined mapping of the documented ``chargeback`` and ``rdr`` types): an
+inquiry is a pre-dispute, reported as ``rdr``; a chargeback as ``chargeback``. Opening or
+escalating is ``in_process``; losing is ``success`` (the money goes back to the cardholder);
+winning or a reversal is ``failed``. ``transactionId`` is the original payment's, and
+``chargebackInfo`` carries the reason code, category and description.
+
 Callback (§2.9): once the pay request is answered — and, for a 3-D Secure payment, once the
 challenge is over — a JSON array of the payment's attempts is POSTed to ``redirectUrl.success``
 (success or in_process) or ``redirectUrl.fail`` (failed); delivered and retried as notifications
@@ -20,6 +26,7 @@ import orjson
 
 from ...engine import (
     Decision,
+    DisputeUpdated,
     OperationKind,
     OperationStatus,
     OperationUpdated,
@@ -29,9 +36,10 @@ from ...engine import (
 from ...services.payments import Notification
 from ...store import Delivery
 from ...webhooks import EncodedWebhook, WebhookProfile
-from . import mapping, render
+from . import mapping, render, subscriptions
 
 CALLBACK = "callback"
+_FINAL = frozenset({OperationStatus.SUCCEEDED, OperationStatus.DECLINED, OperationStatus.FAILED})
 _NOTIFIED = (OperationKind.SALE, OperationKind.REFUND)
 #: Payment moves after which the callback is sent: the pay answer, the end of a challenge.
 _ANSWERED_FROM = (PaymentStatus.CREATED, PaymentStatus.ACTION_REQUIRED)
@@ -53,6 +61,8 @@ def notifications(decision: Decision) -> Iterator[Notification]:
     url = payment.details.get("notificationUrl")
     if url:
         yield from _notifications(decision, url)
+        yield from _disputes(decision, url)
+    yield from _subscription_events(decision)
     yield from _callback(decision)
 
 
@@ -75,6 +85,45 @@ def _notifications(decision: Decision, url: str) -> Iterator[Notification]:
         yield Notification(
             url, f"{body['transactionType']}.{body['transactionStatus']}", body, op.id
         )
+
+
+def _disputes(decision: Decision, url: str) -> Iterator[Notification]:
+    payment = decision.payment
+    primary = payment.primary
+    for event in decision.events:
+        if not isinstance(event, DisputeUpdated) or primary is None:
+            continue
+        dispute = next(d for d in payment.disputes if d.id == event.dispute_id)
+        body = render.dispute_notification(payment, primary, dispute, event.old)
+        yield Notification(
+            url, f"{body['transactionType']}.{body['transactionStatus']}", body, primary.id
+        )
+
+
+def _subscription_events(decision: Decision) -> Iterator[Notification]:
+    """Events of a subscription's payment to its ``eventSubscriptionUrl`` (subscriptions.py)."""
+    payment = decision.payment
+    sub = payment.details.get("subscription")
+    primary = payment.primary
+    if not sub:
+        return
+    at = payment.updated_at
+    found: list[tuple[str, dict[str, object]]] = []
+    for event in decision.events:
+        if (
+            isinstance(event, OperationUpdated)
+            and primary is not None
+            and event.operation_id == primary.id
+            and event.status in _FINAL
+        ):
+            found.extend(subscriptions.events(payment, at))
+        elif isinstance(event, StatusChanged) and event.new is PaymentStatus.EXPIRED:
+            expired = subscriptions.expired_event(payment, at)
+            if expired is not None:
+                found.append(expired)
+    for kind, body in found:
+        yield Notification(sub["eventUrl"], f"subscription.{kind.lower()}", body,
+                           primary.id if primary else None)  # fmt: skip
 
 
 def _callback(decision: Decision) -> Iterator[Notification]:

@@ -97,6 +97,8 @@ def long_status(p: Payment) -> str:
             if captures and captures[-1].status in (OS.DECLINED, OS.FAILED):
                 return "capturefailed"
             return "authsuccessful"
+        case S.CAPTURED | S.SETTLED | S.PARTIALLY_REFUNDED | S.REFUNDED if charged_back(p):
+            return "chargeback"
         case S.CAPTURED | S.SETTLED:
             if p.in_flight(K.REFUND):
                 return "markedforreversal"
@@ -118,6 +120,12 @@ def long_status(p: Payment) -> str:
         case S.FAILED:
             return "payoutfailed" if payout else "failed"
     raise AssertionError(p.status)
+
+
+def charged_back(p: Payment) -> bool:
+    """A chargeback took money back and stands (its dispute is open or lost; sandbox reading:
+    an inquiry is not yet a chargeback, a won or reversed one is over)."""
+    return any(d.charged_back for d in p.disputes)
 
 
 def short_status(p: Payment) -> str:

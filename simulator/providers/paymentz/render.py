@@ -167,6 +167,16 @@ def eci(p: Payment) -> str | None:
     return mapping.eci(card["brand"], challenged and not failed)
 
 
+def chargeback_callback(p: Payment, op: Operation, now: datetime) -> dict[str, Any]:
+    """The callback of a payment whose chargeback took its money back (long status
+    ``chargeback``) or gave it back: the payment's own callback, as it stands now."""
+    body = callback(p, op, now)
+    dispute = p.disputes[-1]
+    reversed_ = not mapping.charged_back(p)
+    remark = "Chargeback reversed" if reversed_ else f"Chargeback {dispute.reason}".strip()
+    return {**body, "transactionStatus": mapping.short_status(p), "remark": remark}
+
+
 def callback(p: Payment, op: Operation | None, now: datetime) -> dict[str, Any]:
     """The callback body (its checksum is added when it is sent, with the member's key)."""
     d = p.details

@@ -10,8 +10,10 @@ with the member's current key. The sandbox adds ``paymentType`` (DB, PA, CP, RF,
 capture's callback is told from its payment's.
 
 Sent for: a transaction's result (Y, N, or C after an abandoned challenge), each capture, refund
-and reversal result, a Standard Checkout order that lapsed unpaid (C). Not sent for P, 3D or
-settlement. Retries: none documented; the sandbox's default schedule (any 2xx accepts).
+and reversal result, a Standard Checkout order that lapsed unpaid (C), and a chargeback — when
+one takes the money back (long status ``chargeback``, N) and when it ends in the merchant's
+favour (the long status before it, again). Not sent for P, 3D, an inquiry or settlement.
+Retries: none documented; the sandbox's default schedule (any 2xx accepts).
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ from collections.abc import Iterator
 
 import orjson
 
-from ...engine import Decision, OperationStatus, OperationUpdated, PaymentStatus, StatusChanged
+from ...engine import (
+    Decision,
+    DisputeStage,
+    DisputeUpdated,
+    OperationStatus,
+    OperationUpdated,
+    PaymentStatus,
+    StatusChanged,
+)
 from ...services.payments import Notification
 from ...store import Delivery
 from ...webhooks import EncodedWebhook, WebhookProfile
@@ -44,6 +54,14 @@ def encode(delivery: Delivery, secret: str | None) -> EncodedWebhook:
 PROFILE = WebhookProfile(encode=encode)
 
 
+_CHARGED_BACK = (DisputeStage.CHARGEBACK, DisputeStage.LOST)
+
+
+def _changes_long_status(event: DisputeUpdated) -> bool:
+    """A chargeback took the money back, or gave it back: the long status moved."""
+    return (event.old in _CHARGED_BACK) != (event.new in _CHARGED_BACK)
+
+
 def notifications(decision: Decision) -> Iterator[Notification]:
     payment = decision.payment
     url = payment.details.get("notificationUrl")
@@ -64,3 +82,9 @@ def notifications(decision: Decision) -> Iterator[Notification]:
         elif isinstance(event, StatusChanged) and event.new is PaymentStatus.EXPIRED:
             body = render.callback(payment, None, at)
             yield Notification(url, f"{body['paymentType']}.C", body, signing_key=member)
+        elif isinstance(event, DisputeUpdated) and _changes_long_status(event):
+            primary = payment.primary
+            if primary is not None:
+                body = render.chargeback_callback(payment, primary, at)
+                yield Notification(url, f"{body['status']}.{body['transactionStatus']}",
+                                   body, primary.id, signing_key=member)  # fmt: skip

@@ -216,7 +216,9 @@ def violation_error(violation: RuleViolation, about: str | None = None) -> tuple
 def refund_state(payment: Payment, charge: Operation) -> str:
     """What a refund of ``charge`` meets: its status, amount and what can still be refunded."""
     currency = payment.currency
-    left = payment.captured - payment.refunded - payment.in_flight(OperationKind.REFUND)
+    refunding = payment.in_flight(OperationKind.REFUND)
+    # Money under a chargeback is the cardholder's bank's to return, not the merchant's.
+    left = payment.captured - payment.refunded - refunding - payment.disputed
     if charge.status is not OS.SUCCEEDED:
         return f"the charge is {status_of(charge)}"
     return (

@@ -202,6 +202,8 @@ def _refund_details(payment: Payment, op: Operation) -> dict[str, Any]:
         status = "NON_REFUNDABLE"
     elif payment.refunded >= payment.captured:
         status = "REFUNDED"
+    elif payment.refunded + payment.disputed >= payment.captured:
+        status = "NON_REFUNDABLE"  # what is not refunded is under dispute or lost to one
     else:
         status = "REFUNDABLE_PARTIAL_AND_FULL"
     return {

@@ -12,14 +12,18 @@ from ...merchant.signing import MerchantRequest
 from ...services.credentials import Credential
 from ...services.payments import Notification
 from ..base import ApiError, CardForm, FieldError, Principal, ProviderPlugin, Redirect
-from . import auth, magic, mapping, routes, samples, webhooks
+from . import auth, magic, mapping, orders, payments, samples, secondary, webhooks
+from .endpoints import api
+
+#: Loaded for their endpoints (each module adds its own to ``api``).
+_ROUTES = (payments, secondary, orders)
 
 
 class TranzzoPlugin(ProviderPlugin):
     name = "tranzzo"
     title = "Tranzzo"
     base_paths = ("/api/v1",)
-    api = routes.api
+    api = api
     magic_cards = magic.CARDS
     webhooks = webhooks.PROFILE
     samples = samples.SAMPLES
@@ -88,7 +92,7 @@ class TranzzoPlugin(ProviderPlugin):
         return Redirect(url) if url else None
 
     async def pay_hosted(self, payment: Payment, card: CardForm) -> Decision:
-        return await routes.pay_hosted(self, payment, card)
+        return await payments.pay_hosted(self, payment, card)
 
     @classmethod
     def openapi(cls) -> dict[str, Any]:

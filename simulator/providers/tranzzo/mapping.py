@@ -29,6 +29,7 @@ METHOD: Mapping[OperationKind, str] = {
     K.SALE: "purchase",
     K.AUTH: "auth",
     K.CREDIT: "credit",
+    K.VERIFICATION: "lookup",
     K.CAPTURE: "capture",
     K.VOID: "void",
     K.REFUND: "refund",
@@ -51,7 +52,7 @@ class StatusCode:
     description: str
 
 
-#: Success codes per method (1000/1002/1004 documented; capture, void, credit sandbox-defined).
+#: Success codes per operation (1000/1002/1004 documented; the rest sandbox-defined).
 SUCCESS: Mapping[OperationKind, StatusCode] = {
     K.SALE: StatusCode("1000", "Transaction is successful."),
     K.AUTH: StatusCode("1002", "Authorization is successful."),
@@ -59,6 +60,11 @@ SUCCESS: Mapping[OperationKind, StatusCode] = {
     K.CAPTURE: StatusCode("1001", "Capture successful."),
     K.VOID: StatusCode("1003", "Void successful."),
     K.CREDIT: StatusCode("1005", "Credit successful."),
+    K.VERIFICATION: StatusCode("1006", "Card lookup is successful."),
+}
+#: Success codes of primary methods that share an operation kind with another (sandbox-defined).
+SUCCESS_OF_METHOD: Mapping[str, StatusCode] = {
+    "p2p": StatusCode("1007", "P2P transfer is successful."),
 }
 
 INIT = StatusCode("1100", "Payment created, waiting for the customer.")
@@ -79,10 +85,11 @@ FAILURE: Mapping[str, StatusCode] = {
 _FAILURE_FALLBACK = FAILURE[Reason.DO_NOT_HONOUR]
 
 
-def status_code(op: Operation) -> StatusCode:
+def status_code(op: Operation, method: str | None = None) -> StatusCode:
+    """The operation's status code (``method``: the order's, for primary operations)."""
     match op.status:
         case OS.SUCCEEDED | OS.VOIDED:
-            return SUCCESS[op.kind]
+            return SUCCESS_OF_METHOD.get(method or "") or SUCCESS[op.kind]
         case OS.ACTION_REQUIRED:
             return THREE_DS_REQUIRED
         case OS.PENDING:
@@ -183,6 +190,9 @@ _VIOLATIONS: Mapping[Violation, ErrorSpec] = {
     Violation.MULTIPLE_REFUNDS_NOT_ALLOWED: ErrorSpec(
         400, NOT_ALLOWED, "Only one refund is allowed"
     ),
+    Violation.REFUND_WINDOW_NOT_OPEN: ErrorSpec(
+        400, NOT_ALLOWED, "Refund is not possible on the day of payment"
+    ),
     Violation.NOT_ADJUSTABLE: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
     Violation.CURRENCY_MISMATCH: ErrorSpec(
         400, CURRENCY_MISMATCH, "order_currency does not match the order currency"
@@ -192,6 +202,12 @@ _VIOLATIONS: Mapping[Violation, ErrorSpec] = {
     Violation.RECURRENCE_NOT_AVAILABLE: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
     Violation.RECURRENCE_CLOSED: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
     Violation.RECURRENCE_TOO_SOON: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
+    # Disputes come from the card schemes, never from a merchant request (admin API only).
+    Violation.NOT_DISPUTABLE: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
+    Violation.DISPUTE_EXCEEDS_AVAILABLE: ErrorSpec(
+        400, AMOUNT_EXCEEDED, "Amount exceeds the available amount"
+    ),
+    Violation.DISPUTE_STAGE_NOT_ALLOWED: ErrorSpec(400, NOT_ALLOWED, "Operation is not allowed"),
 }
 
 

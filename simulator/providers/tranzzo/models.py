@@ -5,7 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.config import JsonDict
 
 from ...engine.money import decimals, is_currency
@@ -114,7 +122,7 @@ class PaymentRequest(_Request):
 
     pos_id: PosId
     mode: Literal["direct", "hosted"]
-    method: Literal["purchase", "auth", "credit"]
+    method: Literal["purchase", "auth", "credit", "lookup", "p2p"]
     amount: Amount
     currency: Currency
     description: str = Field(min_length=1, max_length=1024)
@@ -168,6 +176,55 @@ class CaptureRequest(_Secondary):
     products: list[Product] | None = None
 
 
+class SplitPart(_Request):
+    """One sub-merchant's share of a split capture."""
+
+    amount: Amount
+    sub_merchant_id: str | None = Field(None, min_length=1, max_length=64)
+    #: The name the PHP SDK (dotsplatform) sends for the sub-merchant.
+    id: str | None = Field(None, min_length=1, max_length=64)
+
+    @property
+    def merchant(self) -> str:
+        return self.sub_merchant_id or self.id or ""
+
+    @model_validator(mode="after")
+    def _named(self) -> SplitPart:
+        if not self.merchant:
+            raise ValueError("sub_merchant_id is required")
+        return self
+
+
+class SplitCaptureRequest(_Secondary):
+    """POST /api/v1/split/capture — ``charge_amount`` of the authorization, shared among
+    sub-merchants; the shares add up to it."""
+
+    model_config = _examples(
+        {
+            "pos_id": EXAMPLE_POS,
+            "order_id": "example-auth",
+            "order_currency": "UAH",
+            "charge_amount": 30,
+            "split": [
+                {"amount": 20, "sub_merchant_id": "sub-merchant-1"},
+                {"amount": 10, "sub_merchant_id": "sub-merchant-2"},
+            ],
+        },
+    )
+
+    charge_amount: Amount
+    split: list[SplitPart] = Field(min_length=1, max_length=100)
+    products: list[Product] | None = None
+
+    @field_validator("split")
+    @classmethod
+    def _shares_add_up(cls, split: list[SplitPart], info: ValidationInfo) -> list[SplitPart]:
+        charged = info.data.get("charge_amount")
+        if charged is not None and sum(part.amount for part in split) != charged:
+            raise ValueError("the split amounts must add up to charge_amount")
+        return split
+
+
 class VoidRequest(_Secondary):
     """POST /api/v1/void — cancels the whole authorization (there is no amount)."""
 
@@ -190,6 +247,8 @@ class RefundRequest(_Secondary):
     )
 
     refund_amount: Amount | None = None
+    #: Legacy name of the refund amount (old integrations); ``refund_amount`` wins.
+    amount: Amount | None = None
 
 
 # --- answers --------------------------------------------------------------------------------
@@ -263,6 +322,41 @@ class SecondaryOperation(BaseModel):
     fee: Fee | None = None
     comment: str | None = None
     receipt_url: str | None = None
+
+
+class SplitShare(BaseModel):
+    sub_merchant_id: str
+    amount: float
+
+
+class SecondaryWithSplit(SecondaryOperation):
+    """A split capture: the capture operation and how it was shared."""
+
+    split: list[SplitShare] | None = None
+
+
+class ListedOperation(BaseModel):
+    """An operation as the order-information calls list it: every field the SDKs read, for
+    primary and secondary operations alike (``comment`` and ``fee`` are null on primaries)."""
+
+    operation_id: str | None
+    payment_id: str
+    order_id: str
+    transaction_id: str | None
+    pos_id: str
+    mode: Literal["direct", "hosted"]
+    method: str
+    amount: float
+    currency: str
+    status: Status
+    status_code: str
+    status_description: str
+    created_at: str
+    processing_time: str | None
+    comment: str | None
+    fee: Fee | None
+
+    model_config = ConfigDict(extra="allow")
 
 
 class ErrorArgs(BaseModel):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...engine import Operation, OperationKind, OperationStatus, Payment
+from ...engine import Operation, OperationStatus, Payment
 from ...ui.links import acs_url, checkout_url
 from .mapping import INIT, METHOD, STATUS, amount, status_code, timestamp
+
+amount_of = amount
 
 _CUSTOMER = (
     "customer_id",
@@ -29,8 +31,29 @@ def operation(payment: Payment, op: Operation | None) -> dict[str, Any]:
 def order_operations(payment: Payment) -> list[dict[str, Any]]:
     """GET /pos/{pos}/orders/{order}: every operation of the order, oldest first."""
     if not payment.operations:
-        return [primary(payment, None)]
-    return [operation(payment, op) for op in payment.operations if op.kind in METHOD]
+        return [listed(payment, None)]
+    return [listed(payment, op) for op in payment.operations if op.kind in METHOD]
+
+
+def listed(payment: Payment, op: Operation | None) -> dict[str, Any]:
+    """An operation as the order-information calls show it: its own shape, with every field
+    the SDKs read — a primary also carries ``operation_id``, ``comment`` and ``fee`` (null), and
+    ``processing_time`` is the operation's last change even while it is pending."""
+    body = operation(payment, op)
+    if op is None or op.kind.is_primary:
+        body = {
+            "operation_id": op.id if op else None,
+            **body,
+            "processing_time": timestamp(op.updated_at if op else payment.created_at),
+            "comment": None,
+            "fee": None,
+        }
+    return body
+
+
+def method_of(payment: Payment, op: Operation) -> str:
+    """The Tranzzo method of an operation (a primary's is the one the order was made with)."""
+    return str(payment.details["method"]) if op.kind.is_primary else METHOD[op.kind]
 
 
 def primary(payment: Payment, op: Operation | None) -> dict[str, Any]:
@@ -40,7 +63,7 @@ def primary(payment: Payment, op: Operation | None) -> dict[str, Any]:
     if op is None:
         status, code = "init", INIT
     else:
-        status, code = STATUS[op.status], status_code(op)
+        status, code = STATUS[op.status], status_code(op, d["method"])
     challenged = op is not None and op.status is OperationStatus.ACTION_REQUIRED
     succeeded = status == "success"
     card = op.details if op is not None else {}
@@ -85,7 +108,7 @@ def secondary(payment: Payment, op: Operation) -> dict[str, Any]:
     d = payment.details
     finished = timestamp(op.updated_at) if op.status.is_final else None
     code = status_code(op)
-    return {
+    body: dict[str, Any] = {
         "operation_id": op.id,
         "payment_id": payment.id,
         "order_id": payment.reference,
@@ -105,18 +128,6 @@ def secondary(payment: Payment, op: Operation) -> dict[str, Any]:
         "comment": op.details.get("comment"),
         "receipt_url": f"{d['origin']}/tranzzo/public/receipt/{payment.id}.{op.id}",
     }
-
-
-def latest(payment: Payment, method: str) -> Operation | None:
-    """The newest operation of a Tranzzo method (``purchase``, ``refund`` ...)."""
-    kinds = {kind for kind, name in METHOD.items() if name == method}
-    found = [op for op in payment.operations if op.kind in kinds]
-    return found[-1] if found else None
-
-
-def is_primary_method(method: str) -> bool:
-    return method in (
-        METHOD[OperationKind.SALE],
-        METHOD[OperationKind.AUTH],
-        METHOD[OperationKind.CREDIT],
-    )
+    if op.details.get("split"):
+        body["split"] = list(op.details["split"])
+    return body

@@ -62,6 +62,6 @@ def of_operation(payment: Payment, op: Operation) -> Iterable[Notification]:
     url = op.details.get("server_url") or payment.details.get("server_url")
     if not url or op.kind not in METHOD:
         return ()
-    event = f"{METHOD[op.kind]}.{STATUS[op.status]}"
+    event = f"{render.method_of(payment, op)}.{STATUS[op.status]}"
     payload = render.operation(payment, op)
     return (Notification(url, event, payload, op.id, payment.details.get("api_key")),)

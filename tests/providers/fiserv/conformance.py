@@ -27,7 +27,13 @@ from openapi_schema_validator import OAS30ReadValidator
 #: Where the official documents live: ../shared/reference next to the repository.
 REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "reference"
 SPEC = REFERENCE / "fiserv-gateway-v2-24.2.0.yaml"
-_BASES = ("/fiserv/gateway/v2", "/fiserv/ipp/payments-gateway/v2")
+_BASES = (
+    "/fiserv/gateway/v2",
+    "/fiserv/ipp/payments-gateway/v2",
+    "/fiserv/sandbox/ipp/payments-gateway/v2",
+)
+#: Legacy paths of official operations: path prefix -> the official path it stands for.
+_LEGACY = {"/fiserv/ipgrestapi/v2/services/payments/": "/payments/"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ def official() -> dict[str, Any]:
 
 
 def _template(path: str) -> str | None:
+    for legacy, official_path in _LEGACY.items():
+        if path.startswith(legacy):
+            path = _BASES[0] + official_path + path[len(legacy) :]
     for base in _BASES:
         if path.startswith(base + "/"):
             parts = path[len(base) :].split("/")

@@ -73,9 +73,10 @@ async def test_a_postauth_above_the_authorization_is_10503_and_on_a_sale_10501(
 
 
 async def test_returns_are_partial_and_never_exceed_what_was_captured(
-    fiserv: AsyncFiservClient,
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     sale = await fiserv.sale("50.00", "EUR", card=VISA, order_id="o-1")
+    await clock.advance(admin, 86_400)
     first = await fiserv.return_(sale["ipgTransactionId"], "20.00", "EUR")
     assert (first["transactionType"], first["transactionState"]) == ("RETURN", "CAPTURED")
     error = await refused(fiserv.return_(sale["ipgTransactionId"], "30.01", "EUR"))
@@ -89,16 +90,35 @@ async def test_returns_are_partial_and_never_exceed_what_was_captured(
 
 
 async def test_returns_of_a_postauth_are_limited_to_that_postauth(
-    fiserv: AsyncFiservClient,
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     preauth = await fiserv.preauth("100.00", "EUR", card=VISA)
     split = {"finalShipment": False}
     one = await fiserv.postauth(preauth["ipgTransactionId"], "30.00", "EUR", split_shipment=split)
     await fiserv.postauth(preauth["ipgTransactionId"], "40.00", "EUR", split_shipment=split)
+    await clock.advance(admin, 86_400)
     error = await refused(fiserv.return_(one["ipgTransactionId"], "31.00", "EUR"))
     assert error.code == "10503"
     done = await fiserv.return_(preauth["ipgTransactionId"], "70.00", "EUR")
     assert done["transactionResult"] == "APPROVED"
+
+
+async def test_a_return_is_for_a_transaction_of_an_earlier_day_seed_003(
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
+) -> None:
+    """Seed 003: void the same day; return "a transaction made before the current day"."""
+    sale = await fiserv.sale("10.00", "EUR", card=VISA, order_id="o-1")
+    for call in (
+        fiserv.return_(sale["ipgTransactionId"], "4.00", "EUR"),
+        fiserv.return_("o-1", "4.00", "EUR", by_order=True),
+    ):
+        error = await refused(call)
+        assert (error.status, error.code) == (409, "5009")
+    await clock.advance(admin, 86_400)
+    back = await fiserv.return_(sale["ipgTransactionId"], "4.00", "EUR")
+    assert (back["transactionType"], back["transactionResult"]) == ("RETURN", "APPROVED")
+    more = await fiserv.return_("o-1", "1.00", "EUR", by_order=True)
+    assert more["transactionResult"] == "APPROVED"
 
 
 async def test_a_sale_is_voided_the_same_day_only_on_the_tenant_clock(
@@ -182,9 +202,10 @@ async def test_the_singular_void_preauth_request_type_of_the_latam_docs_is_accep
 
 
 async def test_a_return_is_not_voidable_10504_and_a_void_amount_must_match_5007(
-    fiserv: AsyncFiservClient,
+    fiserv: AsyncFiservClient, admin: AsyncSandboxAdmin, clock: TenantClock
 ) -> None:
     sale = await fiserv.sale("10.00", "EUR", card=VISA)
+    await clock.advance(admin, 86_400)
     back = await fiserv.return_(sale["ipgTransactionId"], "4.00", "EUR")
     error = await refused(fiserv.void(back["ipgTransactionId"]))
     assert (error.code, error.message) == ("10504", "This return is not voidable")

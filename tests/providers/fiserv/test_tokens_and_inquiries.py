@@ -155,7 +155,7 @@ async def test_unknown_transactions_and_orders_are_404(fiserv: AsyncFiservClient
         assert (missing.value.response_type, missing.value.code) == ("NotFound", "404")
 
 
-async def test_the_openapi_document_is_served_and_names_both_base_paths(
+async def test_the_openapi_document_is_served_and_names_every_base_path(
     fiserv: AsyncFiservClient,
 ) -> None:
     url = fiserv.base_url.rsplit("/gateway/v2", 1)[0] + "/openapi.json"
@@ -164,5 +164,6 @@ async def test_the_openapi_document_is_served_and_names_both_base_paths(
     assert [s["url"] for s in doc["servers"]] == [
         "/fiserv/gateway/v2",
         "/fiserv/ipp/payments-gateway/v2",
+        "/fiserv/sandbox/ipp/payments-gateway/v2",
     ]
     assert {"/payments", "/payments/{transaction_id}", "/orders/{order_id}"} <= set(doc["paths"])

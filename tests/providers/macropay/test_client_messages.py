@@ -29,6 +29,12 @@ def test_revups_documented_notification_examples_are_read() -> None:
         "error": {"code": "0102", "message": "Authorization Failed"},
     }
     assert parse_notification(json.dumps(refund_failed).encode())["error"]["code"] == "0102"
+    chargeback = {
+        **NOTIFICATION,
+        "transactionType": "chargeback",
+        "chargebackInfo": {"reasonCode": "10.4", "category": "Fraud", "description": "CNP"},
+    }
+    assert parse_notification(json.dumps(chargeback).encode()) == chargeback
 
 
 @pytest.mark.parametrize(
@@ -46,6 +52,9 @@ def test_revups_documented_notification_examples_are_read() -> None:
             "action": {"url": "https://acs", "method": "REDIRECT", "headers": [], "parameters": []},
         },
         {"error": {"code": "0102"}},
+        {"chargebackInfo": "fraud"},
+        {"chargebackInfo": {"reasonCode": "x" * 21}},
+        {"chargebackInfo": {"description": 4}},
     ],
 )
 def test_a_notification_that_is_not_as_documented_is_refused(changes: dict[str, Any]) -> None:

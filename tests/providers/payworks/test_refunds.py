@@ -256,3 +256,41 @@ async def test_a_refund_body_that_does_not_fit_is_refused(
     path = f"/v2/transactions/{charge['identifier']}/refunds"
     error = await refused(payworks.send("POST", path, json.dumps(body).encode()))
     assert (error.status, error.body) == (400, envelope(kind, message))
+
+
+async def test_money_under_a_chargeback_is_not_refunded_and_the_refusal_says_what_is_left(
+    admin: AsyncSandboxAdmin, payworks: AsyncPayworksClient
+) -> None:
+    charge = await approved_charge(admin, payworks, "50.00")
+    [payment] = await admin.payments(provider="payworks", reference=charge["identifier"])
+    await admin.advance_clock(86_400)  # payworks settles daily: disputes come after clearing
+    await admin.dispute(payment["id"], "chargeback", amount=2000, reason="4837")
+    error = await refused(payworks.refund_without_card(charge["identifier"], "30.01", "EUR"))
+    assert (error.status, error.body) == (
+        409,
+        envelope(
+            "TransactionInvalid",
+            "The refunds would exceed the amount of the charge: the charge is APPROVED for "
+            "50.00 EUR, 30.00 EUR of it can be refunded now",
+        ),
+    )
+    refund = await payworks.refund_without_card(charge["identifier"], "30.00", "EUR")
+    assert (refund["status"], refund["amount"]) == ("APPROVED", 30)
+
+
+async def test_a_charge_wholly_charged_back_shows_no_refund_process_and_keeps_its_status(
+    admin: AsyncSandboxAdmin, payworks: AsyncPayworksClient
+) -> None:
+    charge = await approved_charge(admin, payworks, "50.00")
+    [payment] = await admin.payments(provider="payworks", reference=charge["identifier"])
+    await admin.advance_clock(86_400)
+    await admin.dispute(payment["id"], "chargeback", reason="4837")
+    found = await payworks.transaction(charge["identifier"])
+    assert found["status"] == "APPROVED"  # payworks has no dispute status
+    assert (found["refundDetails"]["status"], found["refundDetails"]["process"]) == (
+        "NON_REFUNDABLE",
+        [],
+    )
+    await admin.dispute(payment["id"], "won")
+    found = await payworks.transaction(charge["identifier"])
+    assert found["refundDetails"]["status"] == "REFUNDABLE_PARTIAL_AND_FULL"
