@@ -51,7 +51,7 @@ postgres:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; }
 
 ## Throughput and latency against a bare aiohttp baseline (needs wrk; installed if missing);
-## every provider's primary path and the CI mix (table, results/<time>.json, results/latest.png);
+## every provider's primary path and the CI mix (table, results/<time>.json, the README's chart);
 ## 1, 2 and 4 workers on SQLite and PostgreSQL; purchases while heavy admin reads run.
 bench: $(VENV)/.dev postgres
 	$(BIN)/python -m benchmarks.run

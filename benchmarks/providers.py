@@ -5,8 +5,9 @@ each against the bare aiohttp baseline measured in the same run.
 
 Workloads run the project's own clients (``benchmarks/load.py``) in a separate process, because
 their requests are signed or depend on earlier answers; the baseline is loaded by the same
-generator. Writes ``benchmarks/results/<UTC time>.json`` and ``benchmarks/results/latest.png``
-and prints a table; the numbers carry the machine they came from (cores, load average).
+generator. Writes ``benchmarks/results/<UTC time>.json`` and the README's chart
+``docs/images/performance.png``, and prints a table; the numbers carry the machine they came
+from (cores, load average).
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def main() -> int:
                 server.wait(10)
         footprint = {
             "start_to_first_200_s": start_to_first_200(),
+            "baseline_start_to_first_200_s": start_to_first_200(baseline=True),
             "memory_per_payment_bytes": {
                 "memory": memory_per_payment("memory://", args.payments),
                 "sqlite": memory_per_payment(f"sqlite:///{scratch}/rss.db", args.payments),
