@@ -23,7 +23,7 @@ from tempfile import TemporaryDirectory
 
 from .footprint import memory_per_payment, start_to_first_200
 from .report import write_results
-from .run import HERE, free_port, start, wait_ready
+from .run import HERE, cpu_seconds, free_port, start, wait_ready
 
 WORKLOADS = {
     "tranzzo": "Tranzzo purchase",
@@ -45,6 +45,8 @@ class Row:
     p50_ms: float
     p99_ms: float
     errors: int
+    #: The server's CPU time per request (robust to other work on a shared machine).
+    cpu_us_per_request: float
 
 
 def generate(url: str, workload: str, args: argparse.Namespace) -> dict[str, float]:
@@ -55,6 +57,13 @@ def generate(url: str, workload: str, args: argparse.Namespace) -> dict[str, flo
     )  # fmt: skip
     line = next(x for x in result.stdout.splitlines() if x.startswith("JSON "))
     return json.loads(line.removeprefix("JSON "))
+
+
+def loaded(url: str, workload: str, args: argparse.Namespace, pid: int) -> dict[str, float]:
+    """``generate``, plus the CPU time the server process ``pid`` spent meanwhile."""
+    before = cpu_seconds(pid)
+    raw = generate(url, workload, args)
+    return {**raw, "cpu_s": cpu_seconds(pid) - before}
 
 
 def row(workload: str, store: str, raw: dict[str, float], base: float) -> Row:
@@ -68,6 +77,7 @@ def row(workload: str, store: str, raw: dict[str, float], base: float) -> Row:
         p50_ms=raw["p50_us"] / 1000,
         p99_ms=raw["p99_us"] / 1000,
         errors=int(raw["errors"]),
+        cpu_us_per_request=round(raw["cpu_s"] * 1e6 / max(1, raw["requests"]), 1),
     )
 
 
@@ -85,7 +95,7 @@ def main() -> int:
     baseline = start([sys.executable, str(HERE / "baseline.py"), str(port), "1000"])
     try:
         wait_ready(f"http://127.0.0.1:{port}/")
-        raw = generate(f"http://127.0.0.1:{port}", "baseline", args)
+        raw = loaded(f"http://127.0.0.1:{port}", "baseline", args, baseline.pid)
         base = raw["requests"] / (raw["duration_us"] / 1e6)
         rows.append(row("bare aiohttp baseline", "-", raw, base))
     finally:
@@ -101,7 +111,8 @@ def main() -> int:
                 url = f"http://127.0.0.1:{port}"
                 wait_ready(f"{url}/_sandbox/health")
                 for workload in args.workloads.split(","):
-                    rows.append(row(workload, name, generate(url, workload, args), base))
+                    raw = loaded(url, workload, args, server.pid)
+                    rows.append(row(workload, name, raw, base))
             finally:
                 server.terminate()
                 server.wait(10)

@@ -52,7 +52,7 @@ def _print(document: dict[str, Any]) -> None:
         table.add_row(
             r["workload"], r["store"], f"{r['units_per_second']:,.0f}",
             f"{r['requests_per_second']:,.0f}", f"{r['ratio']:.2f}", f"{r['p50_ms']:.1f}",
-            f"{r['p99_ms']:.1f}", str(r["errors"]),
+            f"{r['p99_ms']:.1f}", str(r["errors"]), f"{r['cpu_us_per_request']:.0f}",
         )  # fmt: skip
     console = Console(width=120)
     console.print(table)
