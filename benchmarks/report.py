@@ -54,7 +54,7 @@ def _print(document: dict[str, Any]) -> None:
             f"{r['requests_per_second']:,.0f}", f"{r['ratio']:.2f}", f"{r['p50_ms']:.1f}",
             f"{r['p99_ms']:.1f}", str(r["errors"]), f"{r['cpu_us_per_request']:.0f}",
         )  # fmt: skip
-    console = Console(width=120)
+    console = Console(width=140)
     console.print(table)
     f = document["footprint"]
     console.print(
