@@ -1,5 +1,5 @@
-"""Every provider's primary path, the CI-suite mix, start-up time and memory per stored payment,
-each against the bare aiohttp baseline measured in the same run.
+"""Every provider's primary path, the CI-suite mix, start-up time, memory per stored payment and
+the pytest fixture's cost per test, against the bare aiohttp baseline measured in the same run.
 
     python -m benchmarks.providers [--duration 8] [--connections 32] [--payments 100000]
 
@@ -21,6 +21,7 @@ import time
 from dataclasses import asdict, dataclass
 from tempfile import TemporaryDirectory
 
+from .fixture import per_test_ms
 from .footprint import memory_per_payment, start_to_first_200
 from .report import write_results
 from .run import HERE, cpu_seconds, free_port, start, wait_ready
@@ -119,6 +120,7 @@ def main() -> int:
         footprint = {
             "start_to_first_200_s": start_to_first_200(),
             "baseline_start_to_first_200_s": start_to_first_200(baseline=True),
+            "fixture_ms_per_test": per_test_ms(500),
             "memory_per_payment_bytes": {
                 "memory": memory_per_payment("memory://", args.payments),
                 "sqlite": memory_per_payment(f"sqlite:///{scratch}/rss.db", args.payments),

@@ -61,6 +61,8 @@ def _print(document: dict[str, Any]) -> None:
         f"start to first 200: {f['start_to_first_200_s']:.2f} s "
         f"(bare aiohttp: {f['baseline_start_to_first_200_s']:.2f} s)"
     )
+    fixture = f["fixture_ms_per_test"]
+    console.print(f"sandbox pytest fixture, per test after the first: {fixture} ms")
     for store, size in f["memory_per_payment_bytes"].items():
         console.print(f"RSS per stored payment, {store} store: {size:,} bytes")
 
