@@ -51,9 +51,11 @@ postgres:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; }
 
 ## Throughput and latency against a bare aiohttp baseline (needs wrk; installed if missing);
+## every provider's primary path and the CI mix (table, results/<time>.json, the README's chart);
 ## 1, 2 and 4 workers on SQLite and PostgreSQL; purchases while heavy admin reads run.
 bench: $(VENV)/.dev postgres
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.providers
 	$(BIN)/python -m benchmarks.scale
 	$(BIN)/python -m benchmarks.heavy_reads
 

@@ -1,30 +1,44 @@
-"""The ``psp-sandbox`` command; one module per subcommand."""
+"""The ``psp-sandbox`` command; one module per subcommand, imported when it runs."""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from .export import export
-from .listen import listen
-from .load import load
-from .reset import reset
-from .scenario import scenario
-from .serve import serve
-from .trigger import trigger
+#: Subcommand -> (its module, the command's name there). ``serve`` then pays for no other
+#: command's imports (the scenario runner, httpx, rich ...), which kept its start-up near 2 s.
+_COMMANDS = {
+    "serve": ("serve", "serve"),
+    "reset": ("reset", "reset"),
+    "export": ("export", "export"),
+    "import": ("load", "load"),
+    "listen": ("listen", "listen"),
+    "trigger": ("trigger", "trigger"),
+    "scenario": ("scenario", "scenario"),
+}
 
 
-@click.group()
+class _LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use (click's documented pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = _COMMANDS[cmd_name]
+        command: click.Command = getattr(
+            importlib.import_module(f"{__name__}.{module_name}"), attribute
+        )
+        return command
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(package_name="psp-sandbox")
 def main() -> None:
     """psp-sandbox: a local, stateful simulator of payment providers' HTTP APIs."""
 
-
-main.add_command(serve)
-main.add_command(reset)
-main.add_command(export)
-main.add_command(load)
-main.add_command(listen)
-main.add_command(trigger)
-main.add_command(scenario)
 
 __all__ = ["main"]

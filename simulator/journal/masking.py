@@ -18,10 +18,13 @@ from ..outcomes.processor import mask
 #: How much of a body is kept.
 EXCERPT = 2048
 
+# Each alternative starts by consuming its first digit and looks behind only then, so the
+# regex engine can skip straight to the digits 2-6 instead of trying every position.
 _PAN = re.compile(
-    r"(?<![0-9])[2-6][0-9]{12,18}(?![0-9])"
-    r"|(?<![0-9-])[2-6][0-9]{3}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?(?![0-9-])"
-    r"|(?<![0-9-])3[47][0-9]{2}[ -][0-9]{6}[ -][0-9]{5}(?![0-9-])"
+    r"[2-6](?:"
+    r"(?<![0-9][2-6])[0-9]{12,18}(?![0-9])"
+    r"|(?<![0-9-][2-6])[0-9]{3}(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,3})?(?![0-9-])"
+    r"|(?<=3)(?<![0-9-]3)[47][0-9]{2}[ -][0-9]{6}[ -][0-9]{5}(?![0-9-]))"
 )
 #: ``"cvv": "123"``, ``"securityCode": 123``, ``card_cvv=123`` and their kin.
 _CODE = re.compile(
@@ -34,15 +37,49 @@ _PIN = re.compile(
     r"""(?P<key>["']?\bpin\b["']?\s*[:=]\s*)(?P<value>"[0-9]{4,12}"|[0-9]{4,12}\b)""",
     re.IGNORECASE,
 )
-_BLOB = re.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")
+#: A run of 24 or more base64 (or base64url) characters, matched from the run's first one only:
+#: trying every position inside shorter runs (any long word) made this the slowest scan.
+_BLOB = re.compile(r"[A-Za-z0-9+/_-](?<![A-Za-z0-9+/_-].)[A-Za-z0-9+/_-]{23,}={0,2}")
+#: Lower-case hex and dashes (UUIDs, hex tokens). Decoded as base64, every third byte of such a
+#: run is 0x68 or above, so it cannot hold three digits in a row: no card number, no code.
+_HEX = re.compile(r"[0-9a-f-]+")
+#: Words without which (in any case) ``_CODE`` and ``_PIN`` cannot match.
+_CODE_WORDS = ("cvv", "cvc", "csc", "security")
+#: The only non-ASCII letters case-insensitive matching takes for ASCII ones (capital I with a
+#: dot, dotless i, long s, the Kelvin sign): text holding one is always scanned in full.
+_FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def mask_text(text: str) -> str:
     """``text`` with every card number, security code, PIN and encoded card blob masked."""
     text = _BLOB.sub(_blob, text)
     text = _PAN.sub(lambda m: mask(re.sub(r"[ -]", "", m.group())), text)
-    text = _PIN.sub(_code, text)
-    return _CODE.sub(_code, text)
+    # Most bodies name no security code and no PIN: find the words first (in lower case, unless
+    # a letter that folds into ASCII makes the lowered text differ), and scan only from there.
+    folding = not text.isascii() and any(letter in text for letter in _FOLDING)
+    lowered = None if folding else text.lower()
+    text = _sub_after(_PIN, text, lowered, ("pin",), len('"'))
+    return _sub_after(_CODE, text, lowered, _CODE_WORDS, len('"card_'))
+
+
+def _sub_after(
+    pattern: re.Pattern[str], text: str, lowered: str | None, words: tuple[str, ...], lead: int
+) -> str:
+    """``pattern.sub(_code, text)``, scanning only from ``lead`` characters before the first
+    of ``words`` in ``lowered`` (every match holds one of them, at most ``lead`` from its
+    start); with ``lowered`` None, the whole text."""
+    begin = 0
+    if lowered is not None:
+        found = [at for word in words if (at := lowered.find(word)) >= 0]
+        if not found:
+            return text
+        begin = max(0, min(found) - lead)
+    parts: list[str] = []
+    done = 0
+    for match in pattern.finditer(text, begin):  # sees the text before ``begin`` for \b
+        parts += (text[done : match.start()], _code(match))
+        done = match.end()
+    return "".join(parts) + text[done:] if parts else text
 
 
 def excerpt(body: bytes, limit: int = EXCERPT) -> str:
@@ -60,6 +97,8 @@ def _code(match: re.Match[str]) -> str:
 
 def _blob(match: re.Match[str]) -> str:
     token = match.group()
+    if _HEX.fullmatch(token):  # a UUID or a hex token: nothing to decode
+        return token
     try:
         decoded = base64.b64decode(token + "=" * (-len(token) % 4), altchars=_alt(token))
     except (binascii.Error, ValueError):

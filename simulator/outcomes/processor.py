@@ -12,8 +12,6 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 
-from faker import Faker
-
 from ..ids import Ids
 
 _ALPHANUMERIC = string.ascii_uppercase + string.digits
@@ -32,6 +30,8 @@ class ProcessorDetails:
 @lru_cache(maxsize=16)
 def bank_names(locale: str) -> tuple[str, ...]:
     """Realistic issuer names for a locale (faker's banks; its surnames where it has none)."""
+    from faker import Faker  # imported on first use: it costs the start-up ~0.1 s
+
     fake = Faker(locale)
     fake.seed_instance(0)
     try:

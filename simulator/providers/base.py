@@ -139,11 +139,17 @@ class ProviderPlugin(ABC):
         return app
 
     def add_documents(self, app: web.Application) -> None:
-        """``GET /openapi.json``: the provider's OpenAPI document, no credentials needed."""
-        document = self.openapi()
+        """``GET /openapi.json``: the provider's OpenAPI document, no credentials needed.
+
+        Built on first request, not at start: generating the JSON schemas of every provider's
+        models took about a second of the start-up. The document is derived from code only,
+        so every process builds the same one."""
+        built: list[dict[str, Any]] = []
 
         async def serve(request: web.Request) -> web.StreamResponse:
-            return json_response(document)
+            if not built:
+                built.append(self.openapi())
+            return json_response(built[0])
 
         app.router.add_get("/openapi.json", serve, name="openapi")
 

@@ -1,6 +1,8 @@
 """Persistence behind one small protocol: ``memory://``, ``sqlite:///path`` and
 ``postgresql://...`` backends."""
 
+from typing import TYPE_CHECKING, Any
+
 from .base import (
     Claim,
     Conflict,
@@ -13,9 +15,21 @@ from .base import (
     UnitOfWork,
 )
 from .memory import MemoryStore
-from .postgres import PostgresStore
 from .records import Attempt, Change, Delivery, DeliveryState, Exchange, TenantSummary
 from .sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from .postgres import PostgresStore
+
+
+def __getattr__(name: str) -> Any:
+    # The PostgreSQL backend (and asyncpg) is imported only when asked for: a sandbox on
+    # memory:// or SQLite starts without it.
+    if name == "PostgresStore":
+        from .postgres import PostgresStore
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def store_from_url(url: str) -> Store:
@@ -26,6 +40,8 @@ def store_from_url(url: str) -> Store:
     if url.startswith("sqlite:"):
         return SqliteStore(url)
     if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore
+
         return PostgresStore(url)
     raise ValueError(
         f"unknown store URL {url!r}: use memory://, sqlite:///path or postgresql://..."

@@ -81,7 +81,7 @@ class _Tables:
     def put_payment(self, payment: Payment) -> None:
         old = self.payments.get(payment.id)
         row = _PaymentRow(
-            encode_payment(payment),
+            _compact(encode_payment(payment)),
             payment.tenant,
             payment.provider,
             payment.reference,
@@ -131,7 +131,7 @@ class _Tables:
 
     def put_delivery(self, delivery: Delivery, owner: str | None = None, until: int = 0) -> None:
         row = _DeliveryRow(
-            encode_delivery(delivery),
+            _compact(encode_delivery(delivery)),
             delivery.tenant,
             delivery.provider,
             delivery.payment_id,
@@ -154,6 +154,12 @@ class _Tables:
 
     def tenant_now_ms(self, tenant: str, real_now_ms: int) -> int:
         return real_now_ms + self.clocks.get(tenant, 0)
+
+
+def _compact(encoded: bytes) -> bytes:
+    """A copy of exactly ``encoded``'s size: orjson writes into a buffer it then shrinks in
+    place, and each kept body would hold on to that ~8 KB allocation for as long as it lives."""
+    return memoryview(encoded).tobytes()
 
 
 class MemoryUnitOfWork:

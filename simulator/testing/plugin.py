@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from psp_sandbox.client.sandbox import (
@@ -90,11 +93,13 @@ class Sandbox:
     server: SandboxServer | None = None
     #: The sandbox's admin token, when it has one (``--sandbox-token``).
     token: str | None = None
+    #: The HTTP client the admin client sends with (lent, not closed by it), if not its own.
+    http: httpx.Client | None = None
     #: Blocking admin client acting on the test's tenant: ``sandbox.admin.payments()``.
     admin: SandboxAdmin = field(init=False)
 
     def __post_init__(self) -> None:
-        self.admin = SandboxAdmin(self.url, self.tenant, token=self.token)
+        self.admin = SandboxAdmin(self.url, self.tenant, token=self.token, http=self.http)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -145,19 +150,28 @@ def sandbox(sandbox_url: str, request: pytest.FixtureRequest) -> Iterator[Sandbo
     in_process = not request.config.getoption("--sandbox-url")
     server = request.getfixturevalue("sandbox_server") if in_process else None
     token = request.config.getoption("--sandbox-token") or None
-    view = Sandbox(sandbox_url, tenant, server, token)
-    with view.admin:
-        try:
-            view.admin.reset()
-        except SandboxApiError as refused:
-            if refused.status != 401:
-                raise
-            pytest.fail(
-                f"the sandbox at {sandbox_url} refused its admin token ({refused.message}): "
-                f"give the one it was started with as --sandbox-token or ${TOKEN_VARIABLE}",
-                pytrace=False,
-            )
-        yield view
+    # A fresh client per test (no connection or cookie outlives it), on one TLS context: loading
+    # the CA bundle for every test was most of what the fixture cost (~30 ms a test).
+    with httpx.Client(timeout=60.0, verify=_tls_context()) as http:
+        view = Sandbox(sandbox_url, tenant, server, token, http)
+        with view.admin:
+            try:
+                view.admin.reset()
+            except SandboxApiError as refused:
+                if refused.status != 401:
+                    raise
+                pytest.fail(
+                    f"the sandbox at {sandbox_url} refused its admin token ({refused.message}): "
+                    f"give the one it was started with as --sandbox-token or ${TOKEN_VARIABLE}",
+                    pytrace=False,
+                )
+            yield view
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """The default TLS context (httpx's: certifi's CA bundle), loaded once per session."""
+    return httpx.create_ssl_context()
 
 
 @pytest.fixture

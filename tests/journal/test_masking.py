@@ -66,3 +66,36 @@ def test_an_excerpt_masks_a_number_the_cut_would_split() -> None:
 )
 def test_a_pin_typed_on_a_terminal_is_masked(text: str, masked: str) -> None:
     assert mask_text(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # Letters that case-insensitive matching folds into ASCII ones (long s, Kelvin sign).
+        ('{"\u017fecurity_code": "123"}', '{"\u017fecurity_code": "***"}'),
+        (
+            '{"bank": "\u0404\u0432\u0440\u043e\u043f\u0430", "CVV": 321}',
+            '{"bank": "\u0404\u0432\u0440\u043e\u043f\u0430", "CVV": ***}',
+        ),
+        # A security code or PIN far into a long body is found from its word on.
+        (
+            '{"padding": "' + "y" * 3000 + '", "card_cvv": "123"}',
+            '{"padding": "' + "y" * 3000 + '", "card_cvv": "***"}',
+        ),
+        ("x" * 500 + " pin=4321", "x" * 500 + " pin=***"),
+        # A word that only ends like a keyword starts no match, wherever the scan begins.
+        ('{"xcard_cvv": "123"}', '{"xcard_cvv": "123"}'),
+    ],
+)
+def test_security_codes_are_found_wherever_and_however_they_are_written(
+    text: str, masked: str
+) -> None:
+    assert mask_text(text) == masked
+
+
+def test_a_hex_token_is_left_alone_and_a_card_blob_beside_it_is_masked() -> None:
+    blob = base64.b64encode(b'{"pan": "4111111111111111"}').decode()
+    text = f'{{"cc_token": "2ab2fd6384764a2f8784cd5a886056d7", "data": "{blob}"}}'
+    assert mask_text(text) == (
+        '{"cc_token": "2ab2fd6384764a2f8784cd5a886056d7", "data": "[encoded card data, masked]"}'
+    )

@@ -15,8 +15,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from faker import Faker
-
 from ...engine import Operation, OperationKind, OperationStatus, Payment, PaymentStatus
 from ...outcomes.terminal import Verification, masked, terminal_state
 from . import mapping
@@ -54,6 +52,8 @@ class Merchant:
 @lru_cache(maxsize=1024)
 def merchant(seed: int) -> Merchant:
     """A merchant's generated name, address and shop location (one faker draw per merchant)."""
+    from faker import Faker  # imported on first use: it costs the start-up ~0.1 s
+
     fake = Faker("de_DE")
     fake.seed_instance(seed)
     place = fake.local_latlng(country_code="DE") or ("52.52437", "13.41053")
