@@ -72,6 +72,15 @@ async def test_an_initial_amount_may_be_overwritten(
     assert created["money"] == {"amount": 1, "currency": "EUR"}
 
 
+async def test_an_overwrite_without_an_initial_amount_keeps_the_plans_amount(
+    macropay: AsyncMacropayClient, webhook_sink: WebhookSink
+) -> None:
+    created = await macropay.create_subscription(
+        PLAN, "EUR", webhook_sink.url_for("events"), overwrite={}
+    )
+    assert created["money"] == {"amount": 9.99, "currency": "EUR"}
+
+
 async def test_a_token_based_subscription_charges_its_initial_payment_at_once(
     macropay: AsyncMacropayClient, new_order: CreateOrder, webhook_sink: WebhookSink
 ) -> None:
