@@ -13,6 +13,7 @@ import pytest
 from psp_sandbox.client.fiserv import AsyncFiservClient, FiservApiError
 from psp_sandbox.client.macropay import AsyncMacropayClient, MacropayApiError
 from psp_sandbox.client.paymentz import AsyncPaymentzClient, PaymentzApiError
+from psp_sandbox.client.payworks import AsyncPayworksClient, PayworksApiError
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError, decode_webhook
 from psp_sandbox.simulator.testing.sink import WebhookSink
@@ -23,6 +24,8 @@ from tests.providers.macropay.conftest import API_KEY as MACROPAY
 from tests.providers.macropay.conftest import VISA as MACROPAY_VISA
 from tests.providers.paymentz.conftest import CREDENTIALS as PAYMENTZ
 from tests.providers.paymentz.conftest import VISA as PAYMENTZ_VISA
+from tests.providers.payworks.conftest import CREDENTIALS as PAYWORKS
+from tests.providers.payworks.conftest import MERCHANT as PAYWORKS_MERCHANT
 from tests.providers.tranzzo.conftest import CREDENTIALS as TRANZZO
 from tests.providers.tranzzo.conftest import VISA as TRANZZO_VISA
 from tests.waiting import eventually
@@ -46,7 +49,13 @@ async def split(
         async def one(index: int) -> Any:
             try:
                 return await call(clients[index % 2], index)
-            except (TranzzoApiError, FiservApiError, MacropayApiError, PaymentzApiError) as refused:
+            except (
+                TranzzoApiError,
+                FiservApiError,
+                MacropayApiError,
+                PaymentzApiError,
+                PayworksApiError,
+            ) as refused:
                 return refused
 
         return list(await asyncio.gather(*(one(i) for i in range(CONCURRENT))))
@@ -171,6 +180,34 @@ async def test_one_refund_of_a_paymentz_payment_wins_of_two_hundred_racing(pair:
         [stored] = await admin.payments()
     assert (stored["captured"], stored["refunded"]) == (5000, 1000)
     assert sum(op["kind"] == "refund" for op in stored["operations"]) == 1
+
+
+async def test_payworks_refunds_without_the_card_never_exceed_the_charge_across_processes(
+    pair: Pair,
+) -> None:
+    headers = {"X-Sandbox-Tenant": "payworks-refunds"}
+
+    def make(url: str) -> AsyncPayworksClient:
+        return AsyncPayworksClient(f"{url}/payworks", PAYWORKS, headers=headers)
+
+    async with (
+        make(pair.a.url) as first,
+        AsyncSandboxAdmin(pair.a.url, "payworks-refunds") as admin,
+    ):
+        session = await first.register_charge(PAYWORKS_MERCHANT, "20.00", "EUR")
+        charge = session["transaction"]["identifier"]
+        [payment] = await admin.payments(provider="payworks", reference=charge)
+        await admin.execute(payment["id"], pin="1234")
+    answers = await split(pair, make, lambda c, _i: c.refund_without_card(charge, "5.00", "EUR"))
+    refunded = [a for a in answers if isinstance(a, dict)]
+    refused = [a for a in answers if isinstance(a, PayworksApiError)]
+    assert len(refunded) == 4 and len(refused) == CONCURRENT - 4
+    assert {a["status"] for a in refunded} == {"APPROVED"}
+    assert len({(r.status, r.type) for r in refused}) == 1
+    async with AsyncSandboxAdmin(pair.b.url, "payworks-refunds") as admin:
+        [stored] = await admin.payments(provider="payworks", reference=charge)
+    assert (stored["captured"], stored["refunded"]) == (2000, 2000)
+    assert sum(op["kind"] == "refund" for op in stored["operations"]) == 4
 
 
 async def test_clock_advances_through_both_processes_add_up(pair: Pair) -> None:
