@@ -24,9 +24,8 @@ import yaml
 from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS30ReadValidator
 
-#: Where the official documents live: ../shared/reference next to the repository.
-REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "reference"
-SPEC = REFERENCE / "fiserv-gateway-v2-24.2.0.yaml"
+#: Fiserv's official OpenAPI document (gateway v2, 24.2.0), kept beside the tests that use it.
+SPEC = Path(__file__).resolve().parent / "reference" / "fiserv-gateway-v2-24.2.0.yaml"
 _BASES = (
     "/fiserv/gateway/v2",
     "/fiserv/ipp/payments-gateway/v2",
