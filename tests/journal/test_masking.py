@@ -67,6 +67,9 @@ def test_an_excerpt_masks_a_number_the_cut_would_split() -> None:
         ("action=pin&pin=864209753186", "action=pin&pin=***"),
         ('{"PIN": 98765}', '{"PIN": ***}'),
         ('{"pin_tries_left": 2, "spin": 1234}', '{"pin_tries_left": 2, "spin": 1234}'),
+        # A long PIN masked first shortens the text: the security code after it is found all
+        # the same.
+        ('{"pin": "0000000000", "cvv": "123"}', '{"pin": "***", "cvv": "***"}'),
     ],
 )
 def test_a_pin_typed_on_a_terminal_is_masked(text: str, masked: str) -> None:
@@ -118,15 +121,16 @@ _PIECES = st.one_of(
     st.text(alphabet="0123456789 -", min_size=1, max_size=24),
     st.text(alphabet="0123456789abcdef-", min_size=20, max_size=40),
     st.text(alphabet=string.ascii_letters + string.digits + "+/_-=", min_size=1, max_size=40),
-    st.sampled_from(['"cvv": "123"', "pin=1234", '"cc":"', "3782 822463 10005", "é", "Ж"]),
+    st.sampled_from(['"cvv": "123"', "pin=1234", '"cc":"', "3782 822463 10005"]),
     st.sampled_from(["424242424242424242", "5555-5555-5555-4444", '{"pan": "4000000000003220"}'])
     .map(str.encode)
     .map(base64.b64encode)
     .map(bytes.decode),
+    st.sampled_from(["=", "==", "===", "processorNetworkInformation", "é", "Ж"]),
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, max_size=8).map("".join))
 def test_the_quick_checks_never_skip_what_a_full_scan_would_mask(text: str) -> None:
     assert mask_text(text) == _scanned_in_full(text)
