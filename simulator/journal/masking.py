@@ -64,9 +64,11 @@ _DIGITS = bytes(
 _PAN_SHAPES = (b"0" * 13, b"0000-0000-0000", b"0000-000000-00000")
 
 
-def mask_text(text: str) -> str:
-    """``text`` with every card number, security code, PIN and encoded card blob masked."""
-    raw = text.encode("utf-8", "replace")
+def mask_text(text: str, raw: bytes | None = None) -> str:
+    """``text`` with every card number, security code, PIN and encoded card blob masked;
+    ``raw``, when given, is the UTF-8 ``text`` was decoded from (the quick checks read it)."""
+    if raw is None:
+        raw = text.encode("utf-8", "replace")
     if _may_hold_blob(raw):
         text = _BLOB.sub(_blob, text)
     if _may_hold_pan(raw):  # what ``_blob`` writes holds no digit: the check still holds
@@ -125,7 +127,8 @@ def excerpt(body: bytes, limit: int = EXCERPT) -> str:
     """The first ``limit`` characters of a body, decoded leniently, card data masked."""
     text = body.decode("utf-8", "replace")
     # Mask before cutting, so a number split by the cut is masked all the same.
-    masked = mask_text(text[: limit + 64])
+    whole = len(body) <= limit + 64  # no more characters than bytes: nothing is cut
+    masked = mask_text(text, body) if whole else mask_text(text[: limit + 64])
     return masked if len(masked) <= limit else masked[:limit] + "…"
 
 

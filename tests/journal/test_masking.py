@@ -134,3 +134,12 @@ _PIECES = st.one_of(
 @given(st.lists(_PIECES, max_size=8).map("".join))
 def test_the_quick_checks_never_skip_what_a_full_scan_would_mask(text: str) -> None:
     assert mask_text(text) == _scanned_in_full(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(_PIECES.map(str.encode), st.binary(max_size=6)), max_size=8).map(b"".join)
+)
+def test_an_excerpt_of_raw_bytes_masks_as_a_full_scan_of_its_text(body: bytes) -> None:
+    text = body.decode("utf-8", "replace")
+    assert excerpt(body) == _scanned_in_full(text)
