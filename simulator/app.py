@@ -42,6 +42,7 @@ from .ui.index import index
 from .ui.pages import setup_templates
 from .webhooks import Dispatcher, WebhookProfile
 from .webhooks.dispatcher import Limits
+from .wire import build_wire_models
 
 #: Apps made in this process (tests run several): each dispatcher claims under its own name.
 _apps = itertools.count(1)
@@ -112,7 +113,7 @@ def create_app(
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     """Open the store, then run the webhook dispatcher and the due-work scheduler until
-    shutdown (aiohttp cleanup_ctx)."""
+    shutdown (aiohttp cleanup_ctx); meanwhile build the wire models not built yet."""
     context = app[CONTEXT]
     await context.store.open()
     await context.dispatcher.start()
@@ -120,6 +121,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(context.dispatcher.run_forever(), name="webhook-dispatcher"),
         asyncio.create_task(context.scheduler.run_forever(interval), name="due-work"),
+        asyncio.create_task(build_wire_models(), name="wire-models"),
     ]
     yield
     for task in tasks:
