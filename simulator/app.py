@@ -40,9 +40,9 @@ from .ui.explorer import EXPLORER_PREFIX, create_explorer_app
 from .ui.guides import GUIDES_PREFIX, create_guides_app
 from .ui.index import index
 from .ui.pages import setup_templates
+from .warmup import warm_up
 from .webhooks import Dispatcher, WebhookProfile
 from .webhooks.dispatcher import Limits
-from .wire import build_wire_models
 
 #: Apps made in this process (tests run several): each dispatcher claims under its own name.
 _apps = itertools.count(1)
@@ -113,7 +113,7 @@ def create_app(
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     """Open the store, then run the webhook dispatcher and the due-work scheduler until
-    shutdown (aiohttp cleanup_ctx); meanwhile build the wire models not built yet."""
+    shutdown (aiohttp cleanup_ctx); meanwhile build what first requests would pay for."""
     context = app[CONTEXT]
     await context.store.open()
     await context.dispatcher.start()
@@ -121,7 +121,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(context.dispatcher.run_forever(), name="webhook-dispatcher"),
         asyncio.create_task(context.scheduler.run_forever(interval), name="due-work"),
-        asyncio.create_task(build_wire_models(), name="wire-models"),
+        asyncio.create_task(warm_up(), name="warm-up"),
     ]
     yield
     for task in tasks:
