@@ -3,10 +3,7 @@ leaves none unbuilt: a model that cannot be built fails here, not on some provid
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from typing import Any
+from tests.process import probe
 
 # A fresh process: in the test session other tests have built most models already.
 PROBE = """
@@ -42,20 +39,12 @@ print(json.dumps({
 """
 
 
-def _probe() -> dict[str, Any]:
-    probe = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=120
-    )
-    result: dict[str, Any] = json.loads(probe.stdout)
-    return result
-
-
 def test_every_model_serving_imports_is_a_wire_model_but_the_settings() -> None:
-    assert _probe()["eager"] == []
+    assert probe(PROBE)["eager"] == []
 
 
 def test_the_background_build_builds_every_wire_model_once() -> None:
-    result = _probe()
+    result = probe(PROBE)
     assert result["built_at_import"] == []
     assert result["first"] > 200  # every provider's and the admin API's models
     assert result["second"] == 0

@@ -4,10 +4,7 @@ imports is kept out of later garbage collections, and the collector runs again a
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from typing import Any
+from tests.process import probe
 
 PROBE = """
 import gc, json, sys
@@ -26,21 +23,13 @@ print(json.dumps({
 """
 
 
-def _probe() -> dict[str, Any]:
-    probe = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=120
-    )
-    result: dict[str, Any] = json.loads(probe.stdout)
-    return result
-
-
 def test_serving_imports_neither_other_commands_nor_first_use_libraries() -> None:
-    loaded = set(_probe()["modules"])
+    loaded = set(probe(PROBE)["modules"])
     assert "aiohttp" in loaded  # the probe did build the app
     assert loaded.isdisjoint({"faker", "httpx", "asyncpg", "yaml", "rich", "schemathesis"})
 
 
 def test_what_serve_imports_is_kept_out_of_collections_and_the_collector_runs_after() -> None:
-    result = _probe()
+    result = probe(PROBE)
     assert result["collecting"]
     assert result["frozen"] > 50_000  # what serve imported: classes, validators, tables
