@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from tempfile import TemporaryDirectory
 
 from .fixture import per_test_ms
-from .footprint import memory_per_payment, start_to_first_200
+from .footprint import memory_per_payment, start_times
 from .report import write_results
 from .run import HERE, cpu_seconds, free_port, start, wait_ready
 
@@ -118,8 +118,7 @@ def main() -> int:
                 server.terminate()
                 server.wait(10)
         footprint = {
-            "start_to_first_200_s": start_to_first_200(),
-            "baseline_start_to_first_200_s": start_to_first_200(baseline=True),
+            **start_times(),
             "fixture_ms_per_test": per_test_ms(500),
             "memory_per_payment_bytes": {
                 "memory": memory_per_payment("memory://", args.payments),

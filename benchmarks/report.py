@@ -58,7 +58,9 @@ def _print(document: dict[str, Any]) -> None:
     console.print(table)
     f = document["footprint"]
     console.print(
-        f"start to first 200: {f['start_to_first_200_s']:.2f} s "
+        f"start to first 200: {f['start_to_first_200_s']:.2f} s memory store, "
+        f"{f.get('start_to_first_200_sqlite_s', float('nan')):.2f} s SQLite, "
+        f"{f.get('start_to_first_200_no_bytecode_s', float('nan')):.2f} s compiling its sources "
         f"(bare aiohttp: {f['baseline_start_to_first_200_s']:.2f} s)"
     )
     fixture = f["fixture_ms_per_test"]

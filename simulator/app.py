@@ -40,6 +40,7 @@ from .ui.explorer import EXPLORER_PREFIX, create_explorer_app
 from .ui.guides import GUIDES_PREFIX, create_guides_app
 from .ui.index import index
 from .ui.pages import setup_templates
+from .warmup import warm_up
 from .webhooks import Dispatcher, WebhookProfile
 from .webhooks.dispatcher import Limits
 
@@ -112,7 +113,7 @@ def create_app(
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     """Open the store, then run the webhook dispatcher and the due-work scheduler until
-    shutdown (aiohttp cleanup_ctx)."""
+    shutdown (aiohttp cleanup_ctx); meanwhile build what first requests would pay for."""
     context = app[CONTEXT]
     await context.store.open()
     await context.dispatcher.start()
@@ -120,6 +121,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(context.dispatcher.run_forever(), name="webhook-dispatcher"),
         asyncio.create_task(context.scheduler.run_forever(interval), name="due-work"),
+        asyncio.create_task(warm_up(), name="warm-up"),
     ]
     yield
     for task in tasks:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 
 def free_port() -> int:
@@ -98,3 +100,12 @@ def run_cli(
         timeout=timeout,
         env={**os.environ, "COLUMNS": "160", **(env or {})},
     )
+
+
+def probe(code: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh Python process and read the JSON object it prints."""
+    ran = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    result: dict[str, Any] = json.loads(ran.stdout)
+    return result

@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from ..engine import Payment
 from ..store import Delivery, Exchange
+from ..wire import WireModel
 
 FORMAT: Literal["psp-sandbox/case"] = "psp-sandbox/case"
 #: The version this sandbox writes and the newest it reads.
@@ -31,7 +32,7 @@ class InvalidCase(ValueError):
         self.code = code
 
 
-class _Part(BaseModel):
+class _Part(WireModel):
     model_config = ConfigDict(extra="forbid")
 
 

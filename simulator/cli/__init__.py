@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
+import sys
+from types import ModuleType
 
 import click
 
@@ -29,10 +32,25 @@ class _LazyGroup(click.Group):
         if cmd_name not in _COMMANDS:
             return super().get_command(ctx, cmd_name)
         module_name, attribute = _COMMANDS[cmd_name]
-        command: click.Command = getattr(
-            importlib.import_module(f"{__name__}.{module_name}"), attribute
-        )
+        command: click.Command = getattr(_load(f"{__name__}.{module_name}"), attribute)
         return command
+
+
+def _load(name: str) -> ModuleType:
+    """Import a subcommand's module with the garbage collector paused, then exempt what it
+    loaded from later collections: classes, validators and tables that live as long as the
+    process, next to no garbage. Collecting meanwhile made ~190 passes over them, ~0.1 s of
+    ``serve``'s start. Only the first import of a module does this."""
+    if name in sys.modules:
+        return sys.modules[name]
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return importlib.import_module(name)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 @click.group(cls=_LazyGroup)

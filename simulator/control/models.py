@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import ConfigDict, Field, StrictBool, model_validator
 
 from ..faults.injection import FaultKind
 from ..outcomes.scripted import OperationName, OutcomeName
 from ..services.tenancy import TENANT_PATTERN
+from ..wire import WireModel
 
 #: Every amount of the admin API: an integer in the currency's minor units (ISO 4217 exponent).
 MinorUnits = Annotated[
@@ -26,7 +27,7 @@ Tenant = Field(
 )
 
 
-class _Body(BaseModel):
+class _Body(WireModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -164,7 +165,7 @@ class DisputeRequest(_Body):
 # --- answers ----------------------------------------------------------------------------------
 
 
-class Health(BaseModel):
+class Health(WireModel):
     status: Literal["ok"]
     #: The store's URL, its password masked.
     store: str
@@ -174,16 +175,16 @@ class Health(BaseModel):
     pid: int
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(WireModel):
     code: str
     message: str
 
 
-class AdminError(BaseModel):
+class AdminError(WireModel):
     error: ErrorDetail
 
 
-class OperationView(BaseModel):
+class OperationView(WireModel):
     id: str
     kind: str
     amount: MinorUnits
@@ -196,14 +197,14 @@ class OperationView(BaseModel):
     details: dict[str, Any]
 
 
-class StatusChangeView(BaseModel):
+class StatusChangeView(WireModel):
     at: str
     old: str | None
     new: str
     operation_id: str | None
 
 
-class AttemptView(BaseModel):
+class AttemptView(WireModel):
     at: str
     status: int | None
     latency_ms: int
@@ -214,7 +215,7 @@ class AttemptView(BaseModel):
     timed_out: bool = Field(description="No answer counted within the provider's time limit")
 
 
-class DeliveryView(BaseModel):
+class DeliveryView(WireModel):
     id: str
     tenant: str
     provider: str
@@ -232,7 +233,7 @@ class DeliveryView(BaseModel):
     timeouts: int = Field(description="Attempts whose answer did not come in time")
 
 
-class ExchangeView(BaseModel):
+class ExchangeView(WireModel):
     """One request that acted on the payment, as answered (card numbers masked)."""
 
     at: str
@@ -245,14 +246,14 @@ class ExchangeView(BaseModel):
     response: str
 
 
-class DisputeChangeView(BaseModel):
+class DisputeChangeView(WireModel):
     at: str
     old: str | None
     new: str
     amount: int
 
 
-class DisputeView(BaseModel):
+class DisputeView(WireModel):
     id: str
     stage: str
     amount: int
@@ -264,7 +265,7 @@ class DisputeView(BaseModel):
     history: list[DisputeChangeView]
 
 
-class PaymentView(BaseModel):
+class PaymentView(WireModel):
     id: str
     tenant: str
     provider: str
@@ -291,28 +292,28 @@ class PaymentView(BaseModel):
     requests: list[ExchangeView] | None = None
 
 
-class PaymentList(BaseModel):
+class PaymentList(WireModel):
     payments: list[PaymentView]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: last")
 
 
-class DeliveryList(BaseModel):
+class DeliveryList(WireModel):
     webhooks: list[DeliveryView]
     next_cursor: str | None = None
 
 
-class MerchantWebhookView(BaseModel):
+class MerchantWebhookView(WireModel):
     provider: str
     merchant: str
     url: str
     tenant: str | None = Field(description="None: configured, for every tenant")
 
 
-class MerchantWebhookList(BaseModel):
+class MerchantWebhookList(WireModel):
     merchant_webhooks: list[MerchantWebhookView]
 
 
-class ClockView(BaseModel):
+class ClockView(WireModel):
     tenant: str
     now: str
     offset_seconds: float
@@ -320,12 +321,12 @@ class ClockView(BaseModel):
     webhooks_attempted: int | None = None
 
 
-class QueueView(BaseModel):
+class QueueView(WireModel):
     tenant: str
     entries: list[dict[str, Any]]
 
 
-class MagicCardView(BaseModel):
+class MagicCardView(WireModel):
     card_number: str
     #: The amounts this row is about, for cards whose outcome the amount decides.
     amount: str | None = None
@@ -337,7 +338,7 @@ class MagicCardView(BaseModel):
     source: Literal["provider", "neutral"]
 
 
-class ProviderView(BaseModel):
+class ProviderView(WireModel):
     name: str
     title: str
     mount: str
@@ -346,18 +347,18 @@ class ProviderView(BaseModel):
     sends_webhooks: bool
 
 
-class TenantView(BaseModel):
+class TenantView(WireModel):
     tenant: str
     payments: int
     last_payment_at: str | None
     offset_seconds: float
 
 
-class TenantList(BaseModel):
+class TenantList(WireModel):
     tenants: list[TenantView]
 
 
-class CaseView(BaseModel):
+class CaseView(WireModel):
     """A case document (docs/cases.md): format, version, tenant, clock, payments, deliveries,
     documents, credentials."""
 
@@ -368,7 +369,7 @@ class CaseView(BaseModel):
     tenant: str
 
 
-class ImportView(BaseModel):
+class ImportView(WireModel):
     tenant: str
     from_tenant: str
     payments: int

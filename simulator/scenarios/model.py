@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
+
+from ..wire import WireModel
 
 SCHEMA_ID = "https://psp-sandbox.dev/schemas/scenario.schema.json"
 
@@ -24,7 +26,7 @@ class InvalidScenario(ValueError):
     """A scenario file that cannot be read or does not follow the format."""
 
 
-class _Model(BaseModel):
+class _Model(WireModel):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -144,19 +144,30 @@ def sandbox_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+#: Tenants this session's in-process sandbox has lent to a test: only they can hold state.
+_LENT = pytest.StashKey[set[str]]()
+
+
 @pytest.fixture
 def sandbox(sandbox_url: str, request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     tenant = "t-" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
     in_process = not request.config.getoption("--sandbox-url")
     server = request.getfixturevalue("sandbox_server") if in_process else None
     token = request.config.getoption("--sandbox-token") or None
+    # A sandbox that started empty with the session holds nothing for a tenant it has not lent
+    # yet, and resetting that tenant was most of what the fixture cost. A running sandbox may
+    # hold state from earlier sessions, and a test run again (a rerun plugin) its own.
+    lent = request.config.stash.setdefault(_LENT, set())
+    fresh = server is not None and server.starts_empty and tenant not in lent
+    lent.add(tenant)
     # A fresh client per test (no connection or cookie outlives it), on one TLS context: loading
     # the CA bundle for every test was most of what the fixture cost (~30 ms a test).
     with httpx.Client(timeout=60.0, verify=_tls_context()) as http:
         view = Sandbox(sandbox_url, tenant, server, token, http)
         with view.admin:
             try:
-                view.admin.reset()
+                if not fresh:
+                    view.admin.reset()
             except SandboxApiError as refused:
                 if refused.status != 401:
                     raise

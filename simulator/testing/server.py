@@ -14,6 +14,7 @@ from ..connections import server_options
 from ..context import SandboxContext
 from ..services.clock import utc_now
 from ..settings import Settings
+from ..store import shares_state
 from .threaded import ThreadedApp
 
 T = TypeVar("T")
@@ -43,6 +44,11 @@ class SandboxServer:
     @property
     def url(self) -> str:
         return self._app.url
+
+    @property
+    def starts_empty(self) -> bool:
+        """Its store lives in this process (``memory://``): it holds only what this server did."""
+        return not shares_state(self.settings.store)
 
     @property
     def context(self) -> SandboxContext:

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 
 from ...openapi import Answer
+from ...wire import WireModel
 from ..base import ApiError, ProviderPlugin
 from . import envelope
 from .endpoints import api, errors, keyed, keyed_call, parse
@@ -44,7 +45,7 @@ _ALPHABET = string.digits + string.ascii_letters
 REQUEST: TypeAdapter[Any] = TypeAdapter(AccessTokenRequest)
 
 
-class AccessTokenResponse(BaseModel):
+class AccessTokenResponse(WireModel):
     model_config = ConfigDict(extra="allow")
 
     clientRequestId: str | None = None

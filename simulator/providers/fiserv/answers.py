@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ...wire import WireModel
 
 ResponseType = Literal[
     "BadRequest",
@@ -24,7 +26,7 @@ ResponseType = Literal[
 ]
 
 
-class _Answer(BaseModel):
+class _Answer(WireModel):
     model_config = ConfigDict(extra="allow")
 
 

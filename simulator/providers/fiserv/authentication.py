@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 
 from ...engine import Command, Payment, Resolve
 from ...openapi import Answer
+from ...wire import DEFERRED
 from . import envelope, threeds
 from .answers import TransactionResponse
 from .endpoints import (
@@ -31,7 +32,7 @@ from .mapping import ALREADY_FINISHED, NO_METHOD_WAITING, WRONG_STATE, transacti
 from .models import AuthenticationUpdate, Secure3D10AuthenticationUpdateRequest
 from .payments import after_primary
 
-UPDATE: TypeAdapter[Any] = TypeAdapter(AuthenticationUpdate)
+UPDATE: TypeAdapter[Any] = TypeAdapter(AuthenticationUpdate, config=DEFERRED)
 
 
 @api.patch(

@@ -10,8 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
+from ...wire import WireModel
 from ..amounts import MajorUnits
 from ..bodies import JsonObject
 
@@ -24,7 +25,7 @@ Total = Annotated[Decimal, MajorUnits(maximum=MAX_TOTAL, minimum="zero", strings
 Url = Annotated[str, Field(min_length=1, max_length=2048)]
 
 
-class _Open(BaseModel):
+class _Open(WireModel):
     #: Strict types (no "1" for 1, no 0 for false), unknown fields ignored.
     model_config = ConfigDict(extra="ignore", strict=True)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ...engine import (
     CancelOrder,
@@ -27,6 +27,7 @@ from ...services.requests import Answer as StoredAnswer
 from ...services.requests import KeyedRequest
 from ...store import PaymentFilter
 from ...ui.links import checkout_url
+from ...wire import WireModel
 from ..base import CardForm, Principal, ProviderPlugin, json_response, origin_of
 from . import cards, envelope, threeds
 from .endpoints import (
@@ -55,7 +56,7 @@ _INTENT = {"SALE": Intent.SALE, "PREAUTH": Intent.AUTH}
 Status = Literal["Created", "Used", "Expired", "Cancelled"]
 
 
-class PaymentUrlResponse(BaseModel):
+class PaymentUrlResponse(WireModel):
     clientRequestId: str | None = None
     apiTraceId: str | None = None
     requestStatus: Literal["SUCCESS"]
@@ -65,7 +66,7 @@ class PaymentUrlResponse(BaseModel):
     transactionId: str
 
 
-class PaymentUrlDetail(BaseModel):
+class PaymentUrlDetail(WireModel):
     paymentUrl: str
     expiration: int
     orderId: str
@@ -73,7 +74,7 @@ class PaymentUrlDetail(BaseModel):
     status: Status
 
 
-class PaymentUrlDetailResponse(BaseModel):
+class PaymentUrlDetailResponse(WireModel):
     clientRequestId: str | None = None
     apiTraceId: str | None = None
     paymentUrlDetails: list[PaymentUrlDetail]

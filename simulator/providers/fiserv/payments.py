@@ -27,6 +27,7 @@ from ...engine.money import NUMERIC_CODES, InvalidAmount, is_currency, to_minor
 from ...engine.payment import PRIMARY_KIND_OF
 from ...openapi import Answer
 from ...services.requests import RequestKey, answered_before
+from ...wire import DEFERRED
 from ..base import Principal, ProviderPlugin, origin_of
 from . import cards, envelope, threeds
 from .answers import TransactionResponse
@@ -63,7 +64,7 @@ from .models import (
     PrimaryTransaction,
 )
 
-PRIMARY: TypeAdapter[Any] = TypeAdapter(PrimaryTransaction)
+PRIMARY: TypeAdapter[Any] = TypeAdapter(PrimaryTransaction, config=DEFERRED)
 
 _INTENT = {
     "PaymentCardSaleTransaction": Intent.SALE,

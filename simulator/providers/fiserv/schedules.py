@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from ...engine import (
     APPROVED,
@@ -32,6 +32,7 @@ from ...engine.recurrence import Period
 from ...openapi import Answer
 from ...services.mutex import Mutexes
 from ...services.payments import Scope
+from ...wire import DEFERRED, WireModel
 from ..base import Principal, ProviderPlugin, json_response, origin_of
 from . import cards, envelope, render
 from .answers import OrderResponse
@@ -63,13 +64,13 @@ from .resources import (
     PaymentSchedulesRequest,
 )
 
-CREATE: TypeAdapter[Any] = TypeAdapter(PaymentSchedulesRequest)
-UPDATE: TypeAdapter[Any] = TypeAdapter(PaymentSchedulesPatchRequest)
+CREATE: TypeAdapter[Any] = TypeAdapter(PaymentSchedulesRequest, config=DEFERRED)
+UPDATE: TypeAdapter[Any] = TypeAdapter(PaymentSchedulesPatchRequest, config=DEFERRED)
 _KIND = "fiserv:schedule"
 INSTALLED, INACTIVATED, CANCELLED = "Installed", "Inactivated", "Cancelled"
 
 
-class PaymentSchedulesResponse(BaseModel):
+class PaymentSchedulesResponse(WireModel):
     clientRequestId: str | None = None
     apiTraceId: str | None = None
     requestStatus: Literal["SUCCESS"]

@@ -25,6 +25,7 @@ from ...engine import (
     Void,
 )
 from ...openapi import Answer
+from ...wire import DEFERRED
 from ..base import Principal, ProviderPlugin
 from .answers import TransactionResponse
 from .endpoints import (
@@ -58,7 +59,7 @@ from .payments import money, operation_details, transaction_id
 
 K = OperationKind
 OS = OperationStatus
-SECONDARY: TypeAdapter[Any] = TypeAdapter(SecondaryTransaction)
+SECONDARY: TypeAdapter[Any] = TypeAdapter(SecondaryTransaction, config=DEFERRED)
 _MONEY_MOVING = (K.SALE, K.CAPTURE, K.CREDIT)
 
 _ANSWERS = {

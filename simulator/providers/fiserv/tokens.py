@@ -8,12 +8,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from ...engine import Result
 from ...openapi import Answer
 from ...outcomes.card import CardFacts
 from ...services.tokens import StoredCard
+from ...wire import WireModel
 from ..base import ApiError, json_response
 from . import cards, envelope, render
 from .answers import PaymentTokenizationErrorResponse as TokenRefusal
@@ -36,7 +37,7 @@ TOKENIZE: TypeAdapter[Any] = TypeAdapter(PaymentCardPaymentTokenizationRequest)
 UPDATE: TypeAdapter[Any] = TypeAdapter(PaymentCardPaymentTokenUpdateRequest)
 
 
-class PaymentTokenUpdateResponse(BaseModel):
+class PaymentTokenUpdateResponse(WireModel):
     clientRequestId: str | None = None
     apiTraceId: str | None = None
     requestStatus: Literal["FAILED", "SUCCESS", "PARTIAL_SUCCESS"]

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from ...engine import APPROVED, Intent, Open, Result, RuleViolation, Start
 from ...openapi import Answer
 from ...outcomes.card import brand_of
 from ...outcomes.issuers import issuer_of
+from ...wire import WireModel
 from ..base import json_response
 from . import cards, envelope
 from .answers import TransactionResponse
@@ -37,7 +38,7 @@ LOOKUP: TypeAdapter[Any] = TypeAdapter(CardInfoLookupRequest)
 NO_CURRENCY = "XXX"
 
 
-class CardInfo(BaseModel):
+class CardInfo(WireModel):
     brand: str
     brandProductId: str
     cardFunction: str
@@ -46,7 +47,7 @@ class CardInfo(BaseModel):
     issuerName: str
 
 
-class CardInfoLookupResponse(BaseModel):
+class CardInfoLookupResponse(WireModel):
     clientRequestId: str | None = None
     apiTraceId: str | None = None
     cardDetails: list[CardInfo]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StrictBool,
@@ -18,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from ...wire import WireModel
 from ..bodies import plain
 from ..wire import AmountNumber, Currency, check_decimals
 
@@ -28,13 +28,13 @@ Url = Annotated[StrictStr, Field(min_length=1, max_length=2048, pattern=r"^https
 Text = Annotated[StrictStr, Field(max_length=1024)]
 
 
-class _Strict(BaseModel):
+class _Strict(WireModel):
     """A fully documented object: unknown fields are a schema mismatch."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class _Open(BaseModel):
+class _Open(WireModel):
     """An object documented only in part (``…`` in the docs): unknown fields are kept."""
 
     model_config = ConfigDict(extra="allow", strict=True)
@@ -83,7 +83,7 @@ class BillingAddress(_Open):
 Sequence = Literal["initial", "recurring", "final"]
 
 
-class OrderRequest(BaseModel):
+class OrderRequest(WireModel):
     """POST /v2/orders — everything about the payment except the card."""
 
     # Revup's order page lists more fields than the sandbox knows; those are ignored.
@@ -119,7 +119,7 @@ class Overwrite(_Strict):
     initialAmount: AmountNumber | None = None
 
 
-class SubscriptionRequest(BaseModel):
+class SubscriptionRequest(WireModel):
     """POST /v2/subscriptions — an order's fields without ``money`` (the plan has it), plus the
     plan, the currency and where its events go; with a token, the payment that made it."""
 
@@ -186,30 +186,30 @@ class RefundRequest(_Strict):
 TransactionStatus = Literal["success", "failed", "in_process", "waiting_user_interaction"]
 
 
-class MoneyOut(BaseModel):
+class MoneyOut(WireModel):
     amount: float
     currency: str
 
 
-class KeyValue(BaseModel):
+class KeyValue(WireModel):
     key: str
     value: str
 
 
-class Action(BaseModel):
+class Action(WireModel):
     url: str
     method: str = Field(max_length=7)
     headers: list[KeyValue]
     parameters: list[KeyValue]
 
 
-class RedirectUrlOut(BaseModel):
+class RedirectUrlOut(WireModel):
     success: str | None = None
     fail: str | None = None
     threeDSChallengeResult: str | None = None
 
 
-class Order(BaseModel):
+class Order(WireModel):
     """The created order (sandbox-defined shape: Revup documents only that it holds the id)."""
 
     orderId: str
@@ -234,7 +234,7 @@ class SubscriptionAnswer(Order):
     subscriptionId: str
 
 
-class PayAnswer(BaseModel):
+class PayAnswer(WireModel):
     transactionStatus: TransactionStatus
     message: str
     transactionId: str
@@ -242,16 +242,16 @@ class PayAnswer(BaseModel):
     version: int | None = None
 
 
-class OperationResult(BaseModel):
+class OperationResult(WireModel):
     chargedAmount: MoneyOut
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(WireModel):
     code: str
     message: str
 
 
-class RefundAnswer(BaseModel):
+class RefundAnswer(WireModel):
     transactionId: str
     transactionStatus: TransactionStatus
     money: MoneyOut
@@ -260,7 +260,7 @@ class RefundAnswer(BaseModel):
     error: ErrorDetail | None = None
 
 
-class Transaction(BaseModel):
+class Transaction(WireModel):
     """GET /v2/transactions/{transactionId} (sandbox-defined path and shape)."""
 
     transactionId: str
@@ -279,14 +279,14 @@ class Transaction(BaseModel):
     error: ErrorDetail | None = None
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(WireModel):
     """``{"transactionStatus": "failed", "error": {"code", "message"}}``."""
 
     transactionStatus: Literal["failed"]
     error: ErrorDetail
 
 
-class GatewayMessage(BaseModel):
+class GatewayMessage(WireModel):
     """The API gateway's own answers (403 and friends): ``{"message": ...}``."""
 
     message: str

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from ...wire import WireModel
 
 ShortStatus = Literal["Y", "N", "P", "3D", "C"]
 
 
-class Result(BaseModel):
+class Result(WireModel):
     code: str = Field(description="00001 succeeded, 10001 failed … (docs/fidelity/paymentz.md)")
     description: str
 
 
-class CardOut(BaseModel):
+class CardOut(WireModel):
     bin: str
     last4Digits: str
     holder: str | None = None
@@ -26,12 +28,12 @@ class CardOut(BaseModel):
     expiryYear: str | None = None
 
 
-class RedirectParameter(BaseModel):
+class RedirectParameter(WireModel):
     name: str
     value: str
 
 
-class RedirectOut(BaseModel):
+class RedirectOut(WireModel):
     """Where the merchant sends the cardholder: POST ``parameters`` as a form to ``url``."""
 
     url: str
@@ -39,12 +41,12 @@ class RedirectOut(BaseModel):
     parameters: list[RedirectParameter]
 
 
-class CustomerOut(BaseModel):
+class CustomerOut(WireModel):
     email: str | None = None
     id: str | None = None
 
 
-class _Transaction(BaseModel):
+class _Transaction(WireModel):
     """What every answer about a debit, preauthorization or payout starts with."""
 
     paymentId: str
@@ -71,7 +73,7 @@ class PaymentAnswer(_Transaction):
     redirect: RedirectOut | None = None
 
 
-class OperationAnswer(BaseModel):
+class OperationAnswer(WireModel):
     """A capture, refund or reversal: its result, on the payment it acted on."""
 
     paymentId: str
@@ -106,7 +108,7 @@ class Inquiry(_Transaction):
     timestamp: str
 
 
-class TransactionSummary(BaseModel):
+class TransactionSummary(WireModel):
     paymentId: str
     merchantTransactionId: str
     paymentType: Literal["DB", "PA", "PO"]
@@ -117,13 +119,13 @@ class TransactionSummary(BaseModel):
     timestamp: str
 
 
-class TransactionList(BaseModel):
+class TransactionList(WireModel):
     transactions: list[TransactionSummary]
     result: Result
     timestamp: str
 
 
-class TokenAnswer(BaseModel):
+class TokenAnswer(WireModel):
     """``AuthToken``: an HS256 JWT (sub, role, iss "PZ", iat, exp), good for one hour."""
 
     partnerId: str | None = None
@@ -134,7 +136,7 @@ class TokenAnswer(BaseModel):
     AuthToken: str
 
 
-class ErrorAnswer(BaseModel):
+class ErrorAnswer(WireModel):
     """Any refusal: the result code and its description."""
 
     result: Result

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from ...engine.money import EXPONENTS, is_currency
+from ...wire import WireModel
 
 _NOT_TEXT = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -71,7 +72,7 @@ Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=100)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
-class _Model(BaseModel):
+class _Model(WireModel):
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
+from pydantic import ConfigDict, Field, StrictStr, model_validator
 
+from ...wire import WireModel
 from ..wire import AmountNumber, Currency, check_decimals
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -22,7 +23,7 @@ Text = Annotated[StrictStr, Field(max_length=256)]
 Mode = Literal["TEST", "LIVE"]
 
 
-class _Strict(BaseModel):
+class _Strict(WireModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
@@ -77,20 +78,20 @@ class RefundRequest(_Strict):
 Status = Literal["INITIALIZED", "PENDING", "APPROVED", "DECLINED", "ABORTED", "ERROR"]
 
 
-class StatusDetails(BaseModel):
+class StatusDetails(WireModel):
     code: str
     detailedDescription: str
     developerDescription: str
 
 
-class ProcessingDetails(BaseModel):
+class ProcessingDetails(WireModel):
     identifier: str | None
     sessionIdentifier: str | None = Field(description="None for a refund made without the card")
     timestamp: str | None
     additionalInformation: list[str]
 
 
-class PaymentDetails(BaseModel):
+class PaymentDetails(WireModel):
     source: Literal["ICC", "NFC_USING_EMV"] | None
     scheme: str | None
     customerVerification: (
@@ -99,7 +100,7 @@ class PaymentDetails(BaseModel):
     maskedAccount: str | None
 
 
-class ReceiptDetails(BaseModel):
+class ReceiptDetails(WireModel):
     merchantName: str
     merchantAddress: str
     merchantIdentifier: str
@@ -109,19 +110,19 @@ class ReceiptDetails(BaseModel):
     receiptNumber: str | None
 
 
-class LocationDetails(BaseModel):
+class LocationDetails(WireModel):
     latitude: float | None
     longitude: float | None
     accuracy: float | None
 
 
-class Reader(BaseModel):
+class Reader(WireModel):
     family: str | None
     model: str | None
     serialNumber: str | None
 
 
-class CardDetails(BaseModel):
+class CardDetails(WireModel):
     fingerprint: str
     scheme: str
     maskedCardNumber: str
@@ -130,7 +131,7 @@ class CardDetails(BaseModel):
     cardholderName: str | None
 
 
-class RefundTransactionSummary(BaseModel):
+class RefundTransactionSummary(WireModel):
     identifier: str
     amount: float
     currency: str
@@ -139,19 +140,19 @@ class RefundTransactionSummary(BaseModel):
     created: str
 
 
-class RefundDetails(BaseModel):
+class RefundDetails(WireModel):
     status: Literal["NON_REFUNDABLE", "REFUNDABLE_PARTIAL_AND_FULL", "REFUNDED"]
     process: list[Literal["SAME_CARD", "WITHOUT_CARD"]]
     refundTransactions: list[RefundTransactionSummary]
 
 
-class ClearingDetails(BaseModel):
+class ClearingDetails(WireModel):
     institute: str
     transactionIdentifier: str | None
     authorizationCode: str | None
 
 
-class Transaction(BaseModel):
+class Transaction(WireModel):
     identifier: str
     customIdentifier: str | None
     groupIdentifier: str
@@ -174,28 +175,28 @@ class Transaction(BaseModel):
     cardDetails: CardDetails | None = Field(None, description="Once a card was read")
 
 
-class Session(BaseModel):
+class Session(WireModel):
     validUntil: str
     identifier: str = Field(description="The sessionIdentifier the app executes")
     transaction: Transaction
 
 
-class SessionAnswer(BaseModel):
+class SessionAnswer(WireModel):
     status: Literal["ok"]
     data: Session
 
 
-class TransactionAnswer(BaseModel):
+class TransactionAnswer(WireModel):
     status: Literal["ok"]
     data: Transaction
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(WireModel):
     type: str
     message: str
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(WireModel):
     """``{"status": "error", "error": {"type", "message"}}`` (sandbox-defined)."""
 
     status: Literal["error"]

@@ -41,6 +41,16 @@ _VERIFICATION: Mapping[str, str] = {
 _SCHEME: Mapping[str, str] = {"AMEX": "AMERICAN_EXPRESS"}
 
 
+#: The faker providers a merchant is drawn from: loading only these makes the first draw
+#: ~10x cheaper, with the same draws.
+_FAKER_PROVIDERS = [
+    "faker.providers.address",
+    "faker.providers.company",
+    "faker.providers.geo",
+    "faker.providers.person",
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Merchant:
     name: str
@@ -54,7 +64,7 @@ def merchant(seed: int) -> Merchant:
     """A merchant's generated name, address and shop location (one faker draw per merchant)."""
     from faker import Faker  # imported on first use: it costs the start-up ~0.1 s
 
-    fake = Faker("de_DE")
+    fake = Faker("de_DE", providers=_FAKER_PROVIDERS)
     fake.seed_instance(seed)
     place = fake.local_latlng(country_code="DE") or ("52.52437", "13.41053")
     latitude, longitude = place[0], place[1]

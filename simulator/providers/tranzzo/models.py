@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -17,6 +16,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 
 from ...engine.money import is_currency
+from ...wire import WireModel
 from ..amounts import MajorUnits
 
 #: The largest amount the sandbox accepts (sandbox-defined; Tranzzo documents none).
@@ -43,7 +43,7 @@ Comment = Annotated[str, Field(max_length=2048)]
 Url = Annotated[str, Field(min_length=1, max_length=2048, pattern=r"^https?://")]
 
 
-class _Request(BaseModel):
+class _Request(WireModel):
     # Tranzzo does not document rejecting unknown fields; legacy ones (order_amount, refund_date)
     # are still sent by old integrations, so unknown fields are ignored.
     model_config = ConfigDict(extra="ignore")
@@ -254,12 +254,12 @@ class RefundRequest(_Secondary):
 Status = Literal["init", "pending", "success", "failure"]
 
 
-class Fee(BaseModel):
+class Fee(WireModel):
     amount: float
     currency: str
 
 
-class PrimaryOperation(BaseModel):
+class PrimaryOperation(WireModel):
     """A purchase, auth or credit as Tranzzo answers it."""
 
     payment_id: str
@@ -299,7 +299,7 @@ class PrimaryOperation(BaseModel):
     bank_short_name: str | None = None
 
 
-class SecondaryOperation(BaseModel):
+class SecondaryOperation(WireModel):
     """A capture, void or refund as Tranzzo answers it."""
 
     operation_id: str
@@ -322,7 +322,7 @@ class SecondaryOperation(BaseModel):
     receipt_url: str | None = None
 
 
-class SplitShare(BaseModel):
+class SplitShare(WireModel):
     sub_merchant_id: str
     amount: float
 
@@ -333,7 +333,7 @@ class SecondaryWithSplit(SecondaryOperation):
     split: list[SplitShare] | None = None
 
 
-class ListedOperation(BaseModel):
+class ListedOperation(WireModel):
     """An operation as the order-information calls list it: every field the SDKs read, for
     primary and secondary operations alike (``comment`` and ``fee`` are null on primaries)."""
 
@@ -357,13 +357,13 @@ class ListedOperation(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class ErrorArgs(BaseModel):
+class ErrorArgs(WireModel):
     code: str = Field(max_length=16)
     field_name: str | None = None
     violation: str | None = None
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(WireModel):
     """Tranzzo's 4xx/5xx body: ``{"message": String(512), "args": {"code": String(16)}}``."""
 
     message: str = Field(max_length=512)
