@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from ..engine import Payment
 from .base import Claim, Conflict, DeliveryFilter, PaymentFilter
+from .claims import ClaimIndex
 from .codec import (
     decode_delivery,
     decode_document,
@@ -31,6 +32,7 @@ from .records import Change, ChangeKind, Delivery, DeliveryState, Exchange, Tena
 from .versions import ABSENT, UNREAD, ReadVersions
 
 _Key = tuple[str, str, str]
+_OPEN = (DeliveryState.PENDING, DeliveryState.IN_FLIGHT)
 
 
 class _PaymentRow(NamedTuple):
@@ -69,6 +71,7 @@ class _Tables:
     #: Indexes of the due-work queries, so they never scan the whole store.
     timed: dict[str, _PaymentRow] = field(default_factory=dict)  # payments with a due_at
     open: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending or in flight
+    claims: ClaimIndex = field(default_factory=ClaimIndex)  # the open ones, as claims take them
     #: Payments by (created_at, id), for listing newest first page by page.
     listing: list[tuple[datetime, str]] = field(default_factory=list)
     #: Requests that acted on each payment: payment id -> (tenant, encoded exchanges).
@@ -122,6 +125,7 @@ class _Tables:
         _drop(self.documents, lambda k, v: tenant in (None, k[1]))
         _drop(self.clocks, lambda k, v: tenant in (None, k))
         _drop(self.timed, lambda k, v: tenant in (None, v.tenant))
+        self.claims.forget(k for k, v in self.open.items() if tenant in (None, v.tenant))
         _drop(self.open, lambda k, v: tenant in (None, v.tenant))
         _drop(self.exchanges, lambda k, v: tenant in (None, v[0]))
         _drop(self.changes, lambda k, v: tenant in (None, v.tenant))
@@ -129,24 +133,38 @@ class _Tables:
         self.listing[:] = [entry for entry in self.listing if entry[1] in self.payments]
         self.touch(tenant or "*", "tenant", tenant or "*")
 
-    def put_delivery(self, delivery: Delivery, owner: str | None = None, until: int = 0) -> None:
-        row = _DeliveryRow(
-            _compact(encode_delivery(delivery)),
-            delivery.tenant,
-            delivery.provider,
-            delivery.payment_id,
-            delivery.state,
-            delivery.created_at,
-            delivery.due_at,
-            owner,
-            until,
+    def put_delivery(self, delivery: Delivery) -> None:
+        self._keep_delivery(
+            delivery.id,
+            _DeliveryRow(
+                _compact(encode_delivery(delivery)),
+                delivery.tenant,
+                delivery.provider,
+                delivery.payment_id,
+                delivery.state,
+                delivery.created_at,
+                delivery.due_at,
+            ),
         )
-        self.deliveries[delivery.id] = row
-        if delivery.state in (DeliveryState.PENDING, DeliveryState.IN_FLIGHT):
-            self.open[delivery.id] = row
+
+    def claim_delivery(self, delivery_id: str, owner: str, until_ms: int) -> None:
+        """Mark a stored delivery in flight for ``owner``: only its row changes (its body
+        keeps the state it was saved with; the row's state wins when it is read)."""
+        row = self.deliveries[delivery_id]
+        self._keep_delivery(
+            delivery_id,
+            row._replace(state=DeliveryState.IN_FLIGHT, claim_owner=owner, claim_until_ms=until_ms),
+        )
+
+    def _keep_delivery(self, delivery_id: str, row: _DeliveryRow) -> None:
+        self.deliveries[delivery_id] = row
+        if row.state in _OPEN:
+            self.open[delivery_id] = row
         else:
-            self.open.pop(delivery.id, None)
-        self.touch(delivery.tenant, "delivery", delivery.id)
+            self.open.pop(delivery_id, None)
+        key = (millis(row.due_at), millis(row.created_at), delivery_id)
+        self.claims.put(row.tenant, delivery_id, row.state, key, row.claim_until_ms)
+        self.touch(row.tenant, "delivery", delivery_id)
 
     def put_document(self, key: _Key, data: bytes) -> None:
         old = self.documents.get(key)
@@ -301,9 +319,14 @@ class MemoryStore:
         return found
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
+        rows: Iterable[tuple[str, _DeliveryRow]] = self._t.deliveries.items()
+        # The claim index has the open ones by tenant: no need to walk every delivery.
+        if where.state is not None and where.state in _OPEN:
+            ids = self._t.claims.ids(where.state, where.tenant)
+            rows = [(delivery_id, self._t.deliveries[delivery_id]) for delivery_id in ids]
         found = [
             (row.created_at, delivery_id, row)
-            for delivery_id, row in self._t.deliveries.items()
+            for delivery_id, row in rows
             if (where.tenant is None or row.tenant == where.tenant)
             and (where.provider is None or row.provider == where.provider)
             and (where.payment_id is None or row.payment_id == where.payment_id)
@@ -362,31 +385,18 @@ class MemoryStore:
 
     async def claim_deliveries(self, claim: Claim) -> Sequence[Delivery]:
         now = millis(claim.real_now)
-        live: dict[str, int] = {}
-        ready: dict[str, list[tuple[int, int, str, _DeliveryRow]]] = {}
-        for delivery_id, row in self._t.open.items():
-            if claim.tenant not in (None, row.tenant):
-                continue
-            if row.state is DeliveryState.IN_FLIGHT and row.claim_until_ms >= now:
-                live[row.tenant] = live.get(row.tenant, 0) + 1
-                continue
-            due_ms = millis(row.due_at)
-            if row.state is DeliveryState.IN_FLIGHT or due_ms <= self._t.tenant_now_ms(
-                row.tenant, now
-            ):
-                entry = (due_ms, millis(row.created_at), delivery_id, row)
-                ready.setdefault(row.tenant, []).append(entry)
-        ranked: list[tuple[int, int, str, _DeliveryRow]] = []  # (place, due, id, row)
-        for owner, entries in ready.items():
-            entries.sort(key=lambda entry: entry[:3])
-            room = claim.per_tenant - live.get(owner, 0)
-            ranked.extend((place, e[0], e[2], e[3]) for place, e in enumerate(entries[:room]))
-        ranked.sort(key=lambda item: item[:3])
+        chosen = self._t.claims.claimable(
+            now,
+            lambda tenant: self._t.tenant_now_ms(tenant, now),
+            claim.per_tenant,
+            claim.limit,
+            claim.tenant,
+        )
         claimed = []
-        for _place, _due, _id, row in ranked[: claim.limit]:
-            delivery = replace(decode_delivery(row.body), state=DeliveryState.IN_FLIGHT)
-            self._t.put_delivery(delivery, claim.owner, now + claim.lease_ms)
-            claimed.append(delivery)
+        for delivery_id in chosen:
+            row = self._t.deliveries[delivery_id]
+            claimed.append(replace(decode_delivery(row.body), state=DeliveryState.IN_FLIGHT))
+            self._t.claim_delivery(delivery_id, claim.owner, now + claim.lease_ms)
         return claimed
 
     async def settle_delivery(self, delivery: Delivery, owner: str) -> bool:
