@@ -31,6 +31,8 @@ from .profile import WebhookProfile
 log = logging.getLogger(__name__)
 
 _EXCERPT = 512
+#: How long an idle connection to a receiver is kept for the next webhook (real seconds).
+_KEEPALIVE_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,10 @@ class Dispatcher:
         self._session = aiohttp.ClientSession(
             headers={"User-Agent": "psp-sandbox-webhooks"},
             # No pool-wide cap: the claims cap what is in flight, per tenant and in total.
-            connector=aiohttp.TCPConnector(limit=0, force_close=True),
+            # Connections are kept for the next webhook to the same receiver, but only
+            # briefly: well inside the idle time of common servers (Node 5 s, gunicorn 2 s),
+            # so the sandbox never reuses one the receiver is closing.
+            connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=_KEEPALIVE_SECONDS),
         )
         released = await self._store.release_claims(self._owner)
         if released:
