@@ -1,10 +1,11 @@
-"""The memory store's index of open webhook deliveries, so a claim never walks the whole queue:
-per tenant, the pending ones in due order and the claimed ones with their lease."""
+"""Claiming due webhook deliveries fairly without walking the whole queue: the order of a
+claim (``fair_share``) and the memory store's index of open deliveries — per tenant, the
+pending ones in due order and the claimed ones with their lease."""
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from .records import DeliveryState
 
@@ -79,7 +80,7 @@ class ClaimIndex:
         whose lease ran out) in due order, as many as its cap of live claims leaves room for;
         every tenant's first before any tenant's second."""
         tenants: Iterable[str] = (tenant,) if tenant is not None else {*self._queued, *self._held}
-        ranked: list[tuple[int, int, str]] = []  # (place, due ms, id)
+        ready: list[list[Key]] = []
         for owner in tenants:
             live, expired = 0, []
             for until_ms, key in self._held.get(owner, {}).values():
@@ -90,11 +91,18 @@ class ClaimIndex:
             room = per_tenant - live
             if room <= 0:
                 continue
-            ready = self._queued.get(owner, ())
             due_by = tenant_now_ms(owner)
-            candidates = [key for key in ready[:room] if key[0] <= due_by]
-            if expired:
-                candidates = sorted(candidates + expired)[:room]
-            ranked.extend((place, key[0], key[2]) for place, key in enumerate(candidates))
-        ranked.sort()
-        return [delivery_id for _place, _due, delivery_id in ranked[:limit]]
+            due = [key for key in self._queued.get(owner, [])[:room] if key[0] <= due_by]
+            ready.append(sorted(due + expired)[:room] if expired else due)
+        return fair_share(ready, limit)
+
+
+def fair_share(ready: Iterable[Sequence[Key]], limit: int) -> list[str]:
+    """Ids of up to ``limit`` deliveries out of each tenant's ready ones (each list in due order
+    and within the tenant's room): every tenant's first before any tenant's second, then by
+    due time."""
+    ranked = [
+        (place, key[0], key[2]) for keys in ready for place, key in enumerate(keys)
+    ]  # (place, due ms, id)
+    ranked.sort()
+    return [delivery_id for _place, _due, delivery_id in ranked[:limit]]

@@ -118,15 +118,18 @@ class Dispatcher:
     async def run_due(self, tenant: str | None = None) -> tuple[int, bool]:
         """Send the deliveries due now (of one tenant, or all), one attempt each, and wait for
         them and for those this process was sending already. Returns how many attempts that
-        was, and whether another process still holds a claim on one of the tenant's."""
+        was, and — when it was none — whether another process still holds a claim on one of
+        the tenant's (after any attempt the caller looks again anyway: not asked, False)."""
         started = self._claim_and_send(tenant, self._limits.per_tenant)
         await started
         mine = [task for owner, task in list(self._sending.values()) if tenant in (None, owner)]
         await asyncio.gather(*mine)
+        if mine:
+            return len(mine), False
         elsewhere = await self._store.list_deliveries(
             DeliveryFilter(tenant=tenant, state=DeliveryState.IN_FLIGHT, limit=1)
         )
-        return len(mine), bool(elsewhere)
+        return 0, bool(elsewhere)
 
     async def _claim_and_send(self, tenant: str | None, room: int) -> None:
         if room <= 0:
