@@ -195,7 +195,11 @@ class SqliteStore:
     async def settle_delivery(self, delivery: Delivery, owner: str) -> bool:
         row = delivery_row(delivery)
         params = (row[4], row[5], row[7], delivery.id, owner)
-        return self._immediate(lambda db: db.execute(sql.SETTLE_DELIVERY, params).rowcount == 1)
+        try:  # with the group commit: the outcomes of a burst of sends share one transaction
+            await self.write([(sql.SETTLE_DELIVERY, params, True)])
+        except Conflict:  # the claim is no longer ours
+            return False
+        return True
 
     async def release_claims(self, owner: str) -> int:
         return self._immediate(lambda db: db.execute(sql.RELEASE_CLAIMS, (owner,)).rowcount)
