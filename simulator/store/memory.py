@@ -1,8 +1,9 @@
 """In-memory store (``memory://``): the reference backend, fast and forgetful.
 
-Records are kept encoded, as the SQLite store keeps them: a reader always gets its own copy,
-and a store of a million payments is a million byte strings — nothing the garbage collector
-has to walk — plus small tuples for the filters and the due-work indexes. One process only:
+Records are kept encoded, as the SQLite store keeps them, and packed (``packing.py``): a reader
+always gets its own copy, and a store of a million payments is a million short byte strings —
+nothing the garbage collector has to walk — plus small tuples for the filters and the due-work
+indexes. One process only:
 a commit checks and applies without awaiting, so it is atomic on the event loop.
 """
 
@@ -28,6 +29,7 @@ from .codec import (
     encode_payment,
     millis,
 )
+from .packing import DELIVERIES, EXCHANGES, PAYMENTS
 from .records import Change, ChangeKind, Delivery, DeliveryState, Exchange, TenantSummary
 from .versions import ABSENT, UNREAD, ReadVersions
 
@@ -84,7 +86,7 @@ class _Tables:
     def put_payment(self, payment: Payment) -> None:
         old = self.payments.get(payment.id)
         row = _PaymentRow(
-            _compact(encode_payment(payment)),
+            PAYMENTS.pack(encode_payment(payment)),
             payment.tenant,
             payment.provider,
             payment.reference,
@@ -105,7 +107,7 @@ class _Tables:
 
     def put_exchange(self, exchange: Exchange) -> None:
         _tenant, kept = self.exchanges.setdefault(exchange.payment_id, (exchange.tenant, []))
-        kept.append(encode_exchange(exchange))
+        kept.append(EXCHANGES.pack(encode_exchange(exchange)))
 
     def touch(self, tenant: str, kind: ChangeKind, record_id: str) -> None:
         self.seq += 1
@@ -137,7 +139,7 @@ class _Tables:
         self._keep_delivery(
             delivery.id,
             _DeliveryRow(
-                _compact(encode_delivery(delivery)),
+                DELIVERIES.pack(encode_delivery(delivery)),
                 delivery.tenant,
                 delivery.provider,
                 delivery.payment_id,
@@ -174,12 +176,6 @@ class _Tables:
         return real_now_ms + self.clocks.get(tenant, 0)
 
 
-def _compact(encoded: bytes) -> bytes:
-    """A copy of exactly ``encoded``'s size: orjson writes into a buffer it then shrinks in
-    place, and each kept body would hold on to that ~8 KB allocation for as long as it lives."""
-    return memoryview(encoded).tobytes()
-
-
 class MemoryUnitOfWork:
     """Reads at once; writes staged until ``commit`` (``async with store.begin() as uow``)."""
 
@@ -203,7 +199,7 @@ class MemoryUnitOfWork:
         if row is None:
             return None
         self._read.payment_read(payment_id, row.version)
-        return decode_payment(row.body)
+        return _payment(row)
 
     async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
         payment_id = self._t.references.get((tenant, provider, reference))
@@ -219,7 +215,7 @@ class MemoryUnitOfWork:
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         row = self._t.deliveries.get(delivery_id)
-        return decode_delivery(row.body, row.state.value) if row else None
+        return _delivery(row, row.state) if row else None
 
     def save_delivery(self, delivery: Delivery) -> None:
         self._staged.append(lambda: self._t.put_delivery(delivery))
@@ -313,7 +309,7 @@ class MemoryStore:
             if where.admits(
                 row.tenant, row.provider, row.reference, row.status, row.amount, row.created_at
             ):
-                found.append(decode_payment(row.body))
+                found.append(_payment(row))
                 if len(found) == where.limit:
                     break
         return found
@@ -334,9 +330,7 @@ class MemoryStore:
             and (where.before is None or (row.created_at, delivery_id) < where.before)
         ]
         found.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [
-            decode_delivery(row.body, row.state.value) for _at, _id, row in found[: where.limit]
-        ]
+        return [_delivery(row, row.state) for _at, _id, row in found[: where.limit]]
 
     async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]:
         return [
@@ -381,7 +375,7 @@ class MemoryStore:
             and row.due_at <= self._tenant_now(row.tenant, real_now)
         ]
         due.sort(key=lambda item: item[:3])
-        return [decode_delivery(row.body) for *_order, row in due[:limit]]
+        return [_delivery(row) for *_order, row in due[:limit]]
 
     async def claim_deliveries(self, claim: Claim) -> Sequence[Delivery]:
         now = millis(claim.real_now)
@@ -395,7 +389,7 @@ class MemoryStore:
         claimed = []
         for delivery_id in chosen:
             row = self._t.deliveries[delivery_id]
-            claimed.append(replace(decode_delivery(row.body), state=DeliveryState.IN_FLIGHT))
+            claimed.append(replace(_delivery(row), state=DeliveryState.IN_FLIGHT))
             self._t.claim_delivery(delivery_id, claim.owner, now + claim.lease_ms)
         return claimed
 
@@ -408,7 +402,7 @@ class MemoryStore:
 
     async def release_claims(self, owner: str) -> int:
         held = [
-            replace(decode_delivery(row.body), state=DeliveryState.PENDING)
+            replace(_delivery(row), state=DeliveryState.PENDING)
             for row in self._t.open.values()
             if row.claim_owner == owner and row.state is DeliveryState.IN_FLIGHT
         ]
@@ -433,7 +427,7 @@ class MemoryStore:
 
     async def list_exchanges(self, payment_id: str) -> Sequence[Exchange]:
         _tenant, kept = self._t.exchanges.get(payment_id, ("", []))
-        return [decode_exchange(data) for data in kept]
+        return [decode_exchange(EXCHANGES.unpack(data)) for data in kept]
 
     async def tenants(self) -> Sequence[TenantSummary]:
         counts: dict[str, list[Any]] = {}
@@ -478,6 +472,15 @@ class MemoryStore:
 
     def _tenant_now(self, tenant: str, real_now: datetime) -> datetime:
         return real_now + timedelta(milliseconds=self._t.clocks.get(tenant, 0))
+
+
+def _payment(row: _PaymentRow) -> Payment:
+    return decode_payment(PAYMENTS.unpack(row.body))
+
+
+def _delivery(row: _DeliveryRow, state: DeliveryState | None = None) -> Delivery:
+    """The stored delivery (``state``: its row's, which wins over the body's)."""
+    return decode_delivery(DELIVERIES.unpack(row.body), state.value if state else None)
 
 
 def _drop(table: dict[Any, Any], doomed: Callable[[Any, Any], bool]) -> None:
