@@ -3,7 +3,7 @@ how late deliveries that fall due one by one arrive; against a bare aiohttp clie
 many bodies to the same receiver in the same run.
 
     python -m benchmarks.webhooks [--store memory] [--deliveries 10000] [--tenants 20]
-                                  [--rate 500] [--seconds 10] [--profile FILE]
+                                  [--rate 100] [--seconds 10] [--profile FILE]
 
 The sandbox (``psp-sandbox serve``) and the receiver (``benchmarks/receiver.py``) run in
 processes of their own; only public APIs are used, and Tranzzo purchases name the receiver as
@@ -16,8 +16,9 @@ their ``server_url``.
   10 000 at 2 000/s is 5 s late by construction).
 - steady: purchases at ``--rate`` per second for ``--seconds``, each notification held back
   ``STEADY_DELAY`` seconds (real time, the tenant clock has no offset), so deliveries fall due
-  one by one with no request to wake the dispatcher. Each is due ``STEADY_DELAY`` after its
-  purchase was sent. Measured: lateness p50/p99.
+  one by one with no request to wake the dispatcher (``--delay 0``: due as the purchase
+  commits, which wakes it). Each is due ``--delay`` seconds after its purchase was sent.
+  Measured: lateness p50/p99.
 
 ``--profile`` records the server with py-spy (raw collapsed stacks) during the burst.
 """
@@ -51,7 +52,7 @@ RATE_TARGET = 2_000
 LATENESS_P99_TARGET_MS = 50.0
 #: How far back the delay fault holds each notification (tenant clock).
 HELD_SECONDS = 86_400
-#: How far back each notification of the steady stream is held (real seconds).
+#: How far back each notification of the steady stream is held (real seconds), by default.
 STEADY_DELAY = 2
 CARD = TranzzoCard(VISA, 12, 30, "123")
 
@@ -187,17 +188,23 @@ async def deliver(sandbox: str, receiver: str, tenants: list[str], pid: int, tot
 
 
 async def steady(
-    sandbox: str, receiver: str, rate: int, seconds: float, tenants: int, pid: int
+    sandbox: str,
+    receiver: str,
+    rate: int,
+    seconds: float,
+    tenants: int,
+    pid: int,
+    delay: int = STEADY_DELAY,
 ) -> Result:
     """Purchases at ``rate`` per second, round the tenants, whose notifications fall due
-    ``STEADY_DELAY`` later. (Round the tenants: one tenant's queued fault taken by hundreds of
+    ``delay`` later. (Round the tenants: one tenant's queued fault taken by hundreds of
     purchases at once is contention on one document, which is not what this measures.)"""
     count = round(rate * seconds)
     names = [f"steady-{n:02}" for n in range(tenants)]
     for n, tenant in enumerate(names):
         async with AsyncSandboxAdmin(sandbox, tenant) as admin:
             share = len(range(n, count, tenants))
-            await admin.fault("delay", provider="tranzzo", count=share, seconds=STEADY_DELAY)
+            await admin.fault("delay", provider="tranzzo", count=share, seconds=delay)
     await forget_arrivals(receiver)
     due: dict[str, float] = {}
     clients = [
@@ -210,7 +217,7 @@ async def steady(
     async def purchase(n: int) -> None:
         order = f"steady-{n}"
         path = f"/hook/{names[n % tenants]}/{order}"
-        due[path] = time.time() + STEADY_DELAY
+        due[path] = time.time() + delay
         await clients[n % tenants].purchase(
             order, 1, "UAH", card=CARD, server_url=f"{receiver}{path}"
         )
@@ -222,17 +229,14 @@ async def steady(
     await asyncio.gather(*pending)
     for client in clients:
         await client.aclose()
-    await wait_for(receiver, count, within=STEADY_DELAY + 60)
+    await wait_for(receiver, count, within=delay + 60)
     cpu = cpu_seconds(pid) - cpu_before
     noted = await arrivals(receiver)
     late = [max(0.0, ts[0] - due[path]) for path, ts in noted.items()]
     return Result(
         "sandbox",
         len(late),
-        round(
-            len(late)
-            / max(1e-9, max(t for ts in noted.values() for t in ts) - began - STEADY_DELAY)
-        ),
+        round(len(late) / max(1e-9, max(t for ts in noted.values() for t in ts) - began - delay)),
         quantile_ms(late, 50),
         quantile_ms(late, 99),
         round(cpu * 1e6 / max(1, len(late)), 1),
@@ -271,7 +275,15 @@ def run(store: str, args: argparse.Namespace, scratch: str) -> dict[str, Result]
             profiler.wait(30)
             profiler = None
         stream = asyncio.run(
-            steady(sandbox_url, receiver_url, args.rate, args.seconds, args.tenants, server.pid)
+            steady(
+                sandbox_url,
+                receiver_url,
+                args.rate,
+                args.seconds,
+                args.tenants,
+                server.pid,
+                args.delay,
+            )
         )
         return {"bare": bare, "burst": burst, "steady": stream}
     finally:
@@ -312,8 +324,11 @@ def main() -> int:
     parser.add_argument("--store", default="memory", choices=("memory", "sqlite"))
     parser.add_argument("--deliveries", type=int, default=10_000)
     parser.add_argument("--tenants", type=int, default=20)
-    parser.add_argument("--rate", type=int, default=500, help="steady: purchases per second")
+    parser.add_argument("--rate", type=int, default=100, help="steady: purchases per second")
     parser.add_argument("--seconds", type=float, default=10, help="steady: for how long")
+    parser.add_argument(
+        "--delay", type=int, default=STEADY_DELAY, help="steady: seconds each webhook is held"
+    )
     parser.add_argument("--concurrency", type=int, default=64, help="of the bare client")
     parser.add_argument("--profile", help="py-spy raw output file for the sandbox (burst)")
     parser.add_argument("--json", action="store_true", help="print one JSON line of rows")
