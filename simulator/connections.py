@@ -41,6 +41,9 @@ async def read_body_in_time(request: web.Request, seconds: float) -> None:
     close the connection when it has not fully arrived within ``seconds``."""
     if not request.body_exists:
         return
+    if request.content.is_eof():  # all of it came with the headers: nothing to wait for
+        await request.read()
+        return
     try:
         async with asyncio.timeout(seconds):
             await request.read()

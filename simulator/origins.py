@@ -12,6 +12,7 @@ answers (``Location``, ``user_action_url``, ``acsURL`` ...). Their origin is, in
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Sequence
@@ -51,6 +52,7 @@ def is_trusted_host(host: str, allowed: Sequence[str] = ()) -> bool:
     return host.lower() in listed or name in listed
 
 
+@functools.lru_cache(maxsize=1024)  # every request asks of its Host; parsing one is not free
 def _is_loopback(name: str) -> bool:
     try:
         return ipaddress.ip_address(name).is_loopback

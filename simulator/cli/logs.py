@@ -16,6 +16,20 @@ JSON_FIELDS = ["levelname", "name", "message"]
 QUIET_LIBRARIES = ("faker", "asyncio")
 
 
+class PlainFormatter(logging.Formatter):
+    """Lines for people; the time of day is written once a second, not once a line (under load
+    the activity log writes a line per payment)."""
+
+    _second: int | None = None
+    _written = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        second = int(record.created)
+        if second != self._second:
+            self._second, self._written = second, super().formatTime(record, datefmt)
+        return self._written
+
+
 def configure_logging(level: str, form: str) -> None:
     """One handler on stderr for the whole process; ``level`` and ``form`` from Settings."""
     handler = logging.StreamHandler(sys.stderr)
@@ -28,7 +42,10 @@ def configure_logging(level: str, form: str) -> None:
             )
         )
     else:
-        handler.setFormatter(logging.Formatter(PLAIN, datefmt="%H:%M:%S"))
+        handler.setFormatter(PlainFormatter(PLAIN, datefmt="%H:%M:%S"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # No format of ours shows them, and every record paid to look them up (the logging HOWTO's
+    # "Optimization" section): thread, process and multiprocessing names.
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -1,10 +1,11 @@
-"""What ``serve`` tells while it runs: a line per payment state change and per webhook
+"""What ``serve`` tells while it runs: a line per request that moved a payment and per webhook
 attempt at INFO, JSON lines with ``--log-format json``, silence with ``-q`` — never a card
 number."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -42,12 +43,14 @@ def run_a_purchase(*flags: str) -> list[str]:
 
 def test_payment_changes_and_webhook_attempts_are_logged_one_line_each() -> None:
     lines = run_a_purchase()
-    changes = [line for line in lines if " payment tranzzo log-1 " in line]
-    assert [line.split(" payment tranzzo log-1 ")[1].split(" (")[0] for line in changes] == [
-        "new -> CREATED",
-        "CREATED -> CAPTURED",
-    ]
-    assert all(" INFO " in line and "12.50 UAH" in line for line in changes)
+    [change] = [line for line in lines if " payment tranzzo log-1 " in line]
+    assert change.split(" payment tranzzo log-1 ")[1].split(" (")[0] == (
+        "new -> CREATED -> CAPTURED"
+    )
+    assert " INFO " in change and "12.50 UAH" in change
+    logged = [line for line in lines if line != "Press Ctrl-C to stop."]
+    assert logged and all(re.match(r"[0-2][0-9]:[0-5][0-9]:[0-6][0-9] INFO ", x) for x in logged)
+
     [attempt] = [line for line in lines if " webhook " in line]
     assert "-> 200" in attempt
 

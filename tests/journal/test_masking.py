@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import string
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from psp_sandbox.simulator.journal import masking
 from psp_sandbox.simulator.journal.masking import excerpt, mask_text
 
 
@@ -62,6 +67,9 @@ def test_an_excerpt_masks_a_number_the_cut_would_split() -> None:
         ("action=pin&pin=864209753186", "action=pin&pin=***"),
         ('{"PIN": 98765}', '{"PIN": ***}'),
         ('{"pin_tries_left": 2, "spin": 1234}', '{"pin_tries_left": 2, "spin": 1234}'),
+        # A long PIN masked first shortens the text: the security code after it is found all
+        # the same.
+        ('{"pin": "0000000000", "cvv": "123"}', '{"pin": "***", "cvv": "***"}'),
     ],
 )
 def test_a_pin_typed_on_a_terminal_is_masked(text: str, masked: str) -> None:
@@ -99,3 +107,30 @@ def test_a_hex_token_is_left_alone_and_a_card_blob_beside_it_is_masked() -> None
     assert mask_text(text) == (
         '{"cc_token": "2ab2fd6384764a2f8784cd5a886056d7", "data": "[encoded card data, masked]"}'
     )
+
+
+def _scanned_in_full(text: str) -> str:
+    """What ``mask_text`` answers when every regex scans the whole text (no pre-checks)."""
+    text = masking._BLOB.sub(masking._blob, text)
+    text = masking._PAN.sub(lambda m: masking.mask(re.sub(r"[ -]", "", m.group())), text)
+    text = masking._sub_after(masking._PIN, text, None, ("pin",), 1)
+    return masking._sub_after(masking._CODE, text, None, masking._CODE_WORDS, 6)
+
+
+_PIECES = st.one_of(
+    st.text(alphabet="0123456789 -", min_size=1, max_size=24),
+    st.text(alphabet="0123456789abcdef-", min_size=20, max_size=40),
+    st.text(alphabet=string.ascii_letters + string.digits + "+/_-=", min_size=1, max_size=40),
+    st.sampled_from(['"cvv": "123"', "pin=1234", '"cc":"', "3782 822463 10005"]),
+    st.sampled_from(["424242424242424242", "5555-5555-5555-4444", '{"pan": "4000000000003220"}'])
+    .map(str.encode)
+    .map(base64.b64encode)
+    .map(bytes.decode),
+    st.sampled_from(["=", "==", "===", "processorNetworkInformation", "é", "Ж"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_the_quick_checks_never_skip_what_a_full_scan_would_mask(text: str) -> None:
+    assert mask_text(text) == _scanned_in_full(text)
