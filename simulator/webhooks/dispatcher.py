@@ -15,9 +15,10 @@ import asyncio
 import contextlib
 import logging
 import time
+from asyncio import current_task
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import aiohttp
 
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 _EXCERPT = 512
 #: How long an idle connection to a receiver is kept for the next webhook (real seconds).
 _KEEPALIVE_SECONDS = 1.0
+#: How many of the deliveries falling due before the next poll a pass learns the moments of.
+_LOOKAHEAD = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,9 @@ class Dispatcher:
         self._session: aiohttp.ClientSession | None = None
         #: Deliveries this process is sending right now, by id: their tenant and task.
         self._sending: dict[str, tuple[str, asyncio.Task[Delivery]]] = {}
+        #: The latest send this process started for each payment: the next one waits for it,
+        #: so a payment's webhooks leave in the order they were claimed (the order of events).
+        self._latest: dict[str, asyncio.Task[Delivery]] = {}
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -104,14 +110,34 @@ class Dispatcher:
         self._wake.set()
 
     async def run_forever(self) -> None:
+        #: Real moments at which deliveries known to this process fall due, soonest first: a
+        #: hint to wake then instead of at the next poll (the store stays the only truth).
+        moments: list[datetime] = []
+        look_again = self._clocks.real_now()
         while True:
             try:
                 await self._claim_and_send(None, self._limits.concurrency - len(self._sending))
+                if self._clocks.real_now() >= look_again:
+                    moments = await self._falling_due()
+                    look_again = self._clocks.real_now() + timedelta(seconds=self._poll_interval)
             except Exception:
                 log.exception("dispatcher pass failed")
             self._wake.clear()
+            now = self._clocks.real_now()
+            moments = [moment for moment in moments if moment > now]
+            wait = min([self._poll_interval, *((m - now).total_seconds() for m in moments[:1])])
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+                await asyncio.wait_for(self._wake.wait(), wait)
+
+    async def _falling_due(self) -> list[datetime]:
+        """The real moments at which the deliveries due within the next poll interval fall
+        due (each tenant clock's offset taken off), soonest first."""
+        until = self._clocks.real_now() + timedelta(seconds=self._poll_interval)
+        soon = await self._store.due_deliveries(until, _LOOKAHEAD)
+        offsets = {
+            tenant: await self._store.clock_offset(tenant) for tenant in {d.tenant for d in soon}
+        }
+        return sorted(d.due_at - timedelta(milliseconds=offsets[d.tenant]) for d in soon)
 
     # --- work ------------------------------------------------------------------------------
 
@@ -143,11 +169,16 @@ class Dispatcher:
             tenant=tenant,
         )
         for delivery in await self._store.claim_deliveries(claim):
-            task = asyncio.create_task(self._send(delivery))
+            before = self._latest.get(delivery.payment_id or "")
+            task = asyncio.create_task(self._send(delivery, before))
             self._sending[delivery.id] = (delivery.tenant, task)
+            if delivery.payment_id:
+                self._latest[delivery.payment_id] = task
 
-    async def _send(self, delivery: Delivery) -> Delivery:
+    async def _send(self, delivery: Delivery, after: asyncio.Task[Delivery] | None) -> Delivery:
         try:
+            if after is not None:
+                await asyncio.wait([after])  # its outcome is its own; only its moment matters
             # Claimed because it is due: its own due time is the moment of the attempt.
             with self._clocks.at(delivery.tenant, delivery.due_at):
                 settled = await self._attempt(delivery)
@@ -156,6 +187,8 @@ class Dispatcher:
             return settled
         finally:
             self._sending.pop(delivery.id, None)
+            if delivery.payment_id and self._latest.get(delivery.payment_id) is current_task():
+                del self._latest[delivery.payment_id]
             self._wake.set()  # room for another
 
     async def replay(self, delivery: Delivery) -> Delivery:
