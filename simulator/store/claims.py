@@ -63,21 +63,6 @@ class ClaimIndex:
         held = self._held.values() if tenant is None else [self._held.get(tenant, {})]
         return [delivery_id for claims in held for delivery_id in claims]
 
-    def due(
-        self, tenant_now_ms: Callable[[str], int], limit: int, tenant: str | None = None
-    ) -> list[str]:
-        """Pending deliveries due on their tenant's clock, in due order (at most ``limit``)."""
-        owners = self._queued if tenant is None else {tenant: self._queued.get(tenant, [])}
-        found: list[Key] = []
-        for owner, keys in owners.items():
-            due_by = tenant_now_ms(owner)
-            for key in keys[:limit]:
-                if key[0] > due_by:
-                    break
-                found.append(key)
-        found.sort()
-        return [key[2] for key in found[:limit]]
-
     def forget(self, doomed: Iterable[str]) -> None:
         """Drop these deliveries (a tenant's reset)."""
         for delivery_id in list(doomed):

@@ -367,9 +367,15 @@ class MemoryStore:
     async def due_deliveries(
         self, real_now: datetime, limit: int, tenant: str | None = None
     ) -> Sequence[Delivery]:
-        now = millis(real_now)
-        due = self._t.claims.due(lambda owner: self._t.tenant_now_ms(owner, now), limit, tenant)
-        return [_delivery(self._t.deliveries[delivery_id]) for delivery_id in due]
+        due = [
+            (row.due_at, row.created_at, delivery_id, row)
+            for delivery_id, row in self._t.open.items()
+            if row.state is DeliveryState.PENDING
+            and tenant in (None, row.tenant)
+            and row.due_at <= self._tenant_now(row.tenant, real_now)
+        ]
+        due.sort(key=lambda item: item[:3])
+        return [_delivery(row) for *_order, row in due[:limit]]
 
     async def claim_deliveries(self, claim: Claim) -> Sequence[Delivery]:
         now = millis(claim.real_now)
