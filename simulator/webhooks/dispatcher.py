@@ -18,7 +18,7 @@ import time
 from asyncio import current_task
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import aiohttp
 
@@ -34,8 +34,6 @@ log = logging.getLogger(__name__)
 _EXCERPT = 512
 #: How long an idle connection to a receiver is kept for the next webhook (real seconds).
 _KEEPALIVE_SECONDS = 1.0
-#: How many of the deliveries falling due before the next poll a pass learns the moments of.
-_LOOKAHEAD = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,34 +108,14 @@ class Dispatcher:
         self._wake.set()
 
     async def run_forever(self) -> None:
-        #: Real moments at which deliveries known to this process fall due, soonest first: a
-        #: hint to wake then instead of at the next poll (the store stays the only truth).
-        moments: list[datetime] = []
-        look_again = self._clocks.real_now()
         while True:
             try:
                 await self._claim_and_send(None, self._limits.concurrency - len(self._sending))
-                if self._clocks.real_now() >= look_again:
-                    moments = await self._falling_due()
-                    look_again = self._clocks.real_now() + timedelta(seconds=self._poll_interval)
             except Exception:
                 log.exception("dispatcher pass failed")
             self._wake.clear()
-            now = self._clocks.real_now()
-            moments = [moment for moment in moments if moment > now]
-            wait = min([self._poll_interval, *((m - now).total_seconds() for m in moments[:1])])
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait)
-
-    async def _falling_due(self) -> list[datetime]:
-        """The real moments at which the deliveries due within the next poll interval fall
-        due (each tenant clock's offset taken off), soonest first."""
-        until = self._clocks.real_now() + timedelta(seconds=self._poll_interval)
-        soon = await self._store.due_deliveries(until, _LOOKAHEAD)
-        offsets = {
-            tenant: await self._store.clock_offset(tenant) for tenant in {d.tenant for d in soon}
-        }
-        return sorted(d.due_at - timedelta(milliseconds=offsets[d.tenant]) for d in soon)
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
 
     # --- work ------------------------------------------------------------------------------
 
