@@ -1,7 +1,10 @@
 """Every provider's primary path, the CI-suite mix, start-up time, memory per stored payment and
-the pytest fixture's cost per test, against the bare aiohttp baseline measured in the same run.
+the pytest fixture's cost per test, against the bare aiohttp baseline measured in the same run;
+plus the webhook path (``benchmarks/webhooks.py``) and purchase latency with stored state
+(``benchmarks/stored_state.py``), each against its own baseline.
 
     python -m benchmarks.providers [--duration 8] [--connections 32] [--payments 100000]
+                                   [--deliveries 10000]
 
 Workloads run the project's own clients (``benchmarks/load.py``) in a separate process, because
 their requests are signed or depend on earlier answers; the baseline is loaded by the same
@@ -20,6 +23,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from tempfile import TemporaryDirectory
+from typing import Any
 
 from .fixture import per_test_ms
 from .footprint import memory_per_payment, start_times
@@ -82,11 +86,23 @@ def row(workload: str, store: str, raw: dict[str, float], base: float) -> Row:
     )
 
 
+def json_rows(module: str, *options: str) -> list[dict[str, Any]]:
+    """The report rows another benchmark module prints with ``--json``."""
+    result = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{module}", *options, "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    line = next(x for x in result.stdout.splitlines() if x.startswith("JSON "))
+    rows: list[dict[str, Any]] = json.loads(line.removeprefix("JSON "))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=8)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--payments", type=int, default=100_000)
+    parser.add_argument("--deliveries", type=int, default=10_000, help="webhooks due at once")
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
     parser.add_argument("--stores", default="memory,sqlite")
     args = parser.parse_args()
@@ -117,6 +133,12 @@ def main() -> int:
             finally:
                 server.terminate()
                 server.wait(10)
+        extra: list[dict[str, Any]] = []
+        for name in args.stores.split(","):
+            extra += json_rows("webhooks", "--store", name, "--deliveries", str(args.deliveries))
+        extra += json_rows(
+            "stored_state", "--payments", str(args.payments), "--stores", args.stores
+        )
         footprint = {
             **start_times(),
             "fixture_ms_per_test": per_test_ms(500),
@@ -133,7 +155,7 @@ def main() -> int:
         "at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }
     settings = {"duration_s": args.duration, "connections": args.connections}
-    write_results([asdict(r) for r in rows], footprint, machine, settings)
+    write_results([asdict(r) for r in rows] + extra, footprint, machine, settings)
     return 0
 
 

@@ -1,8 +1,9 @@
 """In-memory store (``memory://``): the reference backend, fast and forgetful.
 
-Records are kept encoded, as the SQLite store keeps them: a reader always gets its own copy,
-and a store of a million payments is a million byte strings — nothing the garbage collector
-has to walk — plus small tuples for the filters and the due-work indexes. One process only:
+Records are kept encoded, as the SQLite store keeps them, and packed (``packing.py``): a reader
+always gets its own copy, and a store of a million payments is a million short byte strings —
+nothing the garbage collector has to walk — plus small tuples for the filters and the due-work
+indexes. One process only:
 a commit checks and applies without awaiting, so it is atomic on the event loop.
 """
 
@@ -16,6 +17,7 @@ from typing import Any, NamedTuple
 
 from ..engine import Payment
 from .base import Claim, Conflict, DeliveryFilter, PaymentFilter
+from .claims import ClaimIndex
 from .codec import (
     decode_delivery,
     decode_document,
@@ -27,10 +29,12 @@ from .codec import (
     encode_payment,
     millis,
 )
+from .packing import DELIVERIES, EXCHANGES, PAYMENTS
 from .records import Change, ChangeKind, Delivery, DeliveryState, Exchange, TenantSummary
 from .versions import ABSENT, UNREAD, ReadVersions
 
 _Key = tuple[str, str, str]
+_OPEN = (DeliveryState.PENDING, DeliveryState.IN_FLIGHT)
 
 
 class _PaymentRow(NamedTuple):
@@ -69,6 +73,7 @@ class _Tables:
     #: Indexes of the due-work queries, so they never scan the whole store.
     timed: dict[str, _PaymentRow] = field(default_factory=dict)  # payments with a due_at
     open: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending or in flight
+    claims: ClaimIndex = field(default_factory=ClaimIndex)  # the open ones, as claims take them
     #: Payments by (created_at, id), for listing newest first page by page.
     listing: list[tuple[datetime, str]] = field(default_factory=list)
     #: Requests that acted on each payment: payment id -> (tenant, encoded exchanges).
@@ -81,7 +86,7 @@ class _Tables:
     def put_payment(self, payment: Payment) -> None:
         old = self.payments.get(payment.id)
         row = _PaymentRow(
-            _compact(encode_payment(payment)),
+            PAYMENTS.pack(encode_payment(payment)),
             payment.tenant,
             payment.provider,
             payment.reference,
@@ -102,7 +107,7 @@ class _Tables:
 
     def put_exchange(self, exchange: Exchange) -> None:
         _tenant, kept = self.exchanges.setdefault(exchange.payment_id, (exchange.tenant, []))
-        kept.append(encode_exchange(exchange))
+        kept.append(EXCHANGES.pack(encode_exchange(exchange)))
 
     def touch(self, tenant: str, kind: ChangeKind, record_id: str) -> None:
         self.seq += 1
@@ -122,6 +127,7 @@ class _Tables:
         _drop(self.documents, lambda k, v: tenant in (None, k[1]))
         _drop(self.clocks, lambda k, v: tenant in (None, k))
         _drop(self.timed, lambda k, v: tenant in (None, v.tenant))
+        self.claims.forget(k for k, v in self.open.items() if tenant in (None, v.tenant))
         _drop(self.open, lambda k, v: tenant in (None, v.tenant))
         _drop(self.exchanges, lambda k, v: tenant in (None, v[0]))
         _drop(self.changes, lambda k, v: tenant in (None, v.tenant))
@@ -129,24 +135,38 @@ class _Tables:
         self.listing[:] = [entry for entry in self.listing if entry[1] in self.payments]
         self.touch(tenant or "*", "tenant", tenant or "*")
 
-    def put_delivery(self, delivery: Delivery, owner: str | None = None, until: int = 0) -> None:
-        row = _DeliveryRow(
-            _compact(encode_delivery(delivery)),
-            delivery.tenant,
-            delivery.provider,
-            delivery.payment_id,
-            delivery.state,
-            delivery.created_at,
-            delivery.due_at,
-            owner,
-            until,
+    def put_delivery(self, delivery: Delivery) -> None:
+        self._keep_delivery(
+            delivery.id,
+            _DeliveryRow(
+                DELIVERIES.pack(encode_delivery(delivery)),
+                delivery.tenant,
+                delivery.provider,
+                delivery.payment_id,
+                delivery.state,
+                delivery.created_at,
+                delivery.due_at,
+            ),
         )
-        self.deliveries[delivery.id] = row
-        if delivery.state in (DeliveryState.PENDING, DeliveryState.IN_FLIGHT):
-            self.open[delivery.id] = row
+
+    def claim_delivery(self, delivery_id: str, owner: str, until_ms: int) -> None:
+        """Mark a stored delivery in flight for ``owner``: only its row changes (its body
+        keeps the state it was saved with; the row's state wins when it is read)."""
+        row = self.deliveries[delivery_id]
+        self._keep_delivery(
+            delivery_id,
+            row._replace(state=DeliveryState.IN_FLIGHT, claim_owner=owner, claim_until_ms=until_ms),
+        )
+
+    def _keep_delivery(self, delivery_id: str, row: _DeliveryRow) -> None:
+        self.deliveries[delivery_id] = row
+        if row.state in _OPEN:
+            self.open[delivery_id] = row
         else:
-            self.open.pop(delivery.id, None)
-        self.touch(delivery.tenant, "delivery", delivery.id)
+            self.open.pop(delivery_id, None)
+        key = (millis(row.due_at), millis(row.created_at), delivery_id)
+        self.claims.put(row.tenant, delivery_id, row.state, key, row.claim_until_ms)
+        self.touch(row.tenant, "delivery", delivery_id)
 
     def put_document(self, key: _Key, data: bytes) -> None:
         old = self.documents.get(key)
@@ -154,12 +174,6 @@ class _Tables:
 
     def tenant_now_ms(self, tenant: str, real_now_ms: int) -> int:
         return real_now_ms + self.clocks.get(tenant, 0)
-
-
-def _compact(encoded: bytes) -> bytes:
-    """A copy of exactly ``encoded``'s size: orjson writes into a buffer it then shrinks in
-    place, and each kept body would hold on to that ~8 KB allocation for as long as it lives."""
-    return memoryview(encoded).tobytes()
 
 
 class MemoryUnitOfWork:
@@ -185,7 +199,7 @@ class MemoryUnitOfWork:
         if row is None:
             return None
         self._read.payment_read(payment_id, row.version)
-        return decode_payment(row.body)
+        return _payment(row)
 
     async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
         payment_id = self._t.references.get((tenant, provider, reference))
@@ -201,7 +215,7 @@ class MemoryUnitOfWork:
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         row = self._t.deliveries.get(delivery_id)
-        return decode_delivery(row.body, row.state.value) if row else None
+        return _delivery(row, row.state) if row else None
 
     def save_delivery(self, delivery: Delivery) -> None:
         self._staged.append(lambda: self._t.put_delivery(delivery))
@@ -295,15 +309,20 @@ class MemoryStore:
             if where.admits(
                 row.tenant, row.provider, row.reference, row.status, row.amount, row.created_at
             ):
-                found.append(decode_payment(row.body))
+                found.append(_payment(row))
                 if len(found) == where.limit:
                     break
         return found
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
+        rows: Iterable[tuple[str, _DeliveryRow]] = self._t.deliveries.items()
+        # The claim index has the open ones by tenant: no need to walk every delivery.
+        if where.state is not None and where.state in _OPEN:
+            ids = self._t.claims.ids(where.state, where.tenant)
+            rows = [(delivery_id, self._t.deliveries[delivery_id]) for delivery_id in ids]
         found = [
             (row.created_at, delivery_id, row)
-            for delivery_id, row in self._t.deliveries.items()
+            for delivery_id, row in rows
             if (where.tenant is None or row.tenant == where.tenant)
             and (where.provider is None or row.provider == where.provider)
             and (where.payment_id is None or row.payment_id == where.payment_id)
@@ -311,9 +330,7 @@ class MemoryStore:
             and (where.before is None or (row.created_at, delivery_id) < where.before)
         ]
         found.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [
-            decode_delivery(row.body, row.state.value) for _at, _id, row in found[: where.limit]
-        ]
+        return [_delivery(row, row.state) for _at, _id, row in found[: where.limit]]
 
     async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]:
         return [
@@ -358,35 +375,22 @@ class MemoryStore:
             and row.due_at <= self._tenant_now(row.tenant, real_now)
         ]
         due.sort(key=lambda item: item[:3])
-        return [decode_delivery(row.body) for *_order, row in due[:limit]]
+        return [_delivery(row) for *_order, row in due[:limit]]
 
     async def claim_deliveries(self, claim: Claim) -> Sequence[Delivery]:
         now = millis(claim.real_now)
-        live: dict[str, int] = {}
-        ready: dict[str, list[tuple[int, int, str, _DeliveryRow]]] = {}
-        for delivery_id, row in self._t.open.items():
-            if claim.tenant not in (None, row.tenant):
-                continue
-            if row.state is DeliveryState.IN_FLIGHT and row.claim_until_ms >= now:
-                live[row.tenant] = live.get(row.tenant, 0) + 1
-                continue
-            due_ms = millis(row.due_at)
-            if row.state is DeliveryState.IN_FLIGHT or due_ms <= self._t.tenant_now_ms(
-                row.tenant, now
-            ):
-                entry = (due_ms, millis(row.created_at), delivery_id, row)
-                ready.setdefault(row.tenant, []).append(entry)
-        ranked: list[tuple[int, int, str, _DeliveryRow]] = []  # (place, due, id, row)
-        for owner, entries in ready.items():
-            entries.sort(key=lambda entry: entry[:3])
-            room = claim.per_tenant - live.get(owner, 0)
-            ranked.extend((place, e[0], e[2], e[3]) for place, e in enumerate(entries[:room]))
-        ranked.sort(key=lambda item: item[:3])
+        chosen = self._t.claims.claimable(
+            now,
+            lambda tenant: self._t.tenant_now_ms(tenant, now),
+            claim.per_tenant,
+            claim.limit,
+            claim.tenant,
+        )
         claimed = []
-        for _place, _due, _id, row in ranked[: claim.limit]:
-            delivery = replace(decode_delivery(row.body), state=DeliveryState.IN_FLIGHT)
-            self._t.put_delivery(delivery, claim.owner, now + claim.lease_ms)
-            claimed.append(delivery)
+        for delivery_id in chosen:
+            row = self._t.deliveries[delivery_id]
+            claimed.append(replace(_delivery(row), state=DeliveryState.IN_FLIGHT))
+            self._t.claim_delivery(delivery_id, claim.owner, now + claim.lease_ms)
         return claimed
 
     async def settle_delivery(self, delivery: Delivery, owner: str) -> bool:
@@ -398,7 +402,7 @@ class MemoryStore:
 
     async def release_claims(self, owner: str) -> int:
         held = [
-            replace(decode_delivery(row.body), state=DeliveryState.PENDING)
+            replace(_delivery(row), state=DeliveryState.PENDING)
             for row in self._t.open.values()
             if row.claim_owner == owner and row.state is DeliveryState.IN_FLIGHT
         ]
@@ -423,7 +427,7 @@ class MemoryStore:
 
     async def list_exchanges(self, payment_id: str) -> Sequence[Exchange]:
         _tenant, kept = self._t.exchanges.get(payment_id, ("", []))
-        return [decode_exchange(data) for data in kept]
+        return [decode_exchange(EXCHANGES.unpack(data)) for data in kept]
 
     async def tenants(self) -> Sequence[TenantSummary]:
         counts: dict[str, list[Any]] = {}
@@ -468,6 +472,15 @@ class MemoryStore:
 
     def _tenant_now(self, tenant: str, real_now: datetime) -> datetime:
         return real_now + timedelta(milliseconds=self._t.clocks.get(tenant, 0))
+
+
+def _payment(row: _PaymentRow) -> Payment:
+    return decode_payment(PAYMENTS.unpack(row.body))
+
+
+def _delivery(row: _DeliveryRow, state: DeliveryState | None = None) -> Delivery:
+    """The stored delivery (``state``: its row's, which wins over the body's)."""
+    return decode_delivery(DELIVERIES.unpack(row.body), state.value if state else None)
 
 
 def _drop(table: dict[Any, Any], doomed: Callable[[Any, Any], bool]) -> None:

@@ -167,6 +167,17 @@ MIGRATIONS: tuple[str | dict[str, str], ...] = (
     CREATE INDEX IF NOT EXISTS exchanges_tenant ON exchanges (tenant);
     CREATE INDEX IF NOT EXISTS changes_tenant ON changes (tenant, seq);
     """,
+    # 5: a tenant's pending deliveries in due order, and its claimed ones by lease, so a claim
+    # reads a few rows per tenant instead of ranking every open delivery; a tenant's payments
+    # with a due time, so advancing its clock does not read all its payments
+    """
+    CREATE INDEX IF NOT EXISTS payments_due_tenant ON payments (tenant, due_ms)
+        WHERE due_ms IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (tenant, due_ms, created_ms, id)
+        WHERE state = 'pending';
+    CREATE INDEX IF NOT EXISTS deliveries_claimed ON deliveries (tenant, claim_until_ms)
+        WHERE state = 'in_flight';
+    """,
 )
 
 
@@ -273,6 +284,30 @@ CLAIMABLE = (
     + ") OR (d.state = 'in_flight' AND d.claim_until_ms < ?)){tenant}) "
     "SELECT r.id FROM ready r LEFT JOIN live l ON l.tenant = r.tenant "
     "WHERE r.place <= ? - COALESCE(l.n, 0) ORDER BY r.place, r.due_ms, r.id LIMIT ?"
+)
+#: Claims tenant by tenant (SQLite, where one transaction holds the write lock throughout):
+#: every tenant with open deliveries, walking the index from one tenant to the next;
+OPEN_TENANTS = (
+    "WITH RECURSIVE t(tenant) AS (SELECT MIN(tenant) FROM deliveries "
+    "WHERE state IN ('pending', 'in_flight') UNION ALL SELECT (SELECT MIN(tenant) FROM "
+    "deliveries WHERE state IN ('pending', 'in_flight') AND tenant > t.tenant) FROM t "
+    "WHERE t.tenant IS NOT NULL) SELECT tenant FROM t WHERE tenant IS NOT NULL"
+)
+#: live claims per tenant (real now);
+LIVE_CLAIMS = (
+    "SELECT tenant, COUNT(*) FROM deliveries WHERE state = 'in_flight' AND claim_until_ms >= ? "
+    "GROUP BY tenant"
+)
+#: and a tenant's first due deliveries (tenant, real now, tenant, room) and expired claims
+#: (tenant, real now, room) as (due_ms, created_ms, id), in due order.
+TENANT_DUE = (
+    "SELECT due_ms, created_ms, id FROM deliveries WHERE tenant = ? AND state = 'pending' "
+    "AND due_ms <= ? + COALESCE((SELECT offset_ms FROM clocks WHERE tenant = ?), 0) "
+    "ORDER BY due_ms, created_ms, id LIMIT ?"
+)
+TENANT_EXPIRED = (
+    "SELECT due_ms, created_ms, id FROM deliveries WHERE tenant = ? AND state = 'in_flight' "
+    "AND claim_until_ms < ? ORDER BY due_ms, created_ms, id LIMIT ?"
 )
 #: (owner, until, id, real now) — rechecked, so a row another claimer took is left alone.
 CLAIM_ONE = (

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from asyncio import current_task
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -31,6 +32,8 @@ from .profile import WebhookProfile
 log = logging.getLogger(__name__)
 
 _EXCERPT = 512
+#: How long an idle connection to a receiver is kept for the next webhook (real seconds).
+_KEEPALIVE_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,9 @@ class Dispatcher:
         self._session: aiohttp.ClientSession | None = None
         #: Deliveries this process is sending right now, by id: their tenant and task.
         self._sending: dict[str, tuple[str, asyncio.Task[Delivery]]] = {}
+        #: The latest send this process started for each payment: the next one waits for it,
+        #: so a payment's webhooks leave in the order they were claimed (the order of events).
+        self._latest: dict[str, asyncio.Task[Delivery]] = {}
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -73,7 +79,10 @@ class Dispatcher:
         self._session = aiohttp.ClientSession(
             headers={"User-Agent": "psp-sandbox-webhooks"},
             # No pool-wide cap: the claims cap what is in flight, per tenant and in total.
-            connector=aiohttp.TCPConnector(limit=0, force_close=True),
+            # Connections are kept for the next webhook to the same receiver, but only
+            # briefly: well inside the idle time of common servers (Node 5 s, gunicorn 2 s),
+            # so the sandbox never reuses one the receiver is closing.
+            connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=_KEEPALIVE_SECONDS),
         )
         released = await self._store.release_claims(self._owner)
         if released:
@@ -113,15 +122,18 @@ class Dispatcher:
     async def run_due(self, tenant: str | None = None) -> tuple[int, bool]:
         """Send the deliveries due now (of one tenant, or all), one attempt each, and wait for
         them and for those this process was sending already. Returns how many attempts that
-        was, and whether another process still holds a claim on one of the tenant's."""
+        was, and — when it was none — whether another process still holds a claim on one of
+        the tenant's (after any attempt the caller looks again anyway: not asked, False)."""
         started = self._claim_and_send(tenant, self._limits.per_tenant)
         await started
         mine = [task for owner, task in list(self._sending.values()) if tenant in (None, owner)]
         await asyncio.gather(*mine)
+        if mine:
+            return len(mine), False
         elsewhere = await self._store.list_deliveries(
             DeliveryFilter(tenant=tenant, state=DeliveryState.IN_FLIGHT, limit=1)
         )
-        return len(mine), bool(elsewhere)
+        return 0, bool(elsewhere)
 
     async def _claim_and_send(self, tenant: str | None, room: int) -> None:
         if room <= 0:
@@ -135,11 +147,16 @@ class Dispatcher:
             tenant=tenant,
         )
         for delivery in await self._store.claim_deliveries(claim):
-            task = asyncio.create_task(self._send(delivery))
+            before = self._latest.get(delivery.payment_id or "")
+            task = asyncio.create_task(self._send(delivery, before))
             self._sending[delivery.id] = (delivery.tenant, task)
+            if delivery.payment_id:
+                self._latest[delivery.payment_id] = task
 
-    async def _send(self, delivery: Delivery) -> Delivery:
+    async def _send(self, delivery: Delivery, after: asyncio.Task[Delivery] | None) -> Delivery:
         try:
+            if after is not None:
+                await asyncio.wait([after])  # its outcome is its own; only its moment matters
             # Claimed because it is due: its own due time is the moment of the attempt.
             with self._clocks.at(delivery.tenant, delivery.due_at):
                 settled = await self._attempt(delivery)
@@ -148,6 +165,8 @@ class Dispatcher:
             return settled
         finally:
             self._sending.pop(delivery.id, None)
+            if delivery.payment_id and self._latest.get(delivery.payment_id) is current_task():
+                del self._latest[delivery.payment_id]
             self._wake.set()  # room for another
 
     async def replay(self, delivery: Delivery) -> Delivery:

@@ -372,6 +372,35 @@ async def test_an_expired_claim_is_claimed_again_and_only_the_holder_settles(sto
         assert (await uow.get_delivery("d-1")).state is DeliveryState.DELIVERED
 
 
+async def test_claims_follow_retries_the_tenant_clock_and_resets(store: Store) -> None:
+    async with store.begin() as uow:
+        uow.save_delivery(delivery("d-1"))
+        uow.save_delivery(delivery("d-2", due=NOW + timedelta(seconds=30)))
+        uow.save_delivery(delivery("other-1", "t2"))
+        await uow.commit()
+
+    def claim(at: datetime, tenant: str | None = "t1") -> Claim:
+        return Claim(at, "p1", lease_ms=60_000, limit=10, per_tenant=10, tenant=tenant)
+
+    [first] = await store.claim_deliveries(claim(NOW))
+    assert first.id == "d-1"
+    claimed = DeliveryFilter(tenant="t1", state=DeliveryState.IN_FLIGHT)
+    assert [d.id for d in await store.list_deliveries(claimed)] == ["d-1"]
+    waiting = DeliveryFilter(tenant="t1", state=DeliveryState.PENDING)
+    assert [d.id for d in await store.list_deliveries(waiting)] == ["d-2"]
+    retry = replace(first, state=DeliveryState.PENDING, due_at=NOW + timedelta(seconds=10))
+    assert await store.settle_delivery(retry, "p1")
+    assert await store.claim_deliveries(claim(NOW + timedelta(seconds=9))) == []
+    await store.advance_clock("t1", 10_000, 10**12)  # the retry is due on t1's clock
+    [again] = await store.claim_deliveries(claim(NOW))
+    assert (again.id, again.state, again.due_at) == ("d-1", DeliveryState.IN_FLIGHT, retry.due_at)
+    await store.reset("t1")
+    assert await store.list_deliveries(DeliveryFilter(tenant="t1")) == []
+    later = NOW + timedelta(minutes=5)
+    assert await store.claim_deliveries(claim(later)) == []
+    assert [d.id for d in await store.claim_deliveries(claim(later, None))] == ["other-1"]
+
+
 async def test_a_named_lock_has_one_holder_until_released_or_expired(store: Store) -> None:
     assert await store.try_lock("chain:1", "a", NOW, 1_000)
     assert await store.try_lock("chain:1", "a", NOW, 1_000)  # its holder may renew it

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable, Iterator
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus
 
 import orjson
 
@@ -35,13 +35,22 @@ def sign(data: str, secret: str) -> str:
 def encode(delivery: Delivery, secret: str | None) -> EncodedWebhook:
     data = encode_data(delivery.payload)
     signature = sign(data, secret) if secret is not None else ""
-    body = urlencode({"data": data, "signature": signature}).encode()
+    body = f"data={_form_value(data)}&signature={_form_value(signature)}".encode()
     return EncodedWebhook(body, "application/x-www-form-urlencoded")
+
+
+def _form_value(base64url: str) -> str:
+    """A base64url text as ``urlencode`` writes it: of its alphabet only the ``=`` padding is
+    escaped (``urlencode`` itself walks the text byte by byte: the dearest step of a send)."""
+    return base64url.replace("=", "%3D")
 
 
 def signature_of(webhook: EncodedWebhook) -> str | None:
     """The ``signature`` field of the form (Tranzzo signs in the body, not a header)."""
-    return dict(parse_qsl(webhook.body.decode())).get("signature")
+    _data, found, signature = webhook.body.decode().rpartition("&signature=")
+    if not found:
+        return dict(parse_qsl(webhook.body.decode())).get("signature")
+    return unquote_plus(signature)
 
 
 PROFILE = WebhookProfile(encode=encode, signature=signature_of)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import pytest
 
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient, InvalidSignature, decode_webhook, sign
 from psp_sandbox.simulator.providers.tranzzo import webhooks as sandbox_webhooks
+from psp_sandbox.simulator.store import Delivery, DeliveryState
 from psp_sandbox.simulator.testing.sink import WebhookSink
 from tests.waiting import attempts_recorded
 
@@ -23,6 +26,22 @@ def test_signature_reproduces_the_documented_test_vector() -> None:
     assert sandbox_webhooks.sign(data, "changeme") == "Bcj3hb-h00HrEMIoJ5nPW5ZHlVQ="
     assert sign(data, "changeme") == "Bcj3hb-h00HrEMIoJ5nPW5ZHlVQ="
     assert len(sign(data, "changeme")) == 28
+
+
+@pytest.mark.parametrize("secret", ["changeme", None])
+def test_a_webhook_body_is_exactly_the_urlencoded_form_and_its_signature_is_read_back(
+    secret: str | None,
+) -> None:
+    payload = {"order_id": "o-1", "description": "Ærø & co = 100%", "amount": 1.5}
+    delivery = Delivery(
+        "d-1", "t", "tranzzo", "http://shop.example/hook", "purchase.success", payload,
+        DeliveryState.PENDING, datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    encoded = sandbox_webhooks.encode(delivery, secret)
+    data = sandbox_webhooks.encode_data(payload)
+    signature = sandbox_webhooks.sign(data, secret) if secret else ""
+    assert encoded.body == urlencode({"data": data, "signature": signature}).encode()
+    assert sandbox_webhooks.signature_of(encoded) == signature
 
 
 async def test_a_purchase_webhook_is_signed_form_data_of_the_operation(
