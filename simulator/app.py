@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
+from functools import partial
 
 from aiohttp import web
 
@@ -20,10 +21,11 @@ from .control import create_control_app
 from .faults.injection import QueuedFaults
 from .ids import Ids
 from .journal.middleware import record_exchanges
+from .lazy_subapp import LazySubAppResource, add_lazy_subapp
 from .outcomes.processor import ProcessorData
 from .outcomes.scripted import QueuedOutcomes
-from .providers import PLUGINS
-from .providers.base import ProviderPlugin
+from .providers import PROVIDERS
+from .providers.registry import EachProvider, Providers
 from .services.clock import Clocks, utc_now
 from .services.credentials import Credential, Credentials
 from .services.merchant_webhooks import MerchantWebhook, MerchantWebhooks
@@ -54,9 +56,15 @@ def create_app(
     store = store_from_url(settings.store)
     ids = Ids(settings.seed)
     clocks = Clocks(store, real_now)
-    credentials = Credentials(store, _configured_credentials(settings), settings.auth)
-    plugins: dict[str, ProviderPlugin] = {}
-    profiles: dict[str, WebhookProfile] = {}
+    # Every provider is imported and built when first needed (registry.py, lazy_subapp.py).
+    plugins = Providers(PROVIDERS)
+    credentials = Credentials(
+        store,
+        _configured_credentials(settings),
+        settings.auth,
+        defaults=EachProvider(plugins, lambda name: plugins[name].default_credentials),
+    )
+    profiles = EachProvider[WebhookProfile](plugins, lambda name: plugins[name].webhooks)
     dispatcher = Dispatcher(
         store,
         clocks,
@@ -86,15 +94,10 @@ def create_app(
         plugins=plugins,
         merchant_webhooks=MerchantWebhooks(store, _configured_webhooks(settings)),
     )
-    for plugin_class in PLUGINS:
-        plugin = plugin_class(context)
-        plugins[plugin.name] = plugin
-        if plugin.webhooks is not None:
-            profiles[plugin.name] = plugin.webhooks
+    plugins.bind(context)
 
     app = web.Application(middlewares=[record_exchanges])
     app[CONTEXT] = context
-    app.cleanup_ctx.append(_lifecycle)
     setup_templates(app)
     for front_door in ("/", "/_sandbox", "/_sandbox/"):
         app.router.add_get(front_door, index)
@@ -106,14 +109,23 @@ def create_app(
     app.add_subapp(GUIDES_PREFIX, create_guides_app())
     app.add_subapp("/_sandbox/ui", create_dashboard_app())
     app.add_subapp("/_sandbox", create_control_app())
-    for plugin in plugins.values():
-        app.add_subapp(f"/{plugin.name}", plugin.create_app())
+    mounts = [
+        add_lazy_subapp(app, f"/{name}", partial(_provider_app, plugins, name)) for name in plugins
+    ]
+    app.cleanup_ctx.append(partial(_lifecycle, mounts=mounts))
     return app
 
 
-async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
+async def _provider_app(plugins: Providers, name: str) -> web.Application:
+    return (await plugins.load(name)).create_app()
+
+
+async def _lifecycle(
+    app: web.Application, mounts: Sequence[LazySubAppResource]
+) -> AsyncIterator[None]:
     """Open the store, then run the webhook dispatcher and the due-work scheduler until
-    shutdown (aiohttp cleanup_ctx); meanwhile build what first requests would pay for."""
+    shutdown (aiohttp cleanup_ctx); meanwhile mount the providers and build what first
+    requests would pay for."""
     context = app[CONTEXT]
     await context.store.open()
     await context.dispatcher.start()
@@ -121,7 +133,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(context.dispatcher.run_forever(), name="webhook-dispatcher"),
         asyncio.create_task(context.scheduler.run_forever(interval), name="due-work"),
-        asyncio.create_task(warm_up(), name="warm-up"),
+        asyncio.create_task(warm_up(mounts), name="warm-up"),
     ]
     yield
     for task in tasks:
@@ -134,7 +146,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
 
 
 def _configured_credentials(settings: Settings) -> list[Credential]:
-    configured = [c for plugin in PLUGINS for c in plugin.default_credentials]
+    configured: list[Credential] = []
     for provider, entries in settings.credentials.items():
         configured.extend(
             Credential(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,7 @@ from .store import Store
 from .webhooks import Dispatcher
 
 if TYPE_CHECKING:
-    from .providers.base import ProviderPlugin
+    from .providers.registry import Providers
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,8 @@ class SandboxContext:
     tokens: CardTokens
     outcomes: QueuedOutcomes
     faults: QueuedFaults
-    plugins: Mapping[str, ProviderPlugin]
+    #: The provider plugins by name, each imported and built on first use.
+    plugins: Providers
     merchant_webhooks: MerchantWebhooks
 
     async def reset(self, tenant: str | None = None) -> None:

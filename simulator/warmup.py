@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Iterable
 
+from .lazy_subapp import LazySubAppResource
 from .outcomes.processor import DEFAULT_LOCALE, bank_names
 from .wire import build_wire_models
 
+log = logging.getLogger(__name__)
 
-async def warm_up() -> None:
-    """Build the wire models not built yet, then draw the default locale's bank names (faker's
-    import, ~0.1 s) in a thread, while the event loop goes on serving."""
+
+async def warm_up(mounts: Iterable[LazySubAppResource] = ()) -> None:
+    """Mount the providers not requested yet, importing each in a worker thread (the event
+    loop goes on serving), then build the wire models not built yet, then draw the default
+    locale's bank names (faker's import, ~0.1 s) in a thread."""
+    for mount in mounts:
+        try:
+            await mount.mount()
+        except Exception:  # its first request tries again, and answers what went wrong
+            log.exception("could not load the provider at %s", mount.canonical)
     await build_wire_models()
     await asyncio.to_thread(bank_names, DEFAULT_LOCALE)

@@ -21,7 +21,7 @@ from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError
 from psp_sandbox.client.tranzzo import Card as TranzzoCard
 from psp_sandbox.simulator.outcomes.magic import PENDING_DELAY_SECONDS
-from psp_sandbox.simulator.providers import PLUGINS
+from psp_sandbox.simulator.providers import PROVIDERS
 from psp_sandbox.simulator.providers.payworks.magic import TEST_CARD
 from psp_sandbox.simulator.testing.plugin import Sandbox
 from tests.providers.fiserv.conftest import CREDENTIALS as FISERV
@@ -159,7 +159,7 @@ async def catalog(admin: AsyncSandboxAdmin) -> dict[str, list[dict[str, str]]]:
     return dict(await admin.magic())
 
 
-@pytest.mark.parametrize("provider", [p.name for p in PLUGINS])
+@pytest.mark.parametrize("provider", [p.name for p in PROVIDERS])
 async def test_every_catalog_card_is_answered_as_the_catalog_says(
     provider: str,
     sandbox: Sandbox,

@@ -11,10 +11,13 @@ import asyncio, json
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings
 from psp_sandbox.simulator.app import create_app
+from psp_sandbox.simulator.providers import PROVIDERS
 from psp_sandbox.simulator.settings import Settings
 from psp_sandbox.simulator.wire import WireModel, build_wire_models, wire_models
 
 create_app(Settings(store="memory://"))
+for provider in PROVIDERS:  # as the background warm-up loads them, before it builds models
+    provider.load()
 
 def models(base):
     for model in base.__subclasses__():

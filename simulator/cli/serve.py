@@ -12,7 +12,7 @@ from aiohttp import web
 
 from ..app import create_app
 from ..connections import server_options
-from ..providers import PLUGINS
+from ..providers import PROVIDERS
 from ..settings import Settings, load_settings
 from ..store import StoreError, shares_state
 from ..store.codec import masked
@@ -162,10 +162,10 @@ def _banner(settings: Settings, processes: str) -> None:
         f"psp-sandbox on {base}  (store {masked(settings.store)}, {processes}, auth {settings.auth}"
         f"{f', seed {settings.seed}' if settings.seed is not None else ''})"
     )
-    width = max(len(plugin_class.title) for plugin_class in PLUGINS)
-    for plugin_class in PLUGINS:
-        for path in plugin_class.base_paths:
-            click.echo(f"  {plugin_class.title:<{width}} {base}/{plugin_class.name}{path}")
+    width = max(len(provider.title) for provider in PROVIDERS)
+    for provider in PROVIDERS:
+        for path in provider.base_paths:
+            click.echo(f"  {provider.title:<{width}} {base}/{provider.name}{path}")
     click.echo(
         f"  {'admin API':<{width}} {base}/_sandbox  (API explorer: {base}/_sandbox/explorer)"
     )

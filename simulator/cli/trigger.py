@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..merchant.trigger import SampleFailed
 from ..merchant.trigger import trigger as send_sample
-from ..providers import PLUGINS
+from ..providers import PROVIDERS
 
 
 @click.command()
@@ -69,7 +69,7 @@ def _catalog() -> Table:
     table.add_column("provider")
     table.add_column("event")
     table.add_column("what happened")
-    for plugin in PLUGINS:
+    for plugin in (provider.load() for provider in PROVIDERS):
         if plugin.webhooks is None or not plugin.samples:
             table.add_row(plugin.name, "—", f"{plugin.title} sends no webhooks")
             continue

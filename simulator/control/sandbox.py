@@ -130,7 +130,7 @@ async def providers(request: web.Request) -> web.StreamResponse:
                 "operations": [e.name for e in p.api.endpoints if not e.public],
                 "sends_webhooks": p.webhooks is not None,
             }
-            for p in context_of(request).plugins.values()
+            for p in await context_of(request).plugins.load_all()
         ]
     )
 
@@ -144,7 +144,5 @@ async def providers(request: web.Request) -> web.StreamResponse:
 async def magic(request: web.Request) -> web.StreamResponse:
     """Every magic card number and the outcome it calls for (per amount, for cards whose
     outcome the amount decides), per provider."""
-    plugins = context_of(request).plugins
-    return json_response(
-        {name: catalog(p.magic_cards, p.magic_amounts) for name, p in plugins.items()}
-    )
+    plugins = await context_of(request).plugins.load_all()
+    return json_response({p.name: catalog(p.magic_cards, p.magic_amounts) for p in plugins})

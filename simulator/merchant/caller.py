@@ -13,7 +13,7 @@ import httpx
 
 from ...client.sandbox import admin_headers
 from ..ids import Ids
-from ..providers import PLUGINS
+from ..providers import PROVIDERS
 from ..providers.base import TENANT_HEADER, ProviderPlugin
 from ..services.clock import utc_now
 from ..services.credentials import Credential
@@ -37,10 +37,10 @@ class Answer:
 
 def plugin_class(provider: str) -> type[ProviderPlugin]:
     """The plugin of a provider this sandbox serves (ValueError naming the known ones)."""
-    for plugin in PLUGINS:
-        if plugin.name == provider:
-            return plugin
-    known = ", ".join(p.name for p in PLUGINS)
+    for registration in PROVIDERS:
+        if registration.name == provider:
+            return registration.load()
+    known = ", ".join(p.name for p in PROVIDERS)
     raise ValueError(f"no provider {provider!r}; known: {known}")
 
 

@@ -16,7 +16,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 
 from ..journal.masking import excerpt
 from ..merchant.caller import Answer, Caller
-from ..providers import PLUGINS
+from ..providers import PROVIDERS
 from ..services.clock import utc_now
 from ..testing.sink import WebhookSink
 from . import model as m
@@ -78,7 +78,7 @@ class _Run:
             "seed": seed,
             "credentials": {
                 p.name: {"key": c.key, "secret": c.secret, **c.extra}
-                for p in PLUGINS
+                for p in (provider.load() for provider in PROVIDERS)
                 for c in p.default_credentials[:1]
             },
         }

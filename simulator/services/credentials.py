@@ -33,13 +33,39 @@ class Credential:
 
 
 class Credentials:
-    def __init__(self, store: Store, configured: Iterable[Credential], mode: AuthMode) -> None:
+    """``configured``: the credentials of the settings. ``defaults``: each provider's
+    documented test credentials, by provider, read when that provider's are first needed (a
+    provider's code is imported on first use); a configured credential with the same key wins.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        configured: Iterable[Credential],
+        mode: AuthMode,
+        defaults: Mapping[str, Iterable[Credential]] | None = None,
+    ) -> None:
         self._store = store
         self.mode = mode
         self._configured = {(c.provider, c.key): c for c in configured}
+        self._defaults = defaults or {}
+        self._with_defaults: set[str] = set()
+
+    def _of(self, provider: str) -> dict[tuple[str, str], Credential]:
+        """The configured credentials, ``provider``'s defaults among them."""
+        if provider not in self._with_defaults:
+            for default in self._defaults.get(provider, ()):
+                self._configured.setdefault((default.provider, default.key), default)
+            self._with_defaults.add(provider)
+        return self._configured
+
+    def _all(self) -> dict[tuple[str, str], Credential]:
+        for provider in self._defaults:
+            self._of(provider)
+        return self._configured
 
     async def lookup(self, provider: str, key: str) -> Credential | None:
-        found = self._configured.get((provider, key))
+        found = self._of(provider).get((provider, key))
         if found is not None or self.mode == "strict":
             return found
         async with self._store.begin() as uow:
@@ -64,17 +90,14 @@ class Credentials:
         uow.put_document(_KIND, _GLOBAL, f"{credential.provider}:{credential.key}", doc)
 
     def configured(self, provider: str) -> list[Credential]:
-        return [c for c in self._configured.values() if c.provider == provider]
+        return [c for c in self._of(provider).values() if c.provider == provider]
 
     async def of_tenant(self, tenant: str) -> list[Credential]:
         """Every credential whose requests land in ``tenant``: configured, then provisioned."""
-        found = [c for c in self._configured.values() if c.tenant == tenant]
+        configured = self._all()
+        found = [c for c in configured.values() if c.tenant == tenant]
         for kind, name, doc in await self._store.documents_of(_GLOBAL):
             provider, _, key = name.partition(":")
-            if (
-                kind == _KIND
-                and doc["tenant"] == tenant
-                and (provider, key) not in self._configured
-            ):
+            if kind == _KIND and doc["tenant"] == tenant and (provider, key) not in configured:
                 found.append(Credential(provider, key, doc["secret"], tenant, doc.get("extra", {})))
         return found

@@ -63,7 +63,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
         "Dashboard",
         "dashboard/overview",
         tenants=[(t, offsets.get(t.tenant, 0) / 1000) for t in tenants],
-        providers=list(ctx.plugins.values()),
+        providers=await ctx.plugins.load_all(),
         fixed_tenant=False,
         **listing,
     )
@@ -86,7 +86,7 @@ async def tenant_page(request: web.Request) -> web.StreamResponse:
         outcomes=await ctx.outcomes.entries(ctx.store, tenant),
         faults=await ctx.faults.entries(ctx.store, tenant),
         webhooks=[delivery_view(d) for d in hooks],
-        providers=list(ctx.plugins.values()),
+        providers=list(ctx.plugins.registrations.values()),
         outcome_names=list(NAMED),
         operation_names=list(OPERATIONS),
         fault_kinds=list(FAULT_KINDS),

@@ -26,7 +26,9 @@ def swagger_ui_assets() -> Path:
 
 def documents(context: SandboxContext) -> dict[str, tuple[str, str]]:
     """Every OpenAPI document by name: its title and its path on this sandbox."""
-    served = {p.name: (p.title, f"/{p.name}/openapi.json") for p in context.plugins.values()}
+    served = {
+        p.name: (p.title, f"/{p.name}/openapi.json") for p in context.plugins.registrations.values()
+    }
     return {**served, "admin": ("psp-sandbox admin API", "/_sandbox/openapi.json")}
 
 

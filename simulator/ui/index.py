@@ -44,7 +44,7 @@ def describe(request: web.Request) -> dict[str, Any]:
                 "guide": f"{origin}{GUIDES_PREFIX}/providers/{p.name}.md",
                 "fidelity": f"{origin}{GUIDES_PREFIX}/fidelity/{p.name}.md",
             }
-            for p in context.plugins.values()
+            for p in context.plugins.registrations.values()
         },
         "admin": f"{origin}/_sandbox",
         "admin_openapi": f"{origin}/_sandbox/openapi.json",

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from psp_sandbox.simulator.providers import PLUGINS
+from psp_sandbox.simulator.providers import PROVIDERS
 from psp_sandbox.simulator.providers.base import Principal
 from psp_sandbox.simulator.services.credentials import Credential
 from psp_sandbox.simulator.testing.server import SandboxServer
@@ -98,7 +98,7 @@ def placed(node: Any, path: Path) -> Any:
 
 
 def _with_bodies() -> list[Operation]:
-    return [o for plugin in PLUGINS for o in operations(plugin) if o.body is not None]
+    return [o for p in PROVIDERS for o in operations(p.load()) if o.body is not None]
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def open_to_anyone() -> Iterator[SandboxServer]:
 def test_no_hostile_value_in_any_documented_field_gets_a_5xx(
     open_to_anyone: SandboxServer, operation: Operation, caplog: pytest.LogCaptureFixture
 ) -> None:
-    plugin = next(p for p in PLUGINS if p.name == operation.provider)
+    plugin = next(p.load() for p in PROVIDERS if p.name == operation.provider)
     document = plugin.openapi()
     schema = schemathesis.openapi.from_dict(document)
     cases = schema[operation.template][operation.method].as_strategy(

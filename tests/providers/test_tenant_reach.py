@@ -13,7 +13,7 @@ from psp_sandbox.client.fiserv import AsyncFiservClient, FiservApiError, FiservC
 from psp_sandbox.client.macropay import AsyncMacropayClient, MacropayApiError
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
 from psp_sandbox.client.tranzzo import AsyncTranzzoClient, TranzzoApiError, TranzzoCredentials
-from psp_sandbox.simulator.providers import PLUGINS
+from psp_sandbox.simulator.providers import PROVIDERS
 from psp_sandbox.simulator.providers.base import Principal
 from psp_sandbox.simulator.services.credentials import Credential
 from psp_sandbox.simulator.settings import CredentialConfig
@@ -164,7 +164,7 @@ async def test_in_open_mode_per_test_tenants_still_share_the_test_credentials() 
             assert (await again.transaction(paid["transactionId"]))["orderId"] == order
 
 
-@pytest.mark.parametrize("provider", [p.name for p in PLUGINS])
+@pytest.mark.parametrize("provider", [p.name for p in PROVIDERS])
 def test_every_providers_requests_act_in_the_tenant_the_rule_allows(
     strict: SandboxServer, provider: str
 ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from psp_sandbox.simulator.providers import PLUGINS
+from psp_sandbox.simulator.providers import PROVIDERS
 from psp_sandbox.simulator.testing.plugin import Sandbox
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -18,7 +18,7 @@ def test_a_client_gets_json_naming_every_provider_and_document(sandbox: Sandbox,
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("application/json")
     listing = answer.json()
-    assert set(listing["providers"]) == {plugin.name for plugin in PLUGINS}
+    assert set(listing["providers"]) == {provider.name for provider in PROVIDERS}
     tranzzo = listing["providers"]["tranzzo"]
     assert tranzzo["base_urls"] == [f"{sandbox.url}/tranzzo/api/v1"]
     assert tranzzo["openapi"] == f"{sandbox.url}/tranzzo/openapi.json"
