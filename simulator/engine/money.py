@@ -4,24 +4,46 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Context, Decimal, InvalidOperation
-
-from iso4217 import Currency
+from functools import cache
+from typing import TYPE_CHECKING
 
 #: ISO's own test code has no minor unit in the standard; the sandbox gives it two, so that
 #: ``XTS`` amounts read like most currencies'.
 _SANDBOX_ONLY: Mapping[str, int] = {"XTS": 2}
 
-#: Minor-unit exponents of the ISO 4217 currencies (list one, as the ``iso4217`` package
-#: ships it). Codes without a minor unit (precious metals, SDR ...) are not money here.
-EXPONENTS: Mapping[str, int] = {
-    **{c.code: c.exponent for c in Currency if c.exponent is not None},
-    **_SANDBOX_ONLY,
-}
+if TYPE_CHECKING:  # module attributes, read from the ISO 4217 table on first use (below)
+    #: Minor-unit exponents of the ISO 4217 currencies (list one, as the ``iso4217`` package
+    #: ships it). Codes without a minor unit (precious metals, SDR ...) are not money here.
+    EXPONENTS: Mapping[str, int]
+    #: ISO 4217 numeric codes ("978") of those currencies, for providers that accept them.
+    NUMERIC_CODES: Mapping[str, str]
 
-#: ISO 4217 numeric codes ("978") of those currencies, for providers that accept them.
-NUMERIC_CODES: Mapping[str, str] = {
-    f"{c.number:03d}": c.code for c in Currency if c.code in EXPONENTS
-}
+
+@cache
+def _exponents() -> Mapping[str, int]:
+    # Importing iso4217 parses its XML table into an enum of every currency (~30 ms): done
+    # when money is first handled, not when the sandbox starts.
+    from iso4217 import Currency
+
+    return {
+        **{c.code: c.exponent for c in Currency if c.exponent is not None},
+        **_SANDBOX_ONLY,
+    }
+
+
+@cache
+def _numeric_codes() -> Mapping[str, str]:
+    from iso4217 import Currency
+
+    return {f"{c.number:03d}": c.code for c in Currency if c.code in _exponents()}
+
+
+def __getattr__(name: str) -> Mapping[str, int] | Mapping[str, str]:
+    if name == "EXPONENTS":
+        return _exponents()
+    if name == "NUMERIC_CODES":
+        return _numeric_codes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: The largest amount in minor units the sandbox holds (a signed 64-bit integer, as stores keep).
@@ -39,12 +61,12 @@ class InvalidAmount(ValueError):
 
 
 def is_currency(code: str) -> bool:
-    return code in EXPONENTS
+    return code in _exponents()
 
 
 def exponent(currency: str) -> int:
     try:
-        return EXPONENTS[currency]
+        return _exponents()[currency]
     except KeyError:
         raise UnknownCurrency(currency) from None
 
