@@ -1,6 +1,7 @@
-"""``psp-sandbox serve`` imports only what serving needs: the other commands' dependencies and
-the libraries only some requests use are imported when first used (start-up time). What it
-imports is kept out of later garbage collections, and the collector runs again after."""
+"""``psp-sandbox serve`` imports only what serving needs: the other commands' dependencies, the
+libraries only some requests use and every provider's code are imported when first used
+(start-up time). What it imports is kept out of later garbage collections, and the collector
+runs again after."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from psp_sandbox.simulator.settings import Settings
 create_app(Settings(store="memory://"))
 print(json.dumps({
     "modules": sorted({name.split(".")[0] for name in sys.modules}),
+    "ours": sorted(name for name in sys.modules if name.startswith("psp_sandbox.")),
     "collecting": collecting,
     "frozen": frozen,
 }))
@@ -26,7 +28,16 @@ print(json.dumps({
 def test_serving_imports_neither_other_commands_nor_first_use_libraries() -> None:
     loaded = set(probe(PROBE)["modules"])
     assert "aiohttp" in loaded  # the probe did build the app
-    assert loaded.isdisjoint({"faker", "httpx", "asyncpg", "yaml", "rich", "schemathesis"})
+    assert loaded.isdisjoint(
+        {"faker", "httpx", "asyncpg", "yaml", "rich", "schemathesis", "iso4217", "lxml"}
+    )
+
+
+def test_serving_imports_no_providers_code_before_a_request_needs_it() -> None:
+    ours = probe(PROBE)["ours"]
+    assert "psp_sandbox.simulator.providers.registry" in ours
+    for provider in ("tranzzo", "fiserv", "macropay", "payworks", "paymentz"):
+        assert not [m for m in ours if m.startswith(f"psp_sandbox.simulator.providers.{provider}")]
 
 
 def test_what_serve_imports_is_kept_out_of_collections_and_the_collector_runs_after() -> None:
