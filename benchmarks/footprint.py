@@ -144,32 +144,6 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_ab(other: str, rounds: int = 10) -> dict[str, object]:
-    """This checkout's sandbox (memory store) against the one the Python interpreter ``other``
-    starts, alternately: after a warm-up start of each, every round starts each checkout once
-    per ``FIRST``. Medians and every run, in seconds: wall time, and the server's CPU time."""
-    checkouts = {"this": sys.executable, "other": other}
-    times: dict[str, list[float]] = {f"{c}_{f}": [] for c in checkouts for f in FIRST}
-    cpu: dict[str, list[float]] = {name: [] for name in times}
-    with TemporaryDirectory() as scratch:
-        environment = _environment(scratch, bytecode=True)
-        for python in checkouts.values():
-            _start(python, environment, "health", "memory://", linger=WARM_UP_SECONDS, cwd=scratch)
-        for _ in range(rounds):
-            for checkout, python in checkouts.items():
-                for first in FIRST:
-                    took, used = _start(python, environment, first, "memory://", cwd=scratch)
-                    times[f"{checkout}_{first}"].append(took)
-                    cpu[f"{checkout}_{first}"].append(used)
-    return {
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-        "rounds": rounds,
-        "median_s": {name: round(statistics.median(ts), 3) for name, ts in times.items()},
-        "median_cpu_s": {name: round(statistics.median(ts), 3) for name, ts in cpu.items()},
-        "runs_s": {name: [round(t, 3) for t in ts] for name, ts in times.items()},
-    }
-
-
 #: The default store, in a file of the run's own.
 SQLITE = "sqlite:///{scratch}/start.db"
 
@@ -196,6 +170,40 @@ def start_times() -> dict[str, float]:
         "baseline_start_to_first_purchase_200_s": start_to_first_200(
             baseline=True, first="purchase"
         ),
+    }
+
+
+def start_ab(other: str, rounds: int = 10) -> dict[str, object]:
+    """This checkout's sandbox (memory store) against the one the Python interpreter ``other``
+    starts, and the bare baseline, alternately: after a warm-up start of each, every round
+    starts each once per ``FIRST``. Medians and every run, in seconds: wall time, and the
+    server's CPU time."""
+    servers = {"this": sys.executable, "other": other, "baseline": sys.executable}
+    times: dict[str, list[float]] = {f"{c}_{f}": [] for c in servers for f in FIRST}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
+    with TemporaryDirectory() as scratch:
+        environment = _environment(scratch, bytecode=True)
+
+        def start(server: str, first: str, linger: float = 0.0) -> tuple[float, float]:
+            return _start(
+                servers[server], environment, first, "memory://", server == "baseline",
+                linger, scratch,
+            )  # fmt: skip
+
+        for server in servers:
+            start(server, "health", linger=WARM_UP_SECONDS)
+        for _ in range(rounds):
+            for server in servers:
+                for first in FIRST:
+                    took, used = start(server, first)
+                    times[f"{server}_{first}"].append(took)
+                    cpu[f"{server}_{first}"].append(used)
+    return {
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "rounds": rounds,
+        "median_s": {name: round(statistics.median(ts), 3) for name, ts in times.items()},
+        "median_cpu_s": {name: round(statistics.median(ts), 3) for name, ts in cpu.items()},
+        "runs_s": {name: [round(t, 3) for t in ts] for name, ts in times.items()},
     }
 
 
