@@ -3,26 +3,43 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from ..engine import Payment
 from ..engine.money import to_decimal
 from ..providers.base import Redirect
 
+if TYPE_CHECKING:
+    import jinja2
+
+
+class Templates:
+    """The hosted pages' templates, loaded with the first page rendered: importing Jinja2 and
+    reading the templates is start-up time that serving an API call does not need."""
+
+    @cached_property
+    def environment(self) -> jinja2.Environment:
+        import jinja2
+
+        env = jinja2.Environment(
+            loader=jinja2.PackageLoader(__name__.rpartition(".")[0], "templates"),
+            autoescape=jinja2.select_autoescape(default=True),
+            undefined=jinja2.StrictUndefined,
+        )
+        env.filters["minor"] = minor
+        env.filters["when"] = when
+        return env
+
+
+TEMPLATES = web.AppKey("templates", Templates)
+
 
 def setup_templates(app: web.Application) -> None:
     """Give ``app`` and its sub-applications the hosted pages' templates."""
-    env = aiohttp_jinja2.setup(
-        app,
-        loader=jinja2.PackageLoader(__name__.rpartition(".")[0], "templates"),
-        autoescape=jinja2.select_autoescape(default=True),
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["minor"] = minor
-    env.filters["when"] = when
+    app[TEMPLATES] = Templates()
 
 
 def minor(amount: int, currency: str) -> str:
@@ -43,9 +60,9 @@ def page(
     request: web.Request, title: str, template: str, http_status: int = 200, **fields: object
 ) -> web.Response:
     """Render ``templates/<template>.html`` (which extends the layout) with ``fields``."""
-    return aiohttp_jinja2.render_template(
-        f"{template}.html", request, {"title": title, **fields}, status=http_status
-    )
+    templates = request.config_dict[TEMPLATES].environment
+    text = templates.get_template(f"{template}.html").render(title=title, **fields)
+    return web.Response(text=text, status=http_status, content_type="text/html")
 
 
 def money(payment: Payment) -> str:

@@ -29,7 +29,7 @@ def test_serving_imports_neither_other_commands_nor_first_use_libraries() -> Non
     loaded = set(probe(PROBE)["modules"])
     assert "aiohttp" in loaded  # the probe did build the app
     assert loaded.isdisjoint(
-        {"faker", "httpx", "asyncpg", "yaml", "rich", "schemathesis", "iso4217", "lxml"}
+        {"faker", "httpx", "asyncpg", "yaml", "rich", "schemathesis", "iso4217", "lxml", "jinja2"}
     )
 
 
