@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Iterable
 
@@ -17,7 +18,8 @@ log = logging.getLogger(__name__)
 async def warm_up(mounts: Iterable[LazySubAppResource] = ()) -> None:
     """Read the ISO 4217 table and mount the providers not requested yet, importing each in a
     worker thread (the event loop goes on serving), then build the wire models not built yet,
-    then draw the default locale's bank names (faker's import, ~0.1 s) in a thread."""
+    then draw the default locale's bank names (faker's import, ~0.1 s) in a thread. A process
+    that froze its start-up objects (``gc.freeze``) freezes these too."""
     await asyncio.to_thread(exponent, "EUR")
     for mount in mounts:
         try:
@@ -26,3 +28,7 @@ async def warm_up(mounts: Iterable[LazySubAppResource] = ()) -> None:
             log.exception("could not load the provider at %s", mount.canonical)
     await build_wire_models()
     await asyncio.to_thread(bank_names, DEFAULT_LOCALE)
+    if gc.get_freeze_count():
+        # The process keeps what it built at start out of garbage collections (``serve``
+        # does): what the warm-up built is as long-lived.
+        gc.freeze()

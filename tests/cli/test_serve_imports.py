@@ -44,3 +44,34 @@ def test_what_serve_imports_is_kept_out_of_collections_and_the_collector_runs_af
     result = probe(PROBE)
     assert result["collecting"]
     assert result["frozen"] > 50_000  # what serve imported: classes, validators, tables
+
+
+WARM_UP = """
+import asyncio, gc, json
+from aiohttp import web
+from psp_sandbox.simulator.app import create_app
+from psp_sandbox.simulator.appkeys import CONTEXT
+from psp_sandbox.simulator.settings import Settings
+
+async def main(freeze):
+    app = create_app(Settings(store="memory://"))
+    if freeze:
+        gc.freeze()
+    before = gc.get_freeze_count()
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await next(t for t in asyncio.all_tasks() if t.get_name() == "warm-up")
+    loaded = app[CONTEXT].plugins.loaded()
+    await runner.cleanup()
+    return {"loaded": loaded, "frozen": gc.get_freeze_count() - before}
+
+print(json.dumps(asyncio.run(main(FREEZE))))
+"""
+
+
+def test_the_warm_up_loads_every_provider_and_freezes_them_where_start_up_was_frozen() -> None:
+    frozen = probe(WARM_UP.replace("FREEZE", "True"))
+    assert frozen["loaded"] == ["tranzzo", "fiserv", "macropay", "payworks", "paymentz"]
+    assert frozen["frozen"] > 10_000  # the providers' classes, tables, validators
+    # A process that froze nothing (a test run) is left be.
+    assert probe(WARM_UP.replace("FREEZE", "False"))["frozen"] == 0
