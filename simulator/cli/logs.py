@@ -47,5 +47,8 @@ def configure_logging(level: str, form: str) -> None:
     # No format of ours shows them, and every record paid to look them up (the logging HOWTO's
     # "Optimization" section): thread, process and multiprocessing names.
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    # Nor where each call was made from (file, line, function): the same section's
+    # ``_srcfile = None`` spares every record a walk up the stack.
+    logging._srcfile = None
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
