@@ -131,6 +131,9 @@ def _start(
             except urllib.error.HTTPError:
                 raise
             except OSError:  # not listening yet
+                if server.poll() is not None:
+                    failed = f"{' '.join(command)} exited with {server.returncode}"
+                    raise RuntimeError(failed) from None
                 time.sleep(0.005)
     finally:
         server.terminate()
