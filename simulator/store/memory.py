@@ -73,6 +73,8 @@ class _Owned:
     deliveries: set[str] = field(default_factory=set)
     documents: set[_Key] = field(default_factory=set)
     exchanges: set[str] = field(default_factory=set)
+    #: Its payments with a due time, by (due_at, id): the scheduler reads the due ones only.
+    due: list[tuple[datetime, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -84,8 +86,8 @@ class _Tables:
     documents: dict[_Key, tuple[bytes, int]] = field(default_factory=dict)
     clocks: dict[str, int] = field(default_factory=dict)
     locks: dict[str, tuple[str, int]] = field(default_factory=dict)
-    #: Indexes of the due-work queries, so they never scan the whole store.
-    timed: dict[str, _PaymentRow] = field(default_factory=dict)  # payments with a due_at
+    #: Indexes of the due-work queries, so they never scan the whole store (the due payments:
+    #: each tenant's ``_Owned.due``).
     open: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending or in flight
     claims: ClaimIndex = field(default_factory=ClaimIndex)  # the open ones, as claims take them
     #: Payments by (created_at, id), for listing newest first page by page.
@@ -119,10 +121,11 @@ class _Tables:
             owned.payments.add(payment.id)
             bisect.insort(owned.listing, entry)
         self.payments[payment.id] = row
-        if payment.due_at is None:
-            self.timed.pop(payment.id, None)
-        else:
-            self.timed[payment.id] = row
+        if old is not None and old.due_at != payment.due_at and old.due_at is not None:
+            due = self.of(payment.tenant).due
+            del due[bisect.bisect_left(due, (old.due_at, payment.id))]
+        if payment.due_at is not None and (old is None or old.due_at != payment.due_at):
+            bisect.insort(self.of(payment.tenant).due, (payment.due_at, payment.id))
         self.touch(payment.tenant, "payment", payment.id)
 
     def put_exchange(self, exchange: Exchange) -> None:
@@ -162,7 +165,7 @@ class _Tables:
     def _forget_all(self) -> None:
         for table in (
             self.payments, self.references, self.aliases, self.deliveries, self.documents,
-            self.clocks, self.timed, self.open, self.exchanges, self.changes, self.latest,
+            self.clocks, self.open, self.exchanges, self.changes, self.latest,
             self.owned,
         ):  # fmt: skip
             table.clear()
@@ -175,7 +178,6 @@ class _Tables:
             if row is None:
                 continue
             self.references.pop((tenant, row.provider, row.reference), None)
-            self.timed.pop(payment_id, None)
             self._unchange("payment", payment_id)
         for key in owned.aliases:
             self.aliases.pop(key, None)
@@ -247,6 +249,8 @@ class _Tables:
         return real_now_ms + self.clocks.get(tenant, 0)
 
 
+#: Sorts after any id: ``(at, _LAST)`` follows every entry due at ``at``.
+_LAST = "\U0010ffff"
 #: The index of a tenant that holds nothing.
 _NOBODY = _Owned()
 
@@ -447,13 +451,14 @@ class MemoryStore:
     async def due_payments(
         self, real_now: datetime, limit: int, tenant: str | None = None
     ) -> Sequence[tuple[str, str]]:
-        due = [
-            (row.due_at, payment_id, row.tenant)
-            for payment_id, row in self._t.timed.items()
-            if row.due_at is not None
-            and tenant in (None, row.tenant)
-            and row.due_at <= self._tenant_now(row.tenant, real_now)
-        ]
+        # Each tenant's payments are kept by due time: only those due now are read.
+        owned = self._t.owned
+        owners = owned.items() if tenant is None else [(tenant, owned.get(tenant, _NOBODY))]
+        due: list[tuple[datetime, str, str]] = []
+        for owner, records in owners:
+            now = self._tenant_now(owner, real_now)
+            ready = min(limit, bisect.bisect_right(records.due, (now, _LAST)))
+            due.extend((at, payment_id, owner) for at, payment_id in records.due[:ready])
         return [(owner, payment_id) for _at, payment_id, owner in sorted(due)[:limit]]
 
     async def due_deliveries(

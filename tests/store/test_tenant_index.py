@@ -32,12 +32,19 @@ tenants = st.sampled_from(TENANTS)
 names = st.sampled_from(("a", "b", "c", "d"))
 #: One write or reset: what each does is in ``apply``.
 operations = st.one_of(
-    st.tuples(st.just("payment"), tenants, names, st.integers(0, 5), st.lists(names, max_size=2)),
+    st.tuples(
+        st.just("payment"),
+        tenants,
+        names,
+        st.integers(0, 5),
+        st.lists(names, max_size=2),
+        st.none() | st.integers(-5, 5),
+    ),
     st.tuples(st.just("delivery"), tenants, names, st.sampled_from(list(DeliveryState))),
     st.tuples(st.just("document"), tenants, names, st.integers(0, 9)),
     st.tuples(st.just("delete-document"), tenants, names),
     st.tuples(st.just("exchange"), tenants, names),
-    st.tuples(st.just("clock"), tenants, st.integers(1, 1000)),
+    st.tuples(st.just("clock"), tenants, st.sampled_from((1, 2000, 4000))),
     st.tuples(st.just("reset"), st.sampled_from((*TENANTS, None))),
     st.tuples(st.just("replace-tenant"), tenants, names),
 )
@@ -50,9 +57,10 @@ async def apply(store: Store, operation: tuple[Any, ...]) -> None:
         return
     async with store.begin() as uow:
         match kind, args:
-            case "payment", [tenant, name, seconds, aliases]:
+            case "payment", [tenant, name, seconds, aliases, due_in]:
                 at = NOW + timedelta(seconds=seconds)
-                uow.save_payment(payment(name, tenant, created_at=at), aliases=aliases)
+                due = None if due_in is None else NOW + timedelta(seconds=due_in)
+                uow.save_payment(payment(name, tenant, created_at=at, due_at=due), aliases=aliases)
             case "delivery", [tenant, name, state]:
                 uow.save_delivery(delivery(f"{tenant}-{name}", tenant, state=state))
             case "document", [tenant, name, value]:
@@ -98,6 +106,11 @@ async def observe(store: Store) -> dict[str, Any]:
             for name in ("a", "b", "c", "d"):
                 exchanges = await store.list_exchanges(f"pay-{tenant}-{name}")
                 seen[f"exchanges {tenant} {name}"] = len(exchanges)
+    for moment in (-6, 0, 3, 6):  # the clocks are milliseconds ahead: due times are seconds
+        for limit in (1, 100):
+            at = NOW + timedelta(seconds=moment)
+            seen[f"due {moment} {limit}"] = await store.due_payments(at, limit)
+            seen[f"due t1 {moment} {limit}"] = await store.due_payments(at, limit, "t1")
     seen["changes"] = [(c.tenant, c.kind, c.id) for c in await store.changes(0)]
     return seen
 
