@@ -527,22 +527,22 @@ class MemoryStore:
         return [decode_exchange(EXCHANGES.unpack(data)) for data in kept]
 
     async def tenants(self) -> Sequence[TenantSummary]:
-        counts: dict[str, list[Any]] = {}
-        for row in self._t.payments.values():
-            entry = counts.setdefault(row.tenant, [0, None])
-            entry[0] += 1
-            if entry[1] is None or row.created_at > entry[1]:
-                entry[1] = row.created_at
+        counts = {
+            tenant: (len(owned.payments), owned.listing[-1][0])
+            for tenant, owned in self._t.owned.items()
+            if owned.payments
+        }
         named = set(counts) | set(self._t.clocks) | {k[1] for k in self._t.documents}
         return [
             TenantSummary(tenant, *counts.get(tenant, (0, None))) for tenant in sorted(named - {""})
         ]
 
     async def list_aliases(self, tenant: str) -> Sequence[tuple[str, str, str]]:
+        aliases = self._t.aliases
         return sorted(
-            (provider, alias, payment_id)
-            for (owner, provider, alias), payment_id in self._t.aliases.items()
-            if owner == tenant
+            (provider, alias, aliases[(owner, provider, alias)])
+            for owner, provider, alias in self._t.owned.get(tenant, _NOBODY).aliases
+            if (owner, provider, alias) in aliases
         )
 
     async def documents_of(self, tenant: str) -> Sequence[tuple[str, str, Any]]:

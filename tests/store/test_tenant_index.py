@@ -81,7 +81,7 @@ async def apply(store: Store, operation: tuple[Any, ...]) -> None:
 
 async def observe(store: Store) -> dict[str, Any]:
     """Everything a reader can see, per tenant and overall, with paging."""
-    seen: dict[str, Any] = {"clocks": await store.clocks()}
+    seen: dict[str, Any] = {"clocks": await store.clocks(), "tenants": await store.tenants()}
     for tenant in (*TENANTS, None):
         listed = await store.list_payments(PaymentFilter(tenant=tenant, limit=1000))
         first = await store.list_payments(PaymentFilter(tenant=tenant, limit=2))
