@@ -333,8 +333,12 @@ class ProviderPlugin(ABC):
                 await uow.commit()
             return fault
 
+        tenant = principal.tenant
         return await retried(
-            self.context.store, take, reruns=lambda: self._fault_reruns.hold(principal.tenant)
+            self.context.store,
+            take,
+            reruns=lambda: self._fault_reruns.hold(tenant),
+            in_line=self._fault_reruns.busy(tenant),
         )
 
     async def _inject(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:

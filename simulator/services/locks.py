@@ -28,6 +28,10 @@ class KeyedLocks:
         slot.users += 1
         return _Held(self, key, slot)
 
+    def busy(self, key: Hashable) -> bool:
+        """Whether someone holds ``key`` or waits for it."""
+        return key in self._slots
+
     def _leave(self, key: Hashable, slot: _Slot) -> None:
         slot.users -= 1
         if slot.users == 0:

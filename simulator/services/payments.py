@@ -179,6 +179,7 @@ class PaymentService:
                 self._store,
                 lambda uow: self._once(uow, scope, reference, build, aliases, request),
                 reruns=lambda: self._reruns.hold(scope.tenant),
+                in_line=self._reruns.busy(scope.tenant),
             )
         log_changes(decision)
         if deliveries:

@@ -22,6 +22,7 @@ async def retried(
     attempts: int = ATTEMPTS,
     *,
     reruns: Callable[[], AbstractAsyncContextManager[Any]] = nullcontext,
+    in_line: bool = False,
 ) -> T:
     """``work(uow)`` in a fresh unit of work until it returns without a Conflict (it must
     read again everything it writes). The last Conflict propagates.
@@ -30,13 +31,16 @@ async def retried(
     the writers of this process that contend for the same rows share. A burst of writers to
     one row (hundreds of purchases taking from one tenant's queued outcomes) then reruns one at
     a time, each against the state the last one committed, instead of all at once again and
-    again: a rerun can only lose to a first attempt or to another process.
+    again: a rerun can only lose to a first attempt or to another process. With ``in_line``
+    (others of this process are rerunning already) even the first attempt waits its turn, so
+    that a burst's late arrivals do not keep beating the rerun in front of them.
     """
-    try:
-        async with store.begin() as uow:
-            return await work(uow)
-    except Conflict:
-        pass
+    if not in_line:
+        try:
+            async with store.begin() as uow:
+                return await work(uow)
+        except Conflict:
+            pass
     async with reruns():
         for attempt in range(attempts - 2):
             await backoff(attempt)
