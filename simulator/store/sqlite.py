@@ -35,6 +35,7 @@ from .codec import (
     decode_payment,
     delivery_row,
     millis,
+    moment,
 )
 from .records import Change, Delivery, Exchange, TenantSummary
 from .sqlunit import SqlUnitOfWork, Write, summaries
@@ -165,6 +166,10 @@ class SqliteStore:
         statement = sql.with_tenant(sql.DUE_DELIVERIES, tenant)
         params = _with_tenant((millis(real_now),), tenant, (limit,))
         return [decode_delivery(r[0], r[1]) for r in self.all(statement, params)]
+
+    async def next_delivery_due(self, real_now: datetime) -> datetime | None:
+        due = self.one(sql.NEXT_DUE, (millis(real_now),))[0]
+        return None if due is None else moment(due)
 
     # --- atomic operations outside units of work ----------------------------------------
 
