@@ -75,8 +75,7 @@ def mask_text(text: str, raw: bytes | None = None) -> str:
         text = _PAN.sub(lambda m: mask(re.sub(r"[ -]", "", m.group())), text)
     # Most bodies name no security code and no PIN: find the words first (in lower case, unless
     # a letter that folds into ASCII makes the lowered text differ), and scan only from there.
-    folding = not text.isascii() and any(letter in text for letter in _FOLDING)
-    lowered = None if folding else text.lower()
+    lowered = _lowered(text)
     masked = _sub_after(_PIN, text, lowered, ("pin",), len('"'))
     if masked is not text and lowered is not None:  # a masked PIN moved what follows it
         lowered = masked.lower()
@@ -132,6 +131,14 @@ def excerpt(body: bytes, limit: int = EXCERPT) -> str:
     return masked if len(masked) <= limit else masked[:limit] + "…"
 
 
+def _lowered(text: str) -> str | None:
+    """``text`` in lower case, where case-insensitive matching finds ASCII words; None when a
+    letter that folds into ASCII (``_FOLDING``) means only a full scan can tell."""
+    if not text.isascii() and any(letter in text for letter in _FOLDING):
+        return None
+    return text.lower()
+
+
 def _code(match: re.Match[str]) -> str:
     quoted = match.group("value").startswith('"')
     return match.group("key") + ('"***"' if quoted else "***")
@@ -151,7 +158,15 @@ def _is_card_blob(token: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     text = decoded.decode("utf-8", "replace")
-    return bool(_PAN.search(text) or _CODE.search(text))
+    # The quick checks of ``mask_text`` first: a blob of a webhook or a token rarely holds
+    # digits shaped as a card number or the words of a security code, and scanning every
+    # position of the decoded text case-insensitively was most of a webhook's masking.
+    if _may_hold_pan(decoded) and _PAN.search(text):
+        return True
+    lowered = _lowered(text)
+    if lowered is not None and not any(word in lowered for word in _CODE_WORDS):
+        return False
+    return bool(_CODE.search(text))
 
 
 def _alt(token: str) -> bytes | None:
