@@ -45,7 +45,9 @@ def configure_logging(level: str, form: str) -> None:
         handler.setFormatter(PlainFormatter(PLAIN, datefmt="%H:%M:%S"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     # No format of ours shows them, and every record paid to look them up (the logging HOWTO's
-    # "Optimization" section): thread, process and multiprocessing names.
+    # "Optimization" section): thread, process and multiprocessing names, and where the call
+    # was made from (a walk up the stack for each record: a webhook attempt's line paid most).
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    logging._srcfile = None
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -153,9 +153,9 @@ class Dispatcher:
         await started
         mine = [task for owner, task in list(self._sending.values()) if tenant in (None, owner)]
         await asyncio.gather(*mine)
-        self.wake()  # a clock that moved brings later deliveries closer: look again
         if mine:
             return len(mine), False
+        self.wake()  # a clock that moved brings later deliveries closer: look again
         elsewhere = await self._store.list_deliveries(
             DeliveryFilter(tenant=tenant, state=DeliveryState.IN_FLIGHT, limit=1)
         )
