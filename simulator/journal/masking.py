@@ -83,15 +83,14 @@ def mask_text(text: str, raw: bytes | None = None) -> str:
 
 
 def _may_hold_blob(raw: bytes) -> bool:
-    """False when no run ``_BLOB`` matches is a card blob: each run of the base64 alphabets is
-    one of its matches, so a handful of long ones are decoded here instead."""
+    """False when no run ``_BLOB`` matches is a card blob: ``_BLOB`` matches only inside runs
+    of the base64 alphabets and ``=`` (it looks behind at no other character), so its matches
+    in the few long runs are decoded here instead of trying every position of the text. (A
+    form's ``data=<base64>`` is one such run, ``=`` inside.)"""
     for run in raw.translate(_WORDS).split():
-        if len(run) < 24:
-            continue
-        token = run.rstrip(b"=")
-        if b"=" in token or len(run) - len(token) > 2:
-            return True  # padding inside a run, or more than two: the regex decides
-        if len(token) >= 24 and _is_card_blob(run.decode("ascii")):
+        if len(run) >= 24 and any(
+            _is_card_blob(match.group()) for match in _BLOB.finditer(run.decode("ascii"))
+        ):
             return True
     return False
 
