@@ -328,16 +328,23 @@ def _why_not(path: Path, error: sqlite3.Error) -> str:
 
 
 def _apply_unit(db: sqlite3.Connection, writes: list[Write]) -> BaseException | None:
-    db.execute("SAVEPOINT unit")
+    """One unit's writes in the group's transaction, all or none: inside a savepoint, unless
+    the unit is one statement (atomic by itself: a broken rule aborts only that statement,
+    and a checked write that missed changed nothing) — a webhook's settle is one."""
+    saved = len(writes) > 1
+    if saved:
+        db.execute("SAVEPOINT unit")
     try:
         for statement, params, must_change in writes:
             if db.execute(statement, params).rowcount != 1 and must_change:
                 raise Conflict("the row changed since it was read")
     except (sqlite3.IntegrityError, Conflict) as error:
-        db.execute("ROLLBACK TO unit")
-        db.execute("RELEASE unit")
+        if saved:
+            db.execute("ROLLBACK TO unit")
+            db.execute("RELEASE unit")
         return error if isinstance(error, Conflict) else Conflict(str(error))
-    db.execute("RELEASE unit")
+    if saved:
+        db.execute("RELEASE unit")
     return None
 
 
