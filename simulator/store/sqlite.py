@@ -11,6 +11,7 @@ with connections of their own, so a heavy one never stalls the loop.
 
 ``synchronous=NORMAL``: a committed transaction survives the process being killed; the last
 ones may be lost on power failure, which a local sandbox accepts for ~10x the throughput.
+WAL checkpoints (and their fsyncs) run on a thread of their own (``checkpoints.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 from ..engine import Payment
 from . import sql
 from .base import Claim, Conflict, DeliveryFilter, PaymentFilter, StoreError, StoreUnavailable
+from .checkpoints import Checkpointer
 from .claims import Key, fair_share
 from .codec import (
     decode_delivery,
@@ -61,6 +63,7 @@ class SqliteStore:
         self._flush_scheduled = False
         self._readers = threading.local()
         self._reader_connections: list[sqlite3.Connection] = []
+        self._checkpoints: Checkpointer | None = None
         #: Transactions committed and units of work they carried (for benchmarks and tests).
         self.stats = {"transactions": 0, "units": 0}
 
@@ -72,6 +75,7 @@ class SqliteStore:
             try:
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints.py does them
             except sqlite3.Error:
                 db.close()
                 raise
@@ -84,6 +88,8 @@ class SqliteStore:
             self._db = None
             db.close()
             raise StoreUnavailable(_why_not(self.path, error)) from error
+        self._checkpoints = Checkpointer(self._connect)
+        self._checkpoints.start()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -93,6 +99,9 @@ class SqliteStore:
     async def close(self) -> None:
         if self._queue:
             self._flush()
+        if self._checkpoints is not None:
+            self._checkpoints.stop()
+            self._checkpoints = None
         if self._db is not None:
             self._db.close()
             self._db = None
