@@ -5,7 +5,9 @@ server, once it holds ``--payments`` more, for the memory and SQLite stores, in 
 
 Each store gets one ``psp-sandbox serve``; ``wrk`` measures purchases on the empty store, then
 fills it with purchases (wrk again, through the public API, until ``--payments`` more were
-answered 200), then measures again. The server's resident memory is noted at each step.
+answered 200), then measures again. The server's resident memory is noted at each step, and so
+is how long resetting one small tenant takes beside everything stored (its median of
+``RESETS``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
+import time
+import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -21,6 +26,7 @@ from tempfile import TemporaryDirectory
 from .run import ensure_wrk, free_port, measure, start, wait_ready, wrk
 
 FILL_SECONDS = 10
+RESETS = 5
 
 
 @dataclass
@@ -33,6 +39,8 @@ class Row:
     errors: int
     rss_mb: float
     cpu_us_per_request: float
+    #: Resetting a tenant of three payments, beside everything stored.
+    reset_ms: float = 0.0
 
 
 def rss_mb(pid: int) -> float:
@@ -66,13 +74,44 @@ def serve_and_measure(name: str, store: str, args: argparse.Namespace) -> list[R
             measured = round(m.requests_per_second * args.duration * args.runs)
             rows.append(
                 Row(name, stored, m.requests_per_second, m.p50_ms, m.p99_ms,
-                    m.errors + m.non_2xx, rss_mb(server.pid), m.cpu_us_per_request)
+                    m.errors + m.non_2xx, rss_mb(server.pid), m.cpu_us_per_request,
+                    reset_ms(url))
             )  # fmt: skip
             stored += measured  # the measurement's own purchases are stored too (about)
     finally:
         server.terminate()
         server.wait(10)
     return rows
+
+
+def reset_ms(url: str) -> float:
+    """Median milliseconds to reset a tenant of three payments (made anew before each reset)."""
+    times = []
+    for run in range(RESETS):
+        for n in range(3):
+            _post(f"{url}/tranzzo/api/v1/payment", _PURCHASE | {"order_id": f"r-{run}-{n}"})
+        began = time.perf_counter()
+        _post(f"{url}/_sandbox/reset", {"tenant": _SMALL})
+        times.append((time.perf_counter() - began) * 1000)
+    return round(statistics.median(times), 1)
+
+
+_SMALL = "bench-small-tenant"
+_PURCHASE = {
+    "pos_id": "7f0a3c1e-5b2d-4e8f-9a6b-0c1d2e3f4a5b", "mode": "direct", "method": "purchase",
+    "amount": 1, "currency": "UAH", "description": "reset probe", "order_3ds_bypass": "supported",
+    "cc_number": "4242424242424242", "exp_month": 12, "exp_year": 30, "card_cvv": "123",
+}  # fmt: skip
+
+
+def _post(url: str, body: dict[str, object]) -> None:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={
+        "Content-Type": "application/json", "X-Sandbox-Tenant": _SMALL,
+        "X-API-AUTH": "CPAY 3b9e2a71-6c4d-4f80-b5e1-9d2c7a8f6e10:psp-sandbox-tranzzo-test-secret1",
+        "X-API-KEY": "AIzaSyPspSandboxTranzzoEndpointsKey0001",
+    })  # fmt: skip
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        answer.read()
 
 
 def report_rows(rows: list[Row]) -> list[dict[str, object]]:
@@ -90,6 +129,7 @@ def report_rows(rows: list[Row]) -> list[dict[str, object]]:
             "p99_ms": r.p99_ms,
             "errors": r.errors,
             "cpu_us_per_request": r.cpu_us_per_request,
+            "reset_ms": r.reset_ms,
         }
         for r in rows
     ]  # fmt: skip
@@ -122,11 +162,11 @@ def main() -> int:
     print(f"\nTranzzo purchases, {args.connections} connections, wrk -t2, {args.duration} s; "
           f"load {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after\n")  # fmt: skip
     print(f"{'store':<8} {'stored':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
-          f"{'RSS MB':>8} {'CPU us/req':>11}")  # fmt: skip
+          f"{'RSS MB':>8} {'CPU us/req':>11} {'reset ms':>9}")  # fmt: skip
     for r in rows:
         print(f"{r.store:<8} {r.stored:>9,} {r.requests_per_second:>8,.0f} {r.p50_ms:>8.1f} "
               f"{r.p99_ms:>8.1f} {r.errors:>7} {r.rss_mb:>8.1f} "
-              f"{r.cpu_us_per_request:>11.0f}")  # fmt: skip
+              f"{r.cpu_us_per_request:>11.0f} {r.reset_ms:>9.1f}")  # fmt: skip
     print([asdict(r) for r in rows])
     return 0
 

@@ -45,9 +45,10 @@ def configure_logging(level: str, form: str) -> None:
         handler.setFormatter(PlainFormatter(PLAIN, datefmt="%H:%M:%S"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     # No format of ours shows them, and every record paid to look them up (the logging HOWTO's
-    # "Optimization" section): thread, process and multiprocessing names, and where the call
-    # was made from (a walk up the stack for each record: a webhook attempt's line paid most).
+    # "Optimization" section): thread, process and multiprocessing names.
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    # Nor where each call was made from (file, line, function): the same section's
+    # ``_srcfile = None`` spares every record a walk up the stack.
     logging._srcfile = None
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -34,6 +34,7 @@ from ..outcomes.challenge import STANDARD_CHOICES, ChallengeChoice, outcome_of_c
 from ..outcomes.magic import MagicCard
 from ..outcomes.terminal import TerminalProfile
 from ..services.credentials import Credential
+from ..services.locks import KeyedLocks
 from ..services.payments import Notification, PaymentNotFound, Scope
 from ..services.tenancy import TenantRefused, chosen_tenant
 from ..store import UnitOfWork
@@ -128,6 +129,8 @@ class ProviderPlugin(ABC):
 
     def __init__(self, context: SandboxContext) -> None:
         self.context = context
+        #: Reruns of a fault take after a Conflict, one at a time per tenant in this process.
+        self._fault_reruns = KeyedLocks()
 
     # --- wiring -------------------------------------------------------------------------
 
@@ -330,7 +333,9 @@ class ProviderPlugin(ABC):
                 await uow.commit()
             return fault
 
-        return await retried(self.context.store, take)
+        return await retried(
+            self.context.store, take, reruns=lambda: self._fault_reruns.hold(principal.tenant)
+        )
 
     async def _inject(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
         log.info("injecting %s fault into %s %s", fault.kind, request.method, request.path)

@@ -44,7 +44,8 @@ class MalformedBody(ValueError):
 def load(raw: bytes) -> Any:
     """The body's JSON value, its numbers exact."""
     try:
-        value = json.loads(raw, parse_float=_exact, parse_constant=_not_json)
+        # As ``json.loads`` reads bytes, with one decoder made once rather than per body.
+        value = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8, huge ints
         raise MalformedBody(str(error)) from None
     # No more brackets than levels allowed, strings' included: no walk needed to know it.
@@ -113,6 +114,9 @@ def _exact(text: str) -> Decimal:
 
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not a JSON value")
+
+
+_DECODER = json.JSONDecoder(parse_float=_exact, parse_constant=_not_json)
 
 
 def _depth(value: Any) -> int:

@@ -101,6 +101,9 @@ class PaymentService:
         self._outcomes = outcomes
         self._faults = faults
         self._locks = KeyedLocks()
+        #: Reruns after a Conflict, one at a time per tenant in this process: the rows a
+        #: tenant's orders share (queued outcomes and faults) then see no stampede.
+        self._reruns = KeyedLocks()
         self._on_deliveries = on_deliveries
 
     # --- reads ------------------------------------------------------------------------------
@@ -173,7 +176,9 @@ class PaymentService:
         async with self._locks.hold((scope.tenant, scope.provider, reference)):
             await self._clocks.ensure(scope.tenant)
             decision, deliveries = await retried(
-                self._store, lambda uow: self._once(uow, scope, reference, build, aliases, request)
+                self._store,
+                lambda uow: self._once(uow, scope, reference, build, aliases, request),
+                reruns=lambda: self._reruns.hold(scope.tenant),
             )
         log_changes(decision)
         if deliveries:

@@ -63,6 +63,22 @@ class _DeliveryRow(NamedTuple):
 
 
 @dataclass
+class _Owned:
+    """What one tenant holds, so that resetting or listing a tenant reads its own records only,
+    however many other tenants keep."""
+
+    payments: set[str] = field(default_factory=set)
+    #: Its payments by (created_at, id), for listing newest first page by page.
+    listing: list[tuple[datetime, str]] = field(default_factory=list)
+    aliases: set[_Key] = field(default_factory=set)
+    deliveries: set[str] = field(default_factory=set)
+    documents: set[_Key] = field(default_factory=set)
+    exchanges: set[str] = field(default_factory=set)
+    #: Its payments with a due time, by (due_at, id): the scheduler reads the due ones only.
+    due: list[tuple[datetime, str]] = field(default_factory=list)
+
+
+@dataclass
 class _Tables:
     payments: dict[str, _PaymentRow] = field(default_factory=dict)
     references: dict[_Key, str] = field(default_factory=dict)
@@ -71,12 +87,14 @@ class _Tables:
     documents: dict[_Key, tuple[bytes, int]] = field(default_factory=dict)
     clocks: dict[str, int] = field(default_factory=dict)
     locks: dict[str, tuple[str, int]] = field(default_factory=dict)
-    #: Indexes of the due-work queries, so they never scan the whole store.
-    timed: dict[str, _PaymentRow] = field(default_factory=dict)  # payments with a due_at
+    #: Indexes of the due-work queries, so they never scan the whole store (the due payments:
+    #: each tenant's ``_Owned.due``).
     open: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending or in flight
     claims: ClaimIndex = field(default_factory=ClaimIndex)  # the open ones, as claims take them
     #: Payments by (created_at, id), for listing newest first page by page.
     listing: list[tuple[datetime, str]] = field(default_factory=list)
+    #: Each tenant's records.
+    owned: dict[str, _Owned] = field(default_factory=dict)
     #: Requests that acted on each payment: payment id -> (tenant, encoded exchanges).
     exchanges: dict[str, tuple[str, list[bytes]]] = field(default_factory=dict)
     #: The change feed: seq -> change, oldest first; and each record's current seq.
@@ -98,17 +116,34 @@ class _Tables:
             old.version + 1 if old else 1,
         )
         if old is None:
-            bisect.insort(self.listing, (payment.created_at, payment.id))
+            entry = (payment.created_at, payment.id)
+            bisect.insort(self.listing, entry)
+            owned = self.of(payment.tenant)
+            owned.payments.add(payment.id)
+            bisect.insort(owned.listing, entry)
         self.payments[payment.id] = row
-        if payment.due_at is None:
-            self.timed.pop(payment.id, None)
-        else:
-            self.timed[payment.id] = row
+        if old is not None and old.due_at != payment.due_at and old.due_at is not None:
+            due = self.of(payment.tenant).due
+            del due[bisect.bisect_left(due, (old.due_at, payment.id))]
+        if payment.due_at is not None and (old is None or old.due_at != payment.due_at):
+            bisect.insort(self.of(payment.tenant).due, (payment.due_at, payment.id))
         self.touch(payment.tenant, "payment", payment.id)
 
     def put_exchange(self, exchange: Exchange) -> None:
         _tenant, kept = self.exchanges.setdefault(exchange.payment_id, (exchange.tenant, []))
+        if not kept:
+            self.of(exchange.tenant).exchanges.add(exchange.payment_id)
         kept.append(EXCHANGES.pack(encode_exchange(exchange)))
+
+    def put_alias(self, key: _Key, payment_id: str) -> None:
+        self.aliases[key] = payment_id
+        self.of(key[0]).aliases.add(key)
+
+    def of(self, tenant: str) -> _Owned:
+        owned = self.owned.get(tenant)
+        if owned is None:
+            owned = self.owned[tenant] = _Owned()
+        return owned
 
     def touch(self, tenant: str, kind: ChangeKind, record_id: str) -> None:
         self.seq += 1
@@ -120,21 +155,55 @@ class _Tables:
 
     def forget(self, tenant: str | None) -> None:
         """Drop one tenant's records (or every record) in place, so units of work already
-        holding the tables see it; then record the reset in the change feed."""
-        _drop(self.payments, lambda k, v: tenant in (None, v.tenant))
-        _drop(self.references, lambda k, v: tenant in (None, k[0]))
-        _drop(self.aliases, lambda k, v: tenant in (None, k[0]))
-        _drop(self.deliveries, lambda k, v: tenant in (None, v.tenant))
-        _drop(self.documents, lambda k, v: tenant in (None, k[1]))
-        _drop(self.clocks, lambda k, v: tenant in (None, k))
-        _drop(self.timed, lambda k, v: tenant in (None, v.tenant))
-        self.claims.forget(k for k, v in self.open.items() if tenant in (None, v.tenant))
-        _drop(self.open, lambda k, v: tenant in (None, v.tenant))
-        _drop(self.exchanges, lambda k, v: tenant in (None, v[0]))
-        _drop(self.changes, lambda k, v: tenant in (None, v.tenant))
-        _drop(self.latest, lambda k, v: v not in self.changes)
-        self.listing[:] = [entry for entry in self.listing if entry[1] in self.payments]
+        holding the tables see it; then record the reset in the change feed. A tenant's reset
+        touches its own records only: other tenants' are neither read nor slowed."""
+        if tenant is None:
+            self._forget_all()
+        else:
+            self._forget(tenant, self.owned.pop(tenant, _Owned()))
         self.touch(tenant or "*", "tenant", tenant or "*")
+
+    def _forget_all(self) -> None:
+        for table in (
+            self.payments, self.references, self.aliases, self.deliveries, self.documents,
+            self.clocks, self.open, self.exchanges, self.changes, self.latest,
+            self.owned,
+        ):  # fmt: skip
+            table.clear()
+        self.listing.clear()
+        self.claims = ClaimIndex()
+
+    def _forget(self, tenant: str, owned: _Owned) -> None:
+        for payment_id in owned.payments:
+            row = self.payments.pop(payment_id, None)
+            if row is None:
+                continue
+            self.references.pop((tenant, row.provider, row.reference), None)
+            self._unchange("payment", payment_id)
+        for key in owned.aliases:
+            self.aliases.pop(key, None)
+        self.claims.forget(owned.deliveries & self.open.keys())
+        for delivery_id in owned.deliveries:
+            self.deliveries.pop(delivery_id, None)
+            self.open.pop(delivery_id, None)
+            self._unchange("delivery", delivery_id)
+        for key in owned.documents:
+            self.documents.pop(key, None)
+        for payment_id in owned.exchanges:
+            self.exchanges.pop(payment_id, None)
+        self.clocks.pop(tenant, None)
+        self._unchange("tenant", tenant)
+        # Deleting one entry moves the rest of the list; past a few, one pass costs less.
+        if len(owned.listing) * 256 < len(self.listing):
+            for entry in owned.listing:
+                del self.listing[bisect.bisect_left(self.listing, entry)]
+        else:
+            self.listing[:] = [entry for entry in self.listing if entry[1] in self.payments]
+
+    def _unchange(self, kind: ChangeKind, record_id: str) -> None:
+        seq = self.latest.pop((kind, record_id), None)
+        if seq is not None:
+            del self.changes[seq]
 
     def put_delivery(self, delivery: Delivery) -> None:
         self._keep_delivery(
@@ -160,6 +229,8 @@ class _Tables:
         )
 
     def _keep_delivery(self, delivery_id: str, row: _DeliveryRow) -> None:
+        if self.deliveries.setdefault(delivery_id, row) is row:  # a new one
+            self.of(row.tenant).deliveries.add(delivery_id)
         self.deliveries[delivery_id] = row
         if row.state in _OPEN:
             self.open[delivery_id] = row
@@ -171,10 +242,18 @@ class _Tables:
 
     def put_document(self, key: _Key, data: bytes) -> None:
         old = self.documents.get(key)
+        if old is None:
+            self.of(key[1]).documents.add(key)
         self.documents[key] = (data, old[1] + 1 if old else 1)
 
     def tenant_now_ms(self, tenant: str, real_now_ms: int) -> int:
         return real_now_ms + self.clocks.get(tenant, 0)
+
+
+#: Sorts after any id: ``(at, _LAST)`` follows every entry due at ``at``.
+_LAST = "\U0010ffff"
+#: The index of a tenant that holds nothing.
+_NOBODY = _Owned()
 
 
 class MemoryUnitOfWork:
@@ -282,7 +361,7 @@ class MemoryUnitOfWork:
             t.put_payment(payment)
             t.references[(payment.tenant, payment.provider, payment.reference)] = payment.id
             for alias in aliases:
-                t.aliases[(payment.tenant, payment.provider, alias)] = payment.id
+                t.put_alias((payment.tenant, payment.provider, alias), payment.id)
         for write in staged:
             write()
 
@@ -302,7 +381,11 @@ class MemoryStore:
         return MemoryUnitOfWork(self._t)
 
     async def list_payments(self, where: PaymentFilter) -> Sequence[Payment]:
-        listing, payments = self._t.listing, self._t.payments
+        payments = self._t.payments
+        if where.tenant is None:
+            listing = self._t.listing
+        else:  # a tenant's page never walks past other tenants' payments
+            listing = self._t.owned.get(where.tenant, _NOBODY).listing
         end = len(listing) if where.before is None else bisect.bisect_left(listing, where.before)
         found: list[Payment] = []
         for index in range(end - 1, -1, -1):
@@ -316,11 +399,16 @@ class MemoryStore:
         return found
 
     async def list_deliveries(self, where: DeliveryFilter) -> Sequence[Delivery]:
-        rows: Iterable[tuple[str, _DeliveryRow]] = self._t.deliveries.items()
-        # The claim index has the open ones by tenant: no need to walk every delivery.
+        deliveries = self._t.deliveries
+        rows: Iterable[tuple[str, _DeliveryRow]] = deliveries.items()
+        # The claim index has the open ones by tenant, the tenant index all of a tenant's: no
+        # need to walk every delivery.
         if where.state is not None and where.state in _OPEN:
-            ids = self._t.claims.ids(where.state, where.tenant)
-            rows = [(delivery_id, self._t.deliveries[delivery_id]) for delivery_id in ids]
+            ids: Iterable[str] = self._t.claims.ids(where.state, where.tenant)
+            rows = [(delivery_id, deliveries[delivery_id]) for delivery_id in ids]
+        elif where.tenant is not None:
+            ids = self._t.owned.get(where.tenant, _NOBODY).deliveries
+            rows = [(delivery_id, deliveries[delivery_id]) for delivery_id in ids]
         found = [
             (row.created_at, delivery_id, row)
             for delivery_id, row in rows
@@ -336,9 +424,17 @@ class MemoryStore:
     async def list_documents(self, kind: str, tenant: str | None = None) -> Sequence[Any]:
         return [
             decode_document(data)
-            for (k, t, _key), (data, _version) in sorted(self._t.documents.items())
-            if k == kind and (tenant is None or t == tenant)
+            for (k, _tenant, _key), (data, _version) in self._documents(tenant)
+            if k == kind
         ]
+
+    def _documents(self, tenant: str | None) -> list[tuple[_Key, tuple[bytes, int]]]:
+        """Every document (or one tenant's), by key."""
+        documents = self._t.documents
+        if tenant is None:
+            return sorted(documents.items())
+        keys = self._t.owned.get(tenant, _NOBODY).documents
+        return sorted((key, documents[key]) for key in keys if key in documents)
 
     async def clocks(self) -> dict[str, int]:
         return dict(self._t.clocks)
@@ -356,13 +452,14 @@ class MemoryStore:
     async def due_payments(
         self, real_now: datetime, limit: int, tenant: str | None = None
     ) -> Sequence[tuple[str, str]]:
-        due = [
-            (row.due_at, payment_id, row.tenant)
-            for payment_id, row in self._t.timed.items()
-            if row.due_at is not None
-            and tenant in (None, row.tenant)
-            and row.due_at <= self._tenant_now(row.tenant, real_now)
-        ]
+        # Each tenant's payments are kept by due time: only those due now are read.
+        owned = self._t.owned
+        owners = owned.items() if tenant is None else [(tenant, owned.get(tenant, _NOBODY))]
+        due: list[tuple[datetime, str, str]] = []
+        for owner, records in owners:
+            now = self._tenant_now(owner, real_now)
+            ready = min(limit, bisect.bisect_right(records.due, (now, _LAST)))
+            due.extend((at, payment_id, owner) for at, payment_id in records.due[:ready])
         return [(owner, payment_id) for _at, payment_id, owner in sorted(due)[:limit]]
 
     async def due_deliveries(
@@ -436,29 +533,28 @@ class MemoryStore:
         return [decode_exchange(EXCHANGES.unpack(data)) for data in kept]
 
     async def tenants(self) -> Sequence[TenantSummary]:
-        counts: dict[str, list[Any]] = {}
-        for row in self._t.payments.values():
-            entry = counts.setdefault(row.tenant, [0, None])
-            entry[0] += 1
-            if entry[1] is None or row.created_at > entry[1]:
-                entry[1] = row.created_at
+        counts = {
+            tenant: (len(owned.payments), owned.listing[-1][0])
+            for tenant, owned in self._t.owned.items()
+            if owned.payments
+        }
         named = set(counts) | set(self._t.clocks) | {k[1] for k in self._t.documents}
         return [
             TenantSummary(tenant, *counts.get(tenant, (0, None))) for tenant in sorted(named - {""})
         ]
 
     async def list_aliases(self, tenant: str) -> Sequence[tuple[str, str, str]]:
+        aliases = self._t.aliases
         return sorted(
-            (provider, alias, payment_id)
-            for (owner, provider, alias), payment_id in self._t.aliases.items()
-            if owner == tenant
+            (provider, alias, aliases[(owner, provider, alias)])
+            for owner, provider, alias in self._t.owned.get(tenant, _NOBODY).aliases
+            if (owner, provider, alias) in aliases
         )
 
     async def documents_of(self, tenant: str) -> Sequence[tuple[str, str, Any]]:
         return [
             (kind, key, decode_document(data))
-            for (kind, owner, key), (data, _version) in sorted(self._t.documents.items())
-            if owner == tenant
+            for (kind, _owner, key), (data, _version) in self._documents(tenant)
         ]
 
     async def changes(
@@ -487,9 +583,3 @@ def _payment(row: _PaymentRow) -> Payment:
 def _delivery(row: _DeliveryRow, state: DeliveryState | None = None) -> Delivery:
     """The stored delivery (``state``: its row's, which wins over the body's)."""
     return decode_delivery(DELIVERIES.unpack(row.body), state.value if state else None)
-
-
-def _drop(table: dict[Any, Any], doomed: Callable[[Any, Any], bool]) -> None:
-    """Delete in place, so units of work already holding the table see the reset."""
-    for key in [k for k, v in table.items() if doomed(k, v)]:
-        del table[key]

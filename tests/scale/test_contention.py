@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import pytest
 
 from psp_sandbox.client.fiserv import AsyncFiservClient, FiservApiError
@@ -34,10 +35,14 @@ from .conftest import Pair
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scale-contention")]
 CONCURRENT = 200
+#: Purchases racing to take from one tenant's queues: a stampede on one stored row.
+STAMPEDE = 1000
 
 
 async def split(
-    pair: Pair, make: Callable[[str], Any], call: Callable[[Any, int], Awaitable[Any]]
+    pair: Pair,
+    make: Callable[[str], Any],
+    call: Callable[[Any, int], Awaitable[Any]],
 ) -> list[Any]:
     """Send CONCURRENT calls at once, alternating between the two processes; each result is
     the answer or the API error raised."""
@@ -161,6 +166,46 @@ async def test_a_single_use_order_paid_by_two_hundred_callers_is_paid_once(pair:
         [stored] = await admin.payments()
     assert stored["captured"] == 1000
     assert [op["status"] for op in stored["operations"]] == ["succeeded"]
+
+
+async def test_a_thousand_purchases_racing_for_queued_outcomes_and_faults_each_take_one(
+    pair: Pair,
+) -> None:
+    """Every purchase of one tenant reads and uses up the same queued entries, all at once:
+    each is answered as the queue says (never a 500 for losing the race too often), and each
+    entry is used exactly once."""
+    headers = {
+        "X-Sandbox-Tenant": "stampede",
+        "X-API-AUTH": f"CPAY {TRANZZO.api_key}:{TRANZZO.api_secret}",
+        "X-API-KEY": TRANZZO.endpoints_key,
+    }
+    declines, faults = 400, 200
+    async with AsyncSandboxAdmin(pair.a.url, "stampede") as admin:
+        await admin.queue_outcome("declined", count=declines, provider="tranzzo")
+        await admin.fault("error", provider="tranzzo", status=503, count=faults)
+    # aiohttp without a connection limit, so that every purchase is in the sandboxes at once
+    # (the project's clients pool connections, and would let them in a hundred at a time).
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+
+        async def purchase(index: int) -> tuple[int, str | None]:
+            body = {
+                "pos_id": TRANZZO.pos_id, "mode": "direct", "method": "purchase",
+                "amount": 1, "currency": "UAH", "order_id": f"s-{index}", "description": "s",
+                "cc_number": TRANZZO_VISA.number, "exp_month": 12, "exp_year": 30,
+                "card_cvv": TRANZZO_VISA.cvv, "order_3ds_bypass": "supported",
+            }  # fmt: skip
+            url = f"{pair.url(index)}/tranzzo/api/v1/payment"
+            async with http.post(url, json=body, headers=headers) as answer:
+                return answer.status, (await answer.json()).get("status")
+
+        answers = Counter(await asyncio.gather(*(purchase(i) for i in range(STAMPEDE))))
+        after = await purchase(STAMPEDE)
+    assert answers == {
+        (503, None): faults,
+        (200, "failure"): declines,
+        (200, "success"): STAMPEDE - faults - declines,
+    }
+    assert after == (200, "success")  # both queues were used up, exactly
 
 
 async def test_one_refund_of_a_paymentz_payment_wins_of_two_hundred_racing(pair: Pair) -> None:

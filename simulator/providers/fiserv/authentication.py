@@ -15,10 +15,10 @@ from ...wire import DEFERRED
 from . import envelope, threeds
 from .answers import TransactionResponse
 from .endpoints import (
+    KeyedAnswer,
     api,
     errors,
     keyed,
-    keyed_answer,
     locate,
     not_found,
     now_of,
@@ -26,7 +26,6 @@ from .endpoints import (
     principal,
     refused,
     request_key,
-    respond,
 )
 from .mapping import ALREADY_FINISHED, NO_METHOD_WAITING, WRONG_STATE, transaction_type
 from .models import AuthenticationUpdate, Secure3D10AuthenticationUpdateRequest
@@ -80,12 +79,13 @@ async def finalize_secure_transaction(request: web.Request) -> web.StreamRespons
             outcome, details = threeds.finalize(fresh)
         return [Resolve(fresh.id, outcome, details)]
 
+    keyed = KeyedAnswer(key, now)
     decision = await plugin.context.payments.update(
-        who.scope(), payment.reference, build, request=keyed_answer(key, now)
+        who.scope(), payment.reference, build, request=keyed.request
     )
     assert decision.operation is not None
     await after_primary(plugin, who, decision.payment)
-    return respond(decision.payment, decision.operation, now)
+    return keyed.response(decision)
 
 
 def _step(update: Any) -> str:

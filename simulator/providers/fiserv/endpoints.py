@@ -148,15 +148,25 @@ def request_key(request: web.Request, who: Principal, body: bytes) -> RequestKey
     )
 
 
-def keyed_answer(key: RequestKey, now: datetime) -> KeyedRequest:
-    """The request key and how the decision's answer is rendered for it."""
+class KeyedAnswer:
+    """How a decision taken under a Client-Request-Id is answered: rendered once, both for the
+    answer stored under the key (inside the unit of work) and for the response sent."""
 
-    def answer(decision: Decision) -> StoredAnswer:
-        assert decision.operation is not None
-        status, body = render.answer(decision.payment, decision.operation, now)
-        return StoredAnswer(status, body)
+    def __init__(self, key: RequestKey, now: datetime) -> None:
+        self.request = KeyedRequest(key, self._render)
+        self._now = now
+        self._rendered: tuple[Decision, StoredAnswer] | None = None
 
-    return KeyedRequest(key, answer)
+    def _render(self, decision: Decision) -> StoredAnswer:
+        if self._rendered is None or self._rendered[0] is not decision:  # a rerun decided anew
+            assert decision.operation is not None
+            status, body = render.answer(decision.payment, decision.operation, self._now)
+            self._rendered = (decision, StoredAnswer(status, body))
+        return self._rendered[1]
+
+    def response(self, decision: Decision) -> web.Response:
+        answer = self._render(decision)
+        return json_response(answer.body, answer.status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,8 +272,3 @@ def violation(
         order_id=order_id or (payment.reference if payment else None),
         transaction_type=transaction_type,
     )
-
-
-def respond(payment: Payment, op: Operation, now: datetime) -> web.Response:
-    status, body = render.answer(payment, op, now)
-    return json_response(body, status)

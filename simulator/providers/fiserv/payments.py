@@ -32,10 +32,10 @@ from ..base import Principal, ProviderPlugin, origin_of
 from . import cards, envelope, threeds
 from .answers import TransactionResponse
 from .endpoints import (
+    KeyedAnswer,
     api,
     errors,
     keyed,
-    keyed_answer,
     locate,
     merchant_alias,
     now_of,
@@ -43,7 +43,6 @@ from .endpoints import (
     principal,
     refused,
     request_key,
-    respond,
     violation,
 )
 from .magic import PROFILES
@@ -138,10 +137,11 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
     )
     outcome, op_details = _authentication(plugin, tx, card, op_id, referenced)
     start = Start(op_id, outcome, {**operation_details(plugin, tx, op_id), **op_details})
+    keyed = KeyedAnswer(key, now)
     aliases = [merchant_alias(tx.merchantTransactionId)] if tx.merchantTransactionId else []
     try:
         decision = await payments.create(
-            scope, order_id, [opened, start], aliases=aliases, request=keyed_answer(key, now)
+            scope, order_id, [opened, start], aliases=aliases, request=keyed.request
         )
     except RuleViolation as broken:
         raise violation(
@@ -149,7 +149,7 @@ async def submit_primary(request: web.Request) -> web.StreamResponse:
         ) from None
     assert decision.operation is not None
     await after_primary(plugin, who, decision.payment)
-    return respond(decision.payment, decision.operation, now)
+    return keyed.response(decision)
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -400,14 +400,15 @@ async def _change_preauth(
         details = {**operation_details(plugin, tx, op_id), "card_mask": card.facts.masked}
         return [AdjustAuthorization(op_id, delta, currency, details=details)]
 
+    keyed = KeyedAnswer(key, now)
     aliases = [merchant_alias(tx.merchantTransactionId)] if tx.merchantTransactionId else []
     try:
         decision = await plugin.context.payments.update(
-            who.scope(), existing.reference, build, aliases=aliases, request=keyed_answer(key, now)
+            who.scope(), existing.reference, build, aliases=aliases, request=keyed.request
         )
     except RuleViolation as broken:
         raise violation(
             broken, Asked.INCREMENT, now, payment=existing, transaction_type="PREAUTH"
         ) from None
     assert decision.operation is not None
-    return respond(decision.payment, decision.operation, now)
+    return keyed.response(decision)

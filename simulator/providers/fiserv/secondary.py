@@ -30,10 +30,10 @@ from ..base import Principal, ProviderPlugin
 from .answers import TransactionResponse
 from .endpoints import (
     STORE_ID,
+    KeyedAnswer,
     api,
     errors,
     keyed,
-    keyed_answer,
     locate,
     merchant_alias,
     not_found,
@@ -42,7 +42,6 @@ from .endpoints import (
     principal,
     refused,
     request_key,
-    respond,
     violation,
 )
 from .mapping import NO_PREAUTH, VOID_AMOUNT_INVALID, Asked
@@ -126,6 +125,7 @@ async def _secondary(
         op_id = transaction_id(plugin, current.id, len(current.operations) + 1)
         return [make(op_id, operation_details(plugin, tx, op_id), current)]
 
+    keyed = KeyedAnswer(key, now)
     aliases = [merchant_alias(tx.merchantTransactionId)] if tx.merchantTransactionId else []
     try:
         decision = await plugin.context.payments.update(
@@ -133,7 +133,7 @@ async def _secondary(
             payment.reference,
             build,
             aliases=aliases,
-            request=keyed_answer(key, now),
+            request=keyed.request,
         )
     except RuleViolation as broken:
         fresh = await plugin.context.payments.find(who.scope(), payment.reference)
@@ -147,7 +147,7 @@ async def _secondary(
             transaction_type=kind,
         ) from None
     assert decision.operation is not None
-    return respond(decision.payment, decision.operation, now)
+    return keyed.response(decision)
 
 
 Make = Callable[[str, dict[str, Any], Payment], Command]

@@ -17,15 +17,14 @@ from ..base import json_response
 from . import cards, envelope
 from .answers import TransactionResponse
 from .endpoints import (
+    KeyedAnswer,
     api,
     errors,
     keyed,
-    keyed_answer,
     now_of,
     parse,
     principal,
     request_key,
-    respond,
     violation,
 )
 from .mapping import Asked
@@ -85,14 +84,15 @@ async def verify_card(request: web.Request) -> web.StreamResponse:
         outcome = APPROVED
     start = Start(op_id, outcome, {**operation_details(plugin, body, op_id),
                                    "card_mask": card.facts.masked})  # fmt: skip
+    keyed = KeyedAnswer(key, now)
     try:
         decision = await plugin.context.payments.create(
-            who.scope(), order_id, [opened, start], request=keyed_answer(key, now)
+            who.scope(), order_id, [opened, start], request=keyed.request
         )
     except RuleViolation as broken:
         raise violation(broken, Asked.PRIMARY, now, order_id=order_id) from None
     assert decision.operation is not None
-    return respond(decision.payment, decision.operation, now)
+    return keyed.response(decision)
 
 
 @api.post(
