@@ -75,8 +75,7 @@ def mask_text(text: str, raw: bytes | None = None) -> str:
         text = _PAN.sub(lambda m: mask(re.sub(r"[ -]", "", m.group())), text)
     # Most bodies name no security code and no PIN: find the words first (in lower case, unless
     # a letter that folds into ASCII makes the lowered text differ), and scan only from there.
-    folding = not text.isascii() and any(letter in text for letter in _FOLDING)
-    lowered = None if folding else text.lower()
+    lowered = _lowered(text)
     masked = _sub_after(_PIN, text, lowered, ("pin",), len('"'))
     if masked is not text and lowered is not None:  # a masked PIN moved what follows it
         lowered = masked.lower()
@@ -84,15 +83,14 @@ def mask_text(text: str, raw: bytes | None = None) -> str:
 
 
 def _may_hold_blob(raw: bytes) -> bool:
-    """False when no run ``_BLOB`` matches is a card blob: each run of the base64 alphabets is
-    one of its matches, so a handful of long ones are decoded here instead."""
+    """False when no run ``_BLOB`` matches is a card blob: ``_BLOB`` matches only inside runs
+    of the base64 alphabets and ``=`` (it looks behind at no other character), so its matches
+    in the few long runs are decoded here instead of trying every position of the text. (A
+    form's ``data=<base64>`` is one such run, ``=`` inside.)"""
     for run in raw.translate(_WORDS).split():
-        if len(run) < 24:
-            continue
-        token = run.rstrip(b"=")
-        if b"=" in token or len(run) - len(token) > 2:
-            return True  # padding inside a run, or more than two: the regex decides
-        if len(token) >= 24 and _is_card_blob(run.decode("ascii")):
+        if len(run) >= 24 and any(
+            _is_card_blob(match.group()) for match in _BLOB.finditer(run.decode("ascii"))
+        ):
             return True
     return False
 
@@ -132,6 +130,14 @@ def excerpt(body: bytes, limit: int = EXCERPT) -> str:
     return masked if len(masked) <= limit else masked[:limit] + "…"
 
 
+def _lowered(text: str) -> str | None:
+    """``text`` in lower case, where case-insensitive matching finds ASCII words; None when a
+    letter that folds into ASCII (``_FOLDING``) means only a full scan can tell."""
+    if not text.isascii() and any(letter in text for letter in _FOLDING):
+        return None
+    return text.lower()
+
+
 def _code(match: re.Match[str]) -> str:
     quoted = match.group("value").startswith('"')
     return match.group("key") + ('"***"' if quoted else "***")
@@ -151,7 +157,15 @@ def _is_card_blob(token: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     text = decoded.decode("utf-8", "replace")
-    return bool(_PAN.search(text) or _CODE.search(text))
+    # The quick checks of ``mask_text`` first: a blob of a webhook or a token rarely holds
+    # digits shaped as a card number or the words of a security code, and scanning every
+    # position of the decoded text case-insensitively was most of a webhook's masking.
+    if _may_hold_pan(decoded) and _PAN.search(text):
+        return True
+    lowered = _lowered(text)
+    if lowered is not None and not any(word in lowered for word in _CODE_WORDS):
+        return False
+    return bool(_CODE.search(text))
 
 
 def _alt(token: str) -> bytes | None:

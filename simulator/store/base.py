@@ -164,6 +164,9 @@ class Store(Protocol):
     async def due_deliveries(
         self, real_now: datetime, limit: int, tenant: str | None = None
     ) -> Sequence[Delivery]: ...
+    #: The real moment after ``real_now`` at which the next PENDING delivery falls due on its
+    #: tenant's clock (the offset taken off); None if none is waiting for a later moment.
+    async def next_delivery_due(self, real_now: datetime) -> datetime | None: ...
     #: Atomically mark due deliveries (and those whose claim expired) IN_FLIGHT for
     #: ``claim.owner``, fairly across tenants; two claimers never get the same delivery.
     async def claim_deliveries(self, claim: Claim) -> Sequence[Delivery]: ...

@@ -63,6 +63,17 @@ class ClaimIndex:
         held = self._held.values() if tenant is None else [self._held.get(tenant, {})]
         return [delivery_id for claims in held for delivery_id in claims]
 
+    def next_due(self, now_ms: int, offset_ms: Callable[[str], int]) -> int | None:
+        """The real ms after ``now_ms`` at which the next pending delivery falls due (each
+        tenant's clock offset taken off), or None."""
+        found = None
+        for tenant, keys in self._queued.items():
+            offset = offset_ms(tenant)
+            after = bisect.bisect_right(keys, now_ms + offset, key=lambda key: key[0])
+            if after < len(keys) and (found is None or keys[after][0] - offset < found):
+                found = keys[after][0] - offset
+        return found
+
     def forget(self, doomed: Iterable[str]) -> None:
         """Drop these deliveries (a tenant's reset)."""
         for delivery_id in list(doomed):

@@ -4,7 +4,7 @@ as JSON, times as milliseconds, their own URLs without passwords."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -58,6 +58,11 @@ def decode_document(data: bytes | str) -> Any:
 
 def millis(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
+
+
+def moment(ms: int) -> datetime:
+    """The UTC time ``ms`` milliseconds after the epoch (``millis``' inverse)."""
+    return datetime.fromtimestamp(ms / 1000, UTC)
 
 
 def delivery_row(delivery: Delivery) -> tuple[Any, ...]:

@@ -28,6 +28,7 @@ from .codec import (
     encode_exchange,
     encode_payment,
     millis,
+    moment,
 )
 from .packing import DELIVERIES, EXCHANGES, PAYMENTS
 from .records import Change, ChangeKind, Delivery, DeliveryState, Exchange, TenantSummary
@@ -473,6 +474,11 @@ class MemoryStore:
         ]
         due.sort(key=lambda item: item[:3])
         return [_delivery(row) for *_order, row in due[:limit]]
+
+    async def next_delivery_due(self, real_now: datetime) -> datetime | None:
+        clocks = self._t.clocks
+        due = self._t.claims.next_due(millis(real_now), lambda tenant: clocks.get(tenant, 0))
+        return None if due is None else moment(due)
 
     async def claim_deliveries(self, claim: Claim) -> Sequence[Delivery]:
         now = millis(claim.real_now)

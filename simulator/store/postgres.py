@@ -29,6 +29,7 @@ from .codec import (
     delivery_row,
     masked,
     millis,
+    moment,
 )
 from .records import Change, Delivery, Exchange, TenantSummary
 from .sqlunit import SqlUnitOfWork, Write, summaries
@@ -138,6 +139,10 @@ class PostgresStore:
         statement = sql.with_tenant(sql.DUE_DELIVERIES, tenant)
         rows = await self.all(statement, millis(real_now), *_tenant(tenant), limit)
         return [decode_delivery(r[0], r[1]) for r in rows]
+
+    async def next_delivery_due(self, real_now: datetime) -> datetime | None:
+        due = await self.pool.fetchval(_pg(sql.NEXT_DUE), millis(real_now))
+        return None if due is None else moment(due)
 
     # --- atomic operations outside units of work ----------------------------------------
 

@@ -271,6 +271,18 @@ DUE_DELIVERIES = (
     + _TENANT_NOW.format(t="d")
     + "{tenant} ORDER BY due_ms, created_ms, id LIMIT ?"
 )
+#: The real ms after real now at which the next pending delivery falls due on its tenant's
+#: clock: every tenant with pending deliveries (walking the index from one to the next), its
+#: clock's offset, and its first pending delivery due after now on that clock. (real now)
+NEXT_DUE = (
+    "WITH RECURSIVE t(tenant) AS (SELECT MIN(tenant) FROM deliveries WHERE state = 'pending' "
+    "UNION ALL SELECT (SELECT MIN(tenant) FROM deliveries WHERE state = 'pending' "
+    "AND tenant > t.tenant) FROM t WHERE t.tenant IS NOT NULL), "
+    "o(tenant, offset_ms) AS (SELECT t.tenant, COALESCE((SELECT offset_ms FROM clocks c "
+    "WHERE c.tenant = t.tenant), 0) FROM t WHERE t.tenant IS NOT NULL) "
+    "SELECT MIN((SELECT MIN(d.due_ms) FROM deliveries d WHERE d.tenant = o.tenant "
+    "AND d.state = 'pending' AND d.due_ms > ? + o.offset_ms) - o.offset_ms) FROM o"
+)
 #: Fair claims: a tenant's due deliveries in due order, ranked, so that every tenant gets its
 #: first before anyone gets a second, and no tenant passes its cap of live claims.
 #: (real now, real now, real now, [tenant], per tenant, limit)

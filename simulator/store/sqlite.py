@@ -11,6 +11,7 @@ with connections of their own, so a heavy one never stalls the loop.
 
 ``synchronous=NORMAL``: a committed transaction survives the process being killed; the last
 ones may be lost on power failure, which a local sandbox accepts for ~10x the throughput.
+WAL checkpoints (and their fsyncs) run on a thread of their own (``checkpoints.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 from ..engine import Payment
 from . import sql
 from .base import Claim, Conflict, DeliveryFilter, PaymentFilter, StoreError, StoreUnavailable
+from .checkpoints import Checkpointer
 from .claims import Key, fair_share
 from .codec import (
     decode_delivery,
@@ -35,6 +37,7 @@ from .codec import (
     decode_payment,
     delivery_row,
     millis,
+    moment,
 )
 from .records import Change, Delivery, Exchange, TenantSummary
 from .sqlunit import SqlUnitOfWork, Write, summaries
@@ -60,6 +63,7 @@ class SqliteStore:
         self._flush_scheduled = False
         self._readers = threading.local()
         self._reader_connections: list[sqlite3.Connection] = []
+        self._checkpoints: Checkpointer | None = None
         #: Transactions committed and units of work they carried (for benchmarks and tests).
         self.stats = {"transactions": 0, "units": 0}
 
@@ -71,6 +75,7 @@ class SqliteStore:
             try:
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints.py does them
             except sqlite3.Error:
                 db.close()
                 raise
@@ -83,6 +88,8 @@ class SqliteStore:
             self._db = None
             db.close()
             raise StoreUnavailable(_why_not(self.path, error)) from error
+        self._checkpoints = Checkpointer(self._connect)
+        self._checkpoints.start()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -92,6 +99,9 @@ class SqliteStore:
     async def close(self) -> None:
         if self._queue:
             self._flush()
+        if self._checkpoints is not None:
+            self._checkpoints.stop()
+            self._checkpoints = None
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -165,6 +175,10 @@ class SqliteStore:
         statement = sql.with_tenant(sql.DUE_DELIVERIES, tenant)
         params = _with_tenant((millis(real_now),), tenant, (limit,))
         return [decode_delivery(r[0], r[1]) for r in self.all(statement, params)]
+
+    async def next_delivery_due(self, real_now: datetime) -> datetime | None:
+        due = self.one(sql.NEXT_DUE, (millis(real_now),))[0]
+        return None if due is None else moment(due)
 
     # --- atomic operations outside units of work ----------------------------------------
 
@@ -323,16 +337,23 @@ def _why_not(path: Path, error: sqlite3.Error) -> str:
 
 
 def _apply_unit(db: sqlite3.Connection, writes: list[Write]) -> BaseException | None:
-    db.execute("SAVEPOINT unit")
+    """One unit's writes in the group's transaction, all or none: inside a savepoint, unless
+    the unit is one statement (atomic by itself: a broken rule aborts only that statement,
+    and a checked write that missed changed nothing) — a webhook's settle is one."""
+    saved = len(writes) > 1
+    if saved:
+        db.execute("SAVEPOINT unit")
     try:
         for statement, params, must_change in writes:
             if db.execute(statement, params).rowcount != 1 and must_change:
                 raise Conflict("the row changed since it was read")
     except (sqlite3.IntegrityError, Conflict) as error:
-        db.execute("ROLLBACK TO unit")
-        db.execute("RELEASE unit")
+        if saved:
+            db.execute("ROLLBACK TO unit")
+            db.execute("RELEASE unit")
         return error if isinstance(error, Conflict) else Conflict(str(error))
-    db.execute("RELEASE unit")
+    if saved:
+        db.execute("RELEASE unit")
     return None
 
 

@@ -12,13 +12,12 @@ time on the tenant clock, whichever process sends it and however far the clock j
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from asyncio import current_task
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import aiohttp
 
@@ -34,6 +33,9 @@ log = logging.getLogger(__name__)
 _EXCERPT = 512
 #: How long an idle connection to a receiver is kept for the next webhook (real seconds).
 _KEEPALIVE_SECONDS = 1.0
+#: Woken at a delivery's due moment, the dispatcher looks this much later (real seconds), so
+#: that the store's clock has passed the due millisecond by then.
+_DUE_MARGIN = 0.001
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,11 @@ class Dispatcher:
         self._limits = limits
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
+        #: When the next pending delivery falls due (real time), as the store last said; asked
+        #: again after a commit, a retry or a clock advance here, at that moment, and at each
+        #: poll (deliveries other processes commit are seen then).
+        self._next_due: datetime | None = None
+        self._look_ahead = True
         self._session: aiohttp.ClientSession | None = None
         #: Deliveries this process is sending right now, by id: their tenant and task.
         self._sending: dict[str, tuple[str, asyncio.Task[Delivery]]] = {}
@@ -104,18 +111,36 @@ class Dispatcher:
         return self._owner
 
     def wake(self) -> None:
-        """New deliveries were committed: look for due work now rather than at the next poll."""
+        """New deliveries were committed: look for due work now rather than at the next poll,
+        and ask the store again when the next one falls due."""
+        self._look_ahead = True
         self._wake.set()
 
     async def run_forever(self) -> None:
+        """Claim and send due deliveries; then sleep until woken (a commit, a finished send),
+        until the next delivery falls due, or for the poll interval, whichever comes first."""
         while True:
+            self._wake.clear()  # a wake from here on brings another pass at once
+            wait = self._poll_interval
             try:
                 await self._claim_and_send(None, self._limits.concurrency - len(self._sending))
+                wait = await self._until_next_due()
             except Exception:
                 log.exception("dispatcher pass failed")
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+            try:
+                await asyncio.wait_for(self._wake.wait(), wait)
+            except TimeoutError:
+                self._look_ahead = True  # the poll, or a due moment: ask the store again
+
+    async def _until_next_due(self) -> float:
+        """Real seconds until the next pending delivery falls due, within the poll interval."""
+        now = self._clocks.real_now()
+        if self._look_ahead or (self._next_due is not None and self._next_due <= now):
+            self._look_ahead = False
+            self._next_due = await self._store.next_delivery_due(now)
+        if self._next_due is None:
+            return self._poll_interval
+        return min(self._poll_interval, (self._next_due - now).total_seconds() + _DUE_MARGIN)
 
     # --- work ------------------------------------------------------------------------------
 
@@ -130,6 +155,7 @@ class Dispatcher:
         await asyncio.gather(*mine)
         if mine:
             return len(mine), False
+        self.wake()  # a clock that moved brings later deliveries closer: look again
         elsewhere = await self._store.list_deliveries(
             DeliveryFilter(tenant=tenant, state=DeliveryState.IN_FLIGHT, limit=1)
         )
@@ -162,6 +188,8 @@ class Dispatcher:
                 settled = await self._attempt(delivery)
             if not await self._store.settle_delivery(settled, self._owner):
                 log.warning("webhook %s: claim ran out before its answer was stored", delivery.id)
+            elif settled.state is DeliveryState.PENDING:
+                self._look_ahead = True  # a retry falls due later: look for when
             return settled
         finally:
             self._sending.pop(delivery.id, None)

@@ -18,7 +18,14 @@ def test_every_queued_webhook_arrives_in_the_burst_and_in_the_steady_stream(
     store: str, tmp_path: Path
 ) -> None:
     args = argparse.Namespace(
-        deliveries=24, tenants=3, rate=20, seconds=0.5, delay=1, concurrency=4, profile=None
+        deliveries=24,
+        tenants=3,
+        rate=20,
+        seconds=0.5,
+        delay=1,
+        concurrency=4,
+        profile=None,
+        workers=1,
     )
     results = run(store, args, str(tmp_path))
     assert (results["bare"].deliveries, results["burst"].deliveries) == (24, 24)

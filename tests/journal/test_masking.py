@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import re
 import string
@@ -109,9 +110,25 @@ def test_a_hex_token_is_left_alone_and_a_card_blob_beside_it_is_masked() -> None
     )
 
 
+def _is_card_blob_in_full(token: str) -> bool:
+    """What ``_is_card_blob`` answers when both regexes scan the whole decoded text."""
+    if masking._HEX.fullmatch(token):
+        return False
+    try:
+        decoded = base64.b64decode(token + "=" * (-len(token) % 4), altchars=masking._alt(token))
+    except (binascii.Error, ValueError):
+        return False
+    text = decoded.decode("utf-8", "replace")
+    return bool(masking._PAN.search(text) or masking._CODE.search(text))
+
+
+def _blob_in_full(match: re.Match[str]) -> str:
+    return "[encoded card data, masked]" if _is_card_blob_in_full(match.group()) else match.group()
+
+
 def _scanned_in_full(text: str) -> str:
     """What ``mask_text`` answers when every regex scans the whole text (no pre-checks)."""
-    text = masking._BLOB.sub(masking._blob, text)
+    text = masking._BLOB.sub(_blob_in_full, text)
     text = masking._PAN.sub(lambda m: masking.mask(re.sub(r"[ -]", "", m.group())), text)
     text = masking._sub_after(masking._PIN, text, None, ("pin",), 1)
     return masking._sub_after(masking._CODE, text, None, masking._CODE_WORDS, 6)
@@ -128,6 +145,29 @@ _PIECES = st.one_of(
     .map(bytes.decode),
     st.sampled_from(["=", "==", "===", "processorNetworkInformation", "é", "Ж"]),
 )
+
+
+#: What a base64 blob may hold: card numbers, security codes written in any case (the Kelvin
+#: sign and the long s fold into k and s), and text around them.
+_DECODED = st.lists(
+    st.one_of(
+        _PIECES,
+        st.sampled_from(['"CVV": "123"', "card_cvc=987", "Security_Code: 1234"]),
+        st.sampled_from(["\u017fecurity_code: 321", "secur\u0131ty_code=555", "c\u017fc=12"]),
+        st.sampled_from(["\u212a", "\u017f", "csc", "cvv", "4111111111111111", "12345678901"]),
+    ),
+    max_size=6,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DECODED, st.booleans())
+def test_a_blob_is_judged_as_a_full_scan_of_its_decoded_text_judges_it(
+    text: str, urlsafe: bool
+) -> None:
+    encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode
+    token = encode(text.encode()).decode().rstrip("=")
+    assert masking._is_card_blob(token) == _is_card_blob_in_full(token)
 
 
 @settings(max_examples=500, deadline=None)

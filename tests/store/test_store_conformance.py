@@ -168,6 +168,31 @@ async def test_due_deliveries_are_pending_ones_in_due_order(store: Store) -> Non
     assert [d.id for d in done] == ["done"]
 
 
+async def test_the_next_delivery_due_is_the_earliest_pending_one_after_now_in_real_time(
+    store: Store,
+) -> None:
+    assert await store.next_delivery_due(NOW) is None
+    async with store.begin() as uow:
+        uow.save_delivery(delivery("due", due=NOW - timedelta(seconds=1)))  # due already
+        uow.save_delivery(delivery("t1-later", due=NOW + timedelta(seconds=40)))
+        uow.save_delivery(delivery("t1-soon", due=NOW + timedelta(seconds=30)))
+        uow.save_delivery(delivery("t2-soon", "t2", due=NOW + timedelta(seconds=50)))
+        uow.save_delivery(
+            delivery("t2-done", "t2", due=NOW + timedelta(seconds=5), state=DeliveryState.FAILED)
+        )
+        # t3's clock runs 25 s ahead: its delivery due at +45 s on that clock is due at +20 s.
+        uow.save_delivery(delivery("t3-ahead", "t3", due=NOW + timedelta(seconds=45)))
+        uow.set_clock("t3", 25_000)
+        await uow.commit()
+    assert await store.next_delivery_due(NOW) == NOW + timedelta(seconds=20)
+    assert await store.next_delivery_due(NOW + timedelta(seconds=20)) == NOW + timedelta(seconds=30)
+    claim = Claim(NOW + timedelta(seconds=35), "p1", 60_000, limit=10, per_tenant=10)
+    assert {d.id for d in await store.claim_deliveries(claim)} == {"due", "t1-soon", "t3-ahead"}
+    later = NOW + timedelta(seconds=35)
+    assert await store.next_delivery_due(later) == NOW + timedelta(seconds=40)  # claimed: gone
+    assert await store.next_delivery_due(NOW + timedelta(seconds=50)) is None
+
+
 async def test_documents_are_put_listed_and_deleted(store: Store) -> None:
     async with store.begin() as uow:
         uow.put_document("faults", "t1", "a", {"n": 1})

@@ -47,10 +47,10 @@ def _form_value(base64url: str) -> str:
 
 def signature_of(webhook: EncodedWebhook) -> str | None:
     """The ``signature`` field of the form (Tranzzo signs in the body, not a header)."""
-    _data, found, signature = webhook.body.decode().rpartition("&signature=")
+    _data, found, signature = webhook.body.rpartition(b"&signature=")
     if not found:
         return dict(parse_qsl(webhook.body.decode())).get("signature")
-    return unquote_plus(signature)
+    return unquote_plus(signature.decode())
 
 
 PROFILE = WebhookProfile(encode=encode, signature=signature_of)
