@@ -43,11 +43,15 @@ _BLOB = re.compile(r"[A-Za-z0-9+/_-](?<![A-Za-z0-9+/_-].)[A-Za-z0-9+/_-]{23,}={0
 #: Lower-case hex and dashes (UUIDs, hex tokens). Decoded as base64, every third byte of such a
 #: run is 0x68 or above, so it cannot hold three digits in a row: no card number, no code.
 _HEX = re.compile(r"[0-9a-f-]+")
+_HEX_BYTES = b"0123456789abcdef-"
 #: Words without which (in any case) ``_CODE`` and ``_PIN`` cannot match.
 _CODE_WORDS = ("cvv", "cvc", "csc", "security")
 #: The only non-ASCII letters case-insensitive matching takes for ASCII ones (capital I with a
 #: dot, dotless i, long s, the Kelvin sign): text holding one is always scanned in full.
 _FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
+_FOLDING_BYTES = tuple(letter.encode() for letter in _FOLDING)
+#: The words of ``_PIN`` and ``_CODE``, as bytes.
+_WORD_BYTES = tuple(word.encode() for word in ("pin", *_CODE_WORDS))
 
 # Most bodies hold no card number and no card blob: byte-table passes (``bytes.translate``, at
 # C speed) prove it, and spare the regexes a scan that tries every position.
@@ -73,8 +77,10 @@ def mask_text(text: str, raw: bytes | None = None) -> str:
         text = _BLOB.sub(_blob, text)
     if _may_hold_pan(raw):  # what ``_blob`` writes holds no digit: the check still holds
         text = _PAN.sub(lambda m: mask(re.sub(r"[ -]", "", m.group())), text)
-    # Most bodies name no security code and no PIN: find the words first (in lower case, unless
-    # a letter that folds into ASCII makes the lowered text differ), and scan only from there.
+    if _names_no_code(raw):
+        return text
+    # Find the words first (in lower case, unless a letter that folds into ASCII makes the
+    # lowered text differ), and scan only from there.
     lowered = _lowered(text)
     masked = _sub_after(_PIN, text, lowered, ("pin",), len('"'))
     if masked is not text and lowered is not None:  # a masked PIN moved what follows it
@@ -88,8 +94,11 @@ def _may_hold_blob(raw: bytes) -> bool:
     in the few long runs are decoded here instead of trying every position of the text. (A
     form's ``data=<base64>`` is one such run, ``=`` inside.)"""
     for run in raw.translate(_WORDS).split():
-        if len(run) >= 24 and any(
-            _is_card_blob(match.group()) for match in _BLOB.finditer(run.decode("ascii"))
+        if (
+            len(run) >= 24
+            # A run of hex and dashes is one ``_BLOB`` match that ``_HEX`` rules out.
+            and run.translate(None, _HEX_BYTES)
+            and any(_is_card_blob(match.group()) for match in _BLOB.finditer(run.decode("ascii")))
         ):
             return True
     return False
@@ -99,6 +108,16 @@ def _may_hold_pan(raw: bytes) -> bool:
     """False when no digits are shaped as the least of a card number ``_PAN`` could match."""
     digits = raw.translate(_DIGITS)
     return any(shape in digits for shape in _PAN_SHAPES)
+
+
+def _names_no_code(raw: bytes) -> bool:
+    """True when ``_PIN`` and ``_CODE`` cannot match: ``raw`` holds none of their words in any
+    case, and no letter that folds into ASCII. Most bodies name no security code and no PIN,
+    and this reads their bytes (lowering only ASCII, as those words are) without decoding."""
+    if not raw.isascii() and any(letter in raw for letter in _FOLDING_BYTES):
+        return False
+    lowered = raw.lower()
+    return not any(word in lowered for word in _WORD_BYTES)
 
 
 def _sub_after(

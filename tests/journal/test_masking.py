@@ -183,3 +183,12 @@ def test_the_quick_checks_never_skip_what_a_full_scan_would_mask(text: str) -> N
 def test_an_excerpt_of_raw_bytes_masks_as_a_full_scan_of_its_text(body: bytes) -> None:
     text = body.decode("utf-8", "replace")
     assert excerpt(body) == _scanned_in_full(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DECODED)
+def test_codes_written_in_any_case_or_with_folding_letters_are_masked_as_a_full_scan_masks(
+    text: str,
+) -> None:
+    assert mask_text(text) == _scanned_in_full(text)
+    assert excerpt(text.encode()) == _scanned_in_full(text)
