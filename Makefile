@@ -52,12 +52,14 @@ postgres:
 
 ## Throughput and latency against a bare aiohttp baseline (needs wrk; installed if missing);
 ## every provider's primary path and the CI mix (table, results/<time>.json, the README's chart);
-## 1, 2 and 4 workers on SQLite and PostgreSQL; purchases while heavy admin reads run.
+## 1, 2 and 4 workers on SQLite and PostgreSQL; purchases while heavy admin reads run; where a
+## purchase's time goes, layer by layer (py-spy).
 bench: $(VENV)/.dev postgres
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.providers
 	$(BIN)/python -m benchmarks.scale
 	$(BIN)/python -m benchmarks.heavy_reads
+	$(BIN)/python -m benchmarks.layers
 
 ## Retake docs/images/dashboard.png, the README's picture of the dashboard.
 screenshots: $(VENV)/.dev browser
