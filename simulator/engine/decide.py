@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from .commands import (
@@ -116,37 +117,44 @@ def decide(payment: Payment | None, command: Command, policy: Policy, now: datet
 
 def check_invariants(p: Payment) -> None:
     """Raise InvariantBroken unless the payment's totals and status agree."""
+    broken = _broken_invariant(p)
+    if broken is not None:
+        raise InvariantBroken(
+            f"{broken} (payment {p.id}: {p.status}, {p.authorized}/{p.captured}/{p.refunded})"
+        )
 
-    def need(ok: bool, what: str) -> None:
-        if not ok:
-            raise InvariantBroken(
-                f"{what} (payment {p.id}: {p.status}, {p.authorized}/{p.captured}/{p.refunded})"
-            )
 
-    need(0 <= p.captured <= p.authorized, "0 <= captured <= authorized")
-    need(0 <= p.refunded <= p.captured, "0 <= refunded <= captured")
-    need(0 <= p.disputed <= p.captured - p.refunded, "disputed <= captured - refunded")
-    need(sum(d.is_open for d in p.disputes) <= 1, "at most one open dispute")
+def _broken_invariant(p: Payment) -> str | None:
+    """The first invariant ``p`` breaks, None if it keeps them all (checked after every
+    decision: the messages are written only for a broken one)."""
+    if not 0 <= p.captured <= p.authorized:
+        return "0 <= captured <= authorized"
+    if not 0 <= p.refunded <= p.captured:
+        return "0 <= refunded <= captured"
+    if not 0 <= p.disputed <= p.captured - p.refunded:
+        return "disputed <= captured - refunded"
+    if sum(d.is_open for d in p.disputes) > 1:
+        return "at most one open dispute"
     for dispute in p.disputes:
         for change in dispute.history:
-            need(change.new in DISPUTE_MOVES[change.old], f"illegal dispute move {change.old}")
-    if p.status is S.VOIDED:
-        need(p.captured == 0 and p.refunded == 0, "a voided payment holds no captured money")
-    if p.status is S.REFUNDED:
-        need(p.refunded == p.captured, "a refunded payment has returned everything captured")
-    if p.status is S.PARTIALLY_REFUNDED:
-        need(0 < p.refunded < p.captured, "a partially refunded payment returned part of it")
-    if p.status in (S.CAPTURED, S.SETTLED):
-        need(p.refunded == 0, "a captured payment has no refunds yet")
-    if p.status is S.AUTHORIZED:
-        need(p.captured == 0 and p.refunded == 0, "an authorization has nothing captured")
-    if p.status is S.VERIFIED:
-        need(p.authorized == 0 and p.captured == 0, "a verification holds nothing")
-    for old, new in zip(p.history, p.history[1:], strict=False):
-        need(
-            new.old == old.new and new.old is not None and is_legal(new.old, new.new),
-            f"illegal move {new.old} -> {new.new}",
-        )
+            if change.new not in DISPUTE_MOVES[change.old]:
+                return f"illegal dispute move {change.old}"
+    if p.status is S.VOIDED and not (p.captured == 0 and p.refunded == 0):
+        return "a voided payment holds no captured money"
+    if p.status is S.REFUNDED and p.refunded != p.captured:
+        return "a refunded payment has returned everything captured"
+    if p.status is S.PARTIALLY_REFUNDED and not 0 < p.refunded < p.captured:
+        return "a partially refunded payment returned part of it"
+    if p.status in (S.CAPTURED, S.SETTLED) and p.refunded != 0:
+        return "a captured payment has no refunds yet"
+    if p.status is S.AUTHORIZED and not (p.captured == 0 and p.refunded == 0):
+        return "an authorization has nothing captured"
+    if p.status is S.VERIFIED and not (p.authorized == 0 and p.captured == 0):
+        return "a verification holds nothing"
+    for old, new in pairwise(p.history):
+        if not (new.old == old.new and new.old is not None and is_legal(new.old, new.new)):
+            return f"illegal move {new.old} -> {new.new}"
+    return None
 
 
 # --- commands -------------------------------------------------------------------------------
