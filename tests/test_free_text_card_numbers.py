@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterator
@@ -93,10 +94,8 @@ def readable(delivery: Delivery) -> bytes:
     parts = [delivery.body]
     for _, value in parse_qsl(delivery.body.decode()):
         parts.append(value.encode())
-        try:
+        with contextlib.suppress(binascii.Error, ValueError):
             parts.append(base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_"))
-        except (binascii.Error, ValueError):
-            pass
     return b"\n".join(parts)
 
 
