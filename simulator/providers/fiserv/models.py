@@ -15,6 +15,7 @@ from pydantic import AfterValidator, ConfigDict, Field, model_validator
 from ...wire import WireModel
 from ..amounts import MajorUnits
 from ..bodies import JsonObject
+from ..free_text import MASKED_PERSON_AND_ADDRESS, FreeText
 
 #: The largest total the sandbox accepts (sandbox-defined; the spec sets no maximum).
 MAX_TOTAL = Decimal("999999999999.999")
@@ -23,6 +24,8 @@ MAX_TOTAL = Decimal("999999999999.999")
 Total = Annotated[Decimal, MajorUnits(maximum=MAX_TOTAL, minimum="zero", strings=True)]
 
 Url = Annotated[str, Field(min_length=1, max_length=2048)]
+#: Billing or shipping details: their names and address lines are merchant free text.
+CustomerObject = Annotated[JsonObject, MASKED_PERSON_AND_ADDRESS]
 
 
 class _Open(WireModel):
@@ -65,7 +68,7 @@ class PaymentCard(_Open):
     number: Annotated[str, Field(pattern=r"^[0-9]{13,19}$")]
     expiryDate: Expiration | None = None
     securityCode: Annotated[str, Field(pattern=r"^[0-9]{3,4}$")] | None = None
-    cardholderName: Annotated[str, Field(max_length=96)] | None = None
+    cardholderName: Annotated[FreeText, Field(max_length=96)] | None = None
     brand: str | None = None
     cardFunction: Literal["CREDIT", "DEBIT", "PREPAID", "VOUCHER", "UNDEFINED"] | None = None
 
@@ -98,8 +101,8 @@ class SplitShipment(_Open):
 
 class Order(_Open):
     orderId: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    billing: JsonObject | None = None
-    shipping: JsonObject | None = None
+    billing: CustomerObject | None = None
+    shipping: CustomerObject | None = None
 
 
 class _Authentication(_Open):
@@ -321,7 +324,7 @@ PrimaryTransaction = Annotated[
 class _Secondary(_Open):
     storeId: Annotated[str, Field(max_length=20)] | None = None
     merchantTransactionId: Annotated[str, Field(min_length=1, max_length=40)] | None = None
-    comments: Annotated[str, Field(max_length=1024)] | None = None
+    comments: Annotated[FreeText, Field(max_length=1024)] | None = None
     order: Order | None = None
 
 
@@ -373,7 +376,7 @@ class ACSResponse(_Open):
 
 class _Update(_Open):
     storeId: Annotated[str, Field(max_length=20)] | None = None
-    billingAddress: JsonObject | None = None
+    billingAddress: CustomerObject | None = None
     securityCode: str | None = None
 
 

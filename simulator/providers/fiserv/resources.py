@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ..bodies import JsonDate
+from ..free_text import MASKED_PERSON_AND_ADDRESS, FreeText
 from .models import (
     Amount,
     CreatePaymentToken,
@@ -17,6 +18,9 @@ from .models import (
     Url,
     _Open,
 )
+
+#: Billing or shipping details as sent (names and address lines are merchant free text).
+CustomerDetails = Annotated[dict[str, Any], MASKED_PERSON_AND_ADDRESS]
 
 # --- payment tokens ---------------------------------------------------------------------------
 
@@ -55,7 +59,7 @@ class CardVerificationRequest(_Open):
 
     requestType: str = "CardVerificationRequest"
     paymentCard: PaymentCard
-    billingAddress: dict[str, Any] | None = None
+    billingAddress: CustomerDetails | None = None
     storeId: Annotated[str, Field(max_length=20)] | None = None
     transactionOrigin: TransactionOrigin | None = None
     merchantTransactionId: Annotated[str, Field(min_length=1, max_length=40)] | None = None
@@ -81,16 +85,16 @@ class PaymentUrlRequest(_Open):
     ]  # fmt: skip
     storeId: Annotated[str, Field(max_length=20)] | None = None
     orderId: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    billing: dict[str, Any] | None = None
-    shipping: dict[str, Any] | None = None
+    billing: CustomerDetails | None = None
+    shipping: CustomerDetails | None = None
     transactionNotificationURL: Url | None = None
     #: When the link expires, in epoch seconds.
     expiration: Annotated[int, Field(ge=0)] | None = None
     authenticateTransaction: bool = False
-    dynamicMerchantName: str | None = None
+    dynamicMerchantName: FreeText | None = None
     invoiceNumber: str | None = None
     purchaseOrderNumber: str | None = None
-    hostedPaymentPageText: Annotated[str, Field(max_length=255)] | None = None
+    hostedPaymentPageText: Annotated[FreeText, Field(max_length=255)] | None = None
     ip: str | None = None
 
 
@@ -112,7 +116,7 @@ class _Schedule(_Open):
     invoiceNumber: str | None = None
     purchaseOrderNumber: str | None = None
     transactionOrigin: TransactionOrigin | None = None
-    comments: Annotated[str, Field(max_length=1024)] | None = None
+    comments: Annotated[FreeText, Field(max_length=1024)] | None = None
 
 
 class PaymentMethodPaymentSchedulesRequest(_Schedule):

@@ -19,6 +19,7 @@ from pydantic import (
 
 from ...wire import WireModel
 from ..bodies import plain
+from ..free_text import MASKED, mask_person_and_address
 from ..wire import AmountNumber, Currency, check_decimals
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -26,6 +27,8 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 Uuid = Annotated[StrictStr, Field(pattern=UUID_PATTERN)]
 Url = Annotated[StrictStr, Field(min_length=1, max_length=2048, pattern=r"^https?://\S+$")]
 Text = Annotated[StrictStr, Field(max_length=1024)]
+#: Merchant free text (descriptions, reasons): card data in it is masked.
+FreeText = Annotated[Text, MASKED]
 
 
 class _Strict(WireModel):
@@ -68,7 +71,18 @@ class BrowserInformation(_Open):
     acceptHeader: Text | None = None
 
 
-class UserInformation(_Open):
+class _Customer(_Open):
+    """Customer data documented only in part: its unknown fields' names and address lines are
+    merchant free text (``free_text.PERSON_AND_ADDRESS``)."""
+
+    @model_validator(mode="after")
+    def _masked_extras(self) -> Self:
+        if self.__pydantic_extra__:
+            self.__pydantic_extra__ = mask_person_and_address(self.__pydantic_extra__)
+        return self
+
+
+class UserInformation(_Customer):
     ip: Annotated[StrictStr, Field(max_length=64)] | None = None
     email: Annotated[StrictStr, Field(max_length=256)] | None = None
     country: Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2}$")] | None = None
@@ -76,7 +90,7 @@ class UserInformation(_Open):
     browserInformation: BrowserInformation | None = None
 
 
-class BillingAddress(_Open):
+class BillingAddress(_Customer):
     country: Annotated[StrictStr, Field(pattern=r"^[A-Za-z]{2}$")] | None = None
 
 
@@ -90,8 +104,8 @@ class OrderRequest(WireModel):
     model_config = ConfigDict(extra="ignore", strict=True)
 
     money: Money
-    description: Text | None = None
-    concept: Text | None = None
+    description: FreeText | None = None
+    concept: FreeText | None = None
     notificationUrl: Url | None = None
     redirectUrl: RedirectUrl | None = None
     userInformation: UserInformation | None = None
@@ -128,14 +142,14 @@ class SubscriptionRequest(WireModel):
     planId: Uuid
     currency: Currency
     eventSubscriptionUrl: Url
-    description: Text | None = None
-    concept: Text | None = None
+    description: FreeText | None = None
+    concept: FreeText | None = None
     redirectUrl: RedirectUrl | None = None
     userInformation: UserInformation | None = None
     billingAddress: BillingAddress | None = None
     overwrite: Overwrite | None = None
     domain: Annotated[StrictStr, Field(max_length=2048)] | None = None
-    customTag: Text | None = None
+    customTag: FreeText | None = None
     tokenId: Uuid | None = None
     parentTransactionId: Uuid | None = None
     parentOrderId: Uuid | None = None
@@ -152,7 +166,7 @@ class CardData(_Strict):
     """The card, as the sandbox reads it in place of the SDK's ciphered blob."""
 
     cardNumber: StrictStr
-    cardHolderName: StrictStr | None
+    cardHolderName: Annotated[StrictStr, MASKED] | None
     expiryMonth: StrictInt | StrictStr
     expiryYear: StrictInt | StrictStr
     cvv: StrictStr
@@ -178,7 +192,7 @@ class RefundRequest(_Strict):
     """POST /v2/transactions/{transactionId}/refund."""
 
     money: RefundMoney
-    reason: Text | None = None
+    reason: FreeText | None = None
 
 
 # --- answers --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from ...engine.money import EXPONENTS, is_currency
 from ...wire import WireModel
+from ..free_text import MASKED
 
 _NOT_TEXT = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -49,6 +50,9 @@ def _flag(value: object) -> object:
 
 Text = Annotated[str, AfterValidator(_text), Field(max_length=255)]
 LongText = Annotated[str, AfterValidator(_text), Field(max_length=2048)]
+#: The merchant's or cardholder's free text (descriptions, names, addresses): card data in it
+#: is masked. References (merchantTransactionId, customerId) are kept exactly.
+FreeText = Annotated[Text, MASKED]
 #: An amount to move: more than zero, as ``AMOUNT_PATTERN`` writes it (11 characters at most).
 Amount = Annotated[
     str,
@@ -88,15 +92,15 @@ class Card(_Model):
     expiryMonth: Annotated[str, Field(pattern=r"^(0?[1-9]|1[0-2])$")]
     expiryYear: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
     cvv: Annotated[str, Field(pattern=r"^[0-9]{3,4}$")]
-    holder: Text | None = None
+    holder: FreeText | None = None
 
 
 class Customer(_Model):
     telnocc: Text | None = None
     phone: Text | None = None
     email: Text | None = None
-    givenName: Text | None = None
-    surname: Text | None = None
+    givenName: FreeText | None = None
+    surname: FreeText | None = None
     ip: Text | None = None
     birthDate: Annotated[str, Field(pattern=r"^[0-9]{8}$")] | None = None
     customerId: Text | None = None
@@ -104,12 +108,12 @@ class Customer(_Model):
 
 class Shipping(_Model):
     country: Text | None = None
-    city: Text | None = None
-    state: Text | None = None
+    city: FreeText | None = None
+    state: FreeText | None = None
     postcode: Text | None = None
-    street1: Text | None = None
-    givenName: Text | None = None
-    surname: Text | None = None
+    street1: FreeText | None = None
+    givenName: FreeText | None = None
+    surname: FreeText | None = None
 
 
 class DeviceDetails(_Model):
@@ -130,7 +134,7 @@ class _Order(_Model):
     merchantTransactionId: MerchantTransactionId
     amount: Amount
     currency: Currency
-    orderDescriptor: Text | None = None
+    orderDescriptor: FreeText | None = None
     notificationUrl: Url | None = None
     merchantRedirectUrl: Url | None = None
     customer: Customer | None = None
@@ -249,7 +253,7 @@ class CheckoutRequest(_Model):
     transactionType: Literal["PA", "DB"] = "DB"
     attemptThreeD: Literal["only3D", "3D", "direct"] = "3D"
     lang: Text | None = None
-    orderDescription: Text | None = None
+    orderDescription: FreeText | None = None
     customer: Customer | None = None
 
 

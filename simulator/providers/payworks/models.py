@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Self
 from pydantic import ConfigDict, Field, StrictStr, model_validator
 
 from ...wire import WireModel
+from ..free_text import MASKED
 from ..wire import AmountNumber, Currency, check_decimals
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -20,6 +21,9 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 Uuid = Annotated[StrictStr, Field(pattern=UUID_PATTERN)]
 #: Field lengths are not documented: the sandbox takes up to 256 characters.
 Text = Annotated[StrictStr, Field(max_length=256)]
+#: The merchant's free text (a subject): card data in it is masked. ``customIdentifier`` is the
+#: merchant's reference and is kept exactly.
+FreeText = Annotated[Text, MASKED]
 Mode = Literal["TEST", "LIVE"]
 
 
@@ -41,7 +45,7 @@ class ChargeTransaction(_Money):
     """A charge: the app executes it with the card present."""
 
     type: Literal["CHARGE"]
-    subject: Text | None = None
+    subject: FreeText | None = None
     customIdentifier: Text | None = None
     mode: Mode | None = None
 
@@ -52,7 +56,7 @@ class RefundTransaction(_Money):
     type: Literal["REFUND"]
     referencedTransactionIdentifier: Uuid
     mode: Mode
-    subject: Text | None = None
+    subject: FreeText | None = None
     customIdentifier: Text | None = None
 
 
@@ -63,7 +67,7 @@ class RegisterRequest(_Strict):
 
 
 class Refund(_Money):
-    subject: Text | None = None
+    subject: FreeText | None = None
     customIdentifier: Text | None = None
 
 

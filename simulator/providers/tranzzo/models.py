@@ -18,6 +18,7 @@ from pydantic.config import JsonDict
 from ...engine.money import is_currency
 from ...wire import WireModel
 from ..amounts import MajorUnits
+from ..free_text import FreeText
 
 #: The largest amount the sandbox accepts (sandbox-defined; Tranzzo documents none).
 MAX_AMOUNT = Decimal("999999999.99")
@@ -39,7 +40,7 @@ Figure = Annotated[Decimal, MajorUnits(maximum=MAX_AMOUNT, minimum="zero", strin
 Currency = Annotated[str, Field(min_length=3, max_length=3), AfterValidator(_iso_currency)]
 PosId = Annotated[str, Field(pattern=UUID_PATTERN, description="Merchant's POS_ID (UUID)")]
 OrderId = Annotated[str, Field(min_length=1, max_length=32, description="Merchant's order id")]
-Comment = Annotated[str, Field(max_length=2048)]
+Comment = Annotated[FreeText, Field(max_length=2048)]
 Url = Annotated[str, Field(min_length=1, max_length=2048, pattern=r"^https?://")]
 
 
@@ -53,13 +54,13 @@ class Product(_Request):
     id: str | None = None
     url: str | None = None
     category: str | None = None
-    description: str | None = None
+    description: FreeText | None = None
     currency: str | None = None
     amount: Figure | None = None
     price_type: str | None = None
     vat: Figure | None = None
     qty: Figure | None = None
-    payload: str | None = None
+    payload: FreeText | None = None
 
 
 class BrowserFingerprint(_Request):
@@ -123,7 +124,7 @@ class PaymentRequest(_Request):
     method: Literal["purchase", "auth", "credit", "lookup", "p2p"]
     amount: Amount
     currency: Currency
-    description: str = Field(min_length=1, max_length=1024)
+    description: FreeText = Field(min_length=1, max_length=1024)
     order_id: OrderId
     order_3ds_bypass: Literal["supported", "always", "never"]
     cc_number: str | None = Field(None, pattern=r"^[0-9 ]{12,23}$")
@@ -133,9 +134,9 @@ class PaymentRequest(_Request):
     cc_token: str | None = Field(None, min_length=1, max_length=256)
     products: list[Product] | None = None
     customer_id: str | None = Field(None, max_length=256)
-    customer_fname: str | None = Field(None, max_length=256)
-    customer_lname: str | None = Field(None, max_length=256)
-    customer_patronym: str | None = Field(None, max_length=256)
+    customer_fname: FreeText | None = Field(None, max_length=256)
+    customer_lname: FreeText | None = Field(None, max_length=256)
+    customer_patronym: FreeText | None = Field(None, max_length=256)
     customer_email: str | None = Field(None, max_length=256)
     customer_phone: str | None = Field(None, max_length=64)
     customer_ip: str | None = Field(None, max_length=64)
@@ -143,7 +144,7 @@ class PaymentRequest(_Request):
     server_url: Url | None = None
     result_url: Url | None = None
     merchant_mcc: str | None = Field(None, pattern=r"^[0-9]{4}$")
-    payload: str | None = Field(None, max_length=4096)
+    payload: FreeText | None = Field(None, max_length=4096)
     customer_referrer: str | None = Field(None, max_length=2048)
     browser_fingerprint: BrowserFingerprint | None = None
     payway: Literal["cc", "privat24"] | None = None
