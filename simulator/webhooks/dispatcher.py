@@ -127,8 +127,11 @@ class Dispatcher:
                 wait = await self._until_next_due()
             except Exception:
                 log.exception("dispatcher pass failed")
+            # ``asyncio.timeout``, not ``wait_for``: on Python 3.11 ``wait_for`` swallows a
+            # cancellation that arrives as the wake does, and shutdown would wait forever.
             try:
-                await asyncio.wait_for(self._wake.wait(), wait)
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
             except TimeoutError:
                 self._look_ahead = True  # the poll, or a due moment: ask the store again
 
