@@ -52,6 +52,11 @@ def test_serving_imports_neither_the_admin_api_nor_the_pages_before_a_request_ne
         assert not [m for m in ours if m.startswith(f"psp_sandbox.simulator.{part}")], part
 
 
+def test_serving_memory_imports_no_sql_backend() -> None:
+    loaded = set(probe(PROBE)["modules"])
+    assert loaded.isdisjoint({"sqlite3", "asyncpg"})  # the probe's store is memory://
+
+
 def test_serving_builds_no_record_reader_and_reads_not_its_version_at_start() -> None:
     result = probe(PROBE)
     assert result["readers"] == []  # pydantic builds them on first use, or the warm-up does
