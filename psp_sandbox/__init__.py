@@ -2,9 +2,26 @@
 contract tests, under one import namespace (``psp_sandbox.simulator``, ``psp_sandbox.client``,
 ``psp_sandbox.contracts``)."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("psp-sandbox")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0.0.0"
+from functools import cache
+from typing import Any
+
+
+@cache
+def _version() -> str:
+    # importlib.metadata scans the installed distributions: a few hundredths of a second that
+    # ``psp-sandbox serve`` pays only when a page shows the version.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("psp-sandbox")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0.0.0"
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__``, read from the installed package's metadata when first asked for."""
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,11 +17,12 @@ from aiohttp import web
 
 from .appkeys import CONTEXT
 from .context import SandboxContext
-from .control import create_control_app
 from .faults.injection import QueuedFaults
+from .health import health
 from .ids import Ids
 from .journal.middleware import record_exchanges
 from .lazy_subapp import LazySubAppResource, add_lazy_subapp
+from .mounts import mount_sandbox_parts
 from .outcomes.processor import ProcessorData
 from .outcomes.scripted import QueuedOutcomes
 from .providers import PROVIDERS
@@ -36,11 +37,6 @@ from .services.tenancy import own_tenant
 from .services.tokens import CardTokens
 from .settings import Settings
 from .store import store_from_url
-from .ui import create_pages_app
-from .ui.dashboard import create_dashboard_app
-from .ui.explorer import EXPLORER_PREFIX, create_explorer_app
-from .ui.guides import GUIDES_PREFIX, create_guides_app
-from .ui.index import index
 from .ui.pages import setup_templates
 from .warmup import warm_up
 from .webhooks import Dispatcher, WebhookProfile
@@ -99,19 +95,14 @@ def create_app(
     app = web.Application(middlewares=[record_exchanges])
     app[CONTEXT] = context
     setup_templates(app)
-    for front_door in ("/", "/_sandbox", "/_sandbox/"):
-        app.router.add_get(front_door, index)
-    # The hosted pages share the /_sandbox prefix with the admin API: mount them first.
-    app.add_subapp("/_sandbox/acs", create_pages_app("acs"))
-    app.add_subapp("/_sandbox/checkout", create_pages_app("checkout"))
-    app.add_subapp("/_sandbox/terminal", create_pages_app("terminal"))
-    app.add_subapp(EXPLORER_PREFIX, create_explorer_app())
-    app.add_subapp(GUIDES_PREFIX, create_guides_app())
-    app.add_subapp("/_sandbox/ui", create_dashboard_app())
-    app.add_subapp("/_sandbox", create_control_app())
-    mounts = [
+    # Only the health check is routed here; every other part is imported and built on its
+    # first request (mounts.py, lazy_subapp.py) or by the warm-up once the port is open.
+    app.router.add_get("/_sandbox/health", health)
+    providers = [
         add_lazy_subapp(app, f"/{name}", partial(_provider_app, plugins, name)) for name in plugins
     ]
+    # The providers first: the warm-up mounts them in this order.
+    mounts = [*providers, *mount_sandbox_parts(app)]
     app.cleanup_ctx.append(partial(_lifecycle, mounts=mounts))
     return app
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from aiohttp import web
 
-from psp_sandbox.simulator import app as sandbox_app
 from psp_sandbox.simulator.providers import PROVIDERS
 from psp_sandbox.simulator.providers.tranzzo import TranzzoPlugin
 from psp_sandbox.simulator.testing.plugin import Sandbox
@@ -21,23 +19,6 @@ from psp_sandbox.simulator.testing.scenarios import run_scenario
 from psp_sandbox.simulator.testing.server import SandboxServer
 
 TRANZZO_PURCHASE = "/tranzzo/api/v1/payment"
-
-
-@pytest.fixture
-def no_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sandboxes started from here on load nothing unless asked for."""
-
-    async def nothing(*_mounts: object) -> None:
-        return None
-
-    monkeypatch.setattr(sandbox_app, "warm_up", nothing)
-
-
-@pytest.fixture
-def cold(no_warm_up: None) -> Iterator[SandboxServer]:
-    """A fresh sandbox without the background warm-up."""
-    with SandboxServer() as server:
-        yield server
 
 
 def loaded(server: SandboxServer) -> list[str]:

@@ -7,17 +7,22 @@ from tests.process import probe
 
 # A fresh process: in the test session other tests have built most models already.
 PROBE = """
-import asyncio, json
+import asyncio, importlib, json
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings
 from psp_sandbox.simulator.app import create_app
+from psp_sandbox.simulator.mounts import SANDBOX_PARTS
 from psp_sandbox.simulator.providers import PROVIDERS
 from psp_sandbox.simulator.settings import Settings
 from psp_sandbox.simulator.wire import WireModel, build_wire_models, wire_models
 
 create_app(Settings(store="memory://"))
-for provider in PROVIDERS:  # as the background warm-up loads them, before it builds models
+# As the background warm-up loads them, before it builds models: the providers, then the
+# admin API and the pages.
+for provider in PROVIDERS:
     provider.load()
+for _prefix, where, _arguments in SANDBOX_PARTS:
+    importlib.import_module(where.partition(":")[0], "psp_sandbox.simulator")
 
 def models(base):
     for model in base.__subclasses__():

@@ -1,16 +1,16 @@
-"""The sandbox itself: health, the admin API's document, reset, providers and magic values."""
+"""The sandbox itself: health (served by ``health.py``), the admin API's document, reset,
+providers and magic values."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from aiohttp import web
 
+from ..health import health
 from ..openapi import Answer
 from ..outcomes.magic import catalog
 from ..providers.base import TENANT_HEADER, json_response
-from ..store.codec import masked
 from . import models as m
 from .arguments import (
     context_of,
@@ -28,19 +28,8 @@ ALL_PARAM = {
 }
 
 
-@api.get("/health", name="health", public=True, answers={200: Answer("Ready", m.Health)})
-async def health(request: web.Request) -> web.StreamResponse:
-    """Readiness: 200 once the store is open and background work runs."""
-    ctx = context_of(request)
-    return json_response(
-        {
-            "status": "ok",
-            "store": masked(ctx.store.url),
-            "providers": list(ctx.plugins),
-            "instance": ctx.dispatcher.owner,
-            "pid": os.getpid(),
-        }
-    )
+# Served by the root application itself (``health.py``); documented here with the others.
+api.get("/health", name="health", public=True, answers={200: Answer("Ready", m.Health)})(health)
 
 
 @api.get(

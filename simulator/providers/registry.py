@@ -6,8 +6,9 @@ code is imported (its name, title and base paths) and where its plugin class liv
 registrations only; ``providers[name]`` imports the provider and builds its plugin the first
 time, and :meth:`Providers.load` does the same without holding up the event loop.
 
-Importing a provider's package runs under one lock: two threads never import two providers at
-once, so their imports of shared modules cannot wait on each other in a circle.
+Importing a provider's package (or another part built on first use, ``mounts.py``) runs under
+one lock: two threads never import two of them at once, so their imports of shared modules
+cannot wait on each other in a circle.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import importlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -27,6 +29,13 @@ Part = TypeVar("Part")
 
 #: Held while a provider's package is imported (from any thread).
 _IMPORTING = threading.Lock()
+
+
+def import_in_turn(name: str, package: str | None = None) -> ModuleType:
+    """``importlib.import_module`` under the lock every import of a part built on first use
+    takes (a provider, an admin sub-application), from any thread."""
+    with _IMPORTING:
+        return importlib.import_module(name, package)
 
 
 class RegistrationMismatch(RuntimeError):
@@ -49,8 +58,7 @@ class Registration:
     def load(self) -> type[ProviderPlugin]:
         """The plugin class, its package imported on the first call (from any thread)."""
         module_name, _, class_name = self.plugin.partition(":")
-        with _IMPORTING:
-            module = importlib.import_module(module_name, __package__)
+        module = import_in_turn(module_name, __package__)
         plugin_class: type[ProviderPlugin] = getattr(module, class_name)
         registered = (self.name, self.title, self.base_paths)
         declared = (plugin_class.name, plugin_class.title, tuple(plugin_class.base_paths))

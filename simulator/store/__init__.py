@@ -16,19 +16,23 @@ from .base import (
 )
 from .memory import MemoryStore
 from .records import Attempt, Change, Delivery, DeliveryState, Exchange, TenantSummary
-from .sqlite import SqliteStore
 
 if TYPE_CHECKING:
     from .postgres import PostgresStore
+    from .sqlite import SqliteStore
 
 
 def __getattr__(name: str) -> Any:
-    # The PostgreSQL backend (and asyncpg) is imported only when asked for: a sandbox on
-    # memory:// or SQLite starts without it.
+    # The SQL backends (sqlite3, asyncpg) are imported only when asked for: a sandbox starts
+    # without the ones its store does not use.
     if name == "PostgresStore":
         from .postgres import PostgresStore
 
         return PostgresStore
+    if name == "SqliteStore":
+        from .sqlite import SqliteStore
+
+        return SqliteStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -38,6 +42,8 @@ def store_from_url(url: str) -> Store:
     if url.startswith("memory://"):
         return MemoryStore(url)
     if url.startswith("sqlite:"):
+        from .sqlite import SqliteStore
+
         return SqliteStore(url)
     if url.startswith(("postgresql://", "postgres://")):
         from .postgres import PostgresStore

@@ -10,10 +10,9 @@ from aiohttp import web
 
 from ..appkeys import CONTEXT
 from ..context import SandboxContext
+from ..mounts import EXPLORER_PREFIX
 from .access import require_admin_login
 from .pages import page
-
-EXPLORER_PREFIX = "/_sandbox/explorer"
 
 
 def swagger_ui_assets() -> Path:

@@ -7,8 +7,6 @@ from importlib.resources.abc import Traversable
 
 from aiohttp import web
 
-GUIDES_PREFIX = "/_sandbox/docs"
-
 
 def guides() -> dict[str, Traversable]:
     """Every guide shipped with the package, by its path under docs/ (``providers/x.md``)."""

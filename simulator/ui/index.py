@@ -8,12 +8,12 @@ from typing import Any
 import mimeparse  # type: ignore[import-untyped]
 from aiohttp import web
 
-from psp_sandbox import __version__
+import psp_sandbox
 
 from ..appkeys import CONTEXT
+from ..mounts import EXPLORER_PREFIX, GUIDES_PREFIX
 from ..providers.base import json_response, origin_of
-from .explorer import EXPLORER_PREFIX, documents
-from .guides import GUIDES_PREFIX
+from .explorer import documents
 from .pages import page
 
 #: What the front door offers; on a tie (``*/*``, as curl sends) the later one, JSON, wins.
@@ -34,7 +34,7 @@ def describe(request: web.Request) -> dict[str, Any]:
     explorer = f"{origin}{EXPLORER_PREFIX}"
     return {
         "name": "psp-sandbox",
-        "version": __version__,
+        "version": psp_sandbox.__version__,
         "providers": {
             p.name: {
                 "title": p.title,

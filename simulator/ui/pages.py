@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from ..engine import Payment
 from ..engine.money import to_decimal
-from ..providers.base import Redirect
 
 if TYPE_CHECKING:
     import jinja2
+
+    from ..engine import Payment
+    from ..providers.base import Redirect
 
 
 class Templates:
