@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from benchmarks.run import cpu_seconds, ensure_wrk, free_port, start, wait_ready, wrk
+from benchmarks.run import cpu_seconds, ensure_wrk, sandbox, wrk
 
 HTTP = "aiohttp and the event loop (parse, route, write)"
 #: Samples per second.
@@ -95,12 +95,7 @@ def main() -> int:
     with TemporaryDirectory() as scratch:
         store = "memory://" if args.store == "memory" else f"sqlite:///{scratch}/layers.db"
         raw = args.raw or Path(scratch) / "samples.txt"
-        port = free_port()
-        server = start([sys.executable, "-m", "psp_sandbox.simulator.cli", "serve",
-                        "--port", str(port), "--store", store])  # fmt: skip
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_ready(f"{url}/_sandbox/health")
+        with sandbox(store) as (server, url):
             wrk(url, 3, args.connections)  # warm-up: every provider loaded, models built
             spy = subprocess.Popen(
                 [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(server.pid),
@@ -112,9 +107,6 @@ def main() -> int:
             load = wrk(url, args.duration, args.connections)
             cpu = cpu_seconds(server.pid) - cpu_before
             spy.wait(args.duration + 30)
-        finally:
-            server.terminate()
-            server.wait(10)
         counts = shares(raw.read_text().splitlines())
     return report(counts, load["requests"], cpu, args)
 

@@ -19,6 +19,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,6 +69,21 @@ def wait_ready(url: str, timeout: float = 20.0) -> None:
 
 def start(command: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+@contextmanager
+def sandbox(store: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A ``serve`` process on ``store`` and a free port, answering health checks; its URL."""
+    port = free_port()
+    server = start([sys.executable, "-m", "psp_sandbox.simulator.cli", "serve",
+                    "--port", str(port), "--store", store])  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_ready(f"{url}/_sandbox/health")
+        yield server, url
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def answer_size(url: str) -> int:
@@ -138,17 +155,9 @@ def main() -> int:
         stores = {"memory": "memory://", "sqlite": f"sqlite:///{scratch}/bench.db"}
         size = 0
         for name, store in stores.items():
-            port = free_port()
-            server = start([sys.executable, "-m", "psp_sandbox.simulator.cli", "serve",
-                            "--port", str(port), "--store", store])  # fmt: skip
-            try:
-                url = f"http://127.0.0.1:{port}"
-                wait_ready(f"{url}/_sandbox/health")
+            with sandbox(store) as (server, url):
                 size = size or answer_size(url)
                 results.append(measure(f"sandbox, {name} store", url, args, server.pid))
-            finally:
-                server.terminate()
-                server.wait(10)
         results.insert(0, measure_baseline(size, args))
     return report(results, size, args)
 
