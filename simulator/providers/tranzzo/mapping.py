@@ -111,7 +111,7 @@ def timestamp(moment: datetime | None) -> str | None:
 def amount(minor: int, currency: str) -> int | float:
     """A JSON number as Tranzzo writes amounts: ``100``, ``50.5``. (The float of the exact
     ``to_decimal`` value: an int division is correctly rounded too, without a Decimal.)"""
-    scale = 10 ** exponent(currency)
+    scale: int = 10 ** exponent(currency)
     whole, rest = divmod(minor, scale)
     return minor / scale if rest else whole
 
