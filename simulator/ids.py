@@ -21,7 +21,7 @@ class Ids:
     def name(self, *parts: object) -> str:
         """The parts joined into one name (unambiguous: parts are separated by a control
         character no business key contains)."""
-        return "\x1f".join(str(p) for p in parts)
+        return "\x1f".join(map(str, parts))
 
     def uuid(self, *parts: object) -> str:
         """A version-4-shaped UUID named by ``parts``."""

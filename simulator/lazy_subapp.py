@@ -97,7 +97,9 @@ class LazySubAppResource(PrefixResource):
     # --- the resource -------------------------------------------------------------------
 
     async def resolve(self, request: web.Request) -> tuple[UrlMappingMatchInfo | None, set[str]]:
-        mounted = self._mounted or await self.mount()
+        # ``is None``, not truthiness: a mounted resource's ``len()`` lists every route of the
+        # sub-application, which cost each provider request ~15 µs.
+        mounted = self._mounted if self._mounted is not None else await self.mount()
         return await mounted.resolve(request)
 
     def add_prefix(self, prefix: str) -> None:

@@ -9,6 +9,7 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 
@@ -164,3 +165,18 @@ async def test_a_failed_build_is_tried_again_by_the_next_request() -> None:
         assert (await client.get("/lazy/things/1")).status == 200
     assert build.events["build"] == 2
     assert build.events["on_startup"] == build.events["on_cleanup"] == 1
+
+
+async def test_a_mounted_sub_app_resolves_without_listing_its_routes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Listing the routes (what ``len()`` of a mounted resource does) is per-request work
+    resolving never needs."""
+    async with TestClient(TestServer(parent(Built()))) as client:
+        assert (await client.get("/lazy/things/1")).status == 200
+
+        def listed(_router: web.UrlDispatcher) -> None:
+            raise AssertionError("the sub-application's routes were listed")
+
+        monkeypatch.setattr(web.UrlDispatcher, "routes", listed)
+        assert (await client.get("/lazy/things/2")).status == 200

@@ -56,9 +56,16 @@ NEUTRAL: tuple[MagicCard, ...] = (
 _NEUTRAL_BY_NUMBER = {card.number: card for card in NEUTRAL}
 
 
+#: Each digit doubled, its digits summed (``7`` → 14 → ``5``): the Luhn check's doubling.
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def luhn_valid(number: str) -> bool:
     if not number.isdigit() or not 12 <= len(number) <= 19:
         return False
+    if number.isascii():  # every real card number: its digits summed in C, ~4x quicker
+        digits = (number[-1::-2] + number[-2::-2].translate(_DOUBLED)).encode()
+        return (sum(digits) - ord("0") * len(digits)) % 10 == 0
     total = 0
     for position, char in enumerate(reversed(number)):
         digit = int(char)

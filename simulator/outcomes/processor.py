@@ -15,6 +15,8 @@ from functools import lru_cache
 from ..ids import Ids
 
 _ALPHANUMERIC = string.ascii_uppercase + string.digits
+#: Each byte's approval-code character (``_ALPHANUMERIC[byte % 36]``), for ``bytes.translate``.
+_APPROVAL_CHARACTERS = bytes(ord(_ALPHANUMERIC[byte % 36]) for byte in range(256))
 _POOL_SIZE = 64
 DEFAULT_LOCALE = "en_US"
 #: The only faker providers the names come from: a locale loads in ~5 ms instead of ~27 ms.
@@ -55,7 +57,7 @@ class ProcessorData:
         number = int.from_bytes(digest, "big")
         banks = bank_names(locale)
         return ProcessorDetails(
-            approval_code="".join(_ALPHANUMERIC[b % 36] for b in digest[:6]),
+            approval_code=digest[:6].translate(_APPROVAL_CHARACTERS).decode("ascii"),
             rrn=f"{number % 10**12:012d}",
             bank_name=banks[digest[6] % len(banks)],
             terminal_id=f"{(number >> 48) % 10**8:08d}",

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 TENANT_HEADER = "X-Sandbox-Tenant"
 
 Model = TypeVar("Model", bound=BaseModel)
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -253,7 +254,9 @@ class ProviderPlugin(ABC):
     async def read(self, request: web.Request, model: type[Model]) -> Model:
         """Parse a JSON body into ``model`` — its numbers exactly (``bodies.py``) — answering
         bad input in the provider's envelope."""
-        if request.content_type != "application/json":
+        # The header as nearly every client writes it needs no parsing (~2 µs of aiohttp's).
+        exact = request.headers.get("Content-Type") == "application/json"
+        if not exact and request.content_type != "application/json":
             raise self.unsupported_media_type()
         raw = await request.read()
         try:
@@ -394,11 +397,26 @@ def origin_of(request: web.Request) -> str:
 
 
 def context_of(request: web.Request) -> SandboxContext:
-    return request.config_dict[CONTEXT]
+    return _config(request, CONTEXT)
 
 
 def plugin_of(request: web.Request) -> ProviderPlugin:
-    return request.config_dict[PLUGIN]
+    return _config(request, PLUGIN)
+
+
+_MISSING: Any = object()
+
+
+def _config(request: web.Request, key: web.AppKey[T]) -> T:
+    """``request.config_dict[key]`` (the request's own application's value, else the nearest
+    one's it is mounted in) without the proxy ``config_dict`` builds, which raises and catches
+    a KeyError for each application that lacks the key: ~1.5 µs of each provider request."""
+    apps = request.match_info.apps
+    for app in reversed(apps[: apps.index(request.app) + 1]):
+        value = app.get(key, _MISSING)
+        if value is not _MISSING:
+            return value  # type: ignore[no-any-return]
+    raise KeyError(key)
 
 
 def _reset_connection(request: web.Request) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Annotated, Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from psp_sandbox.simulator.engine.money import decimals
 from psp_sandbox.simulator.providers import bodies
 from psp_sandbox.simulator.providers.amounts import MajorUnits
 
@@ -108,3 +112,20 @@ def test_an_amount_is_dumped_as_a_json_number() -> None:
     dumped: dict[str, Any] = Priced(amount=Decimal("12.50")).model_dump(mode="json")
     assert dumped["amount"] == 12.5
     assert Priced(amount=Decimal("1E+2")).model_dump(mode="json")["amount"] == 100
+
+
+@given(st.binary(max_size=6))
+def test_the_encoding_of_a_body_is_the_one_json_detects(raw: bytes) -> None:
+    assert bodies._encoding(raw) == json.detect_encoding(raw)
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=0, max_value=10**15)
+    | st.builds(Decimal, st.from_regex(r"\A[0-9]{1,40}(\.[0-9]{0,40})?(E-?[0-9]{1,4})?\Z")),
+    st.integers(min_value=0, max_value=6),
+)
+def test_an_amount_is_finer_than_its_places_exactly_when_its_digits_say_so(
+    amount: Decimal, places: int
+) -> None:
+    units = MajorUnits(maximum=Decimal("1e99"), places=places)
+    assert units._finer_than_places(amount) == (decimals(amount) > places)

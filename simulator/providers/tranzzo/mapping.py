@@ -20,7 +20,7 @@ from ...engine import (
     RuleViolation,
     Violation,
 )
-from ...engine.money import to_decimal
+from ...engine.money import exponent
 
 K = OperationKind
 OS = OperationStatus
@@ -109,9 +109,11 @@ def timestamp(moment: datetime | None) -> str | None:
 
 
 def amount(minor: int, currency: str) -> int | float:
-    """A JSON number as Tranzzo writes amounts: ``100``, ``50.5``."""
-    value = to_decimal(minor, currency)
-    return int(value) if value == value.to_integral_value() else float(value)
+    """A JSON number as Tranzzo writes amounts: ``100``, ``50.5``. (The float of the exact
+    ``to_decimal`` value: an int division is correctly rounded too, without a Decimal.)"""
+    scale: int = 10 ** exponent(currency)
+    whole, rest = divmod(minor, scale)
+    return minor / scale if rest else whole
 
 
 # --- errors ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ verification) and p2p — direct with card data or a token, or hosted on the pay
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from aiohttp import web
@@ -119,8 +120,7 @@ def card_details(card: CardFacts, token: str) -> dict[str, Any]:
     facts a later payment with that token reuses (never the number)."""
     expiration = None
     if card.expiry_year and card.expiry_month:
-        last_day = _last_day(card.expiry_year, card.expiry_month)
-        expiration = f"{last_day.isoformat()}T00:00:00"
+        expiration = _token_expiration(card.expiry_year, card.expiry_month)
     return {
         "cc_mask": card.masked,
         "cc_token": token,
@@ -189,6 +189,12 @@ async def _card_of(
 
 def _new_token(plugin: ProviderPlugin, scope: Scope, order_id: str) -> str:
     return plugin.context.ids.uuid("tranzzo-token", scope.tenant, order_id).replace("-", "")
+
+
+@lru_cache(maxsize=256)  # a few expiry months recur across all payments
+def _token_expiration(year: int, month: int) -> str:
+    """``2030-12-31T00:00:00``: a token lasts to the last day of the card's expiry month."""
+    return f"{_last_day(year, month).isoformat()}T00:00:00"
 
 
 def _last_day(year: int, month: int) -> date:
