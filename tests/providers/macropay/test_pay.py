@@ -81,6 +81,8 @@ async def test_an_unknown_order_is_not_found_and_a_malformed_id_is_invalid(
         ({"cardNumber": "4111-1111-1111-1111"}, "0303", "Invalid Card Number"),
         ({"cardNumber": "41111"}, "0303", "Invalid Card Number"),
         ({"cardNumber": ""}, "0303", "Invalid Card Number"),
+        ({"cardNumber": "411111111111111\u00b2"}, "0303", "Invalid Card Number"),
+        ({"cardNumber": "\u0664" + "\u0661" * 15}, "0303", "Invalid Card Number"),
         ({"cardHolderName": ""}, "0306", "Invalid Cardholder Name"),
         ({"cardHolderName": "   "}, "0306", "Invalid Cardholder Name"),
         ({"cardHolderName": None}, "0306", "Invalid Cardholder Name"),
