@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 
 from ..outcomes.processor import mask
 
@@ -50,14 +51,22 @@ _CODE_WORDS = ("cvv", "cvc", "csc", "security")
 #: dot, dotless i, long s, the Kelvin sign): text holding one is always scanned in full.
 _FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
 _FOLDING_BYTES = tuple(letter.encode() for letter in _FOLDING)
-#: The words of ``_PIN`` and ``_CODE``, as bytes.
-_WORD_BYTES = tuple(word.encode() for word in ("pin", *_CODE_WORDS))
+#: Every byte but the first bytes of ``_FOLDING``'s letters in UTF-8 (deleted, what is left
+#: tells whether one may be there).
+_NOT_FOLDING_LEADS = bytes(set(range(256)) - {letter[0] for letter in _FOLDING_BYTES})
+#: ASCII letters in lower case, and ``v`` read as ``s``: the words of ``_PIN`` and ``_CODE``
+#: (pin, cvv, cvc, csc, security) then each hold one of ``_WORD_SHAPES`` (``c`` before ``s``
+#: stands for cvv, cvc and csc), three substring searches where five took twice as long.
+_WORD_LETTERS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZv", b"abcdefghijklmnopqrstuswxyzs")
+_WORD_SHAPES = (b"cs", b"pin", b"security")
 
 # Most bodies hold no card number and no card blob: byte-table passes (``bytes.translate``, at
 # C speed) prove it, and spare the regexes a scan that tries every position.
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-="
-#: The base64 alphabets' bytes and padding as they are, anything else a space.
-_WORDS = bytes(byte if byte in _ALPHABET else ord(" ") for byte in range(256))
+#: The base64 alphabets' bytes and padding to ``a``, anything else a space; and the least run
+#: ``_BLOB`` matches, as it reads there.
+_RUNS = bytes(ord("a") if byte in _ALPHABET else ord(" ") for byte in range(256))
+_LONG_RUN = b"a" * 24
 #: Digits to ``0``, spaces and dashes to ``-``, anything else ``x``.
 _DIGITS = bytes(
     ord("0") if byte in b"0123456789" else ord("-") if byte in b" -" else ord("x")
@@ -73,10 +82,15 @@ def mask_text(text: str, raw: bytes | None = None) -> str:
     ``raw``, when given, is the UTF-8 ``text`` was decoded from (the quick checks read it)."""
     if raw is None:
         raw = text.encode("utf-8", "replace")
+    # Offsets found in ``raw`` are offsets in ``text`` while it is ASCII and as decoded.
+    same_offsets = raw.isascii()
     if _may_hold_blob(raw):
         text = _BLOB.sub(_blob, text)
-    if _may_hold_pan(raw):  # what ``_blob`` writes holds no digit: the check still holds
-        text = _PAN.sub(lambda m: mask(re.sub(r"[ -]", "", m.group())), text)
+        same_offsets = False
+    # What ``_blob`` writes holds no digit: the check of ``raw`` still holds.
+    first = _first_pan_shape(raw.translate(_DIGITS))
+    if first >= 0:
+        text = _sub_from(_PAN, text, first if same_offsets else 0, _pan)
     if _names_no_code(raw):
         return text
     # Find the words first (in lower case, unless a letter that folds into ASCII makes the
@@ -92,32 +106,63 @@ def _may_hold_blob(raw: bytes) -> bool:
     """False when no run ``_BLOB`` matches is a card blob: ``_BLOB`` matches only inside runs
     of the base64 alphabets and ``=`` (it looks behind at no other character), so its matches
     in the few long runs are decoded here instead of trying every position of the text. (A
-    form's ``data=<base64>`` is one such run, ``=`` inside.)"""
-    for run in raw.translate(_WORDS).split():
+    form's ``data=<base64>`` is one such run, ``=`` inside.) The long runs are found by
+    substring search in a byte-table copy, at C speed: most bodies hold a few (ids, tokens)
+    among many short words."""
+    runs = raw.translate(_RUNS)
+    start = runs.find(_LONG_RUN)  # where the first run of 24 or more starts
+    while start >= 0:
+        end = runs.find(b" ", start)
+        run = raw[start:end] if end >= 0 else raw[start:]
         if (
-            len(run) >= 24
             # A run of hex and dashes is one ``_BLOB`` match that ``_HEX`` rules out.
-            and run.translate(None, _HEX_BYTES)
+            run.translate(None, _HEX_BYTES)
             and any(_is_card_blob(match.group()) for match in _BLOB.finditer(run.decode("ascii")))
         ):
             return True
+        if end < 0:
+            break
+        start = runs.find(_LONG_RUN, end)
     return False
 
 
 def _may_hold_pan(raw: bytes) -> bool:
     """False when no digits are shaped as the least of a card number ``_PAN`` could match."""
-    digits = raw.translate(_DIGITS)
-    return any(shape in digits for shape in _PAN_SHAPES)
+    return _first_pan_shape(raw.translate(_DIGITS)) >= 0
+
+
+def _first_pan_shape(digits: bytes) -> int:
+    """Where the first of ``_PAN_SHAPES`` starts in ``digits`` (``_DIGITS``' copy of a text),
+    or -1. Every match of ``_PAN`` starts where its shape starts, so none starts before."""
+    found = [at for shape in _PAN_SHAPES if (at := digits.find(shape)) >= 0]
+    return min(found) if found else -1
+
+
+def _sub_from(
+    pattern: re.Pattern[str], text: str, begin: int, replace: Callable[[re.Match[str]], str]
+) -> str:
+    """``pattern.sub(replace, text)`` when no match starts before ``begin``: the scan starts
+    there (and still sees the text before it for look-behinds)."""
+    parts: list[str] = []
+    done = 0
+    for match in pattern.finditer(text, begin):
+        parts += (text[done : match.start()], replace(match))
+        done = match.end()
+    return "".join(parts) + text[done:] if parts else text
 
 
 def _names_no_code(raw: bytes) -> bool:
     """True when ``_PIN`` and ``_CODE`` cannot match: ``raw`` holds none of their words in any
     case, and no letter that folds into ASCII. Most bodies name no security code and no PIN,
     and this reads their bytes (lowering only ASCII, as those words are) without decoding."""
-    if not raw.isascii() and any(letter in raw for letter in _FOLDING_BYTES):
+    if (
+        not raw.isascii()
+        and raw.translate(None, _NOT_FOLDING_LEADS)  # no such letter without its first byte
+        and any(letter in raw for letter in _FOLDING_BYTES)
+    ):
         return False
-    lowered = raw.lower()
-    return not any(word in lowered for word in _WORD_BYTES)
+    folded = raw.translate(_WORD_LETTERS)
+    return not any(shape in folded for shape in _WORD_SHAPES)
 
 
 def _sub_after(
@@ -132,12 +177,7 @@ def _sub_after(
         if not found:
             return text
         begin = max(0, min(found) - lead)
-    parts: list[str] = []
-    done = 0
-    for match in pattern.finditer(text, begin):  # sees the text before ``begin`` for \b
-        parts += (text[done : match.start()], _code(match))
-        done = match.end()
-    return "".join(parts) + text[done:] if parts else text
+    return _sub_from(pattern, text, begin, _code)
 
 
 def excerpt(body: bytes, limit: int = EXCERPT) -> str:
@@ -155,6 +195,10 @@ def _lowered(text: str) -> str | None:
     if not text.isascii() and any(letter in text for letter in _FOLDING):
         return None
     return text.lower()
+
+
+def _pan(match: re.Match[str]) -> str:
+    return mask(match.group().replace(" ", "").replace("-", ""))
 
 
 def _code(match: re.Match[str]) -> str:

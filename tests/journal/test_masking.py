@@ -110,6 +110,37 @@ def test_a_hex_token_is_left_alone_and_a_card_blob_beside_it_is_masked() -> None
     )
 
 
+def test_a_card_number_after_a_masked_blob_is_masked_though_the_blob_moved_it() -> None:
+    # The blob's mask is shorter than the blob: where the number starts in the body's bytes
+    # is past where it starts in the masked text.
+    blob = base64.b64encode(b'{"pan": "4111111111111111", "holder": "J. Doe"}').decode()
+    text = f'{{"data": "{blob}", "pan": "4000 0000 0000 3220"}}'
+    assert mask_text(text) == ('{"data": "[encoded card data, masked]", "pan": "400000******3220"}')
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # A dashed id's digits are no card number from its first group (the scan starts at
+        # the groups and sees the 1- before them); the three groups after it are one.
+        ("ref 1-4242 4242 4242 4242", "ref 1-4242 424242**4242"),
+        ("ref 94242424242424242424", "ref 94242424242424242424"),  # 20 digits: too long
+    ],
+)
+def test_what_precedes_the_first_digits_shaped_as_a_card_number_still_counts(
+    text: str, masked: str
+) -> None:
+    assert mask_text(text) == masked
+
+
+@given(st.sampled_from(["pin", *masking._CODE_WORDS]), st.lists(st.booleans(), min_size=8))
+def test_every_word_of_a_pin_or_a_security_code_in_any_case_is_noticed(
+    word: str, upper: list[bool]
+) -> None:
+    written = "".join(c.upper() if up else c for c, up in zip(word, upper, strict=False))
+    assert not masking._names_no_code(f'{{"x{written}x": 1}}'.encode())
+
+
 def _is_card_blob_in_full(token: str) -> bool:
     """What ``_is_card_blob`` answers when both regexes scan the whole decoded text."""
     if masking._HEX.fullmatch(token):
