@@ -22,7 +22,8 @@ their ``server_url``.
   (read back through the admin API; these tenants' clocks never move), so a purchase's own
   latency is not counted. Measured: lateness p50/p99.
 
-``--profile`` records the server with py-spy (raw collapsed stacks) during the burst.
+``--profile`` records the server with py-spy (raw collapsed stacks) during the burst, or during
+the steady stream with ``--profile-phase steady``.
 ``--workers N`` (SQLite) serves with N processes sharing the store; CPU counts them all.
 """
 
@@ -273,6 +274,17 @@ async def stored_due(sandbox: str, tenants: list[str]) -> dict[str, float]:
     return due
 
 
+def profile(pid: int, output: str) -> subprocess.Popen[bytes]:
+    """py-spy recording process ``pid`` (raw collapsed stacks) until it is sent SIGINT."""
+    profiler = subprocess.Popen(
+        [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(pid),
+         "-f", "raw", "-r", "250", "-o", output],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    time.sleep(1)
+    return profiler
+
+
 def run(store: str, args: argparse.Namespace, scratch: str) -> dict[str, Result]:
     """The bare client, the burst and the steady stream against one sandbox process."""
     tenants = [f"hooks-{n:02}" for n in range(args.tenants)]
@@ -292,18 +304,15 @@ def run(store: str, args: argparse.Namespace, scratch: str) -> dict[str, Result]
         wait_ready(f"{sandbox_url}/_sandbox/health")
         bare = asyncio.run(baseline(receiver_url, total, args.concurrency))
         asyncio.run(queue_deliveries(sandbox_url, receiver_url, tenants, each))
-        if args.profile:
-            profiler = subprocess.Popen(
-                [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(server.pid),
-                 "-f", "raw", "-r", "250", "-o", args.profile],
-                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-            time.sleep(1)
+        if args.profile and args.profile_phase == "burst":
+            profiler = profile(server.pid, args.profile)
         burst = asyncio.run(deliver(sandbox_url, receiver_url, tenants, server.pid, total))
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
             profiler.wait(30)
             profiler = None
+        if args.profile and args.profile_phase == "steady":
+            profiler = profile(server.pid, args.profile)
         stream = asyncio.run(
             steady(
                 sandbox_url,
@@ -362,6 +371,12 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=64, help="of the bare client")
     parser.add_argument("--workers", type=int, default=1, help="sandbox processes (SQLite)")
     parser.add_argument("--profile", help="py-spy raw output file for the sandbox (burst)")
+    parser.add_argument(
+        "--profile-phase",
+        default="burst",
+        choices=("burst", "steady"),
+        help="what --profile records",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line of rows")
     args = parser.parse_args()
     load_before = os.getloadavg()

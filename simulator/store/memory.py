@@ -19,6 +19,7 @@ from ..engine import Payment
 from .base import Claim, Conflict, DeliveryFilter, PaymentFilter
 from .claims import ClaimIndex
 from .codec import (
+    decode_claimed,
     decode_delivery,
     decode_document,
     decode_exchange,
@@ -492,7 +493,7 @@ class MemoryStore:
         claimed = []
         for delivery_id in chosen:
             row = self._t.deliveries[delivery_id]
-            claimed.append(replace(_delivery(row), state=DeliveryState.IN_FLIGHT))
+            claimed.append(decode_claimed(DELIVERIES.unpack(row.body)))
             self._t.claim_delivery(delivery_id, claim.owner, now + claim.lease_ms)
         return claimed
 

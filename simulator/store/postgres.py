@@ -22,6 +22,7 @@ from ..engine import Payment
 from . import sql
 from .base import Claim, Conflict, DeliveryFilter, PaymentFilter, StoreError
 from .codec import (
+    decode_claimed,
     decode_delivery,
     decode_document,
     decode_exchange,
@@ -164,7 +165,7 @@ class PostgresStore:
                     _pg(sql.CLAIM_ONE), claim.owner, now + claim.lease_ms, delivery_id, now
                 )
                 if body is not None:
-                    claimed.append(decode_delivery(body, "in_flight"))
+                    claimed.append(decode_claimed(body))
         return claimed
 
     async def settle_delivery(self, delivery: Delivery, owner: str) -> bool:

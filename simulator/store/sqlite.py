@@ -31,6 +31,7 @@ from .base import Claim, Conflict, DeliveryFilter, PaymentFilter, StoreError, St
 from .checkpoints import Checkpointer
 from .claims import Key, fair_share
 from .codec import (
+    decode_claimed,
     decode_delivery,
     decode_document,
     decode_exchange,
@@ -201,7 +202,7 @@ class SqliteStore:
             for delivery_id in _claimable(db, claim, now):
                 row = db.execute(sql.CLAIM_ONE, (claim.owner, until, delivery_id, now)).fetchone()
                 if row is not None:
-                    claimed.append(decode_delivery(row[0], "in_flight"))
+                    claimed.append(decode_claimed(row[0]))
             return claimed
 
         return self._immediate(take)
