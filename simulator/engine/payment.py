@@ -147,7 +147,10 @@ class Payment:
 
     @property
     def primary(self) -> Operation | None:
-        return next((op for op in self.operations if op.kind.is_primary), None)
+        for op in self.operations:  # a loop, not next(generator): read on every command
+            if op.kind in PRIMARY_KINDS:
+                return op
+        return None
 
     @property
     def disputed(self) -> int:

@@ -274,7 +274,9 @@ class PaymentService:
             events.extend(decision.events)
             payment = decision.payment
         assert decision is not None, "no commands"
-        return replace(decision, events=tuple(events))
+        if len(commands) == 1:
+            return decision
+        return Decision(decision.payment, decision.operation, tuple(events))
 
     async def _with_queued_outcome(
         self, uow: UnitOfWork, scope: Scope, payment: Payment | None, command: Command

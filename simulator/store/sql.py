@@ -6,6 +6,7 @@ PostgreSQL's ``$1, $2 ...``. ``{blob}`` in the schema is the dialect's byte-stri
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -222,6 +223,16 @@ UPSERT_ALIAS = (
     "INSERT INTO aliases (tenant, provider, alias, payment_id) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (tenant, provider, alias) DO UPDATE SET payment_id = excluded.payment_id"
 )
+
+
+@functools.cache
+def upsert_aliases(count: int) -> str:
+    """UPSERT_ALIAS for ``count`` distinct aliases in one statement (a purchase saves two: its
+    operation's id and its card token): ``count`` times (tenant, provider, alias, payment_id).
+    PostgreSQL refuses one statement that upserts a row twice, hence distinct."""
+    values = ", ".join(["(?, ?, ?, ?)"] * count)
+    return UPSERT_ALIAS.replace("(?, ?, ?, ?)", values, 1)
+
 
 # --- documents -----------------------------------------------------------------------------
 

@@ -83,8 +83,11 @@ class SqlUnitOfWork:
             self._stage(sql.UPDATE_PAYMENT, changed, must_change=True)
         self._read.payment_written(payment.id)
         self._touch(payment.tenant, "payment", payment.id)
-        for alias in aliases:
-            self._stage(sql.UPSERT_ALIAS, (payment.tenant, payment.provider, alias, payment.id))
+        distinct = dict.fromkeys(aliases)  # each names this payment: a repeat changes nothing
+        if distinct:
+            key = (payment.tenant, payment.provider)
+            rows = tuple(value for alias in distinct for value in (*key, alias, payment.id))
+            self._stage(sql.upsert_aliases(len(distinct)), rows)
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         row = await self._store.fetch_one(sql.DELIVERY_BY_ID, (delivery_id,))

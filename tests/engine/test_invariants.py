@@ -10,6 +10,7 @@ import pytest
 
 from psp_sandbox.simulator.engine import Intent, Payment, PaymentStatus
 from psp_sandbox.simulator.engine.decide import InvariantBroken, check_invariants
+from psp_sandbox.simulator.engine.disputes import Dispute, DisputeChange, DisputeStage
 from psp_sandbox.simulator.engine.payment import StatusChange
 
 S = PaymentStatus
@@ -19,6 +20,15 @@ CAPTURED = Payment(
     authorized=1000, captured=1000,
     history=(StatusChange(AT, None, S.CREATED), StatusChange(AT, S.CREATED, S.CAPTURED)),
 )  # fmt: skip
+
+
+def disputed(amount: int, *stages: DisputeStage, dispute_id: str = "d-1") -> Dispute:
+    """A dispute of ``amount`` that went through ``stages`` (from none) in that order."""
+    olds = (None, *stages[:-1])
+    history = tuple(
+        DisputeChange(AT, old, new, amount) for old, new in zip(olds, stages, strict=True)
+    )
+    return Dispute(dispute_id, amount, stages[-1], "10.4", AT, AT, history)
 
 
 def moved(*statuses: PaymentStatus) -> tuple[StatusChange, ...]:
@@ -47,6 +57,17 @@ def moved(*statuses: PaymentStatus) -> tuple[StatusChange, ...]:
         ({"history": moved(S.CREATED, S.REFUNDED, S.CAPTURED)}, "illegal move"),
         ({"history": (*moved(S.CREATED), StatusChange(AT, S.AUTHORIZED, S.CAPTURED))},
          "illegal move"),
+        ({"disputes": (disputed(1200, DisputeStage.CHARGEBACK),)},
+         "disputed <= captured - refunded"),
+        ({"status": S.PARTIALLY_REFUNDED, "refunded": 500,
+          "history": moved(S.CREATED, S.CAPTURED, S.PARTIALLY_REFUNDED),
+          "disputes": (disputed(600, DisputeStage.INQUIRY),)},
+         "disputed <= captured - refunded"),
+        ({"disputes": (disputed(100, DisputeStage.INQUIRY),
+                       disputed(100, DisputeStage.CHARGEBACK, dispute_id="d-2"))},
+         "at most one open dispute"),
+        ({"disputes": (disputed(100, DisputeStage.INQUIRY, DisputeStage.REVERSED),)},
+         "illegal dispute move"),
     ],
 )  # fmt: skip
 def test_a_payment_breaking_a_rule_is_refused_naming_it(
@@ -66,6 +87,8 @@ def test_a_payment_breaking_a_rule_is_refused_naming_it(
         replace(CAPTURED, status=S.REFUNDED, refunded=1000,
                 history=moved(S.CREATED, S.CAPTURED, S.REFUNDED)),
         replace(CAPTURED, status=S.AUTHORIZED, captured=0, history=moved(S.CREATED, S.AUTHORIZED)),
+        replace(CAPTURED, disputes=(disputed(1000, DisputeStage.INQUIRY, DisputeStage.LOST),
+                                    disputed(0, DisputeStage.CHARGEBACK, dispute_id="d-2"))),
     ],
 )  # fmt: skip
 def test_a_consistent_payment_passes(payment: Payment) -> None:

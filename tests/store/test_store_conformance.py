@@ -87,6 +87,27 @@ async def test_a_committed_payment_is_found_by_id_reference_and_alias(store: Sto
         assert await uow.resolve_alias("t2", "tranzzo", "txn-9") is None
 
 
+async def test_aliases_saved_at_once_each_name_the_payment_and_move_with_it(
+    store: Store,
+) -> None:
+    """The SQL stores write a save's aliases in one statement: a repeated one, or one another
+    payment held, is still simply this payment's."""
+    first, second = payment("o-1", pid="a"), payment("o-2", pid="b")
+    async with store.begin() as uow:
+        uow.save_payment(first, aliases=["op-1", "card:1", "shared"])
+        await uow.commit()
+    async with store.begin() as uow:
+        uow.save_payment(second, aliases=["op-2", "shared", "op-2", "card:2", "shared"])
+        await uow.commit()
+    async with store.begin() as uow:
+        found = {a: await uow.resolve_alias("t1", "tranzzo", a) for a in
+                 ("op-1", "card:1", "shared", "op-2", "card:2")}  # fmt: skip
+    assert found == {"op-1": "a", "card:1": "a", "shared": "b", "op-2": "b", "card:2": "b"}
+    assert await store.list_aliases("t1") == [
+        ("tranzzo", alias, payment_id) for alias, payment_id in sorted(found.items())
+    ]
+
+
 async def test_uncommitted_writes_are_invisible(store: Store) -> None:
     async with store.begin() as uow:
         uow.save_payment(payment())
