@@ -283,16 +283,21 @@ class MemoryUnitOfWork:
         return _payment(row)
 
     async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
-        payment_id = self._t.references.get((tenant, provider, reference))
-        return await self.get_payment(payment_id) if payment_id else None
+        key = (tenant, provider, reference)
+        payment_id = self._t.references.get(key)
+        if payment_id is None:
+            self._read.reference_free(key)
+            return None
+        return await self.get_payment(payment_id)
 
     async def resolve_alias(self, tenant: str, provider: str, alias: str) -> str | None:
         return self._t.aliases.get((tenant, provider, alias))
 
     def save_payment(self, payment: Payment, aliases: Iterable[str] = ()) -> None:
-        version = self._read.payment(payment.id)
+        key = (payment.tenant, payment.provider, payment.reference)
+        version = self._read.payment(payment.id, key)
         self._payments.append((payment, tuple(aliases), None if version is UNREAD else version))
-        self._read.payment_written(payment.id)
+        self._read.payment_written(payment.id, key)
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         row = self._t.deliveries.get(delivery_id)
@@ -347,6 +352,7 @@ class MemoryUnitOfWork:
             if now != version:
                 raise Conflict(f"document {key} changed since it was read")
             seen[key] = None if version is None else version + 1
+        written: dict[str, int] = {}  # a payment saved twice in the unit: its second version
         for payment, _aliases, version in payments:
             if payment.tenant in forgotten:
                 continue  # replaced wholesale (an import)
@@ -354,8 +360,10 @@ class MemoryUnitOfWork:
             if owner is not None and owner != payment.id:
                 raise Conflict(f"reference {payment.reference} belongs to payment {owner}")
             stored = t.payments.get(payment.id)
-            if version is not None and (stored is None or stored.version != version):
+            held = written.get(payment.id, stored.version if stored else ABSENT)
+            if version is not None and held != version:
                 raise Conflict(f"payment {payment.id} changed since it was read")
+            written[payment.id] = held + 1
         for tenant in forgotten:
             t.forget(tenant)
         for payment, aliases, _version in payments:

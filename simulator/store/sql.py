@@ -207,7 +207,13 @@ PAYMENT_BY_REFERENCE = (
     "SELECT body, version FROM payments WHERE tenant = ? AND provider = ? AND reference = ?"
 )
 ALIAS = "SELECT payment_id FROM aliases WHERE tenant = ? AND provider = ? AND alias = ?"
-#: (id, tenant, provider, reference, created_ms, due_ms, status, amount, body)
+#: (id, tenant, provider, reference, created_ms, due_ms, status, amount, body): a payment
+#: whose reference the unit found free (a row of its id or reference makes the commit conflict).
+INSERT_PAYMENT = (
+    "INSERT INTO payments (id, tenant, provider, reference, created_ms, due_ms, status, amount, "
+    "body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+#: (id, tenant, provider, reference, created_ms, due_ms, status, amount, body): a blind write.
 UPSERT_PAYMENT = (
     "INSERT INTO payments (id, tenant, provider, reference, created_ms, due_ms, status, amount, "
     "body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "

@@ -56,7 +56,10 @@ class SqlUnitOfWork:
 
     async def find_payment(self, tenant: str, provider: str, reference: str) -> Payment | None:
         key = (tenant, provider, reference)
-        return self._payment(await self._store.fetch_one(sql.PAYMENT_BY_REFERENCE, key))
+        row = await self._store.fetch_one(sql.PAYMENT_BY_REFERENCE, key)
+        if row is None:
+            self._read.reference_free(key)
+        return self._payment(row)
 
     def _payment(self, row: Any) -> Payment | None:
         if row is None:
@@ -72,21 +75,23 @@ class SqlUnitOfWork:
     def save_payment(self, payment: Payment, aliases: Iterable[str] = ()) -> None:
         due = millis(payment.due_at) if payment.due_at else None
         body = encode_payment(payment)
-        version = self._read.payment(payment.id)
+        key = (payment.tenant, payment.provider, payment.reference)
+        version = self._read.payment(payment.id, key)
         status = payment.status.value
-        if version is UNREAD:
-            row = (payment.id, payment.tenant, payment.provider, payment.reference)
+        if version is UNREAD or version == ABSENT:
+            # New (its reference was free): an existing row of its id or reference conflicts.
+            insert = sql.UPSERT_PAYMENT if version is UNREAD else sql.INSERT_PAYMENT
             created = millis(payment.created_at)
-            self._stage(sql.UPSERT_PAYMENT, (*row, created, due, status, payment.amount, body))
+            self._stage(insert, (payment.id, *key, created, due, status, payment.amount, body))
         else:
             changed = (due, status, body, payment.id, version)
             self._stage(sql.UPDATE_PAYMENT, changed, must_change=True)
-        self._read.payment_written(payment.id)
+        self._read.payment_written(payment.id, key)
         self._touch(payment.tenant, "payment", payment.id)
         distinct = dict.fromkeys(aliases)  # each names this payment: a repeat changes nothing
         if distinct:
-            key = (payment.tenant, payment.provider)
-            rows = tuple(value for alias in distinct for value in (*key, alias, payment.id))
+            scope = (payment.tenant, payment.provider)
+            rows = tuple(value for alias in distinct for value in (*scope, alias, payment.id))
             self._stage(sql.upsert_aliases(len(distinct)), rows)
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:

@@ -330,6 +330,37 @@ async def test_a_unit_that_read_a_payment_another_unit_changed_conflicts_and_wri
         assert await uow.get_document("kind", "t1", "side-effect") is None
 
 
+async def test_two_units_that_found_no_payment_cannot_both_create_it(store: Store) -> None:
+    """A seeded sandbox names a new payment by its business key, so two processes opening the
+    same order at once build the same id: the second must conflict (and, run again, find the
+    first), not overwrite it."""
+    slow, fast = store.begin(), store.begin()
+    assert await slow.find_payment("t1", "tranzzo", "o-1") is None
+    assert await fast.find_payment("t1", "tranzzo", "o-1") is None
+    fast.save_payment(payment(amount=1000))
+    await fast.commit()
+    slow.save_payment(payment(amount=2000))
+    slow.put_document("kind", "t1", "side-effect", {"v": 1})
+    with pytest.raises(Conflict):
+        await slow.commit()
+    async with store.begin() as uow:
+        kept = await uow.find_payment("t1", "tranzzo", "o-1")
+        assert kept is not None and kept.amount == 1000
+        assert await uow.get_document("kind", "t1", "side-effect") is None
+
+
+async def test_a_unit_that_found_no_payment_may_save_it_twice(store: Store) -> None:
+    async with store.begin() as uow:
+        assert await uow.find_payment("t1", "tranzzo", "o-1") is None
+        opened = payment()
+        uow.save_payment(opened)
+        uow.save_payment(decide(opened, Start("op-1", APPROVED), Policy(), NOW).payment)
+        await uow.commit()
+    async with store.begin() as uow:
+        found = await uow.find_payment("t1", "tranzzo", "o-1")
+        assert found is not None and [op.id for op in found.operations] == ["op-1"]
+
+
 async def test_a_document_read_then_written_conflicts_with_a_write_in_between(
     store: Store,
 ) -> None:
