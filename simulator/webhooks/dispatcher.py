@@ -151,13 +151,22 @@ class Dispatcher:
         """Send the deliveries due now (of one tenant, or all), one attempt each, and wait for
         them and for those this process was sending already. Returns how many attempts that
         was, and — when it was none — whether another process still holds a claim on one of
-        the tenant's (after any attempt the caller looks again anyway: not asked, False)."""
-        started = self._claim_and_send(tenant, self._limits.per_tenant)
-        await started
-        mine = [task for owner, task in list(self._sending.values()) if tenant in (None, owner)]
-        await asyncio.gather(*mine)
-        if mine:
-            return len(mine), False
+        the tenant's (after any attempt the caller looks again anyway: not asked, False).
+
+        Each finished attempt makes room for the next due one at once, up to ``per_tenant``
+        in flight: a backlog drains at the receiver's pace, not in rounds that each wait for
+        their slowest answer."""
+        waited: set[asyncio.Task[Delivery]] = set()
+        while True:
+            await self._claim_and_send(tenant, self._limits.per_tenant)
+            mine = {task for owner, task in list(self._sending.values()) if tenant in (None, owner)}
+            if not mine:
+                break
+            waited |= mine
+            await asyncio.wait(mine, return_when=asyncio.FIRST_COMPLETED)
+        if waited:
+            await asyncio.gather(*waited)  # their outcomes were logged and stored by _send
+            return len(waited), False
         self.wake()  # a clock that moved brings later deliveries closer: look again
         elsewhere = await self._store.list_deliveries(
             DeliveryFilter(tenant=tenant, state=DeliveryState.IN_FLIGHT, limit=1)
