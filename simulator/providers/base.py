@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 TENANT_HEADER = "X-Sandbox-Tenant"
 
 Model = TypeVar("Model", bound=BaseModel)
-T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -397,26 +396,11 @@ def origin_of(request: web.Request) -> str:
 
 
 def context_of(request: web.Request) -> SandboxContext:
-    return _config(request, CONTEXT)
+    return request.config_dict[CONTEXT]
 
 
 def plugin_of(request: web.Request) -> ProviderPlugin:
-    return _config(request, PLUGIN)
-
-
-_MISSING: Any = object()
-
-
-def _config(request: web.Request, key: web.AppKey[T]) -> T:
-    """``request.config_dict[key]`` (the request's own application's value, else the nearest
-    one's it is mounted in) without the proxy ``config_dict`` builds, which raises and catches
-    a KeyError for each application that lacks the key: ~1.5 µs of each provider request."""
-    apps = request.match_info.apps
-    for app in reversed(apps[: apps.index(request.app) + 1]):
-        value = app.get(key, _MISSING)
-        if value is not _MISSING:
-            return value  # type: ignore[no-any-return]
-    raise KeyError(key)
+    return request.config_dict[PLUGIN]
 
 
 def _reset_connection(request: web.Request) -> None:

@@ -45,7 +45,7 @@ def load(raw: bytes) -> Any:
     """The body's JSON value, its numbers exact."""
     try:
         # As ``json.loads`` reads bytes, with one decoder made once rather than per body.
-        value = _DECODER.decode(raw.decode(_encoding(raw), "surrogatepass"))
+        value = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8, huge ints
         raise MalformedBody(str(error)) from None
     # No more brackets than levels allowed, strings' included: no walk needed to know it.
@@ -60,9 +60,8 @@ def load(raw: bytes) -> Any:
 
 
 def validate(model: type[Model], raw: bytes) -> Model:
-    """``raw`` as ``model``: MalformedBody, or pydantic's ValidationError. (The model's
-    validator is what ``model_validate`` calls, without its keyword defaults.)"""
-    return model.__pydantic_validator__.validate_python(load(raw))  # type: ignore[no-any-return]
+    """``raw`` as ``model``: MalformedBody, or pydantic's ValidationError."""
+    return model.model_validate(load(raw))
 
 
 def validate_as(adapter: TypeAdapter[T], raw: bytes) -> T:
@@ -118,15 +117,6 @@ def _not_json(constant: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_float=_exact, parse_constant=_not_json)
-
-
-def _encoding(raw: bytes) -> str:
-    """``json.detect_encoding(raw)``, answered at once for what nearly every body is: UTF-8
-    starting with an ASCII character other than NUL (a BOM or UTF-16/32 cannot start so) and
-    with no NUL second (``{\x00`` is UTF-16)."""
-    if b"\x00" < raw[:1] < b"\x80" and raw[1:2] != b"\x00":
-        return "utf-8"
-    return json.detect_encoding(raw)
 
 
 def _depth(value: Any) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -112,11 +111,6 @@ def test_an_amount_is_dumped_as_a_json_number() -> None:
     dumped: dict[str, Any] = Priced(amount=Decimal("12.50")).model_dump(mode="json")
     assert dumped["amount"] == 12.5
     assert Priced(amount=Decimal("1E+2")).model_dump(mode="json")["amount"] == 100
-
-
-@given(st.binary(max_size=6))
-def test_the_encoding_of_a_body_is_the_one_json_detects(raw: bytes) -> None:
-    assert bodies._encoding(raw) == json.detect_encoding(raw)
 
 
 @given(
