@@ -21,6 +21,7 @@ from .faults.injection import QueuedFaults
 from .health import health
 from .ids import Ids
 from .journal.middleware import record_exchanges
+from .journal.writer import JournalWriter
 from .lazy_subapp import LazySubAppResource, add_lazy_subapp
 from .mounts import mount_sandbox_parts
 from .outcomes.processor import ProcessorData
@@ -89,6 +90,7 @@ def create_app(
         faults=faults,
         plugins=plugins,
         merchant_webhooks=MerchantWebhooks(store, _configured_webhooks(settings)),
+        journal=JournalWriter(store),
     )
     plugins.bind(context)
 
@@ -133,6 +135,7 @@ async def _lifecycle(
         with contextlib.suppress(asyncio.CancelledError):
             await task
     await context.dispatcher.stop()
+    await context.journal.close()
     await context.store.close()
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .faults.injection import QueuedFaults
 from .ids import Ids
+from .journal.writer import JournalWriter
 from .outcomes.processor import ProcessorData
 from .outcomes.scripted import QueuedOutcomes
 from .services.clock import Clocks
@@ -41,6 +42,7 @@ class SandboxContext:
     #: The provider plugins by name, each imported and built on first use.
     plugins: Providers
     merchant_webhooks: MerchantWebhooks
+    journal: JournalWriter
 
     async def reset(self, tenant: str | None = None) -> None:
         """Forget one tenant's state (payments, webhooks, clock, queues) or everything."""

@@ -1,5 +1,6 @@
 """Record every request that acted on a payment — provider calls, admin actions, hosted-page
-choices — with its answer, so a payment's page can show what caused each change."""
+choices — with its answer, so a payment's page can show what caused each change. The request
+is answered once its record is committed (writer.py commits records in groups)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from ..appkeys import CONTEXT
-from ..store import Exchange
-from .masking import excerpt
 from .touched import Recording
+from .writer import Draft
 
 log = logging.getLogger(__name__)
 
@@ -44,31 +44,26 @@ async def _record(
 ) -> None:
     ctx = request.config_dict[CONTEXT]
     latency_ms = round((time.perf_counter() - started) * 1000)
-    sent = excerpt(await request.read()) if request.body_exists else ""
     body = response.body if isinstance(response, web.Response) else None
-    answered = excerpt(body) if isinstance(body, bytes) else ""
-    source = _source(request.path)
     try:
-        async with ctx.store.begin() as uow:
-            for tenant, payment_id in touched:
-                await ctx.clocks.ensure(tenant)
-                uow.save_exchange(
-                    Exchange(
-                        tenant=tenant,
-                        payment_id=payment_id,
-                        at=ctx.clocks.now(tenant),
-                        method=request.method,
-                        path=request.path_qs,
-                        status=response.status,
-                        latency_ms=latency_ms,
-                        source=source,
-                        request=sent,
-                        response=answered,
-                    )
-                )
-            await uow.commit()
+        payments = []
+        for tenant, payment_id in touched:
+            await ctx.clocks.ensure(tenant)
+            payments.append((tenant, payment_id, ctx.clocks.now(tenant)))
+        draft = Draft(
+            payments=tuple(payments),
+            method=request.method,
+            path=request.path_qs,
+            status=response.status,
+            latency_ms=latency_ms,
+            source=_source(request.path),
+            request=await request.read() if request.body_exists else b"",
+            response=body if isinstance(body, bytes) else None,
+        )
     except Exception:  # the journal never costs a merchant its answer
         log.exception("could not record %s %s", request.method, request.path)
+        return
+    await ctx.journal.write(draft)
 
 
 def _source(path: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from psp_sandbox.client.sandbox import AsyncSandboxAdmin
@@ -57,3 +59,16 @@ async def test_an_admin_choice_on_a_challenge_is_journaled_as_admin(
     ]
     assert requests[1]["path"] == f"/_sandbox/payments/{paid['payment_id']}/challenge"
     assert requests[1]["request"] == '{"choice": "abandon"}'
+
+
+async def test_purchases_answered_together_are_each_journaled_once_as_answered(
+    tranzzo: AsyncTranzzoClient, admin: AsyncSandboxAdmin
+) -> None:
+    paid = await asyncio.gather(
+        *(tranzzo.purchase(f"o-{n}", 100 + n, "UAH", card=VISA) for n in range(12))
+    )
+    for n, answer in enumerate(paid):
+        [request] = (await admin.payment(answer["payment_id"]))["requests"]
+        assert f'"order_id": "o-{n}"' in request["request"]
+        assert VISA.number not in request["request"]
+        assert answer["payment_id"] in request["response"]
