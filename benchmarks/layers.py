@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("warm-up after start (still building models)", re.compile(r"/simulator/warmup\.py")),
     (
         "journal (masking the excerpts, its own unit of work)",
-        re.compile(r"^_record \(.*/simulator/journal/|/simulator/journal/masking\.py"),
+        re.compile(r"^_record \(.*/simulator/journal/|/simulator/journal/(masking|writer)\.py"),
     ),
     ("activity log (one line per payment)", re.compile(r"/simulator/services/activity\.py")),
     ("engine (decide, invariants)", re.compile(r"/simulator/engine/decide\.py")),

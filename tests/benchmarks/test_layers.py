@@ -9,6 +9,7 @@ from benchmarks.layers import HTTP, LAYERS, layer_of, shares
 
 SIM = "/app/psp_sandbox/simulator"
 LOOP = "run_forever (/py/asyncio/base_events.py:607);_run_once (/py/asyncio/base_events.py:1922)"
+WRITER = f"{LOOP};_write_groups ({SIM}/journal/writer.py:96)"
 REQUEST = (
     f"{LOOP};_handle_request (/site/aiohttp/web_protocol.py:577)"
     f";record_exchanges ({SIM}/journal/middleware.py:29)"
@@ -34,6 +35,16 @@ NAMES = {name.split(" (")[0]: name for name, _ in LAYERS}
         ),
         (
             f"{REQUEST};_record ({SIM}/journal/middleware.py:69)"
+            f";commit ({SIM}/store/memory.py:361);compress (/site/zstandard/__init__.py:1)",
+            NAMES["store"],
+        ),
+        (
+            f"{WRITER};_commit ({SIM}/journal/writer.py:110)"
+            f";exchanges ({SIM}/journal/writer.py:49);__init__ (<string>:2)",
+            NAMES["journal"],
+        ),
+        (
+            f"{WRITER};_commit ({SIM}/journal/writer.py:114)"
             f";commit ({SIM}/store/memory.py:361);compress (/site/zstandard/__init__.py:1)",
             NAMES["store"],
         ),
