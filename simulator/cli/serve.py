@@ -179,7 +179,7 @@ async def _freeze_gc(_app: web.Application) -> None:
     The middle generation is collected after every second young collection, not every
     twentieth: what survives a young collection under load is mostly stored state (a memory
     store's records), and twenty collections' worth of it took one pause of 250-270 ms at
-    100 000 stored payments, against 50-60 ms now. Each object is still examined there once
+    100 000 stored payments, against 40-62 ms now. Each object is still examined there once
     before it grows old, so the collector does about the same work in shorter pauses
     (purchase p99 at 100 000 stored, memory store: 68-224 ms before, 46-82 ms after;
     ``benchmarks.stored_state``). Full collections stay as rare as they were: one per 2 000
