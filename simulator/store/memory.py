@@ -1,19 +1,19 @@
 """In-memory store (``memory://``): the reference backend, fast and forgetful.
 
 Records are kept encoded, as the SQLite store keeps them, and packed (``packing.py``): a reader
-always gets its own copy, and a store of a million payments is a million short byte strings —
-nothing the garbage collector has to walk — plus small tuples for the filters and the due-work
-indexes. One process only:
-a commit checks and applies without awaiting, so it is atomic on the event loop.
+always gets its own copy, and a store of a million payments is a million short byte strings
+plus small tuples for the filters and the due-work indexes — nothing the garbage collector has
+to walk (``_Rows``). One process only: a commit checks and applies without awaiting, so it is
+atomic on the event loop.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from ..engine import Payment
 from .base import Claim, Conflict, DeliveryFilter, PaymentFilter
@@ -56,11 +56,60 @@ class _DeliveryRow(NamedTuple):
     tenant: str
     provider: str
     payment_id: str | None
-    state: DeliveryState
+    state: str  # a DeliveryState's value: the enum's members are objects the collector tracks
     created_at: datetime
     due_at: datetime
     claim_owner: str | None = None
     claim_until_ms: int = 0
+
+
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
+
+
+class _Rows(Generic[_Row]):
+    """A table's rows by id, each kept as a plain tuple and read back as a ``_Row``.
+
+    The garbage collector stops tracking a plain tuple of strings, numbers, bytes, datetimes and
+    None the first time it meets one, but never a NamedTuple's instance (nor a tuple holding an
+    enum member): kept as NamedTuples, 100 000 stored payments were 100 000 more objects for
+    each collection of their generation to walk, and under load its pauses reached 40-62 ms
+    (cli/serve.py). The exchanges and the change feed are plain tuples for the same reason."""
+
+    __slots__ = ("_kept", "_make")
+
+    def __init__(self, make: Callable[[Iterable[Any]], _Row]) -> None:
+        self._make = make  # the row type's ``_make``
+        self._kept: dict[str, tuple[Any, ...]] = {}
+
+    def get(self, key: str) -> _Row | None:
+        kept = self._kept.get(key)
+        return None if kept is None else self._make(kept)
+
+    def __getitem__(self, key: str) -> _Row:
+        return self._make(self._kept[key])
+
+    def __setitem__(self, key: str, row: _Row) -> None:
+        self._kept[key] = tuple(row)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._kept
+
+    def pop(self, key: str) -> _Row | None:
+        kept = self._kept.pop(key, None)
+        return None if kept is None else self._make(kept)
+
+    def keys(self) -> KeysView[str]:
+        return self._kept.keys()
+
+    def items(self) -> Iterator[tuple[str, _Row]]:
+        make = self._make
+        return ((key, make(kept)) for key, kept in self._kept.items())
+
+    def values(self) -> Iterator[_Row]:
+        return map(self._make, self._kept.values())
+
+    def clear(self) -> None:
+        self._kept.clear()
 
 
 @dataclass
@@ -81,25 +130,27 @@ class _Owned:
 
 @dataclass
 class _Tables:
-    payments: dict[str, _PaymentRow] = field(default_factory=dict)
+    payments: _Rows[_PaymentRow] = field(default_factory=lambda: _Rows(_PaymentRow._make))
     references: dict[_Key, str] = field(default_factory=dict)
     aliases: dict[_Key, str] = field(default_factory=dict)
-    deliveries: dict[str, _DeliveryRow] = field(default_factory=dict)
+    deliveries: _Rows[_DeliveryRow] = field(default_factory=lambda: _Rows(_DeliveryRow._make))
     documents: dict[_Key, tuple[bytes, int]] = field(default_factory=dict)
     clocks: dict[str, int] = field(default_factory=dict)
     locks: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: Indexes of the due-work queries, so they never scan the whole store (the due payments:
     #: each tenant's ``_Owned.due``).
-    open: dict[str, _DeliveryRow] = field(default_factory=dict)  # pending or in flight
+    #: The pending and in-flight deliveries.
+    open: _Rows[_DeliveryRow] = field(default_factory=lambda: _Rows(_DeliveryRow._make))
     claims: ClaimIndex = field(default_factory=ClaimIndex)  # the open ones, as claims take them
     #: Payments by (created_at, id), for listing newest first page by page.
     listing: list[tuple[datetime, str]] = field(default_factory=list)
     #: Each tenant's records.
     owned: dict[str, _Owned] = field(default_factory=dict)
-    #: Requests that acted on each payment: payment id -> (tenant, encoded exchanges).
-    exchanges: dict[str, tuple[str, list[bytes]]] = field(default_factory=dict)
-    #: The change feed: seq -> change, oldest first; and each record's current seq.
-    changes: dict[int, Change] = field(default_factory=dict)
+    #: Requests that acted on each payment: payment id -> (tenant, encoded exchanges); plain
+    #: tuples, as ``_Rows`` keeps them.
+    exchanges: dict[str, tuple[str, tuple[bytes, ...]]] = field(default_factory=dict)
+    #: The change feed: seq -> (tenant, kind, id), oldest first; and each record's current seq.
+    changes: dict[int, tuple[str, ChangeKind, str]] = field(default_factory=dict)
     latest: dict[tuple[str, str], int] = field(default_factory=dict)
     seq: int = 0
 
@@ -131,10 +182,11 @@ class _Tables:
         self.touch(payment.tenant, "payment", payment.id)
 
     def put_exchange(self, exchange: Exchange) -> None:
-        _tenant, kept = self.exchanges.setdefault(exchange.payment_id, (exchange.tenant, []))
+        tenant, kept = self.exchanges.get(exchange.payment_id, (exchange.tenant, ()))
         if not kept:
-            self.of(exchange.tenant).exchanges.add(exchange.payment_id)
-        kept.append(EXCHANGES.pack(encode_exchange(exchange)))
+            self.of(tenant).exchanges.add(exchange.payment_id)
+        packed = EXCHANGES.pack(encode_exchange(exchange))
+        self.exchanges[exchange.payment_id] = (tenant, (*kept, packed))
 
     def put_alias(self, key: _Key, payment_id: str) -> None:
         self.aliases[key] = payment_id
@@ -151,7 +203,7 @@ class _Tables:
         previous = self.latest.pop((kind, record_id), None)
         if previous is not None:
             del self.changes[previous]
-        self.changes[self.seq] = Change(self.seq, tenant, kind, record_id)
+        self.changes[self.seq] = (tenant, kind, record_id)
         self.latest[(kind, record_id)] = self.seq
 
     def forget(self, tenant: str | None) -> None:
@@ -176,7 +228,7 @@ class _Tables:
 
     def _forget(self, tenant: str, owned: _Owned) -> None:
         for payment_id in owned.payments:
-            row = self.payments.pop(payment_id, None)
+            row = self.payments.pop(payment_id)
             if row is None:
                 continue
             self.references.pop((tenant, row.provider, row.reference), None)
@@ -185,8 +237,8 @@ class _Tables:
             self.aliases.pop(key, None)
         self.claims.forget(owned.deliveries & self.open.keys())
         for delivery_id in owned.deliveries:
-            self.deliveries.pop(delivery_id, None)
-            self.open.pop(delivery_id, None)
+            self.deliveries.pop(delivery_id)
+            self.open.pop(delivery_id)
             self._unchange("delivery", delivery_id)
         for key in owned.documents:
             self.documents.pop(key, None)
@@ -214,7 +266,7 @@ class _Tables:
                 delivery.tenant,
                 delivery.provider,
                 delivery.payment_id,
-                delivery.state,
+                delivery.state.value,
                 delivery.created_at,
                 delivery.due_at,
             ),
@@ -226,19 +278,21 @@ class _Tables:
         row = self.deliveries[delivery_id]
         self._keep_delivery(
             delivery_id,
-            row._replace(state=DeliveryState.IN_FLIGHT, claim_owner=owner, claim_until_ms=until_ms),
+            row._replace(
+                state=DeliveryState.IN_FLIGHT.value, claim_owner=owner, claim_until_ms=until_ms
+            ),
         )
 
     def _keep_delivery(self, delivery_id: str, row: _DeliveryRow) -> None:
-        if self.deliveries.setdefault(delivery_id, row) is row:  # a new one
+        if delivery_id not in self.deliveries:
             self.of(row.tenant).deliveries.add(delivery_id)
         self.deliveries[delivery_id] = row
         if row.state in _OPEN:
             self.open[delivery_id] = row
         else:
-            self.open.pop(delivery_id, None)
+            self.open.pop(delivery_id)
         key = (millis(row.due_at), millis(row.created_at), delivery_id)
-        self.claims.put(row.tenant, delivery_id, row.state, key, row.claim_until_ms)
+        self.claims.put(row.tenant, delivery_id, DeliveryState(row.state), key, row.claim_until_ms)
         self.touch(row.tenant, "delivery", delivery_id)
 
     def put_document(self, key: _Key, data: bytes) -> None:
@@ -424,7 +478,7 @@ class MemoryStore:
             if (where.tenant is None or row.tenant == where.tenant)
             and (where.provider is None or row.provider == where.provider)
             and (where.payment_id is None or row.payment_id == where.payment_id)
-            and (where.state is None or row.state is where.state)
+            and (where.state is None or row.state == where.state)
             and (where.before is None or (row.created_at, delivery_id) < where.before)
         ]
         found.sort(key=lambda item: (item[0], item[1]), reverse=True)
@@ -477,7 +531,7 @@ class MemoryStore:
         due = [
             (row.due_at, row.created_at, delivery_id, row)
             for delivery_id, row in self._t.open.items()
-            if row.state is DeliveryState.PENDING
+            if row.state == DeliveryState.PENDING
             and tenant in (None, row.tenant)
             and row.due_at <= self._tenant_now(row.tenant, real_now)
         ]
@@ -507,7 +561,7 @@ class MemoryStore:
 
     async def settle_delivery(self, delivery: Delivery, owner: str) -> bool:
         row = self._t.deliveries.get(delivery.id)
-        if row is None or row.claim_owner != owner or row.state is not DeliveryState.IN_FLIGHT:
+        if row is None or row.claim_owner != owner or row.state != DeliveryState.IN_FLIGHT:
             return False
         self._t.put_delivery(delivery)
         return True
@@ -516,7 +570,7 @@ class MemoryStore:
         held = [
             replace(_delivery(row), state=DeliveryState.PENDING)
             for row in self._t.open.values()
-            if row.claim_owner == owner and row.state is DeliveryState.IN_FLIGHT
+            if row.claim_owner == owner and row.state == DeliveryState.IN_FLIGHT
         ]
         for delivery in held:
             self._t.put_delivery(delivery)
@@ -538,7 +592,7 @@ class MemoryStore:
         self._t.forget(tenant)
 
     async def list_exchanges(self, payment_id: str) -> Sequence[Exchange]:
-        _tenant, kept = self._t.exchanges.get(payment_id, ("", []))
+        _tenant, kept = self._t.exchanges.get(payment_id, ("", ()))
         return [decode_exchange(EXCHANGES.unpack(data)) for data in kept]
 
     async def tenants(self) -> Sequence[TenantSummary]:
@@ -573,9 +627,9 @@ class MemoryStore:
         for seq in reversed(self._t.changes):
             if seq <= after:
                 break
-            change = self._t.changes[seq]
-            if tenant is None or change.tenant in (tenant, "*"):
-                newer.append(change)
+            owner, kind, record_id = self._t.changes[seq]
+            if tenant is None or owner in (tenant, "*"):
+                newer.append(Change(seq, owner, kind, record_id))
         return newer[::-1][:limit]
 
     async def last_change(self) -> int:
@@ -589,6 +643,6 @@ def _payment(row: _PaymentRow) -> Payment:
     return decode_payment(PAYMENTS.unpack(row.body))
 
 
-def _delivery(row: _DeliveryRow, state: DeliveryState | None = None) -> Delivery:
+def _delivery(row: _DeliveryRow, state: str | None = None) -> Delivery:
     """The stored delivery (``state``: its row's, which wins over the body's)."""
-    return decode_delivery(DELIVERIES.unpack(row.body), state.value if state else None)
+    return decode_delivery(DELIVERIES.unpack(row.body), state)
