@@ -72,7 +72,7 @@ class _Rows(Generic[_Row]):
     The garbage collector stops tracking a plain tuple of strings, numbers, bytes, datetimes and
     None the first time it meets one, but never a NamedTuple's instance (nor a tuple holding an
     enum member): kept as NamedTuples, 100 000 stored payments were 100 000 more objects for
-    each collection of their generation to walk, and under load its pauses reached 40-62 ms
+    each collection of their generation to walk, and under load its pauses reached 55-103 ms
     (cli/serve.py). The exchanges and the change feed are plain tuples for the same reason."""
 
     __slots__ = ("_kept", "_make")
