@@ -181,8 +181,8 @@ async def _freeze_gc(_app: web.Application) -> None:
     While each stored payment was four tracked objects they were most of what survived, and at
     100 000 stored payments one collection paused the server for 55-103 ms. Untracked, a pause
     is as long as the young generation is large: 16-30 ms at 50 000 allocations, 8-12 ms at
-    10 000, for the same total work (``benchmarks.stored_state`` with ``gc.callbacks`` timing
-    each collection). Full collections walk only what is still tracked, so they are short
+    10 000, and less time collecting in all (``benchmarks.stored_state`` with ``gc.callbacks``
+    timing each collection). Full collections walk only what is still tracked, so they are short
     too, and rare: one per 2 000 young collections."""
     gc.collect()
     gc.freeze()
