@@ -50,7 +50,9 @@ def test_stored_payments_and_exchanges_are_not_tracked_by_the_collector() -> Non
     before = _tracked_after(store, 10, 10)
     after = _tracked_after(store, 20, STORED)
 
-    assert after - before < STORED // 20, f"{after - before} more tracked objects"
+    # Each record the collector kept tracking would add STORED or more (eight a payment before);
+    # the slack is for whatever else this test process does meanwhile.
+    assert after - before < STORED // 2, f"{after - before} more tracked objects"
     # All stored indeed, and read back as they were saved.
     assert len(asyncio.run(store.list_exchanges(f"pay-{STORED}"))) == 2
     pending = asyncio.run(
