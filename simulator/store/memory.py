@@ -137,9 +137,8 @@ class _Tables:
     documents: dict[_Key, tuple[bytes, int]] = field(default_factory=dict)
     clocks: dict[str, int] = field(default_factory=dict)
     locks: dict[str, tuple[str, int]] = field(default_factory=dict)
-    #: Indexes of the due-work queries, so they never scan the whole store (the due payments:
-    #: each tenant's ``_Owned.due``).
-    #: The pending and in-flight deliveries.
+    #: Indexes of the due-work queries, so they never scan the whole store: the pending and
+    #: in-flight deliveries, and their claims (the due payments: each tenant's ``_Owned.due``).
     open: _Rows[_DeliveryRow] = field(default_factory=lambda: _Rows(_DeliveryRow._make))
     claims: ClaimIndex = field(default_factory=ClaimIndex)  # the open ones, as claims take them
     #: Payments by (created_at, id), for listing newest first page by page.
