@@ -31,6 +31,7 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 from benchmarks.layers import HTTP, LAYERS, STORE, WHOLE
+from benchmarks.report import print_table
 from benchmarks.run import HERE, answer_size, ensure_wrk, free_port, start, wait_ready, wrk
 
 #: A function in cProfile's statistics: (file, line, name).
@@ -167,20 +168,16 @@ def _calls(edge: tuple[Any, ...] | int) -> int:
 def report(
     calls: Counter[str], purchases: int, baseline: float, requests: int, args: argparse.Namespace
 ) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
     total = sum(calls.values())
-    table = Table(
-        title=f"Python calls per Tranzzo purchase, {args.store} store: {total / purchases:.0f} "
-        f"(bare aiohttp: {baseline / requests:.0f} per request)"
+    print_table(
+        f"Python calls per Tranzzo purchase, {args.store} store: {total / purchases:.0f} "
+        f"(bare aiohttp: {baseline / requests:.0f} per request)",
+        ("layer", "calls per purchase", "share"),
+        (
+            (layer, f"{count / purchases:.0f}", f"{100 * count / total:.1f} %")
+            for layer, count in calls.most_common()
+        ),
     )
-    table.add_column("layer")
-    table.add_column("calls per purchase", justify="right")
-    table.add_column("share", justify="right")
-    for layer, count in calls.most_common():
-        table.add_row(layer, f"{count / purchases:.0f}", f"{100 * count / total:.1f} %")
-    Console().print(table)
     return 0
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from benchmarks.report import print_table
 from benchmarks.run import cpu_seconds, ensure_wrk, sandbox, wrk
 
 HTTP = "aiohttp and the event loop (parse, route, write)"
@@ -112,24 +113,20 @@ def main() -> int:
 
 
 def report(counts: Counter[str], requests: int, cpu: float, args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
     total = sum(counts.values())
     if not total or not requests:
         print("py-spy took no sample of the event loop (is ptrace allowed here?)")
         return 1
     loop_us = total / RATE / requests * 1e6
-    table = Table(
-        title=f"A Tranzzo purchase on the {args.store} store ({args.connections} connections): "
-        f"{cpu * 1e6 / requests:.0f} µs of server CPU, {loop_us:.0f} µs of the event loop"
+    print_table(
+        f"A Tranzzo purchase on the {args.store} store ({args.connections} connections): "
+        f"{cpu * 1e6 / requests:.0f} µs of server CPU, {loop_us:.0f} µs of the event loop",
+        ("layer", "share", "event loop µs per purchase"),
+        (
+            (layer, f"{100 * count / total:.1f} %", f"{loop_us * count / total:.0f}")
+            for layer, count in counts.most_common()
+        ),
     )
-    table.add_column("layer")
-    table.add_column("share", justify="right")
-    table.add_column("event loop µs per purchase", justify="right")
-    for layer, count in counts.most_common():
-        table.add_row(layer, f"{100 * count / total:.1f} %", f"{loop_us * count / total:.0f}")
-    Console().print(table)
     return 0
 
 

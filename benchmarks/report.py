@@ -4,6 +4,7 @@ chart the README shows, ``docs/images/performance.png`` (ratio and p99 per workl
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,17 @@ from rich.table import Table
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CHART = Path(__file__).resolve().parent.parent / "docs" / "images" / "performance.png"
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """A titled table of rows on the terminal: the first column names, the others are numbers."""
+    table = Table(title=title)
+    table.add_column(columns[0])
+    for column in columns[1:]:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
 
 
 def write_results(
