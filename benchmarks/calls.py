@@ -7,10 +7,10 @@ change worth a few percent shows where CPU time drowns it in noise.
 Each server runs under cProfile, switched on after a warm-up (SIGUSR1) and written out at the
 end (SIGUSR2), while ``wrk`` loads it as ``benchmarks.run`` does. A call counts for the layer of
 the function called, as ``benchmarks.layers`` names the layers; a call of a library or built-in
-function counts for the layer that called it (a function called from several layers: for the
-caller that called it most), and, as there, the journal and the other layers but the store own
-what they call. Nearly all of a purchase's CPU is the interpreter's (docs/performance.md: "Where
-the floor is"), so halving the calls is what halving the CPU takes.
+function counts for the layer that called it (one called from several layers is shared among
+them in proportion to the calls each made), and, as there, the journal and the other layers but
+the store own what they call. Nearly all of a purchase's CPU is the interpreter's
+(docs/performance.md: "Where the floor is"), so halving the calls is what halving the CPU takes.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ def main() -> int:
                    "--store", store]  # fmt: skip
         stats = Path(scratch) / "sandbox.prof"
         with profiled_server(sandbox, stats, sandbox_port) as (pid, url):
+            size = answer_size(url)  # before the profiler starts: no purchase is left uncounted
             purchases = count_under_load(pid, url, args)
-            size = answer_size(url)
         sandbox_calls = layered(pstats.Stats(str(stats)))
         baseline_port = free_port()
         baseline = [str(HERE / "baseline.py"), str(baseline_port), str(size)]
