@@ -9,6 +9,7 @@ from what this test stores:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -82,8 +83,6 @@ async def records(tmp_path: Path) -> dict[str, list[bytes]]:
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[bytes]]:
-    import asyncio
-
     found = asyncio.run(records(tmp_path_factory.mktemp("samples")))
     if os.environ.get("PSP_SANDBOX_WRITE_SAMPLES"):
         SAMPLES.mkdir(exist_ok=True)
