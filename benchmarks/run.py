@@ -86,19 +86,31 @@ def sandbox(store: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         server.wait(10)
 
 
-def answer_size(url: str) -> int:
-    """Bytes of one sandbox purchase answer, so that the baseline answers as many."""
-    body = json.dumps({
+#: The headers of every benchmark purchase: the documented Tranzzo test credentials.
+PURCHASE_HEADERS = {
+    "Content-Type": "application/json",
+    "X-API-AUTH": "CPAY 3b9e2a71-6c4d-4f80-b5e1-9d2c7a8f6e10:psp-sandbox-tranzzo-test-secret1",
+    "X-API-KEY": "AIzaSyPspSandboxTranzzoEndpointsKey0001",
+}
+
+
+def purchase_body(order_id: str) -> bytes:
+    """A Tranzzo direct purchase, as ``purchase.lua`` sends it."""
+    return json.dumps({
         "pos_id": "7f0a3c1e-5b2d-4e8f-9a6b-0c1d2e3f4a5b", "mode": "direct", "method": "purchase",
         "amount": 100.5, "currency": "UAH", "description": "Benchmark order",
-        "order_id": f"size-probe-{time.time_ns()}", "order_3ds_bypass": "supported",
+        "order_id": order_id, "order_3ds_bypass": "supported",
         "cc_number": "4242424242424242", "exp_month": 12, "exp_year": 30, "card_cvv": "123",
     }).encode()  # fmt: skip
-    request = urllib.request.Request(f"{url}/tranzzo/api/v1/payment", data=body, headers={
-        "Content-Type": "application/json",
-        "X-API-AUTH": "CPAY 3b9e2a71-6c4d-4f80-b5e1-9d2c7a8f6e10:psp-sandbox-tranzzo-test-secret1",
-        "X-API-KEY": "AIzaSyPspSandboxTranzzoEndpointsKey0001",
-    })  # fmt: skip
+
+
+def answer_size(url: str) -> int:
+    """Bytes of one sandbox purchase answer, so that the baseline answers as many."""
+    request = urllib.request.Request(
+        f"{url}/tranzzo/api/v1/payment",
+        data=purchase_body(f"size-probe-{time.time_ns()}"),
+        headers=PURCHASE_HEADERS,
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         return len(answer.read())
 
@@ -109,7 +121,8 @@ def wrk(url: str, duration: int, connections: int) -> dict[str, int]:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     line = next(x for x in result.stdout.splitlines() if x.startswith("JSON "))
-    return json.loads(line.removeprefix("JSON "))
+    summary: dict[str, int] = json.loads(line.removeprefix("JSON "))
+    return summary
 
 
 def cpu_seconds(pid: int) -> float:

@@ -1,0 +1,180 @@
+"""Machine instructions per Tranzzo purchase, beside the bare aiohttp baseline's per request,
+counted by valgrind's callgrind: the one measure of CPU work that repeats to half a percent
+whatever else a shared machine does, C work (zstd, regexes, JSON, the kernel's callers) included,
+which ``benchmarks.calls`` cannot see.
+
+    python -m benchmarks.instructions [--store sqlite] [--requests 1500]
+
+Each server runs under callgrind with counting off while it starts and answers a warm-up
+(every provider loaded, caches warm); counting is switched on (``callgrind_control -i on``) for
+exactly ``--requests`` requests, eight at a time, and off again before the server stops. A
+request costs about fifty times its usual time there, so a run takes a minute or two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import aiohttp
+
+from benchmarks.report import print_table
+from benchmarks.run import (
+    HERE,
+    PURCHASE_HEADERS,
+    TARGETS,
+    answer_size,
+    free_port,
+    purchase_body,
+    wait_ready,
+)
+
+#: Requests answered, uncounted, before counting starts.
+WARM_UP = 300
+#: Requests in flight at once: enough for the sandbox's group commits to form, as under load.
+CONCURRENCY = 8
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", choices=("memory", "sqlite"), default="memory")
+    parser.add_argument("--requests", type=int, default=1500)
+    args = parser.parse_args()
+    ensure_valgrind()
+    with TemporaryDirectory() as scratch:
+        store = "memory://" if args.store == "memory" else f"sqlite:///{scratch}/instructions.db"
+        port = free_port()
+        serve = ["-m", "psp_sandbox.simulator.cli", "serve", "--port", str(port), "--store", store]
+        with counted_server(serve, Path(scratch) / "sandbox", port) as sandbox:
+            size = answer_size(sandbox.url)
+            sandbox.count(lambda n: purchase(sandbox.url, n), args.requests)
+        port = free_port()
+        bare = [str(HERE / "baseline.py"), str(port), str(size)]
+        with counted_server(bare, Path(scratch) / "baseline", port) as baseline:
+            baseline.count(lambda _n: (f"{baseline.url}/", b"{}"), args.requests)
+    report(sandbox.per_request, baseline.per_request, args)
+    return 0
+
+
+def purchase(url: str, number: int) -> tuple[str, bytes]:
+    return f"{url}/tranzzo/api/v1/payment", purchase_body(f"instructions-{number}")
+
+
+def report(purchase: float, request: float, args: argparse.Namespace) -> None:
+    """The table: each count, and as a multiple of the baseline's (the last row is what a
+    purchase may cost for the throughput target of the store: target x baseline's)."""
+    target = TARGETS[args.store]
+    rows = (
+        ("sandbox: Tranzzo purchase", purchase),
+        ("bare aiohttp, same-sized answer", request),
+        (f"a purchase at {target:.2f} of the baseline's throughput", request / target),
+    )
+    print_table(
+        f"Instructions per request ({args.requests} counted, {args.store} store)",
+        ("server", "instructions per request", "times the baseline's"),
+        ((name, f"{count / 1000:,.0f} k", f"{count / request:.2f}") for name, count in rows),
+    )
+
+
+#: A request by its number: the URL to POST to and the body.
+Request = Callable[[int], tuple[str, bytes]]
+
+
+@dataclass
+class Counted:
+    """A server running under callgrind, and what was counted of it."""
+
+    url: str
+    pid: int
+    requests: int = 0
+    #: Known once the server has stopped and written its counts.
+    instructions: int = 0
+
+    def count(self, request: Request, n: int) -> None:
+        """Answer a warm-up uncounted, then count the instructions of ``n`` requests."""
+        asyncio.run(send(request, range(-WARM_UP, 0)))
+        _counting(self.pid, "on")
+        asyncio.run(send(request, range(n)))
+        _counting(self.pid, "off")
+        self.requests += n
+
+    @property
+    def per_request(self) -> float:
+        return self.instructions / self.requests
+
+
+@contextmanager
+def counted_server(command: list[str], output: Path, port: int) -> Iterator[Counted]:
+    """The server ``command`` starts (``-m module ...`` or ``script ...``), under callgrind with
+    counting off; its counts are read once the block ends and the server has stopped."""
+    server = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+         f"--callgrind-out-file={output}.%p", sys.executable, *command],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        counted = Counted(f"http://127.0.0.1:{port}", server.pid)
+        wait_ready(f"{counted.url}/_sandbox/health", timeout=180)
+        yield counted
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
+    counted.instructions = total(Path(f"{output}.{server.pid}"))
+
+
+async def send(request: Request, numbers: range) -> None:
+    """POST each numbered request, ``CONCURRENCY`` at a time; any answer but 2xx stops it."""
+    pending = iter(numbers)
+    async with aiohttp.ClientSession() as session:
+
+        async def client() -> None:
+            for number in pending:
+                url, body = request(number)
+                async with session.post(url, data=body, headers=PURCHASE_HEADERS) as answer:
+                    await answer.read()
+                    if answer.status >= 300:
+                        raise RuntimeError(f"{url} answered {answer.status}")
+
+        await asyncio.gather(*(client() for _ in range(CONCURRENCY)))
+
+
+def _counting(pid: int, state: str) -> None:
+    subprocess.run(["callgrind_control", "-i", state, str(pid)], check=True, capture_output=True)
+
+
+def total(path: Path) -> int:
+    """The instructions a callgrind output file counts: its ``totals:`` line (the ``summary:``
+    line at its head says 0 when counting was switched on and off while it ran)."""
+    counts = [
+        int(line.split()[1])
+        for line in path.read_text().splitlines()
+        if line.startswith(("totals:", "summary:"))
+    ]
+    if not counts:
+        raise ValueError(f"{path} counts no instructions")
+    return max(counts)
+
+
+def ensure_valgrind() -> None:
+    if shutil.which("valgrind") and shutil.which("callgrind_control"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "valgrind"], check=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
