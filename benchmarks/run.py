@@ -104,15 +104,21 @@ def purchase_body(order_id: str) -> bytes:
     }).encode()  # fmt: skip
 
 
-def answer_size(url: str) -> int:
-    """Bytes of one sandbox purchase answer, so that the baseline answers as many."""
+def purchase_answer(url: str) -> bytes:
+    """One sandbox purchase answer, as the sandbox at ``url`` gives it."""
     request = urllib.request.Request(
         f"{url}/tranzzo/api/v1/payment",
-        data=purchase_body(f"size-probe-{time.time_ns()}"),
+        data=purchase_body(f"answer-probe-{time.time_ns()}"),
         headers=PURCHASE_HEADERS,
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
-        return len(answer.read())
+        body: bytes = answer.read()
+        return body
+
+
+def answer_size(url: str) -> int:
+    """Bytes of one sandbox purchase answer, so that the baseline answers as many."""
+    return len(purchase_answer(url))
 
 
 def wrk(url: str, duration: int, connections: int) -> dict[str, int]:
