@@ -61,7 +61,7 @@ bench: $(VENV)/.dev postgres
 	$(BIN)/python -m benchmarks.heavy_reads
 	$(BIN)/python -m benchmarks.layers
 	$(BIN)/python -m benchmarks.calls
-	$(BIN)/python -m benchmarks.instructions
+	$(BIN)/python -m benchmarks.instructions --steps
 
 ## Retake docs/images/dashboard.png, the README's picture of the dashboard.
 screenshots: $(VENV)/.dev browser

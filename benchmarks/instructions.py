@@ -22,7 +22,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -45,6 +45,13 @@ from benchmarks.run import (
 
 #: Requests answered, uncounted, before counting starts.
 WARM_UP = 300
+#: The sandbox without whole steps (``without.py``), each row leaving out more.
+WITHOUT = {
+    "journal": "without the request journal",
+    "journal,activity": "without it and the activity log",
+    "journal,activity,queues": "without those and the fault and outcome queues",
+    "journal,activity,queues,packing": "without those and packed records",
+}
 #: Requests in flight at once: enough for the sandbox's group commits to form, as under load.
 CONCURRENCY = 8
 
@@ -53,18 +60,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=("memory", "sqlite"), default="memory")
     parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument(
+        "--steps", action="store_true", help="also count purchases without whole steps"
+    )
     args = parser.parse_args()
     ensure_valgrind()
     with TemporaryDirectory() as scratch:
-        store = "memory://" if args.store == "memory" else f"sqlite:///{scratch}/instructions.db"
         answer = Path(scratch) / "answer.json"  # the sandbox's, for the other two to match
-        servers: dict[str, Callable[[int], list[str]]] = {
-            "sandbox": lambda port: ["-m", "psp_sandbox.simulator.cli", "serve",
-                                     "--port", str(port), "--store", store],
-            "minimal": lambda port: [str(HERE / "minimal.py"), str(port), str(answer)],
-            "baseline": lambda port: [str(HERE / "baseline.py"), str(port),
-                                      str(answer.stat().st_size)],
-        }  # fmt: skip
+        servers = commands(args.store, Path(scratch), answer, WITHOUT if args.steps else {})
         counts: dict[str, float] = {}
         for name, command in servers.items():
             with counted_server(command, Path(scratch) / name) as server:
@@ -74,6 +77,37 @@ def main() -> int:
             counts[name] = server.per_request
     report(counts, args)
     return 0
+
+
+#: A server's command line (``-m module ...`` or ``script ...``) for the port it listens on.
+Command = Callable[[int], list[str]]
+
+
+def commands(store: str, scratch: Path, answer: Path, without: Iterable[str]) -> dict[str, Command]:
+    """The servers counted, in order: the sandbox (which writes ``answer``), the minimal one
+    and the bare baseline (which read it), then the sandbox without each set of steps; each
+    sandbox on a store of its own."""
+
+    def serve(port: int, name: str = "sandbox") -> list[str]:
+        url = "memory://" if store == "memory" else f"sqlite:///{scratch}/{name}.db"
+        return ["serve", "--port", str(port), "--store", url]
+
+    def sandbox(port: int) -> list[str]:
+        return ["-m", "psp_sandbox.simulator.cli", *serve(port)]
+
+    def minimal(port: int) -> list[str]:
+        return [str(HERE / "minimal.py"), str(port), str(answer)]
+
+    def baseline(port: int) -> list[str]:
+        return [str(HERE / "baseline.py"), str(port), str(answer.stat().st_size)]
+
+    def stripped(steps: str, port: int) -> list[str]:
+        return [str(HERE / "without.py"), steps, *serve(port, steps.replace(",", "-"))]
+
+    servers: dict[str, Command] = {"sandbox": sandbox, "minimal": minimal, "baseline": baseline}
+    for steps in without:
+        servers[steps] = partial(stripped, steps)
+    return servers
 
 
 def purchase(url: str, number: int) -> tuple[str, bytes]:
@@ -88,6 +122,7 @@ def report(counts: dict[str, float], args: argparse.Namespace) -> None:
     bare = counts["baseline"]
     rows = (
         ("sandbox: Tranzzo purchase", counts["sandbox"]),
+        *((f"  {WITHOUT[steps]}", counts[steps]) for steps in WITHOUT if steps in counts),
         ("the least a purchase costs on this stack (minimal.py)", counts["minimal"]),
         ("bare aiohttp, same-sized answer", bare),
         (f"a purchase at {target:.2f} of the baseline's throughput", bare / target),
@@ -127,7 +162,7 @@ class Counted:
 
 
 @contextmanager
-def counted_server(command: Callable[[int], list[str]], output: Path) -> Iterator[Counted]:
+def counted_server(command: Command, output: Path) -> Iterator[Counted]:
     """The server ``command(port)`` starts (``-m module ...`` or ``script ...``) on a free port,
     under callgrind with counting off; its counts are read once the block ends and the server
     has stopped.

@@ -1,0 +1,83 @@
+"""``benchmarks/without.py`` serves the sandbox with whole steps switched off — what
+``benchmarks.instructions --steps`` counts must really leave them out (a real process, seen
+from outside)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from benchmarks.run import HERE, PURCHASE_HEADERS, free_port, purchase_body, wait_ready
+from psp_sandbox.client.sandbox import SandboxAdmin
+
+pytestmark = pytest.mark.xdist_group("processes")
+
+TENANT = "without-steps"
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A sandbox served by ``without.py`` with the test's steps off; its URL and its log."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, str(HERE / "without.py"), request.param, "serve",
+             "--port", str(port), "--store", "memory://"],
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_ready(f"{url}/_sandbox/health", timeout=60)
+            yield url, log
+        finally:
+            server.terminate()
+            server.wait(20)
+
+
+def purchase_after_a_queued_fault(url: str) -> tuple[httpx.Response, dict[str, object]]:
+    """Queue an error for the next Tranzzo payment, purchase, and read the payment back."""
+    admin = SandboxAdmin(url, TENANT)
+    admin.fault("error", provider="tranzzo", operation="payment", status=503)
+    answer = httpx.post(
+        f"{url}/tranzzo/api/v1/payment",
+        content=purchase_body("without-1"),
+        headers={**PURCHASE_HEADERS, "X-Sandbox-Tenant": TENANT},
+    )
+    found = admin.find_payment("tranzzo", "without-1") if answer.status_code == 200 else {}
+    return answer, found
+
+
+@pytest.mark.parametrize("served", ["packing"], indirect=True)
+def test_with_every_step_the_fault_fires_and_the_purchase_is_journaled(
+    served: tuple[str, Path],
+) -> None:
+    url, log = served
+    answer, _ = purchase_after_a_queued_fault(url)
+    assert answer.status_code == 503
+    retried = httpx.post(
+        f"{url}/tranzzo/api/v1/payment",
+        content=purchase_body("without-1"),
+        headers={**PURCHASE_HEADERS, "X-Sandbox-Tenant": TENANT},
+    )
+    assert retried.status_code == 200
+    payment = SandboxAdmin(url, TENANT).find_payment("tranzzo", "without-1")
+    assert payment["requests"]
+    assert "payment tranzzo without-1" in log.read_text()
+
+
+@pytest.mark.parametrize("served", ["journal,activity,queues,packing"], indirect=True)
+def test_without_the_steps_no_fault_no_journal_no_activity_line(
+    served: tuple[str, Path],
+) -> None:
+    url, log = served
+    answer, payment = purchase_after_a_queued_fault(url)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "success"
+    assert payment["requests"] == []
+    assert "payment tranzzo without-1" not in log.read_text()
