@@ -1,15 +1,17 @@
-"""Machine instructions per Tranzzo purchase, beside the bare aiohttp baseline's per request,
-counted by valgrind's callgrind: the one measure of CPU work that repeats to half a percent
-whatever else a shared machine does, C work (zstd, regexes, JSON, the kernel's callers) included,
-which ``benchmarks.calls`` cannot see.
+"""Machine instructions per Tranzzo purchase, beside the least a purchase costs on this stack
+(``minimal.py``) and the bare aiohttp baseline's request, counted by valgrind's callgrind: a
+measure of CPU work that repeats to half a percent whatever else a shared machine does, and
+counts the C work (zstd, regexes, JSON) that ``benchmarks.calls`` cannot see. Work in the
+kernel (SQLite's system calls) is not counted.
 
-    python -m benchmarks.instructions [--store sqlite] [--requests 1500]
+    python -m benchmarks.instructions [--store sqlite] [--requests 1500] [--steps]
 
 Each server runs under callgrind with counting off while it starts, finishes its start-up
 work and answers a warm-up (every provider loaded, caches warm); counting is switched on
 (``callgrind_control -i on``) for exactly ``--requests`` requests, eight at a time, and off
 again before the server stops. A request costs about fifty times its usual time there, so a
-run takes a few minutes.
+run takes a few minutes. ``--steps`` also counts the sandbox without whole steps of every
+request (``without.py``).
 """
 
 from __future__ import annotations
