@@ -40,15 +40,20 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
             server.wait(20)
 
 
-def purchase_after_a_queued_fault(url: str) -> tuple[httpx.Response, dict[str, object]]:
-    """Queue an error for the next Tranzzo payment, purchase, and read the payment back."""
-    admin = SandboxAdmin(url, TENANT)
-    admin.fault("error", provider="tranzzo", operation="payment", status=503)
-    answer = httpx.post(
+def purchase(url: str) -> httpx.Response:
+    """The test's Tranzzo purchase (order ``without-1``) in the test's tenant."""
+    return httpx.post(
         f"{url}/tranzzo/api/v1/payment",
         content=purchase_body("without-1"),
         headers={**PURCHASE_HEADERS, "X-Sandbox-Tenant": TENANT},
     )
+
+
+def purchase_after_a_queued_fault(url: str) -> tuple[httpx.Response, dict[str, object]]:
+    """Queue an error for the next Tranzzo payment, purchase, and read the payment back."""
+    admin = SandboxAdmin(url, TENANT)
+    admin.fault("error", provider="tranzzo", operation="payment", status=503)
+    answer = purchase(url)
     found = admin.find_payment("tranzzo", "without-1") if answer.status_code == 200 else {}
     return answer, found
 
@@ -60,12 +65,7 @@ def test_with_every_step_the_fault_fires_and_the_purchase_is_journaled(
     url, log = served
     answer, _ = purchase_after_a_queued_fault(url)
     assert answer.status_code == 503
-    retried = httpx.post(
-        f"{url}/tranzzo/api/v1/payment",
-        content=purchase_body("without-1"),
-        headers={**PURCHASE_HEADERS, "X-Sandbox-Tenant": TENANT},
-    )
-    assert retried.status_code == 200
+    assert purchase(url).status_code == 200
     payment = SandboxAdmin(url, TENANT).find_payment("tranzzo", "without-1")
     assert payment["requests"]
     assert "payment tranzzo without-1" in log.read_text()
