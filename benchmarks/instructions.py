@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from benchmarks.run import (
     PURCHASE_HEADERS,
     TARGETS,
     cpu_seconds,
+    ensure_installed,
     free_port,
     purchase_answer,
     purchase_body,
@@ -66,7 +66,7 @@ def main() -> int:
         "--steps", action="store_true", help="also count purchases without whole steps"
     )
     args = parser.parse_args()
-    ensure_valgrind()
+    ensure_installed("valgrind", "valgrind", "callgrind_control")
     with TemporaryDirectory() as scratch:
         answer = Path(scratch) / "answer.json"  # the sandbox's, for the other two to match
         servers = commands(args.store, Path(scratch), answer, WITHOUT if args.steps else {})
@@ -240,13 +240,6 @@ def total(path: Path) -> int:
     if not counts:
         raise ValueError(f"{path} counts no instructions")
     return max(counts)
-
-
-def ensure_valgrind() -> None:
-    if shutil.which("valgrind") and shutil.which("callgrind_control"):
-        return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "valgrind"], check=True)
 
 
 if __name__ == "__main__":

@@ -155,11 +155,16 @@ def measure(name: str, url: str, args: argparse.Namespace, pid: int | None = Non
     )
 
 
-def ensure_wrk() -> None:
-    if shutil.which("wrk"):
+def ensure_installed(package: str, *commands: str) -> None:
+    """Install Debian's ``package`` unless each of its ``commands`` is on the PATH."""
+    if all(shutil.which(command) for command in commands):
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", package], check=True)
+
+
+def ensure_wrk() -> None:
+    ensure_installed("wrk", "wrk")
 
 
 def main() -> int:
