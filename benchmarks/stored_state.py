@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from .run import ensure_wrk, free_port, measure, start, wait_ready, wrk
+from .run import PURCHASE_HEADERS, ensure_wrk, free_port, measure, start, wait_ready, wrk
 
 FILL_SECONDS = 10
 RESETS = 5
@@ -105,11 +105,8 @@ _PURCHASE = {
 
 
 def _post(url: str, body: dict[str, object]) -> None:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={
-        "Content-Type": "application/json", "X-Sandbox-Tenant": _SMALL,
-        "X-API-AUTH": "CPAY 3b9e2a71-6c4d-4f80-b5e1-9d2c7a8f6e10:psp-sandbox-tranzzo-test-secret1",
-        "X-API-KEY": "AIzaSyPspSandboxTranzzoEndpointsKey0001",
-    })  # fmt: skip
+    headers = {**PURCHASE_HEADERS, "X-Sandbox-Tenant": _SMALL}
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
     with urllib.request.urlopen(request, timeout=30) as answer:
         answer.read()
 
